@@ -1,0 +1,4 @@
+/** Peregrine's flight recorder. */
+module dev.peregrine.flight {
+    requires org.slf4j;
+}

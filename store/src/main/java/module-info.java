@@ -1,0 +1,5 @@
+/** Peregrine's storage engine. */
+module dev.peregrine.store {
+    requires transitive dev.peregrine.record;
+    requires org.slf4j;
+}
