@@ -223,14 +223,21 @@ public final class LogLoader {
         final int chunk = 64 * 1024;
         MemorySegment map = segment.memory();
         MemorySegment zeros = Arena.ofAuto().allocate(chunk);
-        long lastNonZeroChunkEnd = off;
+        long lastChunk = -1;
         for (long at = off; at < map.byteSize(); at += chunk) {
             long n = Math.min(chunk, map.byteSize() - at);
             if (map.asSlice(at, n).mismatch(zeros.asSlice(0, n)) >= 0) {
-                lastNonZeroChunkEnd = at + n;
+                lastChunk = at;
             }
         }
-        return lastNonZeroChunkEnd - off;
+        if (lastChunk < 0) {
+            return 0;
+        }
+        long end = Math.min(lastChunk + chunk, map.byteSize());
+        while (end > lastChunk && map.get(java.lang.foreign.ValueLayout.JAVA_BYTE, end - 1) == 0) {
+            end--;
+        }
+        return end - off;
     }
 
     /**
