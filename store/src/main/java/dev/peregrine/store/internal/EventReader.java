@@ -99,12 +99,6 @@ public final class EventReader implements EventIdIndex.IdSource {
         return s.timestampAt(s.offsetOf(position));
     }
 
-    /** @param position a written position @return whether it is an event (not a tombstone) */
-    public boolean isEvent(long position) {
-        LogSegment s = log.segmentFor(position);
-        return s.kindAt(s.offsetOf(position)) == EntryDescriptor.KIND_EVENT;
-    }
-
     /** @param position a written position @return its entity id */
     public String entityId(long position) {
         LogSegment s = log.segmentFor(position);
