@@ -2,4 +2,7 @@
 module dev.peregrine.store {
     requires transitive dev.peregrine.record;
     requires org.slf4j;
+
+    exports dev.peregrine.store.view;
+
 }
