@@ -7,5 +7,6 @@ module dev.peregrine.store {
     requires org.slf4j;
 
     exports dev.peregrine.store;
+    exports dev.peregrine.store.subscription;
     exports dev.peregrine.store.view;
 }

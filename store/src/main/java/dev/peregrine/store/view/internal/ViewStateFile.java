@@ -4,17 +4,15 @@ import static dev.peregrine.store.view.internal.ViewStateLayout.*;
 
 
 import dev.peregrine.store.feed.internal.AtomicFile;
+import dev.peregrine.store.feed.internal.StateFileCorruptException;
+import dev.peregrine.store.feed.internal.StateFiles;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
 import dev.peregrine.store.view.ViewDefinition;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * Writes and reads a view's persisted state in the format of {@link ViewStateLayout}. Stateless.
@@ -48,11 +46,7 @@ public final class ViewStateFile {
             }
         });
         out.ensure(FOOTER_LENGTH);
-        CRC32C crc = new CRC32C();
-        crc.update(out.buf.array(), 0, out.buf.position());
-        out.buf.putInt((int) crc.getValue());
-        out.buf.flip();
-        AtomicFile.write(file, out.buf);
+        AtomicFile.write(file, StateFiles.seal(out.buf));
     }
 
     /**
@@ -60,42 +54,26 @@ public final class ViewStateFile {
      *
      * @param file the state file
      * @return the restored view and its checkpoint
-     * @throws ViewStateCorruptException naming the file, offset, expected and actual when the file is
+     * @throws StateFileCorruptException naming the file, offset, expected and actual when the file is
      *     damaged or of an unknown version
-     * @throws UncheckedIOException when the file cannot be read
+     * @throws java.io.UncheckedIOException when the file cannot be read
      */
     public static Loaded read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        if (bytes.length < DEFINITION_OFFSET + FOOTER_LENGTH) {
-            throw new ViewStateCorruptException(file, bytes.length, "at least " + (DEFINITION_OFFSET + FOOTER_LENGTH)
-                    + " bytes", bytes.length + " bytes");
-        }
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int footer = bytes.length - FOOTER_LENGTH;
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, footer);
-        int stored = in.getInt(footer);
-        if (stored != (int) crc.getValue()) {
-            throw new ViewStateCorruptException(file, footer, "CRC-32C " + hex((int) crc.getValue()),
-                    hex(stored));
-        }
+        ByteBuffer in = StateFiles.readVerified(file, DEFINITION_OFFSET);
+        int footer = in.limit();
+        byte[] bytes = in.array();
         if (in.getInt(MAGIC_OFFSET) != MAGIC) {
-            throw new ViewStateCorruptException(file, MAGIC_OFFSET, "magic " + hex(MAGIC), hex(in.getInt(MAGIC_OFFSET)));
+            throw new StateFileCorruptException(file, MAGIC_OFFSET, "magic " + hex(MAGIC), hex(in.getInt(MAGIC_OFFSET)));
         }
         if (in.getShort(VERSION_OFFSET) != VERSION) {
-            throw new ViewStateCorruptException(file, VERSION_OFFSET, "format version " + VERSION,
+            throw new StateFileCorruptException(file, VERSION_OFFSET, "format version " + VERSION,
                     "version " + in.getShort(VERSION_OFFSET));
         }
         long checkpoint = in.getLong(CHECKPOINT_OFFSET);
         long count = in.getLong(COUNT_OFFSET);
         int definitionLength = in.getInt(DEFINITION_LENGTH_OFFSET);
         if (definitionLength < 0 || definitionLength > footer - DEFINITION_OFFSET) {
-            throw new ViewStateCorruptException(file, DEFINITION_LENGTH_OFFSET, "a definition length within the file",
+            throw new StateFileCorruptException(file, DEFINITION_LENGTH_OFFSET, "a definition length within the file",
                     Integer.toUnsignedString(definitionLength));
         }
         ViewDefinition definition;
@@ -103,11 +81,10 @@ public final class ViewStateFile {
             definition = ViewDefinition.fromJson(new String(bytes, DEFINITION_OFFSET, definitionLength,
                     StandardCharsets.UTF_8));
         } catch (InvalidViewDefinitionException e) {
-            throw new ViewStateCorruptException(file, DEFINITION_OFFSET, "a valid definition", e.getMessage());
+            throw new StateFileCorruptException(file, DEFINITION_OFFSET, "a valid definition", e.getMessage());
         }
         MaintainedView view = new MaintainedView(definition);
         in.position(DEFINITION_OFFSET + definitionLength);
-        in.limit(footer);
         try {
             for (long i = 0; i < count; i++) {
                 long position = in.getLong();
@@ -120,12 +97,12 @@ public final class ViewStateFile {
                 view.restore(position, entity, retractedAt, tuple);
             }
         } catch (BufferUnderflowException e) {
-            throw new ViewStateCorruptException(file, in.position(), count + " contributions", "the file ends early");
+            throw new StateFileCorruptException(file, in.position(), count + " contributions", "the file ends early");
         } catch (IllegalStateException e) {
-            throw new ViewStateCorruptException(file, in.position(), "consistent contributions", e.getMessage());
+            throw new StateFileCorruptException(file, in.position(), "consistent contributions", e.getMessage());
         }
         if (in.hasRemaining()) {
-            throw new ViewStateCorruptException(file, in.position(), "the footer", in.remaining() + " extra bytes");
+            throw new StateFileCorruptException(file, in.position(), "the footer", in.remaining() + " extra bytes");
         }
         return new Loaded(view, checkpoint);
     }
@@ -140,24 +117,16 @@ public final class ViewStateFile {
             case TAG_LONG -> in.getLong();
             case TAG_DOUBLE -> Double.longBitsToDouble(in.getLong());
             case TAG_STRING -> string(in, file);
-            default -> throw new ViewStateCorruptException(file, at, "a value tag 0-5", Byte.toString(tag));
+            default -> throw new StateFileCorruptException(file, at, "a value tag 0-5", Byte.toString(tag));
         };
     }
 
     private static String string(ByteBuffer in, Path file) {
-        int at = in.position();
-        int length = in.getInt();
-        if (length < 0 || length > in.remaining()) {
-            throw new ViewStateCorruptException(file, at, "a string length within the file",
-                    Integer.toUnsignedString(length));
-        }
-        String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
-        in.position(in.position() + length);
-        return s;
+        return StateFiles.readString(in, file);
     }
 
     private static String hex(int v) {
-        return String.format("0x%08x", v);
+        return StateFiles.hex(v);
     }
 
     /** A growable little-endian byte buffer. */
