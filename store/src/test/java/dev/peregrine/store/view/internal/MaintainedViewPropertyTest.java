@@ -30,7 +30,7 @@ class MaintainedViewPropertyTest {
 
     @Test
     void incrementalViewsEqualAFullRecompute() {
-        for (int round = 0; round < 40; round++) {
+        for (int round = 0; round < 25; round++) {
             long seed = SEED + round;
             try {
                 runRound(seed);
