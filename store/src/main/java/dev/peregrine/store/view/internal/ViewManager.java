@@ -50,8 +50,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ViewManager implements Views, AutoCloseable {
 
-    /** Events applied between two persisted checkpoints of every view. */
-    static final long CHECKPOINT_EVERY = 100_000;
+    /**
+     * Events applied between two persisted checkpoints of every view: 100,000 unless the system
+     * property {@code peregrine.views.checkpointEvery} says otherwise (crash tests set it low).
+     */
+    static final long CHECKPOINT_EVERY = Long.getLong("peregrine.views.checkpointEvery", 100_000);
     /** Entries read per feeder pass before it releases the lock (so registration can interleave). */
     private static final long BATCH = 4_096;
 
