@@ -63,7 +63,7 @@ public final class ViewManager implements Views, AutoCloseable {
     private final LogSource source;
     private final Path dir;
     private final Map<String, ViewHandle> views = new ConcurrentHashMap<>();
-    private final ViewRouter router = new ViewRouter();
+    private final ViewRouter<ViewHandle> router = new ViewRouter<>(ViewHandle.class, ViewHandle::definition);
     private final ReentrantLock feedLock = new ReentrantLock();
     private final Object progress = new Object();
     private final StoredEventInput input = new StoredEventInput();
