@@ -389,7 +389,8 @@ public final class MutableRecord {
         }
         int id = dictionary.intern(name);
         int size = (int) bytes.byteSize();
-        MemorySegment.copy(bytes, RecordReader.BYTE, 0, buffer, place(find(id), id, tag, size), size);
+        int at = place(find(id), id, tag, size); // before reading buffer: a splice may replace it
+        MemorySegment.copy(bytes, RecordReader.BYTE, 0, buffer, at, size);
         return this;
     }
 

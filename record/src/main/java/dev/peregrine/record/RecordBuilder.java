@@ -168,8 +168,7 @@ public final class RecordBuilder {
         if (value == null) {
             return putNull(fieldId);
         }
-        System.arraycopy(value, 0, data, slot(checkId(fieldId), RecordLayout.TAG_BYTES, value.length), value.length);
-        return this;
+        return bytes(checkId(fieldId), value);
     }
 
     /** Adds an OBJECT field by id holding a copy of {@code value} ({@code null} adds NULL). */
@@ -327,13 +326,15 @@ public final class RecordBuilder {
 
     /** Adds an I64 value under {@code fieldId} (or as an element: {@link #ARRAY_ELEMENT}). */
     RecordBuilder value(int fieldId, long value) {
-        I64.set(data, slot(fieldId, RecordLayout.TAG_I64, 8), value);
+        int at = slot(fieldId, RecordLayout.TAG_I64, 8); // before reading data: slot may replace the array
+        I64.set(data, at, value);
         return this;
     }
 
     /** Adds an F64 value. */
     RecordBuilder value(int fieldId, double value) {
-        I64.set(data, slot(fieldId, RecordLayout.TAG_F64, 8), Double.doubleToRawLongBits(value));
+        int at = slot(fieldId, RecordLayout.TAG_F64, 8);
+        I64.set(data, at, Double.doubleToRawLongBits(value));
         return this;
     }
 
@@ -355,7 +356,8 @@ public final class RecordBuilder {
         if (bytes < 0) {
             throw new IllegalArgumentException("string has an unpaired surrogate at index " + (-1 - bytes));
         }
-        Utf8.encode(text, offset, length, data, slot(fieldId, RecordLayout.TAG_STRING, bytes));
+        int at = slot(fieldId, RecordLayout.TAG_STRING, bytes);
+        Utf8.encode(text, offset, length, data, at);
         return this;
     }
 
@@ -385,7 +387,14 @@ public final class RecordBuilder {
             throw new IllegalArgumentException(label(fieldId) + ": string has an unpaired surrogate at index "
                     + (-1 - bytes));
         }
-        Utf8.encode(value, data, slot(fieldId, RecordLayout.TAG_STRING, bytes));
+        int at = slot(fieldId, RecordLayout.TAG_STRING, bytes);
+        Utf8.encode(value, data, at);
+        return this;
+    }
+
+    private RecordBuilder bytes(int fieldId, byte[] value) {
+        int at = slot(fieldId, RecordLayout.TAG_BYTES, value.length);
+        System.arraycopy(value, 0, data, at, value.length);
         return this;
     }
 
@@ -394,7 +403,8 @@ public final class RecordBuilder {
             throw new IllegalArgumentException(label(fieldId) + ": the value uses another field dictionary");
         }
         int length = (int) bytes.byteSize();
-        MemorySegment.copy(bytes, RecordReader.BYTE, 0, data, slot(fieldId, tag, length), length);
+        int at = slot(fieldId, tag, length);
+        MemorySegment.copy(bytes, RecordReader.BYTE, 0, data, at, length);
         return this;
     }
 
@@ -572,8 +582,7 @@ public final class RecordBuilder {
             case Number n -> value(fieldId, n.doubleValue());
             case String s -> string(fieldId, s);
             case CharSequence s -> string(fieldId, s.toString());
-            case byte[] bytes -> System.arraycopy(bytes, 0, data, slot(fieldId, RecordLayout.TAG_BYTES, bytes.length),
-                    bytes.length);
+            case byte[] bytes -> bytes(fieldId, bytes);
             case Record r -> encoded(fieldId, RecordLayout.TAG_OBJECT, r.dictionary(), r.segment());
             case RecordArray a -> encoded(fieldId, RecordLayout.TAG_ARRAY, a.dictionary(), a.segment());
             case Map<?, ?> map -> {
