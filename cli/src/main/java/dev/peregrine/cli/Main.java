@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ServeCommand.class,
+            IngestCommand.class,
+            QueryCommand.class,
+            StateCommand.class,
+            StatsCommand.class,
         })
 public final class Main implements Runnable {
 

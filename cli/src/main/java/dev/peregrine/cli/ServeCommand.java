@@ -81,7 +81,11 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PeregrineServer server = PeregrineServer.start(config());
         // SIGINT and SIGTERM run shutdown hooks: close answers in-flight requests and closes the store.
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "peregrine-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            System.out.println("Peregrine stopped: in-flight requests answered, store closed");
+            System.out.flush();
+        }, "peregrine-shutdown"));
         System.out.println("Peregrine listening on http://" + host + ":" + server.port()
                 + " (data " + data.toAbsolutePath() + ", durability " + durability + "); Ctrl-C to stop");
         System.out.flush();

@@ -41,6 +41,30 @@ final class BodyReader {
         return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Consumes a body read whole; an exception it throws becomes the error response. */
+    @FunctionalInterface
+    interface BodyConsumer {
+        void accept(byte[] body) throws Exception;
+    }
+
+    /**
+     * Reads the body under {@link ServerLimits#maxBodyBytes()}, then hands it to {@code consumer}
+     * on the event loop; a read failure or an exception from the consumer answers the exchange.
+     */
+    static void readThen(Exchange exchange, BodyConsumer consumer) {
+        read(exchange, exchange.services().limits().maxBodyBytes()).onComplete(read -> {
+            if (read.failed()) {
+                exchange.fail(read.cause());
+                return;
+            }
+            try {
+                consumer.accept(read.result().getBytes());
+            } catch (Exception e) {
+                exchange.fail(e);
+            }
+        });
+    }
+
     /** The whole body, failed with a 413 {@link ApiException} when it exceeds {@code maxBytes}. */
     static Future<Buffer> read(Exchange exchange, int maxBytes) {
         HttpServerRequest request = exchange.request();

@@ -1,8 +1,11 @@
 package dev.peregrine.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -16,8 +19,22 @@ import org.slf4j.LoggerFactory;
 final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
-    /** A status and the message for the client. */
-    record Mapped(int status, String message) {
+    /**
+     * A status, the message for the client, and details a client can act on (for a conflict, the
+     * entity's {@code actual_version}), written beside {@code "error"}; values are strings or numbers.
+     */
+    record Mapped(int status, String message, Map<String, Object> details) {
+        Mapped(int status, String message) {
+            this(status, message, Map.of());
+        }
+
+        /** Writes the fields after {@code "error"}. */
+        void writeDetails(JsonGenerator g) throws IOException {
+            for (Map.Entry<String, Object> detail : details.entrySet()) {
+                g.writeFieldName(detail.getKey());
+                g.writeObject(detail.getValue());
+            }
+        }
     }
 
     private ErrorMapper() {

@@ -92,7 +92,12 @@ final class Exchange {
         if (failure instanceof Router.MethodNotAllowedException notAllowed) {
             response.putHeader(HttpHeaders.ALLOW, String.join(", ", notAllowed.allowed()));
         }
-        json(mapped.status(), services.json().error(mapped.message()));
+        json(mapped.status(), g -> {
+            g.writeStartObject();
+            g.writeStringField("error", mapped.message());
+            mapped.writeDetails(g);
+            g.writeEndObject();
+        });
     }
 
     /** Marks the exchange answered by a handler that streams its own response (SSE, WebSocket). */

@@ -40,7 +40,10 @@ final class HttpFrontend {
                 .setTcpNoDelay(true)
                 // curl and other clients send "Expect: 100-continue" before large bodies (NDJSON).
                 .setHandle100ContinueAutomatically(true)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                // HTTP/1.1 only: AllSource's clients, curl and wrk speak it, and the streamed NDJSON
+                // ingest relies on TCP flow control while paused, which h2c upgrade would change.
+                .setHttp2ClearTextEnabled(false);
         int instances = eventLoops();
         Future<String> deployed = vertx.deployVerticle(() -> context -> {
             HttpServer server = vertx.createHttpServer(options)

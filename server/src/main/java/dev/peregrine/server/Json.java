@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,6 +27,8 @@ final class Json {
 
     Json(ServerLimits limits) {
         this.factory = JsonFactory.builder()
+                // {"entity_id":"a","entity_id":"b"} is ambiguous: refuse it rather than pick one.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxJsonDepth())
                         .maxStringLength(limits.maxBodyBytes())

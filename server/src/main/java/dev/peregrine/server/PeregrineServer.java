@@ -1,5 +1,8 @@
 package dev.peregrine.server;
 
+import dev.peregrine.store.Durability;
+import dev.peregrine.store.EventStore;
+import dev.peregrine.store.StoreOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -26,14 +29,19 @@ import org.slf4j.LoggerFactory;
 public final class PeregrineServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeregrineServer.class);
 
+    /** Threads for long reads (reconstruction, large pages); few, because there are few cores. */
+    private static final int READ_WORKERS = Math.max(2, HttpFrontend.eventLoops());
+
     private final ServerConfig config;
+    private final EventStore store;
     private final Vertx vertx;
     private final HttpFrontend frontend;
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private PeregrineServer(ServerConfig config, Vertx vertx, HttpFrontend frontend) {
+    private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend) {
         this.config = config;
+        this.store = store;
         this.vertx = vertx;
         this.frontend = frontend;
     }
@@ -45,27 +53,52 @@ public final class PeregrineServer implements AutoCloseable {
      */
     public static PeregrineServer start(ServerConfig config) {
         long started = System.nanoTime();
-        ServerMetrics metrics = new ServerMetrics();
-        Services services = new Services(new Json(config.limits()), metrics, config.limits(), version());
-        Router router = new Router();
-        SystemRoutes.register(router);
+        EventStore store = openStore(config);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
         HttpFrontend frontend;
+        Services services;
         try {
+            Json json = new Json(config.limits());
+            ServerMetrics metrics = new ServerMetrics();
+            metrics.storeGauges(store);
+            services = new Services(json, metrics, config.limits(), version(), store,
+                    new EventRequestParser(json, store.dictionary(), config.limits()),
+                    vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS));
+            Router router = new Router();
+            SystemRoutes.register(router);
+            EventRoutes.register(router);
+            EntityRoutes.register(router);
+            AdminRoutes.register(router);
             frontend = HttpFrontend.start(vertx, config.host(), config.port(), new RequestDispatcher(router, services));
         } catch (RuntimeException e) {
-            vertx.close();
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+            store.close();
             throw e;
         }
         LOG.info("Peregrine {} listening on http://{}:{} (data {}, durability {}) in {} ms", services.version(),
                 config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(), config.durability(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new PeregrineServer(config, vertx, frontend);
+        return new PeregrineServer(config, store, vertx, frontend);
+    }
+
+    private static EventStore openStore(ServerConfig config) {
+        StoreOptions options = StoreOptions.builder()
+                .durability(Durability.parse(config.durability()))
+                .maxBatchEvents(Math.max(config.limits().maxBatchEvents(), config.limits().ndjsonChunkEvents()))
+                // Queries may skip 'offset' events of their first page, up to one page more.
+                .maxQueryLimit(2 * config.limits().maxQueryLimit())
+                .build();
+        return EventStore.open(config.dataDirectory(), options);
     }
 
     /** The port the server listens on. */
     public int port() {
         return frontend.port();
+    }
+
+    /** The store the server serves, for embedding applications that also use it directly. */
+    public EventStore store() {
+        return store;
     }
 
     /** The configuration the server was started with. */
@@ -92,10 +125,15 @@ public final class PeregrineServer implements AutoCloseable {
             try {
                 frontend.close();
             } finally {
-                vertx.close().toCompletionStage().toCompletableFuture().join();
-                closed = true;
-                closeLock.notifyAll();
-                LOG.info("Peregrine stopped");
+                try {
+                    vertx.close().toCompletionStage().toCompletableFuture().join();
+                } finally {
+                    // Last: every append a client was still waiting for has been answered by now.
+                    store.close();
+                    closed = true;
+                    closeLock.notifyAll();
+                    LOG.info("Peregrine stopped");
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import dev.peregrine.store.EventStore;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,8 +67,16 @@ final class ServerMetrics {
                 .register(registry);
     }
 
-    /** Adds a gauge read from the store each time {@code /metrics} is scraped. */
-    void storeGauge(String name, String help, DoubleSupplier value) {
+    /** Adds the gauges read from the store's statistics each time {@code /metrics} is scraped. */
+    void storeGauges(EventStore store) {
+        gauge("peregrine_events_stored", "Events in the store", () -> store.stats().totalEvents());
+        gauge("peregrine_entities_stored", "Entities in the store", () -> store.stats().totalEntities());
+        gauge("peregrine_bytes_stored", "Bytes of log segments on disk", () -> store.stats().bytesOnDisk());
+        gauge("peregrine_segments", "Log segment files", () -> store.stats().segments());
+        gauge("peregrine_last_position", "Global position of the last event", () -> store.stats().lastPosition());
+    }
+
+    private void gauge(String name, String help, DoubleSupplier value) {
         GaugeWithCallback.builder().name(name).help(help)
                 .callback(callback -> callback.call(value.getAsDouble()))
                 .register(registry);

@@ -12,8 +12,8 @@ import java.util.Locale;
  * fractional digits (fixed width, so they also sort as text), read with any offset. Stateless.
  */
 final class Timestamps {
-    /** Microseconds: the store's clock resolution. */
-    static final int FRACTION_DIGITS = 6;
+    /** Nanoseconds: the store keeps timestamps in nanoseconds, and a time parameter echoed back must select exactly the same events. */
+    static final int FRACTION_DIGITS = 9;
 
     private static final DateTimeFormatter WRITER = new DateTimeFormatterBuilder()
             .appendInstant(FRACTION_DIGITS)

@@ -3,27 +3,9 @@ package dev.peregrine.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SystemRoutesTest {
-    @TempDir
-    static Path data;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new TestServer(data);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class SystemRoutesTest extends SharedServer {
     @Test
     void healthReportsServiceAndVersion() {
         TestServer.Response response = server.get("/health");
