@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             QueryCommand.class,
             StateCommand.class,
             StatsCommand.class,
+            DemoCommand.class,
         })
 public final class Main implements Runnable {
 

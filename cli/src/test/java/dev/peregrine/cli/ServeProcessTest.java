@@ -43,7 +43,7 @@ class ServeProcessTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
 
-        first.destroy(); // SIGTERM
+        sigterm(first);
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String line;
         while ((line = stdout.readLine()) != null) {
@@ -58,8 +58,13 @@ class ServeProcessTest {
         HttpResponse<String> stats = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port2 + "/api/v1/stats")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(stats.body()).contains("\"total_events\":1");
-        second.destroy();
+        sigterm(second);
         assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** SIGTERM through kill(1): Process.destroy() would also close the pipes we still read from. */
+    private static void sigterm(Process process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor()).isZero();
     }
 
     private Process start() throws Exception {
