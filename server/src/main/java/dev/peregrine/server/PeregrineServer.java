@@ -73,6 +73,7 @@ public final class PeregrineServer implements AutoCloseable {
             EntityRoutes.register(router);
             AdminRoutes.register(router);
             StreamRoutes.register(router);
+            ViewRoutes.register(router);
             frontend = HttpFrontend.start(vertx, config.host(), config.port(), new RequestDispatcher(router, services));
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
