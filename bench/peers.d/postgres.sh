@@ -60,8 +60,11 @@ pg_stop() {
   pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# pg_jdbc_url DATABASE [SCHEMA]: Message DB's functions call each other unqualified and expect
+# its schema on the search path (its own role has it set; the benchmark connects as postgres).
 pg_jdbc_url() {
-  printf 'jdbc:postgresql://127.0.0.1:%s/%s?user=postgres&reWriteBatchedInserts=true\n' "$PG_PORT" "$1"
+  printf 'jdbc:postgresql://127.0.0.1:%s/%s?user=postgres&reWriteBatchedInserts=true&currentSchema=%s\n' \
+    "$PG_PORT" "$1" "${2:-public}"
 }
 
 # Message DB from its npm package, installed with the package's own install script.
