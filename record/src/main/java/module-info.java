@@ -1,4 +1,11 @@
-/** Peregrine's binary record format. */
+/**
+ * Peregrine's binary record format: {@link dev.peregrine.record.Record}, {@link dev.peregrine.record.RecordBuilder},
+ * {@link dev.peregrine.record.MutableRecord}, {@link dev.peregrine.record.FieldSlot}, the
+ * {@link dev.peregrine.record.FieldDictionary} and the {@link dev.peregrine.record.JsonCodec}. The byte layout is
+ * described in {@code docs/format.md}.
+ */
 module dev.peregrine.record {
-    requires com.fasterxml.jackson.core;
+    requires transitive com.fasterxml.jackson.core;
+
+    exports dev.peregrine.record;
 }

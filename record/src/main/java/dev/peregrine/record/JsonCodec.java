@@ -1,0 +1,168 @@
+package dev.peregrine.record;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * Converts between JSON objects and records with jackson-core's streaming parser and generator: tokens go
+ * straight into a {@link RecordBuilder}, no tree is built.
+ *
+ * <p>Mapping. JSON objects become records (nested objects nested records), arrays arrays, strings STRING,
+ * {@code true}/{@code false} BOOL, {@code null} NULL. A number without fraction or exponent that fits a
+ * {@code long} is I64; every other number is F64, rounded to the nearest double: an integer beyond the long
+ * range, or a decimal with more precision than a double holds, loses its low digits (as in JavaScript), and
+ * {@code -0} as an integer is 0. A number beyond the double range ({@code 1e400}) is rejected. Writing: I64 as
+ * an integer, F64 in Java's shortest round-trip form (so {@code 2.0} stays a double when read back), NaN and
+ * infinities (only possible through the builder) as the strings {@code "NaN"}, {@code "Infinity"},
+ * {@code "-Infinity"}, BYTES as a base64 string. Strings are stored as UTF-8 and any Unicode round-trips,
+ * escapes and surrogate pairs included; an unpaired surrogate escape ({@code "\ud800"}) is rejected, since it
+ * is not Unicode text and could not be stored as UTF-8. A key repeated in one object is rejected.
+ *
+ * <pre>{@code
+ * JsonCodec json = JsonCodec.defaults();
+ * Record r = json.parse(dict, "{\"a\":1,\"b\":[true,null,\"x\"]}");
+ * String text = json.toJson(r);             // {"a":1,"b":[true,null,"x"]}
+ * }</pre>
+ *
+ * <p>Thread-safe; parse and write allocate their builder and generator per call.
+ */
+public final class JsonCodec {
+
+    private static final JsonCodec DEFAULTS = new JsonCodec(JsonLimits.DEFAULTS);
+
+    private final JsonLimits limits;
+    private final JsonFactory factory;
+
+    private JsonCodec(JsonLimits limits) {
+        this.limits = limits;
+        // Jackson's own nesting check sits just above ours so that ours, with its clearer message, fires first.
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth() + 1).build())
+                .build();
+    }
+
+    /** A codec with {@link JsonLimits#DEFAULTS}. */
+    public static JsonCodec defaults() {
+        return DEFAULTS;
+    }
+
+    /** A codec with the given limits. */
+    public static JsonCodec create(JsonLimits limits) {
+        return new JsonCodec(limits);
+    }
+
+    /** The limits this codec enforces. */
+    public JsonLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Parses one JSON object (UTF-8 bytes, optionally surrounded by whitespace) into a record, interning new
+     * field names in {@code dictionary}.
+     *
+     * @throws InvalidJsonException naming the problem and its line and column
+     */
+    public Record parse(FieldDictionary dictionary, byte[] json) {
+        try (JsonParser parser = factory.createParser(json)) {
+            return parseDocument(dictionary, parser);
+        } catch (IOException e) {
+            throw JsonReader.invalid(e, null);
+        }
+    }
+
+    /** Parses one JSON object given as text; see {@link #parse(FieldDictionary, byte[])}. */
+    public Record parse(FieldDictionary dictionary, String json) {
+        try (JsonParser parser = factory.createParser(json)) {
+            return parseDocument(dictionary, parser);
+        } catch (IOException e) {
+            throw JsonReader.invalid(e, null);
+        }
+    }
+
+    /**
+     * Parses the object at the parser's current position: the parser stands on its {@code START_OBJECT} (or
+     * before the first token). On return it stands on the matching {@code END_OBJECT}, so the caller can go on
+     * reading an enclosing document, for example {@code {"payload": {...}, "id": ...}}.
+     *
+     * @throws InvalidJsonException naming the problem and its line and column
+     */
+    public Record parse(FieldDictionary dictionary, JsonParser parser) {
+        RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
+        new JsonReader(parser, builder, limits).readObject();
+        return builder.build();
+    }
+
+    /**
+     * Parses one JSON object from {@code json[offset .. offset+length)} into {@code out} (replacing its content)
+     * and returns the encoded length; for loops that reuse one buffer.
+     */
+    public int parseInto(FieldDictionary dictionary, byte[] json, int offset, int length, RecordBuffer out) {
+        try (JsonParser parser = factory.createParser(json, offset, length)) {
+            RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
+            new JsonReader(parser, builder, limits).readDocument();
+            return builder.buildInto(out);
+        } catch (IOException e) {
+            throw JsonReader.invalid(e, null);
+        }
+    }
+
+    private Record parseDocument(FieldDictionary dictionary, JsonParser parser) {
+        RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
+        new JsonReader(parser, builder, limits).readDocument();
+        return builder.build();
+    }
+
+    /** The record as compact JSON text. */
+    public String toJson(Record record) {
+        StringWriter out = new StringWriter(record.sizeInBytes() + 16);
+        try (JsonGenerator generator = factory.createGenerator(out)) {
+            write(record, generator);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /** The array as compact JSON text. */
+    public String toJson(RecordArray array) {
+        StringWriter out = new StringWriter(array.sizeInBytes() + 16);
+        try (JsonGenerator generator = factory.createGenerator(out)) {
+            JsonWriter.writeArray(array.dictionary(), array.segment(), 0, generator);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** The record as compact JSON in UTF-8. */
+    public byte[] toJsonBytes(Record record) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(record.sizeInBytes() + 16);
+        try (JsonGenerator generator = factory.createGenerator(out)) {
+            write(record, generator);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes the record as one JSON object to {@code generator}, which may be in the middle of a larger
+     * document (after a field name or inside an array). Does not flush or close it.
+     *
+     * @throws IOException from the generator's output
+     */
+    public void write(Record record, JsonGenerator generator) throws IOException {
+        JsonWriter.writeObject(record.dictionary(), record.segment(), 0, generator);
+    }
+
+    /** Writes the array as one JSON array to {@code generator}. */
+    public void write(RecordArray array, JsonGenerator generator) throws IOException {
+        JsonWriter.writeArray(array.dictionary(), array.segment(), 0, generator);
+    }
+}

@@ -1,0 +1,451 @@
+package dev.peregrine.record;
+
+import static dev.peregrine.record.RecordLayout.TAG_ARRAY;
+import static dev.peregrine.record.RecordLayout.TAG_F64;
+import static dev.peregrine.record.RecordLayout.TAG_I64;
+import static dev.peregrine.record.RecordLayout.TAG_NULL;
+import static dev.peregrine.record.RecordLayout.TAG_OBJECT;
+import static dev.peregrine.record.RecordLayout.TAG_STRING;
+import static dev.peregrine.record.RecordLayout.TAG_TRUE;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An immutable record: a view over encoded bytes (a {@code byte[]} or a {@link MemorySegment} slice, for example
+ * of a mapped log file), bound to the {@link FieldDictionary} its field ids come from. The layout is described
+ * in {@code docs/format.md}.
+ *
+ * <p>Reading never copies the record: getters by field id, by name (one dictionary lookup) and by
+ * {@link FieldPath} ({@code user.address.city}, {@code items[2]}) search the sorted entry table of each object
+ * on the way and return primitives without allocating. Strings, byte arrays and nested views are new objects.
+ *
+ * <p><b>Missing fields.</b> A getter without a default throws {@link FieldNotFoundException} for a missing
+ * field and {@link FieldTypeException} for a field of another type; {@link #has} tests presence, and the getters
+ * with a default ({@code getLong("n", 0)}) return it when the field is missing (but still throw on a wrong
+ * type). A JSON {@code null} is a present field of type {@link FieldType#NULL}. {@link #getDouble} also reads
+ * {@code I64} fields (exact up to 2^53), since JSON does not tell {@code 2} from {@code 2.0} reliably.
+ *
+ * <p><b>Untrusted bytes</b> are validated once by {@link #wrap}; getters then trust the layout. The caller must
+ * not modify the bytes after wrapping them (reads stay memory-safe, but values would change).
+ *
+ * <p>Equality: two records are equal when they use the same dictionary instance and hold the same bytes, which
+ * (the encoding being canonical) means the same fields with the same values; doubles compare by bits.
+ *
+ * <pre>{@code
+ * FieldDictionary dict = FieldDictionary.create();
+ * Record r = JsonCodec.defaults().parse(dict, "{\"user\":{\"name\":\"ada\"},\"n\":3}");
+ * long n = r.getLong("n");                                     // 3
+ * String name = r.getString(FieldPath.parse("user.name"));     // "ada"
+ * }</pre>
+ *
+ * <p>Thread-safe (immutable).
+ */
+public final class Record {
+
+    private final FieldDictionary dictionary;
+    private final MemorySegment segment;
+    private final int count;
+    private int hash;
+
+    Record(FieldDictionary dictionary, MemorySegment segment) {
+        this.dictionary = dictionary;
+        this.segment = segment;
+        this.count = RecordReader.count(segment, 0);
+    }
+
+    /**
+     * Wraps encoded bytes without copying them, after validating them completely.
+     *
+     * @throws RecordFormatException naming the problem and its offset when the bytes are not a valid record
+     *     whose field ids are all in {@code dictionary}
+     */
+    public static Record wrap(FieldDictionary dictionary, byte[] bytes) {
+        return wrap(dictionary, MemorySegment.ofArray(bytes));
+    }
+
+    /**
+     * Wraps an encoded record that fills {@code segment} exactly, without copying, after validating it.
+     *
+     * @throws RecordFormatException naming the problem and its offset when the bytes are not a valid record
+     */
+    public static Record wrap(FieldDictionary dictionary, MemorySegment segment) {
+        RecordValidator.validateRecord(segment, dictionary.size());
+        return new Record(dictionary, segment);
+    }
+
+    /** A record with no fields. */
+    public static Record empty(FieldDictionary dictionary) {
+        return RecordBuilder.create(dictionary).build();
+    }
+
+    /** The dictionary this record's field ids refer to. */
+    public FieldDictionary dictionary() {
+        return dictionary;
+    }
+
+    /** Number of top-level fields. */
+    public int fieldCount() {
+        return count;
+    }
+
+    // ---------------------------------------------------------------- presence and type
+
+    /** Whether field {@code fieldId} is present (a null value counts as present). */
+    public boolean has(int fieldId) {
+        return RecordReader.find(segment, 0, count, fieldId) >= 0;
+    }
+
+    /** Whether field {@code name} is present. */
+    public boolean has(String name) {
+        return indexOf(name) >= 0;
+    }
+
+    /** Whether the value at {@code path} is present. */
+    public boolean has(FieldPath path) {
+        return RecordReader.locate(segment, dictionary, path) >= 0;
+    }
+
+    /**
+     * The type of field {@code fieldId}.
+     *
+     * @throws FieldNotFoundException when absent
+     */
+    public FieldType typeOf(int fieldId) {
+        return typeAt(RecordReader.find(segment, 0, count, fieldId), null, fieldId);
+    }
+
+    /** The type of field {@code name}; throws {@link FieldNotFoundException} when absent. */
+    public FieldType typeOf(String name) {
+        return typeAt(indexOf(name), name, -1);
+    }
+
+    /** The type of the value at {@code path}; throws {@link FieldNotFoundException} when absent. */
+    public FieldType typeOf(FieldPath path) {
+        return typeAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
+    }
+
+    /** Whether field {@code name} is present and null. */
+    public boolean isNull(String name) {
+        long loc = indexOf(name);
+        return loc >= 0 && tagAt(loc) == TAG_NULL;
+    }
+
+    // ---------------------------------------------------------------- I64
+
+    /** The I64 field {@code fieldId}; throws {@link FieldNotFoundException} or {@link FieldTypeException}. */
+    public long getLong(int fieldId) {
+        int i = RecordReader.find(segment, 0, count, fieldId);
+        if (i >= 0 && RecordReader.tag(segment, 0, i) == TAG_I64) {
+            return RecordReader.readLong(segment, 0, i);
+        }
+        throw failure(i, null, fieldId, FieldType.I64);
+    }
+
+    /** The I64 field {@code name}; throws {@link FieldNotFoundException} or {@link FieldTypeException}. */
+    public long getLong(String name) {
+        return longAt(indexOf(name), name);
+    }
+
+    /** The I64 value at {@code path}; throws {@link FieldNotFoundException} or {@link FieldTypeException}. */
+    public long getLong(FieldPath path) {
+        return longAt(RecordReader.locate(segment, dictionary, path), path.toString());
+    }
+
+    /** The I64 field {@code name}, or {@code defaultValue} when absent; throws {@link FieldTypeException}. */
+    public long getLong(String name, long defaultValue) {
+        long loc = indexOf(name);
+        return loc < 0 ? defaultValue : longAt(loc, name);
+    }
+
+    private long longAt(long loc, String label) {
+        if (loc >= 0 && tagAt(loc) == TAG_I64) {
+            return RecordReader.readLong(segment, RecordReader.baseOf(loc), RecordReader.indexOf(loc));
+        }
+        throw failure(loc, label, -1, FieldType.I64);
+    }
+
+    // ---------------------------------------------------------------- F64
+
+    /** The F64 (or I64, converted) field {@code fieldId}. */
+    public double getDouble(int fieldId) {
+        int i = RecordReader.find(segment, 0, count, fieldId);
+        if (i >= 0) {
+            int tag = RecordReader.tag(segment, 0, i);
+            if (tag == TAG_F64) {
+                return RecordReader.readDouble(segment, 0, i);
+            }
+            if (tag == TAG_I64) {
+                return RecordReader.readLong(segment, 0, i);
+            }
+        }
+        throw failure(i, null, fieldId, FieldType.F64);
+    }
+
+    /** The F64 (or I64, converted) field {@code name}. */
+    public double getDouble(String name) {
+        return doubleAt(indexOf(name), name);
+    }
+
+    /** The F64 (or I64, converted) value at {@code path}. */
+    public double getDouble(FieldPath path) {
+        return doubleAt(RecordReader.locate(segment, dictionary, path), path.toString());
+    }
+
+    /** The F64 (or I64) field {@code name}, or {@code defaultValue} when absent. */
+    public double getDouble(String name, double defaultValue) {
+        long loc = indexOf(name);
+        return loc < 0 ? defaultValue : doubleAt(loc, name);
+    }
+
+    private double doubleAt(long loc, String label) {
+        if (loc >= 0) {
+            long base = RecordReader.baseOf(loc);
+            int i = RecordReader.indexOf(loc);
+            int tag = RecordReader.tag(segment, base, i);
+            if (tag == TAG_F64) {
+                return RecordReader.readDouble(segment, base, i);
+            }
+            if (tag == TAG_I64) {
+                return RecordReader.readLong(segment, base, i);
+            }
+        }
+        throw failure(loc, label, -1, FieldType.F64);
+    }
+
+    // ---------------------------------------------------------------- BOOL
+
+    /** The BOOL field {@code fieldId}. */
+    public boolean getBoolean(int fieldId) {
+        int i = RecordReader.find(segment, 0, count, fieldId);
+        if (i >= 0) {
+            int tag = RecordReader.tag(segment, 0, i);
+            if (tag == TAG_TRUE || tag == RecordLayout.TAG_FALSE) {
+                return tag == TAG_TRUE;
+            }
+        }
+        throw failure(i, null, fieldId, FieldType.BOOL);
+    }
+
+    /** The BOOL field {@code name}. */
+    public boolean getBoolean(String name) {
+        return booleanAt(indexOf(name), name);
+    }
+
+    /** The BOOL value at {@code path}. */
+    public boolean getBoolean(FieldPath path) {
+        return booleanAt(RecordReader.locate(segment, dictionary, path), path.toString());
+    }
+
+    /** The BOOL field {@code name}, or {@code defaultValue} when absent. */
+    public boolean getBoolean(String name, boolean defaultValue) {
+        long loc = indexOf(name);
+        return loc < 0 ? defaultValue : booleanAt(loc, name);
+    }
+
+    private boolean booleanAt(long loc, String label) {
+        if (loc >= 0) {
+            int tag = tagAt(loc);
+            if (tag == TAG_TRUE || tag == RecordLayout.TAG_FALSE) {
+                return tag == TAG_TRUE;
+            }
+        }
+        throw failure(loc, label, -1, FieldType.BOOL);
+    }
+
+    // ---------------------------------------------------------------- STRING, BYTES
+
+    /** The STRING field {@code fieldId} (decoded into a new String). */
+    public String getString(int fieldId) {
+        int i = RecordReader.find(segment, 0, count, fieldId);
+        return stringAt(i, null, fieldId);
+    }
+
+    /** The STRING field {@code name}. */
+    public String getString(String name) {
+        return stringAt(indexOf(name), name, -1);
+    }
+
+    /** The STRING value at {@code path}. */
+    public String getString(FieldPath path) {
+        return stringAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
+    }
+
+    /** The STRING field {@code name}, or {@code defaultValue} when absent. */
+    public String getString(String name, String defaultValue) {
+        long loc = indexOf(name);
+        return loc < 0 ? defaultValue : stringAt(loc, name, -1);
+    }
+
+    private String stringAt(long loc, String label, int fieldId) {
+        if (loc >= 0 && tagAt(loc) == TAG_STRING) {
+            long base = RecordReader.baseOf(loc);
+            return RecordReader.readString(segment, base, RecordReader.count(segment, base), RecordReader.indexOf(loc));
+        }
+        throw failure(loc, label, fieldId, FieldType.STRING);
+    }
+
+    /** A copy of the BYTES field {@code name}. */
+    public byte[] getBytes(String name) {
+        long loc = indexOf(name);
+        if (loc >= 0 && tagAt(loc) == RecordLayout.TAG_BYTES) {
+            return RecordReader.readBytes(segment, 0, count, (int) loc);
+        }
+        throw failure(loc, name, -1, FieldType.BYTES);
+    }
+
+    // ---------------------------------------------------------------- OBJECT, ARRAY
+
+    /** A view (no copy) of the OBJECT field {@code fieldId}. */
+    public Record getRecord(int fieldId) {
+        return recordAt(RecordReader.find(segment, 0, count, fieldId), null, fieldId);
+    }
+
+    /** A view (no copy) of the OBJECT field {@code name}. */
+    public Record getRecord(String name) {
+        return recordAt(indexOf(name), name, -1);
+    }
+
+    /** A view (no copy) of the OBJECT at {@code path}. */
+    public Record getRecord(FieldPath path) {
+        return recordAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
+    }
+
+    private Record recordAt(long loc, String label, int fieldId) {
+        if (loc >= 0 && tagAt(loc) == TAG_OBJECT) {
+            return new Record(dictionary, sliceAt(loc));
+        }
+        throw failure(loc, label, fieldId, FieldType.OBJECT);
+    }
+
+    /** A view (no copy) of the ARRAY field {@code fieldId}. */
+    public RecordArray getArray(int fieldId) {
+        return arrayAt(RecordReader.find(segment, 0, count, fieldId), null, fieldId);
+    }
+
+    /** A view (no copy) of the ARRAY field {@code name}. */
+    public RecordArray getArray(String name) {
+        return arrayAt(indexOf(name), name, -1);
+    }
+
+    /** A view (no copy) of the ARRAY at {@code path}. */
+    public RecordArray getArray(FieldPath path) {
+        return arrayAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
+    }
+
+    private RecordArray arrayAt(long loc, String label, int fieldId) {
+        if (loc >= 0 && tagAt(loc) == TAG_ARRAY) {
+            return new RecordArray(dictionary, sliceAt(loc));
+        }
+        throw failure(loc, label, fieldId, FieldType.ARRAY);
+    }
+
+    // ---------------------------------------------------------------- whole-record operations
+
+    /**
+     * Calls {@code visitor} once per field in field-id order, with one cursor re-pointed at each field (no
+     * allocation per field; do not keep the cursor).
+     */
+    public void forEachField(FieldVisitor visitor) {
+        FieldCursor cursor = new FieldCursor(dictionary, segment, 0, count);
+        for (int i = 0; i < count; i++) {
+            cursor.moveTo(i);
+            visitor.visit(cursor);
+        }
+    }
+
+    /** A new record holding only those of {@code names} that are present (missing names are skipped). */
+    public Record project(String... names) {
+        RecordBuilder builder = RecordBuilder.create(dictionary);
+        for (String name : names) {
+            long loc = indexOf(name);
+            if (loc >= 0) {
+                builder.putEncoded(dictionary.idOf(name), segment, 0, count, (int) loc);
+            }
+        }
+        return builder.build();
+    }
+
+    /** The record as compact JSON (see {@link JsonCodec} for the mapping). */
+    public String toJson() {
+        return JsonCodec.defaults().toJson(this);
+    }
+
+    /** Encoded size in bytes. */
+    public int sizeInBytes() {
+        return (int) segment.byteSize();
+    }
+
+    /** A copy of the encoded bytes. */
+    public byte[] toByteArray() {
+        return segment.toArray(RecordReader.BYTE);
+    }
+
+    /** The encoded bytes (not a copy; do not modify). */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Copies the encoded bytes into {@code buffer} (replacing its content) and returns the length. */
+    public int copyInto(RecordBuffer buffer) {
+        return buffer.copyFrom(segment);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Record r && r.dictionary == dictionary && r.segment.byteSize() == segment.byteSize()
+                && segment.mismatch(r.segment) < 0;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = RecordBuffer.hash(segment);
+            hash = h;
+        }
+        return h;
+    }
+
+    /** Same as {@link #toJson()}. */
+    @Override
+    public String toString() {
+        return toJson();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** Entry index of {@code name} at the top level (base 0), or -1. */
+    private long indexOf(String name) {
+        int id = dictionary.idOf(name);
+        return id < 0 ? -1 : RecordReader.find(segment, 0, count, id);
+    }
+
+    private int tagAt(long loc) {
+        return RecordReader.tag(segment, RecordReader.baseOf(loc), RecordReader.indexOf(loc));
+    }
+
+    private MemorySegment sliceAt(long loc) {
+        long base = RecordReader.baseOf(loc);
+        return RecordReader.valueSlice(segment, base, RecordReader.count(segment, base), RecordReader.indexOf(loc));
+    }
+
+    private FieldType typeAt(long loc, String label, int fieldId) {
+        if (loc >= 0) {
+            return FieldType.ofTag(tagAt(loc));
+        }
+        throw failure(loc, label, fieldId, null);
+    }
+
+    /** The exception for a missing field (loc &lt; 0) or a field of the wrong type; never on the fast path. */
+    private RecordException failure(long loc, String label, int fieldId, FieldType expected) {
+        String field = label != null ? label : labelOf(dictionary, fieldId);
+        if (loc < 0) {
+            return new FieldNotFoundException(field);
+        }
+        return new FieldTypeException(field, expected, FieldType.ofTag(tagAt(loc)));
+    }
+
+    static String labelOf(FieldDictionary dictionary, int fieldId) {
+        return fieldId >= 0 && fieldId < dictionary.size() ? dictionary.nameOf(fieldId) : "#" + fieldId;
+    }
+}

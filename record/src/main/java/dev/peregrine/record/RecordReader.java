@@ -1,0 +1,158 @@
+package dev.peregrine.record;
+
+import static dev.peregrine.record.RecordLayout.COUNT_OFFSET;
+import static dev.peregrine.record.RecordLayout.ENTRY_KEY_OFFSET;
+import static dev.peregrine.record.RecordLayout.ENTRY_LENGTH;
+import static dev.peregrine.record.RecordLayout.ENTRY_TAG_OFFSET;
+import static dev.peregrine.record.RecordLayout.ENTRY_VALUE_OFFSET_OFFSET;
+import static dev.peregrine.record.RecordLayout.HEADER_LENGTH;
+import static dev.peregrine.record.RecordLayout.ID_MASK;
+import static dev.peregrine.record.RecordLayout.LENGTH_OFFSET;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Plain reads of validated encodings: every method takes the segment and the offset ({@code base}) of the
+ * object or array's first header byte, so nested values are read in place. No method checks bounds beyond what
+ * {@link MemorySegment} does: callers only pass bytes that {@link RecordValidator} accepted or that a builder
+ * wrote. All accesses are plain (records are immutable or confined to one thread).
+ */
+final class RecordReader {
+
+    static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Up to this many entries a linear scan beats binary search (one cache line of keys, no branches mispredicted). */
+    private static final int LINEAR_SEARCH_MAX = 8;
+
+    private RecordReader() {
+    }
+
+    static int count(MemorySegment seg, long base) {
+        return seg.get(U16, base + COUNT_OFFSET) & 0xFFFF;
+    }
+
+    static int length(MemorySegment seg, long base) {
+        return seg.get(I32, base + LENGTH_OFFSET);
+    }
+
+    /** Index of the entry with field id {@code id} in the object at {@code base}, or -1. */
+    static int find(MemorySegment seg, long base, int count, int id) {
+        long entries = base + HEADER_LENGTH + ENTRY_KEY_OFFSET;
+        if (count <= LINEAR_SEARCH_MAX) {
+            for (int i = 0; i < count; i++) {
+                int key = seg.get(I32, entries + (long) i * ENTRY_LENGTH) & ID_MASK;
+                if (key >= id) {
+                    return key == id ? i : -1;
+                }
+            }
+            return -1;
+        }
+        int lo = 0;
+        int hi = count - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int key = seg.get(I32, entries + (long) mid * ENTRY_LENGTH) & ID_MASK;
+            if (key < id) {
+                lo = mid + 1;
+            } else if (key > id) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    static int id(MemorySegment seg, long base, int index) {
+        return seg.get(I32, base + RecordLayout.entryOffset(index) + ENTRY_KEY_OFFSET) & ID_MASK;
+    }
+
+    static int tag(MemorySegment seg, long base, int index) {
+        return seg.get(BYTE, base + RecordLayout.entryOffset(index) + ENTRY_TAG_OFFSET);
+    }
+
+    /** Absolute offset (in {@code seg}) of the first byte of entry {@code index}'s value. */
+    static long valueStart(MemorySegment seg, long base, int index) {
+        return base + seg.get(I32, base + RecordLayout.entryOffset(index) + ENTRY_VALUE_OFFSET_OFFSET);
+    }
+
+    /** Absolute offset just past entry {@code index}'s value. */
+    static long valueEnd(MemorySegment seg, long base, int count, int index) {
+        return index + 1 < count ? valueStart(seg, base, index + 1) : base + length(seg, base);
+    }
+
+    static long readLong(MemorySegment seg, long base, int index) {
+        return seg.get(I64, valueStart(seg, base, index));
+    }
+
+    static double readDouble(MemorySegment seg, long base, int index) {
+        return seg.get(F64, valueStart(seg, base, index));
+    }
+
+    static String readString(MemorySegment seg, long base, int count, int index) {
+        long start = valueStart(seg, base, index);
+        return Utf8.decode(seg, start, (int) (valueEnd(seg, base, count, index) - start));
+    }
+
+    static byte[] readBytes(MemorySegment seg, long base, int count, int index) {
+        long start = valueStart(seg, base, index);
+        return seg.asSlice(start, valueEnd(seg, base, count, index) - start).toArray(BYTE);
+    }
+
+    /** A slice holding entry {@code index}'s value. */
+    static MemorySegment valueSlice(MemorySegment seg, long base, int count, int index) {
+        long start = valueStart(seg, base, index);
+        return seg.asSlice(start, valueEnd(seg, base, count, index) - start);
+    }
+
+    /**
+     * Follows {@code path} from the object at offset 0 without decoding anything else. Returns the packed
+     * location ({@code base << 16 | index}) of the last step's entry, or -1 when a step is missing or walks into
+     * a value of the wrong kind.
+     */
+    static long locate(MemorySegment seg, FieldDictionary dict, FieldPath path) {
+        long base = 0;
+        int steps = path.depth();
+        for (int s = 0; ; s++) {
+            int count = count(seg, base);
+            int index;
+            if (path.isIndex(s)) {
+                index = path.index(s);
+                if (index >= count || seg.get(BYTE, base + RecordLayout.KIND_OFFSET) != RecordLayout.KIND_ARRAY) {
+                    return -1;
+                }
+            } else {
+                if (seg.get(BYTE, base + RecordLayout.KIND_OFFSET) != RecordLayout.KIND_OBJECT) {
+                    return -1;
+                }
+                int id = dict.idOf(path.name(s));
+                index = id < 0 ? -1 : find(seg, base, count, id);
+                if (index < 0) {
+                    return -1;
+                }
+            }
+            if (s == steps - 1) {
+                return base << 16 | index;
+            }
+            int tag = tag(seg, base, index);
+            if (tag != RecordLayout.TAG_OBJECT && tag != RecordLayout.TAG_ARRAY) {
+                return -1;
+            }
+            base = valueStart(seg, base, index);
+        }
+    }
+
+    static long baseOf(long location) {
+        return location >>> 16;
+    }
+
+    static int indexOf(long location) {
+        return (int) (location & 0xFFFF);
+    }
+}

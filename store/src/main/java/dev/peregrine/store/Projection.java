@@ -1,0 +1,65 @@
+package dev.peregrine.store;
+
+import dev.peregrine.record.Record;
+
+import java.util.Optional;
+
+/**
+ * A read model fed with every event in log order. The store calls {@link #apply} from one projection
+ * thread, exactly once per event and position, starting after the projection's persisted checkpoint;
+ * {@link #state} may be called from any thread at the same time, so implementations must make their
+ * state safe to read concurrently (a {@code ConcurrentHashMap} is enough).
+ *
+ * <pre>{@code
+ * store.registerProjection(new MyCounts());
+ * store.awaitProjections();
+ * Optional<Record> s = store.projection("my_counts").orElseThrow().state("user-123");
+ * }</pre>
+ *
+ * <p>Surviving restarts without double counting: a projection that implements {@link #saveState()}
+ * and {@link #restoreState(byte[])} gets its bytes persisted atomically together with the position
+ * they reflect; on the next open it is restored and fed only the events after that position. One that
+ * does not is reset and fed from position 1 on every open.
+ */
+public interface Projection {
+
+    /** @return unique name, 1–128 characters of {@code [a-z0-9._-]} */
+    String name();
+
+    /** @param event the next event in log order (never a tombstone) */
+    void apply(StoredEvent event);
+
+    /**
+     * Called in log order when an entity is tombstoned. The default does nothing.
+     *
+     * @param entityId the deleted entity
+     */
+    default void tombstoned(String entityId) {
+    }
+
+    /**
+     * @param key an entity id (or whatever key the projection is organised by)
+     * @return the projection's state for that key
+     */
+    Optional<Record> state(String key);
+
+    /** Forgets all state, as before the first event. */
+    void reset();
+
+    /**
+     * @return the whole state as bytes to persist with the projection's checkpoint, or empty if this
+     *         projection is rebuilt from the log on every open (the default)
+     */
+    default Optional<byte[]> saveState() {
+        return Optional.empty();
+    }
+
+    /**
+     * Restores what {@link #saveState()} returned. Called before any event is applied.
+     *
+     * @param bytes bytes previously returned by {@link #saveState()}
+     */
+    default void restoreState(byte[] bytes) {
+        throw new UnsupportedOperationException(name() + " does not persist its state");
+    }
+}

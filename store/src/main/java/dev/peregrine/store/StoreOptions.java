@@ -1,0 +1,165 @@
+package dev.peregrine.store;
+
+import java.util.Objects;
+
+/**
+ * Immutable configuration of an {@link EventStore}. Every option has a documented default, so
+ * {@code StoreOptions.defaults()} is a working configuration.
+ *
+ * <pre>{@code
+ * StoreOptions options = StoreOptions.builder()
+ *         .durability(Durability.parse("interval:5"))
+ *         .segmentBytes(256 << 20)
+ *         .build();
+ * }</pre>
+ *
+ * @param durability when appends are acknowledged; default {@link Durability#fsync()}
+ * @param segmentBytes size each segment file is preallocated to; default 128 MiB, at least 64 KiB.
+ *        An event (and a batch) must fit in one segment.
+ * @param snapshotEvery take a snapshot of an entity every this many events of its stream; default
+ *        1,000; 0 disables automatic snapshots ({@link EventStore#createSnapshot} still works)
+ * @param maxPayloadBytes largest payload plus metadata of one event, in encoded record bytes; default
+ *        1 MiB
+ * @param maxBatchEvents most events in one atomic batch; default 100,000
+ * @param maxQueryLimit largest page a query may ask for, and the page size when it gives none;
+ *        default 10,000
+ * @param repairCorruption when {@code true}, a corrupt entry found on open truncates the log there
+ *        (losing it and everything after it, which is logged) instead of failing with
+ *        {@link CorruptLogException}; default {@code false}
+ * @param builtInProjections register the built-in {@code entity_snapshots} and {@code event_counters}
+ *        projections on open; default {@code true}
+ * @param projectionCheckpointEvery persist each projection's state and position after this many
+ *        events applied; default 100,000 (and always on close)
+ */
+public record StoreOptions(Durability durability, int segmentBytes, int snapshotEvery, int maxPayloadBytes,
+                           int maxBatchEvents, int maxQueryLimit, boolean repairCorruption,
+                           boolean builtInProjections, int projectionCheckpointEvery) {
+
+    /** Smallest allowed segment. */
+    public static final int MIN_SEGMENT_BYTES = 64 * 1024;
+
+    /** Validates the options; every builder path goes through here. */
+    public StoreOptions {
+        Objects.requireNonNull(durability, "durability");
+        if (segmentBytes < MIN_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("segmentBytes must be at least " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
+        }
+        if (snapshotEvery < 0) {
+            throw new IllegalArgumentException("snapshotEvery must be >= 0, got " + snapshotEvery);
+        }
+        if (maxPayloadBytes < 16 || maxPayloadBytes > segmentBytes / 2) {
+            throw new IllegalArgumentException("maxPayloadBytes must be between 16 and half a segment ("
+                    + segmentBytes / 2 + "), got " + maxPayloadBytes);
+        }
+        if (maxBatchEvents < 1) {
+            throw new IllegalArgumentException("maxBatchEvents must be >= 1, got " + maxBatchEvents);
+        }
+        if (maxQueryLimit < 1) {
+            throw new IllegalArgumentException("maxQueryLimit must be >= 1, got " + maxQueryLimit);
+        }
+        if (projectionCheckpointEvery < 1) {
+            throw new IllegalArgumentException("projectionCheckpointEvery must be >= 1, got " + projectionCheckpointEvery);
+        }
+    }
+
+    /** @return every option at its default */
+    public static StoreOptions defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder starting from the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder starting from these options */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.durability = durability;
+        b.segmentBytes = segmentBytes;
+        b.snapshotEvery = snapshotEvery;
+        b.maxPayloadBytes = maxPayloadBytes;
+        b.maxBatchEvents = maxBatchEvents;
+        b.maxQueryLimit = maxQueryLimit;
+        b.repairCorruption = repairCorruption;
+        b.builtInProjections = builtInProjections;
+        b.projectionCheckpointEvery = projectionCheckpointEvery;
+        return b;
+    }
+
+    /** Mutable builder; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private Durability durability = Durability.fsync();
+        private int segmentBytes = 128 << 20;
+        private int snapshotEvery = 1_000;
+        private int maxPayloadBytes = 1 << 20;
+        private int maxBatchEvents = 100_000;
+        private int maxQueryLimit = 10_000;
+        private boolean repairCorruption;
+        private boolean builtInProjections = true;
+        private int projectionCheckpointEvery = 100_000;
+
+        private Builder() {
+        }
+
+        /** @param value durability policy @return this builder */
+        public Builder durability(Durability value) {
+            this.durability = value;
+            return this;
+        }
+
+        /** @param value segment file size in bytes @return this builder */
+        public Builder segmentBytes(int value) {
+            this.segmentBytes = value;
+            return this;
+        }
+
+        /** @param value events per entity between automatic snapshots, 0 to disable @return this builder */
+        public Builder snapshotEvery(int value) {
+            this.snapshotEvery = value;
+            return this;
+        }
+
+        /** @param value largest payload + metadata in bytes @return this builder */
+        public Builder maxPayloadBytes(int value) {
+            this.maxPayloadBytes = value;
+            return this;
+        }
+
+        /** @param value most events per batch @return this builder */
+        public Builder maxBatchEvents(int value) {
+            this.maxBatchEvents = value;
+            return this;
+        }
+
+        /** @param value largest query page @return this builder */
+        public Builder maxQueryLimit(int value) {
+            this.maxQueryLimit = value;
+            return this;
+        }
+
+        /** @param value truncate at a corrupt entry instead of refusing to open @return this builder */
+        public Builder repairCorruption(boolean value) {
+            this.repairCorruption = value;
+            return this;
+        }
+
+        /** @param value register the built-in projections @return this builder */
+        public Builder builtInProjections(boolean value) {
+            this.builtInProjections = value;
+            return this;
+        }
+
+        /** @param value events between projection checkpoints @return this builder */
+        public Builder projectionCheckpointEvery(int value) {
+            this.projectionCheckpointEvery = value;
+            return this;
+        }
+
+        /** @return the validated options */
+        public StoreOptions build() {
+            return new StoreOptions(durability, segmentBytes, snapshotEvery, maxPayloadBytes, maxBatchEvents,
+                    maxQueryLimit, repairCorruption, builtInProjections, projectionCheckpointEvery);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.peregrine.store;
+
+/**
+ * Counters describing the store, read without stopping appends (each value is exact, the set is not
+ * taken atomically).
+ *
+ * @param totalEvents events in the log (tombstone markers not counted)
+ * @param totalEntities entities with at least one event ever (tombstoned ones included)
+ * @param totalEventTypes distinct event types
+ * @param ingestedSinceStart events appended since this store was opened
+ * @param bytesOnDisk bytes allocated to segment files (preallocated sizes) plus side files
+ * @param segments number of segment files
+ * @param lastPosition the last visible position (0 when empty)
+ */
+public record StoreStats(long totalEvents, long totalEntities, long totalEventTypes, long ingestedSinceStart,
+                         long bytesOnDisk, int segments, long lastPosition) {
+}

@@ -1,0 +1,191 @@
+package dev.peregrine.store.internal;
+
+import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.record.Record;
+import dev.peregrine.store.AppendResult;
+import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.index.EventIdIndex;
+import dev.peregrine.store.log.EntryDescriptor;
+import dev.peregrine.store.log.LogSegment;
+import dev.peregrine.store.log.SegmentedLog;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Reads entries of the log by position: whole events as zero-copy {@link StoredEvent} views, or
+ * single fields straight from the mapped bytes for filtering without decoding.
+ *
+ * <p>Thread safety: any thread, for positions the caller knows to be written (visible to readers, or
+ * written by the calling sequencer thread itself).
+ */
+public final class EventReader implements EventIdIndex.IdSource {
+
+    private final SegmentedLog log;
+    private final FieldDictionary dictionary;
+    private final StringCache strings = new StringCache();
+
+    /**
+     * @param log the log
+     * @param dictionary the store's dictionary, for record views
+     */
+    public EventReader(SegmentedLog log, FieldDictionary dictionary) {
+        this.log = log;
+        this.dictionary = dictionary;
+    }
+
+    /** Where one entry lives: resolved once per position, then reused for all field reads. */
+    public record Location(LogSegment segment, long offset) {
+    }
+
+    /** @param position a written position @return its location */
+    public Location locate(long position) {
+        LogSegment segment = log.segmentFor(position);
+        return new Location(segment, segment.offsetOf(position));
+    }
+
+    /**
+     * @param position a written position
+     * @return the entry as an event view
+     */
+    public StoredEvent read(long position) {
+        LogSegment s = log.segmentFor(position);
+        long off = s.offsetOf(position);
+        MemorySegment map = s.memory();
+        long typeAt = s.typeOffsetAt(off);
+        int typeLen = s.typeLengthAt(off);
+        int entityLen = s.entityLengthAt(off);
+        String type = strings.get(map, typeAt, typeLen);
+        String entity = strings.get(map, typeAt + typeLen, entityLen);
+        String tenant = strings.get(map, typeAt + typeLen + entityLen, s.tenantLengthAt(off));
+        boolean tombstone = s.kindAt(off) == EntryDescriptor.KIND_TOMBSTONE;
+        Record payload = tombstone ? Record.empty(dictionary) : Record.wrap(dictionary, s.payloadAt(off));
+        MemorySegment meta = s.metadataAt(off);
+        Record metadata = meta == null ? null : Record.wrap(dictionary, meta);
+        return new StoredEvent(new UUID(s.idMsbAt(off), s.idLsbAt(off)), type, entity, tenant, payload, metadata,
+                s.timestampAt(off), s.versionAt(off), position);
+    }
+
+    /**
+     * @param position a written position
+     * @return what an append of that entry returned (for idempotent retries)
+     */
+    public AppendResult appendResult(long position) {
+        LogSegment s = log.segmentFor(position);
+        long off = s.offsetOf(position);
+        return new AppendResult(new UUID(s.idMsbAt(off), s.idLsbAt(off)), position, s.versionAt(off),
+                Instant.ofEpochSecond(0, s.timestampAt(off)));
+    }
+
+    /** @param position a written position @return its payload as a record view */
+    public Record payload(long position) {
+        LogSegment s = log.segmentFor(position);
+        return Record.wrap(dictionary, s.payloadAt(s.offsetOf(position)));
+    }
+
+    /** @param position a written position @return its timestamp in epoch nanoseconds */
+    public long timestamp(long position) {
+        LogSegment s = log.segmentFor(position);
+        return s.timestampAt(s.offsetOf(position));
+    }
+
+    /** @param position a written position @return whether it is an event (not a tombstone) */
+    public boolean isEvent(long position) {
+        LogSegment s = log.segmentFor(position);
+        return s.kindAt(s.offsetOf(position)) == EntryDescriptor.KIND_EVENT;
+    }
+
+    /** @param position a written position @return its entity id */
+    public String entityId(long position) {
+        LogSegment s = log.segmentFor(position);
+        long off = s.offsetOf(position);
+        return strings.get(s.memory(), s.entityOffsetAt(off), s.entityLengthAt(off));
+    }
+
+    /** @param position a written position @return its event type */
+    public String eventType(long position) {
+        LogSegment s = log.segmentFor(position);
+        long off = s.offsetOf(position);
+        return strings.get(s.memory(), s.typeOffsetAt(off), s.typeLengthAt(off));
+    }
+
+    /**
+     * Compares the entry's strings with encoded filter values, without decoding.
+     *
+     * @param loc the entry
+     * @param type event type UTF-8, or null for any
+     * @param entity entity id UTF-8, or null for any
+     * @param tenant tenant id UTF-8, or null for any
+     * @return whether every non-null value matches
+     */
+    public boolean stringsMatch(Location loc, byte[] type, byte[] entity, byte[] tenant) {
+        LogSegment s = loc.segment();
+        long off = loc.offset();
+        long typeAt = s.typeOffsetAt(off);
+        int typeLen = s.typeLengthAt(off);
+        int entityLen = s.entityLengthAt(off);
+        return (type == null || bytesEqual(s.memory(), typeAt, typeLen, type))
+                && (entity == null || bytesEqual(s.memory(), typeAt + typeLen, entityLen, entity))
+                && (tenant == null || bytesEqual(s.memory(), typeAt + typeLen + entityLen, s.tenantLengthAt(off), tenant));
+    }
+
+    /**
+     * Whether a stored entry has exactly this content (idempotency check).
+     *
+     * @param position the stored entry
+     * @param type event type UTF-8
+     * @param entity entity id UTF-8
+     * @param tenant tenant id UTF-8
+     * @param payload payload bytes
+     * @param metadata metadata bytes or null
+     * @return whether all match
+     */
+    public boolean contentEquals(long position, byte[] type, byte[] entity, byte[] tenant, MemorySegment payload,
+                                 MemorySegment metadata) {
+        Location loc = locate(position);
+        LogSegment s = loc.segment();
+        long off = loc.offset();
+        if (s.kindAt(off) != EntryDescriptor.KIND_EVENT || !stringsMatch(loc, type, entity, tenant)) {
+            return false;
+        }
+        MemorySegment storedMeta = s.metadataAt(off);
+        return s.payloadAt(off).mismatch(payload) < 0
+                && (metadata == null ? storedMeta == null : storedMeta != null && storedMeta.mismatch(metadata) < 0);
+    }
+
+    private static boolean bytesEqual(MemorySegment map, long at, int length, byte[] expected) {
+        return length == expected.length
+                && MemorySegment.mismatch(map, at, at + length, MemorySegment.ofArray(expected), 0, length) < 0;
+    }
+
+    /**
+     * @param loc the entry
+     * @return its timestamp
+     */
+    public long timestamp(Location loc) {
+        return loc.segment().timestampAt(loc.offset());
+    }
+
+    /** @param loc the entry @return whether it is an event */
+    public boolean isEvent(Location loc) {
+        return loc.segment().kindAt(loc.offset()) == EntryDescriptor.KIND_EVENT;
+    }
+
+    @Override
+    public long msb(long position) {
+        LogSegment s = log.segmentFor(position);
+        return s.idMsbAt(s.offsetOf(position));
+    }
+
+    @Override
+    public long lsb(long position) {
+        LogSegment s = log.segmentFor(position);
+        return s.idLsbAt(s.offsetOf(position));
+    }
+
+    /** @return the dictionary record views are read with */
+    public FieldDictionary dictionary() {
+        return dictionary;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.peregrine.store.internal;
+
+import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.record.JsonCodec;
+import dev.peregrine.record.Record;
+import dev.peregrine.store.InvalidEventException;
+import dev.peregrine.store.NewEvent;
+import dev.peregrine.store.StoreOptions;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Validates events and encodes them into {@link PreparedEvent}s, on the appending thread. Every
+ * rejection is an {@link InvalidEventException} naming the field as the HTTP API spells it.
+ *
+ * <p>Rules: {@code entity_id} and {@code tenant_id} 1–128 characters (code points), no control
+ * characters, no unpaired surrogates; {@code event_type} 1–128 characters of {@code [a-z0-9._-]};
+ * payload plus metadata at most {@link StoreOptions#maxPayloadBytes()} encoded bytes. A record built
+ * with another dictionary is re-encoded with the store's (through its JSON form) so its field ids mean
+ * what the persisted dictionary says.
+ *
+ * <p>Thread safety: immutable; safe from any thread.
+ */
+public final class EventValidator {
+
+    /** Longest id or type, in characters. */
+    public static final int MAX_ID_CHARS = 128;
+
+    private final FieldDictionary dictionary;
+    private final int maxPayloadBytes;
+
+    /**
+     * @param dictionary the store's dictionary
+     * @param options limits
+     */
+    public EventValidator(FieldDictionary dictionary, StoreOptions options) {
+        this.dictionary = dictionary;
+        this.maxPayloadBytes = options.maxPayloadBytes();
+    }
+
+    /**
+     * @param event the event
+     * @return its encoded form
+     * @throws InvalidEventException naming the first problem found
+     */
+    public PreparedEvent prepare(NewEvent event) {
+        checkEventType("event_type", event.eventType());
+        checkId("entity_id", event.entityId());
+        checkId("tenant_id", event.tenantId());
+        MemorySegment payload = ownBytes(event.payload());
+        MemorySegment metadata = event.metadata().map(this::ownBytes).orElse(null);
+        long total = payload.byteSize() + (metadata == null ? 0 : metadata.byteSize());
+        if (total > maxPayloadBytes) {
+            throw new InvalidEventException("payload", "payload and metadata are " + total
+                    + " bytes encoded, more than the limit of " + maxPayloadBytes);
+        }
+        byte[] type = event.eventType().getBytes(StandardCharsets.US_ASCII);
+        byte[] entity = event.entityId().getBytes(StandardCharsets.UTF_8);
+        byte[] tenant = event.tenantId().getBytes(StandardCharsets.UTF_8);
+        int length = PreparedEvent.lengthOf(type, entity, tenant, payload.byteSize(),
+                metadata == null ? 0 : metadata.byteSize());
+        return new PreparedEvent(event, type, entity, tenant, payload, metadata, length);
+    }
+
+    private MemorySegment ownBytes(Record record) {
+        if (record.dictionary() == dictionary) {
+            return record.segment();
+        }
+        return JsonCodec.defaults().parse(dictionary, record.toJson()).segment();
+    }
+
+    /**
+     * @param field the field name for the error
+     * @param value an event type
+     * @throws InvalidEventException if it is not 1–128 characters of {@code [a-z0-9._-]}
+     */
+    public static void checkEventType(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new InvalidEventException(field, "must not be empty");
+        }
+        if (value.length() > MAX_ID_CHARS) {
+            throw new InvalidEventException(field, "is " + value.length() + " characters, more than " + MAX_ID_CHARS);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                throw new InvalidEventException(field, "character " + describe(c) + " at index " + i
+                        + " is not allowed (use lowercase letters, digits, '.', '_' and '-')");
+            }
+        }
+    }
+
+    /**
+     * @param field the field name for the error
+     * @param value an entity or tenant id
+     * @throws InvalidEventException if it is empty, too long, or holds a control character
+     */
+    public static void checkId(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new InvalidEventException(field, "must not be empty");
+        }
+        int chars = value.codePointCount(0, value.length());
+        if (chars > MAX_ID_CHARS) {
+            throw new InvalidEventException(field, "is " + chars + " characters, more than " + MAX_ID_CHARS);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new InvalidEventException(field, "control character " + describe(c) + " at index " + i);
+            }
+            if (Character.isHighSurrogate(c) && (i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1)))
+                    || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)))) {
+                throw new InvalidEventException(field, "unpaired surrogate at index " + i);
+            }
+        }
+    }
+
+    private static String describe(char c) {
+        return String.format("U+%04X", (int) c) + (Character.isISOControl(c) ? "" : " '" + c + "'");
+    }
+}

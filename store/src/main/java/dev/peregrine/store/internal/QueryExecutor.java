@@ -1,0 +1,161 @@
+package dev.peregrine.store.internal;
+
+import dev.peregrine.store.InvalidEventException;
+import dev.peregrine.store.Query;
+import dev.peregrine.store.QueryPage;
+import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.index.EntityStream;
+import dev.peregrine.store.index.LogIndexes;
+import dev.peregrine.store.index.LongPagedList;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs {@link Query}s. The entity index, else the type index, else the log itself supplies candidate
+ * positions in ascending order; binary searches narrow them to the position and time bounds; then
+ * <em>every</em> filter of the query is checked against each candidate's bytes, whichever path
+ * supplied it, so no path can forget a filter.
+ *
+ * <p>Cursor: {@code "p" + position} of the next candidate to examine; it is valid with the same filters
+ * (it is only a lower position bound, so reusing it with other filters is harmless).
+ *
+ * <p>Thread safety: any thread; each query reads the visible position once and sees the log as of
+ * that position.
+ */
+public final class QueryExecutor {
+
+    private final LogIndexes indexes;
+    private final EventReader reader;
+    private final LongSupplier visible;
+    private final int maxLimit;
+
+    /**
+     * @param indexes the indexes
+     * @param reader the log reader
+     * @param visible supplies the visible position
+     * @param maxLimit largest page
+     */
+    public QueryExecutor(LogIndexes indexes, EventReader reader, LongSupplier visible, int maxLimit) {
+        this.indexes = indexes;
+        this.reader = reader;
+        this.visible = visible;
+        this.maxLimit = maxLimit;
+    }
+
+    /** The filters of one query, encoded for byte comparison. */
+    private record Filter(byte[] type, byte[] entity, byte[] tenant, long since, long upTo, boolean checkHidden) {
+    }
+
+    /**
+     * @param q the query
+     * @return one page of results
+     */
+    public QueryPage run(Query q) {
+        long max = visible.getAsLong();
+        int limit = Math.min(q.limit().orElse(maxLimit), maxLimit);
+        long lower = Math.max(q.fromPosition().orElse(1), q.cursor().map(QueryExecutor::decodeCursor).orElse(1L));
+        long since = q.since().map(TimeSearch::nanos).orElse(Long.MIN_VALUE);
+        long upTo = Math.min(q.until().map(TimeSearch::nanos).orElse(Long.MAX_VALUE),
+                q.asOf().map(TimeSearch::nanos).orElse(Long.MAX_VALUE));
+        q.eventType().ifPresent(t -> EventValidator.checkEventType("event_type", t));
+        Filter f = new Filter(q.eventType().map(QueryExecutor::utf8).orElse(null),
+                q.entityId().map(QueryExecutor::utf8).orElse(null), q.tenantId().map(QueryExecutor::utf8).orElse(null),
+                since, upTo, indexes.anyTombstones());
+        List<StoredEvent> out = new ArrayList<>(Math.min(limit, 256));
+        long next;
+        if (q.entityId().isPresent()) {
+            EntityStream stream = indexes.stream(q.entityId().get());
+            next = stream == null ? 0 : scanList(stream.positions(), max, lower, f, limit, out);
+        } else if (q.eventType().isPresent()) {
+            LongPagedList list = indexes.type(q.eventType().get());
+            next = list == null ? 0 : scanList(list, max, lower, f, limit, out);
+        } else {
+            next = scanLog(max, lower, f, limit, out);
+        }
+        return new QueryPage(out, next == 0 ? Optional.empty() : Optional.of("p" + next));
+    }
+
+    private long scanList(LongPagedList list, long max, long lower, Filter f, int limit, List<StoredEvent> out) {
+        int to = list.upperBound(max, list.size());
+        int i = list.upperBound(lower - 1, to);
+        if (f.since() != Long.MIN_VALUE) {
+            i = TimeSearch.firstAfter(reader, list, i, to, f.since(), false);
+        }
+        if (f.upTo() != Long.MAX_VALUE) {
+            to = TimeSearch.firstAfter(reader, list, i, to, f.upTo(), true);
+        }
+        for (; i < to; i++) {
+            long position = list.get(i);
+            if (matches(position, max, f)) {
+                out.add(reader.read(position));
+                if (out.size() == limit) {
+                    return i + 1 < to ? list.get(i + 1) : 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private long scanLog(long max, long lower, Filter f, int limit, List<StoredEvent> out) {
+        long from = Math.max(lower, 1);
+        long end = max + 1;
+        if (from >= end) {
+            return 0;
+        }
+        if (f.since() != Long.MIN_VALUE) {
+            from = TimeSearch.firstAfter(reader, from, end, f.since(), false);
+        }
+        if (f.upTo() != Long.MAX_VALUE) {
+            end = TimeSearch.firstAfter(reader, from, end, f.upTo(), true);
+        }
+        for (long position = from; position < end; position++) {
+            if (matches(position, max, f)) {
+                out.add(reader.read(position));
+                if (out.size() == limit) {
+                    return position + 1 < end ? position + 1 : 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Every filter, checked against the entry's bytes. */
+    private boolean matches(long position, long max, Filter f) {
+        EventReader.Location loc = reader.locate(position);
+        if (!reader.isEvent(loc) || !reader.stringsMatch(loc, f.type(), f.entity(), f.tenant())) {
+            return false;
+        }
+        long t = reader.timestamp(loc);
+        if (t < f.since() || t > f.upTo()) {
+            return false;
+        }
+        if (f.checkHidden()) {
+            EntityStream stream = indexes.stream(reader.entityId(position));
+            return stream == null || stream.lastTombstone(max) < position;
+        }
+        return true;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static long decodeCursor(String cursor) {
+        if (cursor.length() < 2 || cursor.charAt(0) != 'p') {
+            throw new InvalidEventException("cursor", "'" + cursor + "' is not a cursor returned by a query");
+        }
+        try {
+            long position = Long.parseLong(cursor, 1, cursor.length(), 10);
+            if (position < 1) {
+                throw new NumberFormatException();
+            }
+            return position;
+        } catch (NumberFormatException e) {
+            throw new InvalidEventException("cursor", "'" + cursor + "' is not a cursor returned by a query");
+        }
+    }
+}

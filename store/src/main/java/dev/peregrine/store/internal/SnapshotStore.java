@@ -1,0 +1,180 @@
+package dev.peregrine.store.internal;
+
+import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.record.Record;
+import dev.peregrine.store.Snapshot;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Persisted entity snapshots, appended to {@code snapshots.dat} ({@link FramedFileDescriptor}), with an
+ * in-memory map entity → (position, file offset) sorted by position. Snapshot states are read back
+ * from the file on demand, so only a few longs per snapshot stay on the heap.
+ *
+ * <p>Record body (little-endian): {@code u64 position, u64 version, u64 timestamp nanos, u64 event-id
+ * msb, u64 event-id lsb, u16 entity-id length, entity id UTF-8, state record bytes (to the end)}. The
+ * event id is that of the entry at {@code position}; on open a snapshot is kept only if the log still
+ * holds that very entry there (a log truncated by recovery or repair invalidates later snapshots).
+ *
+ * <p>Snapshots are derived data: they are not forced on every write (a lost one only makes
+ * reconstruction slower) and are forced on close.
+ *
+ * <p>Thread safety: thread-safe.
+ */
+public final class SnapshotStore implements AutoCloseable {
+
+    /** Decides on open whether a stored snapshot still matches the log. */
+    @FunctionalInterface
+    public interface Validator {
+        /**
+         * @param entityId snapshot entity
+         * @param position snapshot position
+         * @param msb id high bits of the entry it was taken at
+         * @param lsb id low bits
+         * @return whether the log still holds that entry at that position
+         */
+        boolean valid(String entityId, long position, long msb, long lsb);
+    }
+
+    private static final int FIXED = 8 * 5 + 2;
+
+    private final FramedFile file;
+    private final FieldDictionary dictionary;
+    private final ConcurrentHashMap<String, Refs> byEntity = new ConcurrentHashMap<>();
+
+    /** Sorted (position, offset) pairs of one entity. Guarded by its own monitor. */
+    private static final class Refs {
+        private long[] positions = new long[2];
+        private long[] offsets = new long[2];
+        private int count;
+
+        synchronized void add(long position, long offset) {
+            if (count == positions.length) {
+                positions = Arrays.copyOf(positions, count * 2);
+                offsets = Arrays.copyOf(offsets, count * 2);
+            }
+            int at = count;
+            while (at > 0 && positions[at - 1] > position) { // keep sorted; arrivals are almost always in order
+                positions[at] = positions[at - 1];
+                offsets[at] = offsets[at - 1];
+                at--;
+            }
+            positions[at] = position;
+            offsets[at] = offset;
+            count++;
+        }
+
+        /** @return the offset of the newest snapshot with {@code min <= position <= max}, or -1 */
+        synchronized long newest(long min, long max) {
+            for (int i = count - 1; i >= 0; i--) {
+                if (positions[i] <= max) {
+                    return positions[i] >= min ? offsets[i] : -1;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private SnapshotStore(FramedFile file, FieldDictionary dictionary) {
+        this.file = file;
+        this.dictionary = dictionary;
+    }
+
+    /**
+     * @param path the snapshot file
+     * @param repair truncate damage instead of failing
+     * @param dictionary the store's dictionary
+     * @param validator decides which stored snapshots still match the log
+     * @return the open store
+     */
+    public static SnapshotStore open(Path path, boolean repair, FieldDictionary dictionary, Validator validator) {
+        ConcurrentHashMap<String, Refs> loaded = new ConcurrentHashMap<>();
+        FramedFile file = FramedFile.open(path, FramedFileDescriptor.SNAPSHOT_MAGIC, repair, (offset, body) -> {
+            ByteBuffer in = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+            long position = in.getLong();
+            in.getLong();
+            in.getLong();
+            long msb = in.getLong();
+            long lsb = in.getLong();
+            String entity = entityOf(in);
+            if (validator.valid(entity, position, msb, lsb)) {
+                loaded.computeIfAbsent(entity, k -> new Refs()).add(position, offset);
+            }
+        });
+        SnapshotStore store = new SnapshotStore(file, dictionary);
+        store.byEntity.putAll(loaded);
+        return store;
+    }
+
+    private static String entityOf(ByteBuffer in) {
+        byte[] entity = new byte[Short.toUnsignedInt(in.getShort())];
+        in.get(entity);
+        return new String(entity, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Persists a snapshot (not forced).
+     *
+     * @param snapshot the snapshot
+     * @param msb id high bits of the entry at its position
+     * @param lsb id low bits
+     */
+    public void save(Snapshot snapshot, long msb, long lsb) {
+        byte[] entity = snapshot.entityId().getBytes(StandardCharsets.UTF_8);
+        byte[] state = snapshot.state().toByteArray();
+        ByteBuffer body = ByteBuffer.allocate(FIXED + entity.length + state.length).order(ByteOrder.LITTLE_ENDIAN);
+        Instant t = snapshot.timestamp();
+        body.putLong(snapshot.position()).putLong(snapshot.version())
+                .putLong(t.getEpochSecond() * 1_000_000_000L + t.getNano()).putLong(msb).putLong(lsb)
+                .putShort((short) entity.length).put(entity).put(state);
+        long offset = file.append(body.array());
+        byEntity.computeIfAbsent(snapshot.entityId(), k -> new Refs()).add(snapshot.position(), offset);
+    }
+
+    /**
+     * @param entityId the entity
+     * @param minPosition lowest acceptable position (the first live event of the stream)
+     * @param maxPosition highest acceptable position
+     * @return the newest snapshot in that range
+     */
+    public Optional<Snapshot> newest(String entityId, long minPosition, long maxPosition) {
+        Refs refs = byEntity.get(entityId);
+        long offset = refs == null ? -1 : refs.newest(minPosition, maxPosition);
+        if (offset < 0) {
+            return Optional.empty();
+        }
+        ByteBuffer in = ByteBuffer.wrap(file.read(offset)).order(ByteOrder.LITTLE_ENDIAN);
+        long position = in.getLong();
+        long version = in.getLong();
+        long timestamp = in.getLong();
+        in.getLong();
+        in.getLong();
+        String entity = entityOf(in);
+        byte[] state = new byte[in.remaining()];
+        in.get(state);
+        return Optional.of(new Snapshot(entity, Record.wrap(dictionary, state), version, position,
+                Instant.ofEpochSecond(0, timestamp)));
+    }
+
+    /** @return bytes of the file */
+    public long bytesOnDisk() {
+        return file.size();
+    }
+
+    /** Forces written snapshots. */
+    public void force() {
+        file.force();
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

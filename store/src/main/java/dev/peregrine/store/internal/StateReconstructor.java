@@ -1,0 +1,125 @@
+package dev.peregrine.store.internal;
+
+import dev.peregrine.record.MergePatch;
+import dev.peregrine.record.Record;
+import dev.peregrine.store.EntityDeletedException;
+import dev.peregrine.store.EntityNotFoundException;
+import dev.peregrine.store.EntityState;
+import dev.peregrine.store.Snapshot;
+import dev.peregrine.store.index.EntityStream;
+import dev.peregrine.store.index.LogIndexes;
+import dev.peregrine.store.index.LongPagedList;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Folds an entity's payloads into its state with JSON Merge Patch (RFC 7396, {@link MergePatch}):
+ * starting from the newest persisted snapshot at or before the requested point (and after the
+ * entity's last tombstone), then applying each later payload in version order.
+ *
+ * <p>Thread safety: any thread.
+ */
+public final class StateReconstructor {
+
+    private final LogIndexes indexes;
+    private final EventReader reader;
+    private final SnapshotStore snapshots;
+    private final LongSupplier visible;
+
+    /**
+     * @param indexes the indexes
+     * @param reader the log reader
+     * @param snapshots persisted snapshots
+     * @param visible supplies the visible position
+     */
+    public StateReconstructor(LogIndexes indexes, EventReader reader, SnapshotStore snapshots, LongSupplier visible) {
+        this.indexes = indexes;
+        this.reader = reader;
+        this.snapshots = snapshots;
+        this.visible = visible;
+    }
+
+    /**
+     * @param entityId the entity
+     * @param asOf the time-travel point, or null for now
+     * @return the state
+     * @throws EntityNotFoundException if the entity has no live event at that point
+     * @throws EntityDeletedException if it has none because it was tombstoned (and asOf is null)
+     */
+    public EntityState reconstruct(String entityId, Instant asOf) {
+        return fold(entityId, asOf, visible.getAsLong());
+    }
+
+    /**
+     * Folds the state up to {@code maxPosition} and persists it as a snapshot.
+     *
+     * @param entityId the entity
+     * @param maxPosition the last position to include
+     * @return the snapshot
+     */
+    public Snapshot snapshot(String entityId, long maxPosition) {
+        EntityState state = fold(entityId, null, maxPosition);
+        Snapshot snapshot = new Snapshot(entityId, state.state(), state.eventCount(), state.lastPosition(),
+                state.lastUpdated());
+        snapshots.save(snapshot, reader.msb(state.lastPosition()), reader.lsb(state.lastPosition()));
+        return snapshot;
+    }
+
+    /**
+     * @param entityId the entity
+     * @return the newest persisted snapshot of its live stream
+     */
+    public Optional<Snapshot> latestSnapshot(String entityId) {
+        long max = visible.getAsLong();
+        EntityStream stream = indexes.stream(entityId);
+        if (stream == null) {
+            return Optional.empty();
+        }
+        long range = stream.liveRange(max);
+        int from = (int) (range >>> 32);
+        int to = (int) range;
+        if (from == to) {
+            return Optional.empty();
+        }
+        return snapshots.newest(entityId, stream.positions().get(from), stream.positions().get(to - 1));
+    }
+
+    private EntityState fold(String entityId, Instant asOf, long max) {
+        EntityStream stream = indexes.stream(entityId);
+        if (stream == null) {
+            throw new EntityNotFoundException(entityId);
+        }
+        LongPagedList positions = stream.positions();
+        long range = stream.liveRange(max);
+        int from = (int) (range >>> 32);
+        int to = (int) range;
+        if (asOf != null) {
+            to = TimeSearch.firstAfter(reader, positions, from, to, TimeSearch.nanos(asOf), true);
+        }
+        if (from == to) {
+            long tomb = stream.lastTombstone(max);
+            if (tomb != 0 && asOf == null) {
+                throw new EntityDeletedException(entityId, tomb);
+            }
+            throw new EntityNotFoundException(entityId);
+        }
+        long last = positions.get(to - 1);
+        Record state = null;
+        int start = from;
+        Optional<Snapshot> snap = snapshots.newest(entityId, positions.get(from), last);
+        if (snap.isPresent()) {
+            state = snap.get().state();
+            start = positions.upperBound(snap.get().position(), to);
+        }
+        if (state == null) {
+            state = Record.empty(reader.dictionary());
+        }
+        for (int i = start; i < to; i++) {
+            state = MergePatch.apply(state, reader.payload(positions.get(i)));
+        }
+        return new EntityState(entityId, state, to - from, Instant.ofEpochSecond(0, reader.timestamp(last)), last,
+                Optional.ofNullable(asOf));
+    }
+}

@@ -1,0 +1,314 @@
+package dev.peregrine.store.log;
+
+import dev.peregrine.store.CorruptLogException;
+import dev.peregrine.store.StorageFailureException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.peregrine.store.log.EntryDescriptor.*;
+
+/**
+ * Recovery of the log on open. Runs in numbered passes:
+ *
+ * <ol>
+ *   <li><b>Open</b> every {@code *.seg} file in name (= position) order and validate its header. A
+ *       last file whose header is invalid and which holds nothing else was cut short while being
+ *       created (before any entry could be written to it) and is deleted.</li>
+ *   <li><b>Scan</b> each segment: every entry must have a sane length, the next position, and a
+ *       matching CRC-32C. Valid entries are added to the segment's offset index.</li>
+ *   <li><b>Classify</b> the first invalid entry. In the last segment, if no valid entry can be found
+ *       anywhere after it, it is a <em>torn tail</em> (a write the crash interrupted) and is truncated.
+ *       Anything else (damage in an older segment, or a valid entry after the damage) is
+ *       <em>corruption</em>: {@link CorruptLogException} naming file, offset and both CRCs, unless
+ *       repair was asked for, which truncates the log at the damage and deletes later segments.</li>
+ *   <li><b>Complete batches</b>: if the last entry says more entries of its batch follow, the crash
+ *       interrupted that batch; all of its entries are dropped.</li>
+ * </ol>
+ *
+ * <p>Every truncation zeroes the dropped bytes and is logged with what was dropped. Thread safety:
+ * runs on the opening thread before the store exists.
+ */
+public final class LogLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
+
+    /**
+     * What recovery found and did.
+     *
+     * @param segments the valid segments, in order, each with its offset index built
+     * @param lastPosition position of the last valid entry (0 if none)
+     * @param droppedBytes bytes truncated (torn tail, incomplete batch, or repair)
+     * @param actions human-readable description of each action taken
+     */
+    public record Result(List<LogSegment> segments, long lastPosition, long droppedBytes, List<String> actions) {
+    }
+
+    private final Path directory;
+    private final boolean repair;
+    private final List<String> actions = new ArrayList<>();
+    private long droppedBytes;
+
+    private LogLoader(Path directory, boolean repair) {
+        this.directory = directory;
+        this.repair = repair;
+    }
+
+    /**
+     * Recovers the log in {@code directory}.
+     *
+     * @param directory the log directory (created if missing)
+     * @param repair truncate at corruption instead of failing
+     * @return the recovered segments
+     * @throws CorruptLogException on corruption when {@code repair} is false
+     */
+    public static Result load(Path directory, boolean repair) {
+        return new LogLoader(directory, repair).run();
+    }
+
+    private Result run() {
+        List<LogSegment> segments = openAll();
+        try {
+            long last = scanAll(segments);
+            last = dropIncompleteBatch(segments, last);
+            for (String action : actions) {
+                LOG.warn("log recovery in {}: {}", directory, action);
+            }
+            return new Result(segments, last, droppedBytes, List.copyOf(actions));
+        } catch (RuntimeException e) {
+            segments.forEach(LogSegment::close);
+            throw e;
+        }
+    }
+
+    // Pass 1
+    private List<LogSegment> openAll() {
+        List<Path> files;
+        try {
+            Files.createDirectories(directory);
+            try (Stream<Path> list = Files.list(directory)) {
+                files = list.filter(p -> p.getFileName().toString().endsWith(SegmentHeaderDescriptor.SUFFIX))
+                        .sorted().toList();
+            }
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot list log directory", directory, e);
+        }
+        List<LogSegment> segments = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            try {
+                segments.add(LogSegment.open(file));
+            } catch (CorruptLogException e) {
+                if (i == files.size() - 1 && isBlank(file)) {
+                    deleteFile(file);
+                    actions.add("deleted " + file.getFileName() + ": its creation was interrupted before any entry");
+                } else {
+                    segments.forEach(LogSegment::close);
+                    throw e;
+                }
+            }
+        }
+        return segments;
+    }
+
+    /** @return whether nothing but (possibly) a header was ever written to {@code file} */
+    private static boolean isBlank(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+             Arena arena = Arena.ofConfined()) {
+            long size = channel.size();
+            if (size <= SegmentHeaderDescriptor.HEADER_LENGTH) {
+                return true;
+            }
+            MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MemorySegment zeros = arena.allocate(size - SegmentHeaderDescriptor.HEADER_LENGTH);
+            return map.asSlice(SegmentHeaderDescriptor.HEADER_LENGTH).mismatch(zeros) < 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // Passes 2 and 3
+    private long scanAll(List<LogSegment> segments) {
+        long expected = 1;
+        for (int i = 0; i < segments.size(); i++) {
+            LogSegment segment = segments.get(i);
+            boolean isLast = i == segments.size() - 1;
+            if (segment.basePosition() != expected) {
+                corruption(segments, i, SegmentHeaderDescriptor.BASE_POSITION_OFFSET, 0, 0,
+                        "segment starts at position " + segment.basePosition() + " but position " + expected
+                                + " was expected next");
+                return expected - 1;
+            }
+            long off = SegmentHeaderDescriptor.HEADER_LENGTH;
+            long cap = segment.capacity();
+            while (off + HEADER_LENGTH <= cap) {
+                int len = segment.lengthAt(off);
+                if (len == 0) {
+                    break;
+                }
+                String problem = problemWith(segment, off, expected);
+                if (problem != null) {
+                    break;
+                }
+                segment.indexEntry(off);
+                expected++;
+                off += len;
+            }
+            segment.recoveredTo((int) off);
+            // Everything after the last valid entry must be zero, or a torn tail of the last segment.
+            if (off + HEADER_LENGTH <= cap && !isZeroFrom(segment, off)) {
+                boolean validLater = validEntryAfter(segment, off, expected);
+                if (isLast && !validLater) {
+                    long dropped = nonZeroExtent(segment, off);
+                    segment.truncate(segment.entryCount(), (int) off);
+                    droppedBytes += dropped;
+                    actions.add("truncated torn tail of " + segment.path().getFileName() + " at offset " + off
+                            + " (" + dropped + " bytes after the last valid entry, position " + (expected - 1) + ")");
+                } else {
+                    int len = segment.lengthAt(off);
+                    int stored = segment.crcAt(off);
+                    int actual = len >= HEADER_LENGTH && off + len <= cap ? Crc.ofEntry(segment.memory(), off, len) : 0;
+                    corruption(segments, i, off, stored, actual, "expected position " + expected + ": "
+                            + describe(segment, off, expected));
+                    return expected - 1;
+                }
+            }
+        }
+        return expected - 1;
+    }
+
+    /** @return why the entry at {@code off} is not the valid entry for {@code expected}, or null if it is */
+    private static String problemWith(LogSegment segment, long off, long expected) {
+        int len = segment.lengthAt(off);
+        long cap = segment.capacity();
+        if (len < HEADER_LENGTH || (len & (ALIGNMENT - 1)) != 0 || off + len > cap) {
+            return "entry length " + len + " is impossible";
+        }
+        if (!segment.crcMatches(off)) {
+            return "CRC-32C mismatch";
+        }
+        if (segment.positionAt(off) != expected) {
+            return "entry holds position " + segment.positionAt(off);
+        }
+        int payload = segment.payloadLengthAt(off);
+        int metadata = segment.metadataLengthAt(off);
+        if (payload < 0 || metadata < 0 || (long) stringsOffset(payload, metadata) + segment.typeLengthAt(off)
+                + segment.entityLengthAt(off) + segment.tenantLengthAt(off) > len) {
+            return "field lengths exceed the entry length";
+        }
+        return null;
+    }
+
+    private static String describe(LogSegment segment, long off, long expected) {
+        String p = problemWith(segment, off, expected);
+        return p == null ? "entry length is zero but valid entries follow" : p;
+    }
+
+    private static boolean isZeroFrom(LogSegment segment, long off) {
+        return nonZeroExtent(segment, off) == 0;
+    }
+
+    /** @return bytes from {@code off} up to and including the last non-zero byte (0 if all zero) */
+    private static long nonZeroExtent(LogSegment segment, long off) {
+        final int chunk = 64 * 1024;
+        MemorySegment map = segment.memory();
+        MemorySegment zeros = Arena.ofAuto().allocate(chunk);
+        long lastNonZeroChunkEnd = off;
+        for (long at = off; at < map.byteSize(); at += chunk) {
+            long n = Math.min(chunk, map.byteSize() - at);
+            if (map.asSlice(at, n).mismatch(zeros.asSlice(0, n)) >= 0) {
+                lastNonZeroChunkEnd = at + n;
+            }
+        }
+        return lastNonZeroChunkEnd - off;
+    }
+
+    /**
+     * Looks for any entry after {@code off} that validates and carries a position beyond the last
+     * valid one: its existence proves the bytes at {@code off} are damage inside the log, not a tail.
+     */
+    private static boolean validEntryAfter(LogSegment segment, long off, long expected) {
+        long cap = segment.capacity();
+        for (long at = off + ALIGNMENT; at + HEADER_LENGTH <= cap; at += ALIGNMENT) {
+            int len = segment.lengthAt(at);
+            if (len < HEADER_LENGTH || (len & (ALIGNMENT - 1)) != 0 || at + len > cap) {
+                continue;
+            }
+            long position = segment.positionAt(at);
+            if (position >= expected && position < expected + (cap / HEADER_LENGTH) && segment.crcMatches(at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void corruption(List<LogSegment> segments, int index, long off, int stored, int actual, String detail) {
+        LogSegment segment = segments.get(index);
+        CorruptLogException e = new CorruptLogException(segment.path(), off, stored, actual, detail);
+        if (!repair) {
+            throw e;
+        }
+        long dropped;
+        int firstDeleted;
+        if (off < SegmentHeaderDescriptor.HEADER_LENGTH) {
+            // The segment itself is out of place: none of it can be kept.
+            dropped = 0;
+            firstDeleted = index;
+        } else {
+            dropped = nonZeroExtent(segment, off);
+            segment.truncate(segment.entryCount(), (int) off);
+            actions.add("repair: " + e.getMessage() + "; truncated " + segment.path().getFileName() + " at offset " + off);
+            firstDeleted = index + 1;
+        }
+        for (int j = segments.size() - 1; j >= firstDeleted; j--) {
+            LogSegment later = segments.remove(j);
+            dropped += later.capacity();
+            later.close();
+            deleteFile(later.path());
+            actions.add("repair: " + e.getMessage() + "; deleted segment " + later.path().getFileName());
+        }
+        droppedBytes += dropped;
+    }
+
+    // Pass 4
+    private long dropIncompleteBatch(List<LogSegment> segments, long last) {
+        if (segments.isEmpty() || last == 0) {
+            return last;
+        }
+        LogSegment segment = segments.get(segments.size() - 1);
+        int count = segment.entryCount();
+        if (count == 0 || segment.batchRemainingAt(segment.offsets().get(count - 1)) == 0) {
+            return last;
+        }
+        int keep = count - 1;
+        while (keep > 0 && segment.batchRemainingAt(segment.offsets().get(keep - 1)) > 0) {
+            keep--;
+        }
+        long from = segment.offsets().get(keep);
+        long dropped = segment.writeOffset() - from;
+        segment.truncate(keep, (int) from);
+        droppedBytes += dropped;
+        int droppedEntries = count - keep;
+        actions.add("dropped an incomplete batch of " + droppedEntries + " entries (positions " + (last - droppedEntries + 1)
+                + ".." + last + ") at the end of " + segment.path().getFileName());
+        return last - droppedEntries;
+    }
+
+    private static void deleteFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot delete", file, e);
+        }
+    }
+}

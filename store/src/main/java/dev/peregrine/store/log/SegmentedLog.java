@@ -1,0 +1,186 @@
+package dev.peregrine.store.log;
+
+import dev.peregrine.store.StorageFailureException;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The log: an ordered run of {@link LogSegment}s whose positions are contiguous. Rolls to a new
+ * segment when the active one cannot hold the next batch, fsyncing the new file and the directory
+ * before any entry is written to it, so a position acknowledged later can never live in a file whose
+ * name is not durable.
+ *
+ * <p>Thread safety: {@link #roll}, {@link #markDirty} and {@link #forceDirty} are for the sequencer
+ * thread only. {@link #segmentFor} and {@link #segments} may be called from any thread: the segment
+ * array is replaced copy-on-write and published with release.
+ */
+public final class SegmentedLog implements AutoCloseable {
+
+    private static final VarHandle SEGMENTS;
+
+    static {
+        try {
+            SEGMENTS = MethodHandles.lookup().findVarHandle(SegmentedLog.class, "segments", LogSegment[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Path directory;
+    private final int segmentBytes;
+    @SuppressWarnings("unused") // accessed through SEGMENTS
+    private LogSegment[] segments;
+    /** Segments written since the last force; at most two (the active one and the one rolled from). */
+    private LogSegment dirtyPrevious;
+    private LogSegment dirtyActive;
+
+    /**
+     * @param directory the log directory
+     * @param segmentBytes size of new segment files
+     * @param recovered segments validated by the {@link LogLoader}, in order (may be empty)
+     */
+    public SegmentedLog(Path directory, int segmentBytes, List<LogSegment> recovered) {
+        this.directory = directory;
+        this.segmentBytes = segmentBytes;
+        this.segments = recovered.toArray(new LogSegment[0]);
+    }
+
+    /** @return the size of new segment files */
+    public int segmentBytes() {
+        return segmentBytes;
+    }
+
+    /** @return the segments, oldest first (a snapshot; do not modify) */
+    public LogSegment[] segments() {
+        return (LogSegment[]) SEGMENTS.getAcquire(this);
+    }
+
+    /** @return the segment new entries go to, or {@code null} before the first append */
+    public LogSegment active() {
+        LogSegment[] s = segments();
+        return s.length == 0 ? null : s[s.length - 1];
+    }
+
+    /**
+     * @param position a position that exists in the log
+     * @return the segment holding it
+     */
+    public LogSegment segmentFor(long position) {
+        LogSegment[] s = segments();
+        int lo = 0;
+        int hi = s.length - 1;
+        while (lo < hi) { // last segment whose base <= position
+            int mid = (lo + hi + 1) >>> 1;
+            if (s[mid].basePosition() <= position) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return s[lo];
+    }
+
+    /**
+     * Makes sure the active segment has {@code bytes} free, rolling to a new segment starting at
+     * {@code nextPosition} if not. Sequencer only.
+     *
+     * @param bytes bytes needed (at most a segment's capacity minus its header)
+     * @param nextPosition the position the next entry will get
+     * @return the segment to write to
+     */
+    public LogSegment ensureRoom(int bytes, long nextPosition) {
+        LogSegment active = active();
+        if (active != null && active.remaining() >= bytes) {
+            return active;
+        }
+        return roll(nextPosition);
+    }
+
+    private LogSegment roll(long basePosition) {
+        Path path = directory.resolve(SegmentHeaderDescriptor.fileName(basePosition));
+        LogSegment created = LogSegment.create(path, basePosition, segmentBytes);
+        fsyncDirectory(directory);
+        LogSegment[] old = segments();
+        LogSegment[] next = Arrays.copyOf(old, old.length + 1);
+        next[old.length] = created;
+        SEGMENTS.setRelease(this, next);
+        if (dirtyActive != null) {
+            dirtyPrevious = dirtyActive;
+        }
+        dirtyActive = null;
+        return created;
+    }
+
+    /**
+     * Notes that {@code segment} has unforced writes. Sequencer only.
+     *
+     * @param segment the segment just written
+     */
+    public void markDirty(LogSegment segment) {
+        if (dirtyActive != segment) {
+            if (dirtyActive != null) {
+                dirtyPrevious = dirtyActive;
+            }
+            dirtyActive = segment;
+        }
+    }
+
+    /** @return whether anything was written since the last force */
+    public boolean hasDirty() {
+        return dirtyActive != null || dirtyPrevious != null;
+    }
+
+    /** Forces every segment written since the last force, older first. Sequencer only. */
+    public void forceDirty() {
+        if (dirtyPrevious != null) {
+            dirtyPrevious.force();
+            dirtyPrevious = null;
+        }
+        if (dirtyActive != null) {
+            dirtyActive.force();
+            dirtyActive = null;
+        }
+    }
+
+    /** @return bytes of all segment files */
+    public long bytesOnDisk() {
+        long total = 0;
+        for (LogSegment s : segments()) {
+            total += s.capacity();
+        }
+        return total;
+    }
+
+    /**
+     * Fsyncs a directory so that files created or renamed in it are durable.
+     *
+     * @param directory the directory
+     */
+    public static void fsyncDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open directories; there the rename/creation is as durable
+            // as the platform allows and there is nothing more to do.
+            if (Files.isDirectory(directory)) {
+                return;
+            }
+            throw new StorageFailureException("cannot fsync directory", directory, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (LogSegment s : segments()) {
+            s.close();
+        }
+    }
+}
