@@ -11,7 +11,7 @@ import java.util.UUID;
  * 1 KB in 10,000 streams: 500 streams of 1,000 events, 4,500 of 100 and 5,000 of 10 (so that
  * workload 3 finds streams of each length). Streams are shuffled with a fixed seed and dealt to the
  * writers; each writer appends its streams one after the other, in version order, cut into batches
- * (a batch may span streams). Every 20th event of a writer is of type {@code Rare}: the 5%-selective
+ * (a batch may span streams). Every 20th event of a writer is of type {@code account.flagged}: the 5%-selective
  * filter of workload 3.
  */
 final class BulkPlan {
@@ -21,8 +21,8 @@ final class BulkPlan {
   /** Payload plus metadata of every bulk event: the "1 KB" of the issue. */
   static final int EVENT_BYTES = 1024;
   private static final int METADATA_BYTES = 150;
-  static final String RARE_TYPE = "Rare";
-  private static final String[] COMMON_TYPES = {"Deposited", "Withdrawn", "Transferred"};
+  static final String RARE_TYPE = "account.flagged";
+  private static final String[] COMMON_TYPES = {"account.deposited", "account.withdrawn", "account.transferred"};
   private static final long SEED = 0x5EED_0002L;
 
   private final List<String> streams = new ArrayList<>();

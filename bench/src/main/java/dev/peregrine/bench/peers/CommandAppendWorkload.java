@@ -111,7 +111,7 @@ final class CommandAppendWorkload {
       String stream = "cmd-" + rank;
       long expected = versionCache.get(rank);
       long n = seed * 1_000_003L + events;
-      BenchEvent event = new BenchEvent(stream, expected + 1, (n % 20 == 0) ? "Rare" : "Deposited",
+      BenchEvent event = new BenchEvent(stream, expected + 1, (n % 20 == 0) ? BulkPlan.RARE_TYPE : "account.deposited",
           new UUID(seed, events), payloads.payload(n), payloads.metadata(n));
       long start = System.nanoTime();
       while (!session.append(event, expected)) {

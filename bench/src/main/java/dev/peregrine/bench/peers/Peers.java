@@ -1,5 +1,6 @@
 package dev.peregrine.bench.peers;
 
+import dev.peregrine.store.Durability;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -15,6 +16,8 @@ final class Peers {
       case "message-db" -> new MessageDbAdapter(PeerRun.required(options, "jdbc"), pid(options));
       case "kafka-durable", "kafka-pagecache" -> new KafkaAdapter(name, PeerRun.required(options, "bootstrap"),
           pid(options), Path.of(PeerRun.required(options, "log-dir")));
+      case "peregrine-fsync" -> new PeregrineEmbeddedAdapter(dir(options), Durability.fsync());
+      case "peregrine-none" -> new PeregrineEmbeddedAdapter(dir(options), Durability.none());
       case "chronicle-sync" -> new ChronicleAdapter(dir(options), true);
       case "chronicle-nosync" -> new ChronicleAdapter(dir(options), false);
       default -> throw new IllegalArgumentException("unknown peer '" + name + "'");
