@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * CPU time charged to a peer: this JVM's process CPU time (the client, and the whole store when it
@@ -20,20 +21,22 @@ final class CpuMeter {
   /** USER_HZ: Linux reports /proc times in clock ticks of 1/100 s on every mainstream platform. */
   private static final long NANOS_PER_TICK = 10_000_000L;
 
-  private final List<Long> serverPids;
+  private final Supplier<List<Long>> serverPids;
 
-  CpuMeter(List<Long> serverPids) {
-    this.serverPids = List.copyOf(serverPids);
+  /** @param serverPids asked at each reading: a peer may restart its server between runs */
+  CpuMeter(Supplier<List<Long>> serverPids) {
+    this.serverPids = serverPids;
   }
 
   /** Total CPU nanoseconds so far; subtract two readings to charge an interval. */
   long nanos() {
     long own = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-    return own + (serverPids.isEmpty() ? 0 : serverTreeTicks() * NANOS_PER_TICK);
+    List<Long> roots = serverPids.get();
+    return own + (roots.isEmpty() ? 0 : serverTreeTicks(roots) * NANOS_PER_TICK);
   }
 
-  private long serverTreeTicks() {
+  private static long serverTreeTicks(List<Long> roots) {
     Map<Long, List<long[]>> children = new HashMap<>();
     Map<Long, Long> ticks = new HashMap<>();
     try (var dirs = Files.list(Path.of("/proc"))) {
@@ -53,7 +56,7 @@ final class CpuMeter {
       throw new IllegalStateException("cannot list /proc to measure server CPU time", e);
     }
     long total = 0;
-    List<Long> pending = new ArrayList<>(serverPids);
+    List<Long> pending = new ArrayList<>(roots);
     while (!pending.isEmpty()) {
       long pid = pending.removeLast();
       total += ticks.getOrDefault(pid, 0L);

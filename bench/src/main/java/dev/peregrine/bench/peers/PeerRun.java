@@ -40,7 +40,7 @@ public final class PeerRun {
     ResultSink results = new ResultSink(Path.of(required(options, "out")), peerName);
     System.err.printf(Locale.ROOT, "== %s (%s scale)%n", peerName, scale.name());
     try (PeerAdapter peer = Peers.open(peerName, options)) {
-      CpuMeter cpu = new CpuMeter(peer.serverPids());
+      CpuMeter cpu = new CpuMeter(peer::serverPids);
       if (workloads.contains("1")) {
         new CommandAppendWorkload(scale, results).run(peer, cpu);
       }

@@ -18,6 +18,8 @@ final class Peers {
           pid(options), Path.of(PeerRun.required(options, "log-dir")));
       case "peregrine-fsync" -> new PeregrineEmbeddedAdapter(dir(options), Durability.fsync());
       case "peregrine-none" -> new PeregrineEmbeddedAdapter(dir(options), Durability.none());
+      case "peregrine-http" -> new PeregrineHttpAdapter(dir(options), PeerRun.required(options, "serve"),
+          Integer.parseInt(PeerRun.required(options, "port")));
       case "chronicle-sync" -> new ChronicleAdapter(dir(options), true);
       case "chronicle-nosync" -> new ChronicleAdapter(dir(options), false);
       default -> throw new IllegalArgumentException("unknown peer '" + name + "'");
