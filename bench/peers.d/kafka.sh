@@ -67,7 +67,17 @@ CONF
   "$java" -cp "$libs/*" kafka.tools.StorageTool format -t "$cluster" -c "$dir/server.properties" \
     >"$dir/format.log" 2>&1 || peers_die "kafka storage format failed, see $dir/format.log"
   peers_log "Kafka $(kafka_version) ($([ "$durable" = true ] && echo durable || echo page cache)): port $KAFKA_PORT, java $("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p')"
-  "$java" -Xms1g -Xmx1g -XX:+UseG1GC -cp "$libs/*" kafka.Kafka "$dir/server.properties" >"$dir/kafka.log" 2>&1 &
+  # Warnings and errors only, to kafka.log next to the data (kept with --keep).
+  cat >"$dir/log4j2.properties" <<CONF
+rootLogger.level = warn
+rootLogger.appenderRef.console.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d %t %p %c %m%n
+CONF
+  "$java" -Xms1g -Xmx1g -XX:+UseG1GC -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$libs/*" \
+    kafka.Kafka "$dir/server.properties" >"$dir/kafka.log" 2>&1 &
   KAFKA_PID=$!
   peers_wait_port "$KAFKA_PORT" 90 "$KAFKA_PID" || peers_die "Kafka did not start, see $dir/kafka.log"
 }

@@ -45,7 +45,8 @@ final class KafkaAdapter implements PeerAdapter {
   private final long serverPid;
   private final Path logDir;
   private final Admin admin;
-  private final KafkaProducer<String, byte[]> producer;
+  private final Properties producerConfig = new Properties();
+  private KafkaProducer<String, byte[]> producer;
   private String topic;
   private int topicSequence;
 
@@ -55,15 +56,17 @@ final class KafkaAdapter implements PeerAdapter {
     this.serverPid = serverPid;
     this.logDir = logDir;
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-    Properties producerConfig = new Properties();
     producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
     producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    // Idempotence off: on this shared machine the idempotent producer kept being refused with
+    // OutOfOrderSequenceException after request timeouts and stalled until delivery.timeout.ms.
+    // acks=all still holds; a retried batch could be duplicated, which only flatters Kafka.
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    this.producer = new KafkaProducer<>(producerConfig);
   }
 
   @Override
@@ -81,14 +84,22 @@ final class KafkaAdapter implements PeerAdapter {
     return false;
   }
 
-  /** A fresh topic per run; the previous one is deleted so its disk is freed. */
+  /**
+   * A fresh topic per run (the previous one is deleted so its disk is freed) and a fresh producer:
+   * an idempotent producer that outlives a deleted topic can be refused with out-of-order sequence
+   * numbers on the next one.
+   */
   @Override
   public void reset() throws Exception {
+    if (producer != null) {
+      producer.close();
+    }
     if (topic != null) {
       admin.deleteTopics(List.of(topic)).all().get();
     }
     topic = "bench-" + (++topicSequence);
     admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+    producer = new KafkaProducer<>(producerConfig);
   }
 
   @Override
@@ -159,7 +170,9 @@ final class KafkaAdapter implements PeerAdapter {
 
   @Override
   public void close() {
-    producer.close();
+    if (producer != null) {
+      producer.close();
+    }
     admin.close();
   }
 
