@@ -5,6 +5,8 @@ module dev.peregrine.cli {
     requires dev.peregrine.server;
     requires dev.peregrine.flight;
     requires info.picocli;
+    requires java.net.http;
+    requires com.fasterxml.jackson.core;
 
     opens dev.peregrine.cli to info.picocli;
 }

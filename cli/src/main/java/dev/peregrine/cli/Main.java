@@ -9,7 +9,15 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Peregrine: a high-performance, durable event store for the JVM.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            ServeCommand.class,
+            IngestCommand.class,
+            QueryCommand.class,
+            StateCommand.class,
+            StatsCommand.class,
+            DemoCommand.class,
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -94,8 +94,9 @@ public final class JsonCodec {
      */
     public Record parse(FieldDictionary dictionary, JsonParser parser) {
         RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
-        new JsonReader(parser, builder, limits).readObject();
-        return builder.build();
+        JsonReader reader = new JsonReader(parser, builder, limits);
+        reader.readObject();
+        return reader.finish(builder::build);
     }
 
     /**
@@ -105,8 +106,9 @@ public final class JsonCodec {
     public int parseInto(FieldDictionary dictionary, byte[] json, int offset, int length, RecordBuffer out) {
         try (JsonParser parser = factory.createParser(json, offset, length)) {
             RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
-            new JsonReader(parser, builder, limits).readDocument();
-            return builder.buildInto(out);
+            JsonReader reader = new JsonReader(parser, builder, limits);
+            reader.readDocument();
+            return reader.finish(() -> builder.buildInto(out));
         } catch (IOException e) {
             throw JsonReader.invalid(e, null);
         }
@@ -114,8 +116,9 @@ public final class JsonCodec {
 
     private Record parseDocument(FieldDictionary dictionary, JsonParser parser) {
         RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
-        new JsonReader(parser, builder, limits).readDocument();
-        return builder.build();
+        JsonReader reader = new JsonReader(parser, builder, limits);
+        reader.readDocument();
+        return reader.finish(builder::build);
     }
 
     /** The record as compact JSON text. */

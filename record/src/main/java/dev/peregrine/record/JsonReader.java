@@ -35,6 +35,20 @@ final class JsonReader {
         }
     }
 
+    /**
+     * Finishes the record (the root object's sort and duplicate check run here), reporting failures with the
+     * parser's position like every other parse error.
+     */
+    <T> T finish(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (DuplicateFieldException e) {
+            throw new InvalidJsonException("duplicate key '" + e.field() + "' in one object", line(), column(), e);
+        } catch (RecordLimitException e) {
+            throw new InvalidJsonException(e.getMessage(), line(), column(), e);
+        }
+    }
+
     /** Reads the object the parser stands on (or whose START_OBJECT comes next); stops on its END_OBJECT. */
     void readObject() {
         try {

@@ -555,13 +555,13 @@ public final class RecordBuilder {
         for (int k = 0; k < n; k++) {
             order[k] &= 0xFFFF_FFFFL;
             if (k > 0 && entryId[(int) order[k]] == entryId[(int) order[k - 1]]) {
-                throw new DuplicateFieldException(label(entryId[(int) order[k]]));
+                throw new DuplicateFieldException(Record.labelOf(dictionary, entryId[(int) order[k]]));
             }
         }
     }
 
     private String label(int fieldId) {
-        return fieldId == ARRAY_ELEMENT ? "array element" : Record.labelOf(dictionary, fieldId);
+        return fieldId == ARRAY_ELEMENT ? "array element" : "field '" + Record.labelOf(dictionary, fieldId) + "'";
     }
 
     private void putMapEntry(Object key, Object value) {

@@ -1,7 +1,12 @@
 package dev.peregrine.store;
 
 import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.store.feed.internal.EventStoreLogSource;
 import dev.peregrine.store.internal.StoreEngine;
+import dev.peregrine.store.subscription.Subscriptions;
+import dev.peregrine.store.subscription.internal.SubscriptionManager;
+import dev.peregrine.store.view.Views;
+import dev.peregrine.store.view.internal.ViewManager;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,9 +60,37 @@ import java.util.function.LongConsumer;
 public final class EventStore implements AutoCloseable {
 
     private final StoreEngine engine;
+    /** Views and subscriptions start on first use, so a store that uses neither runs no thread for them. */
+    private ViewManager views;
+    private SubscriptionManager subscriptions;
 
     private EventStore(StoreEngine engine) {
         this.engine = engine;
+    }
+
+    /**
+     * The store's incrementally maintained views; persisted views resume from their checkpoints when
+     * this is first called after opening.
+     *
+     * @return the views
+     */
+    public synchronized Views views() {
+        if (views == null) {
+            views = new ViewManager(new EventStoreLogSource(this));
+        }
+        return views;
+    }
+
+    /**
+     * The store's subscriptions (live, durable and consumer groups).
+     *
+     * @return the subscriptions
+     */
+    public synchronized Subscriptions subscriptions() {
+        if (subscriptions == null) {
+            subscriptions = new SubscriptionManager(new EventStoreLogSource(this), SubscriptionManager.DEFAULT_BUFFER);
+        }
+        return subscriptions;
     }
 
     /**
@@ -321,6 +354,14 @@ public final class EventStore implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (subscriptions != null) {
+                subscriptions.close();
+            }
+            if (views != null) {
+                views.close();
+            }
+        }
         engine.close();
     }
 }

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param snapshotEvery take a snapshot of an entity every this many events of its stream; default
  *        1,000; 0 disables automatic snapshots ({@link EventStore#createSnapshot} still works)
  * @param maxPayloadBytes largest payload plus metadata of one event, in encoded record bytes; default
- *        1 MiB
+ *        1 MiB, or a quarter of the segment size if that is smaller
  * @param maxBatchEvents most events in one atomic batch; default 100,000
  * @param maxQueryLimit largest page a query may ask for, and the page size when it gives none;
  *        default 10,000
@@ -92,7 +92,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         private Durability durability = Durability.fsync();
         private int segmentBytes = 128 << 20;
         private int snapshotEvery = 1_000;
-        private int maxPayloadBytes = 1 << 20;
+        private int maxPayloadBytes = -1; // default: min(1 MiB, segmentBytes / 4), see build()
         private int maxBatchEvents = 100_000;
         private int maxQueryLimit = 10_000;
         private boolean repairCorruption;
@@ -158,7 +158,8 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
 
         /** @return the validated options */
         public StoreOptions build() {
-            return new StoreOptions(durability, segmentBytes, snapshotEvery, maxPayloadBytes, maxBatchEvents,
+            int payload = maxPayloadBytes > 0 ? maxPayloadBytes : Math.min(1 << 20, segmentBytes / 4);
+            return new StoreOptions(durability, segmentBytes, snapshotEvery, payload, maxBatchEvents,
                     maxQueryLimit, repairCorruption, builtInProjections, projectionCheckpointEvery);
         }
     }

@@ -96,6 +96,25 @@ public final class DictionaryFile implements AutoCloseable {
         persisted += names.size();
     }
 
+    /** @return how many names are durable in the file */
+    public int persistedSize() {
+        return persisted;
+    }
+
+    /**
+     * Checks that the file holds every name the log relies on.
+     *
+     * @param path the file (for the error)
+     * @param required the dictionary size recorded in the log's last entry
+     * @throws CorruptLogException if names are missing
+     */
+    public void requireAtLeast(Path path, int required) {
+        if (persisted < required) {
+            throw new CorruptLogException(path, 0, 0, 0, "the field dictionary holds " + persisted
+                    + " names but the log uses " + required + "; records cannot be read without them");
+        }
+    }
+
     /** @return bytes of the file */
     public long bytesOnDisk() {
         return file.size();

@@ -442,7 +442,7 @@ public final class Sequencer implements Runnable {
             long off = segment.claim(p.entryLength());
             EntryWriter.write(segment, off, p.entryLength(), position, timestamp, id.getMostSignificantBits(),
                     id.getLeastSignificantBits(), versions[i], --remaining, EntryDescriptor.KIND_EVENT, p.payload(),
-                    p.metadata(), p.type(), p.entity(), p.tenant());
+                    p.metadata(), p.type(), p.entity(), p.tenant(), dictionary.persistedSize());
             segment.indexEntry(off);
             long version = indexes.addEvent(position, p.event().entityId(), p.event().eventType(),
                     id.getMostSignificantBits(), id.getLeastSignificantBits());
@@ -476,7 +476,7 @@ public final class Sequencer implements Runnable {
             UUID id = Uuids.timeOrdered();
             EntryWriter.write(segment, off, length, position, nextTimestamp(), id.getMostSignificantBits(),
                     id.getLeastSignificantBits(), 0, 0, EntryDescriptor.KIND_TOMBSTONE, EMPTY, null, TOMBSTONE_TYPE,
-                    request.entity(), tenant);
+                    request.entity(), tenant, dictionary.persistedSize());
             segment.indexEntry(off);
             indexes.addTombstone(position, request.entityId());
             lastPosition = position;

@@ -95,6 +95,10 @@ public final class StoreEngine implements AutoCloseable {
             log = new SegmentedLog(directory.resolve("log"), options.segmentBytes(), recovered.segments());
             opened.add(log);
             long last = recovered.lastPosition();
+            if (last > 0) {
+                LogSegment tail = log.segmentFor(last);
+                dictionary.requireAtLeast(directory.resolve("fields.dict"), tail.dictionarySizeAt(tail.offsetOf(last)));
+            }
             reader = new EventReader(log, dictionary.dictionary());
             indexes = new LogIndexes(reader);
             long covered = IndexCheckpoint.load(directory.resolve("index.ckpt"), indexes, last, reader);

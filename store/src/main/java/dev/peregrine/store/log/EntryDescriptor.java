@@ -25,7 +25,7 @@ package dev.peregrine.store.log;
  *  +-------------------------------+-------+-------+---------------+
  *  |   metadata length (u32)       | kind  |  0    | type length   | 56
  *  +---------------+---------------+-------+-------+---------------+
- *  | entity length | tenant length |         reserved, zero        | 64
+ *  | entity length | tenant length |   dictionary size (u32)       | 64
  *  +---------------+---------------+-------------------------------+
  *  |  payload record bytes, zero-padded to a multiple of 8       ... | 72
  *  |  metadata record bytes (if length > 0), zero-padded to 8    ... |
@@ -42,6 +42,10 @@ package dev.peregrine.store.log;
  * <p><b>Batch remaining</b> is how many entries of the same atomic batch follow this one (0 on a
  * batch's last entry). Recovery drops a batch whose last entry is missing, so a batch is either
  * entirely in the log or entirely absent.
+ *
+ * <p><b>Dictionary size</b> is how many field names were persisted in {@code fields.dict} when the
+ * entry was written; every field id in its records is below it. On open, the last entry's value must
+ * not exceed the dictionary's size, which detects a dictionary that lost names the log relies on.
  *
  * <p>Payload and metadata start 8-aligned so that record views over the mapped file read aligned
  * numbers.
@@ -86,10 +90,10 @@ public final class EntryDescriptor {
     public static final int ENTITY_LENGTH_LENGTH = 2;
     public static final int TENANT_LENGTH_OFFSET = ENTITY_LENGTH_OFFSET + ENTITY_LENGTH_LENGTH;
     public static final int TENANT_LENGTH_LENGTH = 2;
-    public static final int RESERVED_OFFSET = TENANT_LENGTH_OFFSET + TENANT_LENGTH_LENGTH;
-    public static final int RESERVED_LENGTH = 6;
+    public static final int DICTIONARY_SIZE_OFFSET = TENANT_LENGTH_OFFSET + TENANT_LENGTH_LENGTH;
+    public static final int DICTIONARY_SIZE_LENGTH = 4;
     /** Fixed header size; the payload starts here. */
-    public static final int HEADER_LENGTH = RESERVED_OFFSET + RESERVED_LENGTH;
+    public static final int HEADER_LENGTH = DICTIONARY_SIZE_OFFSET + DICTIONARY_SIZE_LENGTH;
 
     private EntryDescriptor() {
     }

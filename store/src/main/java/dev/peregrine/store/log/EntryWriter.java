@@ -38,10 +38,12 @@ public final class EntryWriter {
      * @param type event type UTF-8
      * @param entity entity id UTF-8
      * @param tenant tenant id UTF-8
+     * @param dictionarySize field names persisted when the entry is written
      */
     public static void write(LogSegment segment, long off, int length, long position, long timestampNanos,
                              long msb, long lsb, long version, int batchRemaining, byte kind,
-                             MemorySegment payload, MemorySegment metadata, byte[] type, byte[] entity, byte[] tenant) {
+                             MemorySegment payload, MemorySegment metadata, byte[] type, byte[] entity, byte[] tenant,
+                             int dictionarySize) {
         MemorySegment map = segment.memory();
         int payloadLength = (int) payload.byteSize();
         int metadataLength = metadata == null ? 0 : (int) metadata.byteSize();
@@ -58,6 +60,7 @@ public final class EntryWriter {
         map.set(SHORT, off + TYPE_LENGTH_OFFSET, (short) type.length);
         map.set(SHORT, off + ENTITY_LENGTH_OFFSET, (short) entity.length);
         map.set(SHORT, off + TENANT_LENGTH_OFFSET, (short) tenant.length);
+        map.set(INT, off + DICTIONARY_SIZE_OFFSET, dictionarySize);
         MemorySegment.copy(payload, 0, map, off + HEADER_LENGTH, payloadLength);
         if (metadataLength > 0) {
             MemorySegment.copy(metadata, 0, map, off + metadataOffset(payloadLength), metadataLength);

@@ -334,6 +334,11 @@ public final class LogSegment implements AutoCloseable {
         return Short.toUnsignedInt(map.get(SHORT, off + TENANT_LENGTH_OFFSET));
     }
 
+    /** @param off entry offset @return field names persisted when the entry was written */
+    public int dictionarySizeAt(long off) {
+        return map.get(INT, off + DICTIONARY_SIZE_OFFSET);
+    }
+
     /** @param off entry offset @return absolute offset of the event type bytes */
     public long typeOffsetAt(long off) {
         return off + stringsOffset(payloadLengthAt(off), metadataLengthAt(off));

@@ -1,0 +1,95 @@
+package dev.peregrine.cli;
+
+import dev.peregrine.server.PeregrineServer;
+import dev.peregrine.server.ServerConfig;
+import dev.peregrine.server.ServerLimits;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code peregrine serve}: runs the HTTP server until SIGINT or SIGTERM, then shuts down
+ * gracefully (in-flight requests answered, store closed) from the JVM's shutdown hook.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {"Run the HTTP server (AllSource Core compatible REST API) over a data directory.",
+                "Every option can also be set with the environment variable shown; the flag wins."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "${env:PEREGRINE_HOST:-" + ServerConfig.DEFAULT_HOST + "}",
+            description = "Address to listen on (env PEREGRINE_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:PEREGRINE_PORT:-" + ServerConfig.DEFAULT_PORT + "}",
+            description = "TCP port, 0 for any free port (env PEREGRINE_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data", defaultValue = "${env:PEREGRINE_DATA:-" + ServerConfig.DEFAULT_DATA_DIRECTORY + "}",
+            description = "Data directory, created if missing (env PEREGRINE_DATA, default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--durability", defaultValue = "${env:PEREGRINE_DURABILITY:-" + ServerConfig.DEFAULT_DURABILITY + "}",
+            description = "fsync | interval:<ms> | none (env PEREGRINE_DURABILITY, default ${DEFAULT-VALUE}).")
+    String durability;
+
+    @Option(names = "--max-body-bytes",
+            defaultValue = "${env:PEREGRINE_MAX_BODY_BYTES:-" + ServerLimits.DEFAULT_MAX_BODY_BYTES + "}",
+            description = "Largest JSON body and NDJSON line (env PEREGRINE_MAX_BODY_BYTES, default ${DEFAULT-VALUE}).")
+    int maxBodyBytes;
+
+    @Option(names = "--max-batch-events",
+            defaultValue = "${env:PEREGRINE_MAX_BATCH_EVENTS:-" + ServerLimits.DEFAULT_MAX_BATCH_EVENTS + "}",
+            description = "Most events in one JSON batch (env PEREGRINE_MAX_BATCH_EVENTS, default ${DEFAULT-VALUE}).")
+    int maxBatchEvents;
+
+    @Option(names = "--max-id-length",
+            defaultValue = "${env:PEREGRINE_MAX_ID_LENGTH:-" + ServerLimits.DEFAULT_MAX_ID_LENGTH + "}",
+            description = "Longest entity_id, tenant_id, event_type (env PEREGRINE_MAX_ID_LENGTH, default ${DEFAULT-VALUE}).")
+    int maxIdLength;
+
+    @Option(names = "--max-query-limit",
+            defaultValue = "${env:PEREGRINE_MAX_QUERY_LIMIT:-" + ServerLimits.DEFAULT_MAX_QUERY_LIMIT + "}",
+            description = "Largest query page (env PEREGRINE_MAX_QUERY_LIMIT, default ${DEFAULT-VALUE}).")
+    int maxQueryLimit;
+
+    @Option(names = "--max-json-depth",
+            defaultValue = "${env:PEREGRINE_MAX_JSON_DEPTH:-" + ServerLimits.DEFAULT_MAX_JSON_DEPTH + "}",
+            description = "Deepest JSON nesting in a request (env PEREGRINE_MAX_JSON_DEPTH, default ${DEFAULT-VALUE}).")
+    int maxJsonDepth;
+
+    @Option(names = "--ndjson-chunk-events",
+            defaultValue = "${env:PEREGRINE_NDJSON_CHUNK_EVENTS:-" + ServerLimits.DEFAULT_NDJSON_CHUNK_EVENTS + "}",
+            description = "Events per atomic NDJSON chunk (env PEREGRINE_NDJSON_CHUNK_EVENTS, default ${DEFAULT-VALUE}).")
+    int ndjsonChunkEvents;
+
+    /** The configuration these options describe. */
+    ServerConfig config() {
+        return ServerConfig.builder()
+                .host(host)
+                .port(port)
+                .dataDirectory(data)
+                .durability(durability)
+                .limits(new ServerLimits(maxBodyBytes, maxBatchEvents, maxIdLength, maxQueryLimit, maxJsonDepth,
+                        ndjsonChunkEvents))
+                .build();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PeregrineServer server = PeregrineServer.start(config());
+        // SIGINT and SIGTERM run shutdown hooks: close answers in-flight requests and closes the store.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            System.out.println("Peregrine stopped: in-flight requests answered, store closed");
+            System.out.flush();
+        }, "peregrine-shutdown"));
+        System.out.println("Peregrine listening on http://" + host + ":" + server.port()
+                + " (data " + data.toAbsolutePath() + ", durability " + durability + "); Ctrl-C to stop");
+        System.out.flush();
+        server.awaitClose();
+        return 0;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.peregrine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code peregrine serve} as a real child process: configured through PEREGRINE_* environment
+ * variables, answering HTTP, and stopping cleanly on SIGTERM with what it acknowledged on disk.
+ */
+class ServeProcessTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path data;
+
+    @Test
+    void environmentConfiguresTheServerAndSigtermStopsItCleanly() throws Exception {
+        Process first = start();
+        List<String> output = new ArrayList<>();
+        BufferedReader stdout = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
+        int port = awaitPort(stdout, output);
+        HttpClient client = HttpClient.newHttpClient();
+        URI base = URI.create("http://127.0.0.1:" + port);
+        HttpResponse<String> ack = client.send(HttpRequest.newBuilder(base.resolve("/api/v1/events"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"event_type\":\"proc.t\",\"entity_id\":\"proc-1\",\"payload\":{\"ok\":true}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+
+        sigterm(first);
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String line;
+        while ((line = stdout.readLine()) != null) {
+            output.add(line);
+        }
+        assertThat(output).anyMatch(l -> l.contains("Peregrine stopped"));
+        assertThat(output).anyMatch(l -> l.contains("durability none"));
+
+        Process second = start();
+        BufferedReader stdout2 = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
+        int port2 = awaitPort(stdout2, new ArrayList<>());
+        HttpResponse<String> stats = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port2 + "/api/v1/stats")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stats.body()).contains("\"total_events\":1");
+        sigterm(second);
+        assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** SIGTERM through kill(1): Process.destroy() would also close the pipes we still read from. */
+    private static void sigterm(Process process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor()).isZero();
+    }
+
+    private Process start() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve");
+        builder.environment().put("PEREGRINE_PORT", "0");
+        builder.environment().put("PEREGRINE_DATA", data.toString());
+        builder.environment().put("PEREGRINE_DURABILITY", "none");
+        builder.redirectErrorStream(true);
+        return builder.start();
+    }
+
+    private static int awaitPort(BufferedReader stdout, List<String> output) throws Exception {
+        String line;
+        while ((line = stdout.readLine()) != null) {
+            output.add(line);
+            Matcher matcher = LISTENING.matcher(line);
+            if (matcher.find()) {
+                return Integer.parseInt(matcher.group(1));
+            }
+        }
+        throw new AssertionError("the server exited before listening: " + output);
+    }
+}

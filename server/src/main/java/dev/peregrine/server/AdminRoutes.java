@@ -1,0 +1,140 @@
+package dev.peregrine.server;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.peregrine.record.Record;
+import dev.peregrine.store.Projection;
+import dev.peregrine.store.Snapshot;
+import dev.peregrine.store.StoreStats;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Store-level reads and operations: {@code GET /api/v1/stats}, snapshots
+ * ({@code POST /api/v1/snapshots}, {@code GET /api/v1/snapshots/{entity_id}/latest}) and projections
+ * ({@code GET /api/v1/projections}, {@code GET /api/v1/projections/{name}/{entity_id}}).
+ */
+final class AdminRoutes {
+    private AdminRoutes() {
+    }
+
+    static void register(Router router) {
+        router.add("GET", "/api/v1/stats", AdminRoutes::stats);
+        router.add("POST", "/api/v1/snapshots", AdminRoutes::createSnapshot);
+        router.add("GET", "/api/v1/snapshots/{entity_id}/latest", AdminRoutes::latestSnapshot);
+        router.add("GET", "/api/v1/projections", AdminRoutes::projections);
+        router.add("GET", "/api/v1/projections/{name}/{entity_id}", AdminRoutes::projectionState);
+    }
+
+    /** Counters kept by the store: cheap, answered on the event loop. */
+    private static void stats(Exchange exchange) {
+        Services services = exchange.services();
+        StoreStats stats = services.store().stats();
+        exchange.json(200, g -> {
+            g.writeStartObject();
+            g.writeNumberField("total_events", stats.totalEvents());
+            g.writeNumberField("total_entities", stats.totalEntities());
+            g.writeNumberField("total_event_types", stats.totalEventTypes());
+            g.writeNumberField("total_ingested", stats.ingestedSinceStart());
+            g.writeNumberField("bytes_on_disk", stats.bytesOnDisk());
+            g.writeNumberField("segments", stats.segments());
+            g.writeNumberField("last_position", stats.lastPosition());
+            g.writeNumberField("subscribers", services.metrics().subscribers().get());
+            g.writeEndObject();
+        });
+    }
+
+    /** Body {@code {"entity_id": "…"}}: snapshots the entity's current state. */
+    private static void createSnapshot(Exchange exchange) {
+        BodyReader.requireContentType(exchange.request(), "application/json");
+        Services services = exchange.services();
+        BodyReader.readThen(exchange, body -> {
+            String entityId = entityIdOf(services, body);
+            exchange.answerWhenDone(services.offloop(() -> services.store().createSnapshot(entityId)),
+                    snapshot -> services.json().render(g -> snapshot(snapshot, g)));
+        });
+    }
+
+    private static String entityIdOf(Services services, byte[] body) throws IOException {
+        try (JsonParser parser = services.json().parser(body, 0, body.length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw ApiException.badRequest("the request body must be a JSON object {\"entity_id\": \"…\"}");
+            }
+            String entityId = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("entity_id".equals(name)) {
+                    if (value != JsonToken.VALUE_STRING || parser.getText().isEmpty()) {
+                        throw ApiException.badRequest("'entity_id' must be a non-empty string, got "
+                                + EventRequestParser.describe(value));
+                    }
+                    entityId = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw ApiException.badRequest("unexpected content after the JSON document");
+            }
+            if (entityId == null) {
+                throw ApiException.badRequest("missing field 'entity_id'");
+            }
+            return entityId;
+        }
+    }
+
+    private static void latestSnapshot(Exchange exchange) {
+        String entityId = exchange.pathParameter("entity_id");
+        Snapshot snapshot = exchange.services().store().latestSnapshot(entityId)
+                .orElseThrow(() -> ApiException.notFound("entity '" + entityId + "' has no snapshot"));
+        exchange.json(200, g -> snapshot(snapshot, g));
+    }
+
+    private static void snapshot(Snapshot snapshot, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("entity_id", snapshot.entityId());
+        g.writeFieldName("state");
+        EventJsonWriter.record(snapshot.state(), g);
+        g.writeNumberField("version", snapshot.version());
+        g.writeNumberField("position", snapshot.position());
+        g.writeStringField("timestamp", Timestamps.format(snapshot.timestamp()));
+        g.writeEndObject();
+    }
+
+    private static void projections(Exchange exchange) {
+        var names = exchange.services().store().projectionNames();
+        exchange.json(200, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("projections");
+            for (String name : names) {
+                g.writeStartObject();
+                g.writeStringField("name", name);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("count", names.size());
+            g.writeEndObject();
+        });
+    }
+
+    private static void projectionState(Exchange exchange) {
+        String name = exchange.pathParameter("name");
+        String entityId = exchange.pathParameter("entity_id");
+        Projection projection = exchange.services().store().projection(name)
+                .orElseThrow(() -> ApiException.notFound("no projection named '" + name + "'"));
+        Optional<Record> state = projection.state(entityId);
+        if (state.isEmpty()) {
+            throw ApiException.notFound("projection '" + name + "' has no state for '" + entityId + "'");
+        }
+        exchange.json(200, g -> {
+            g.writeStartObject();
+            g.writeStringField("projection", name);
+            g.writeStringField("entity_id", entityId);
+            g.writeFieldName("state");
+            EventJsonWriter.record(state.get(), g);
+            g.writeEndObject();
+        });
+    }
+}

@@ -1,0 +1,150 @@
+package dev.peregrine.server;
+
+import dev.peregrine.store.AppendResult;
+import dev.peregrine.store.NewEvent;
+import dev.peregrine.store.Query;
+import dev.peregrine.store.QueryPage;
+import dev.peregrine.store.StoredEvent;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Ingest ({@code POST /api/v1/events}, {@code POST /api/v1/events/batch}), read one event
+ * ({@code GET /api/v1/events/{id}}) and query ({@code GET /api/v1/events/query}).
+ *
+ * <p>Appends never block the event loop: the store's future completes on its sequencer thread and
+ * the response is rendered back on the event loop. A body is parsed completely, every event
+ * validated, before anything is handed to the store, so a bad request writes nothing.
+ */
+final class EventRoutes {
+    /** Pages up to this size are read on the event loop (see {@link #query}). */
+    static final int INLINE_QUERY_LIMIT = 1_000;
+
+    private EventRoutes() {
+    }
+
+    static void register(Router router) {
+        router.add("POST", "/api/v1/events", EventRoutes::ingest);
+        router.add("POST", "/api/v1/events/batch", EventRoutes::batch);
+        router.add("GET", "/api/v1/events/query", EventRoutes::query);
+        router.add("GET", "/api/v1/events/{id}", EventRoutes::get);
+    }
+
+    private static void ingest(Exchange exchange) {
+        BodyReader.requireContentType(exchange.request(), "application/json");
+        Services services = exchange.services();
+        BodyReader.readThen(exchange, body -> {
+            NewEvent event = services.parser().single(body, 0, body.length);
+            exchange.answerWhenDone(append(services, List.of(event)),
+                    results -> services.json().render(g -> EventJsonWriter.appended(results.getFirst(), g)));
+        });
+    }
+
+    private static void batch(Exchange exchange) {
+        BodyReader.requireContentType(exchange.request(), "application/json", NdjsonIngest.MEDIA_TYPE);
+        String mediaType = BodyReader.mediaType(exchange.request().getHeader("Content-Type"));
+        if (NdjsonIngest.MEDIA_TYPE.equals(mediaType)) {
+            NdjsonIngest.start(exchange);
+            return;
+        }
+        Services services = exchange.services();
+        BodyReader.readThen(exchange, body -> {
+            List<NewEvent> events = services.parser().batch(body, 0, body.length);
+            exchange.answerWhenDone(append(services, events), results -> batchResponse(services, results));
+        });
+    }
+
+    /** Hands events to the store as one atomic append, recording its latency. */
+    static CompletableFuture<List<AppendResult>> append(Services services, List<NewEvent> events) {
+        long start = System.nanoTime();
+        return services.store().appendAsync(events).whenComplete((results, failure) -> {
+            if (failure == null) {
+                services.metrics().append(results.size(), System.nanoTime() - start);
+            }
+        });
+    }
+
+    private static Buffer batchResponse(Services services, List<AppendResult> results) {
+        return services.json().render(g -> {
+            g.writeStartObject();
+            g.writeNumberField("total", results.size());
+            g.writeNumberField("ingested", results.size());
+            g.writeArrayFieldStart("events");
+            for (AppendResult result : results) {
+                EventJsonWriter.appended(result, g);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private static void get(Exchange exchange) {
+        UUID id = Uuids.parse("id", exchange.pathParameter("id"), "");
+        StoredEvent event = exchange.services().store().get(id)
+                .orElseThrow(() -> ApiException.notFound("no event with id " + id));
+        exchange.json(200, g -> EventJsonWriter.event(event, g));
+    }
+
+    /**
+     * Pages of up to {@link #INLINE_QUERY_LIMIT} events are read on the event loop: the indexes are
+     * in memory and the payloads in mapped segments, so such a page costs microseconds, less than
+     * the hop to a worker and back. Larger pages go to the worker pool.
+     */
+    private static void query(Exchange exchange) {
+        Services services = exchange.services();
+        QueryRequest request = QueryRequest.parse(QueryParameters.of(exchange.request()), services.limits());
+        if (request.fetchLimit() <= INLINE_QUERY_LIMIT) {
+            exchange.json(200, render(services, request, services.store().query(request.query())));
+        } else {
+            exchange.answerWhenDone(services.offloop(() -> render(services, request,
+                    services.store().query(request.query()))), buffer -> buffer);
+        }
+    }
+
+    private static Buffer render(Services services, QueryRequest request, QueryPage page) {
+        List<StoredEvent> events = page.events();
+        List<StoredEvent> shown = events.subList(Math.min(request.offset(), events.size()), events.size());
+        return services.json().render(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("events");
+            for (StoredEvent event : shown) {
+                EventJsonWriter.event(event, g);
+            }
+            g.writeEndArray();
+            g.writeNumberField("count", shown.size());
+            g.writeFieldName("next_cursor");
+            if (page.nextCursor().isPresent()) {
+                g.writeString(page.nextCursor().get());
+            } else {
+                g.writeNull();
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** The parsed parameters of {@code GET /api/v1/events/query}. */
+    record QueryRequest(Query query, int offset, int fetchLimit) {
+
+        /**
+         * {@code offset} skips that many matching events of the first page; the store reads
+         * {@code offset + limit} events so that its cursor points after the last one shown.
+         */
+        static QueryRequest parse(QueryParameters parameters, ServerLimits limits) {
+            Query.Builder builder = Query.builder();
+            parameters.string("entity_id").ifPresent(builder::entityId);
+            parameters.string("event_type").ifPresent(builder::eventType);
+            parameters.string("tenant_id").ifPresent(builder::tenantId);
+            parameters.instant("as_of").ifPresent(builder::asOf);
+            parameters.instant("since").ifPresent(builder::since);
+            parameters.instant("until").ifPresent(builder::until);
+            parameters.integer("from_position", 0, Long.MAX_VALUE).ifPresent(builder::fromPosition);
+            parameters.string("cursor").ifPresent(builder::cursor);
+            int limit = (int) parameters.integer("limit", 1, limits.maxQueryLimit()).orElse(limits.maxQueryLimit());
+            int offset = (int) parameters.integer("offset", 0, limits.maxQueryLimit()).orElse(0);
+            builder.limit(offset + limit);
+            return new QueryRequest(builder.build(), offset, offset + limit);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.peregrine.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The server's one Jackson {@link JsonFactory} (streaming only, no data binding, no tree), with
+ * the read limits that protect the server: nesting depth and string length come from
+ * {@link ServerLimits}. Thread-safe: factories are, and parsers/generators are per call.
+ */
+final class Json {
+
+    /** Writes one JSON document into a generator. */
+    @FunctionalInterface
+    interface Writer {
+        void write(JsonGenerator generator) throws IOException;
+    }
+
+    private final JsonFactory factory;
+
+    Json(ServerLimits limits) {
+        this.factory = JsonFactory.builder()
+                // {"entity_id":"a","entity_id":"b"} is ambiguous: refuse it rather than pick one.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxJsonDepth())
+                        .maxStringLength(limits.maxBodyBytes())
+                        .build())
+                .build();
+    }
+
+    /** A parser over UTF-8 bytes; invalid UTF-8 is reported by the parser as an error. */
+    JsonParser parser(byte[] utf8, int offset, int length) throws IOException {
+        return factory.createParser(utf8, offset, length);
+    }
+
+    /** Renders one document into a new Vert.x buffer. */
+    Buffer render(Writer writer) {
+        Buffer buffer = Buffer.buffer(256);
+        try (JsonGenerator generator = factory.createGenerator(new BufferOutputStream(buffer))) {
+            writer.write(generator);
+        } catch (IOException e) {
+            // The target is memory: an IOException here is a bug in a writer, not an I/O failure.
+            throw new UncheckedIOException("rendering a JSON response failed", e);
+        }
+        return buffer;
+    }
+
+    /** {@code {"error": message}}. */
+    Buffer error(String message) {
+        return render(g -> {
+            g.writeStartObject();
+            g.writeStringField("error", message);
+            g.writeEndObject();
+        });
+    }
+
+    /** Appends to a Vert.x buffer, so responses are written once, without an intermediate array. */
+    private static final class BufferOutputStream extends OutputStream {
+        private final Buffer buffer;
+
+        BufferOutputStream(Buffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public void write(int b) {
+            buffer.appendByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            buffer.appendBytes(bytes, offset, length);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.peregrine.server;
+
+import dev.peregrine.store.Durability;
+import dev.peregrine.store.EventStore;
+import dev.peregrine.store.StoreOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Peregrine's HTTP server: the AllSource Core compatible REST API over an event store opened on
+ * a directory.
+ *
+ * <pre>{@code
+ * try (PeregrineServer server = PeregrineServer.start(ServerConfig.builder().port(0).build())) {
+ *     System.out.println("listening on port " + server.port());
+ *     server.awaitClose();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} shuts down gracefully: no new connections, in-flight requests (including
+ * appends waiting for their fsync) are answered, then the store is closed. Thread-safe.
+ */
+public final class PeregrineServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeregrineServer.class);
+
+    /** Threads for long reads (reconstruction, large pages); few, because there are few cores. */
+    private static final int READ_WORKERS = Math.max(2, HttpFrontend.eventLoops());
+
+    private final ServerConfig config;
+    private final EventStore store;
+    private final Vertx vertx;
+    private final HttpFrontend frontend;
+    private final Object closeLock = new Object();
+    private boolean closed;
+
+    private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend) {
+        this.config = config;
+        this.store = store;
+        this.vertx = vertx;
+        this.frontend = frontend;
+    }
+
+    /**
+     * Opens the store and starts listening; returns once the server accepts connections.
+     *
+     * @throws IllegalStateException when the port cannot be bound
+     */
+    public static PeregrineServer start(ServerConfig config) {
+        long started = System.nanoTime();
+        EventStore store = openStore(config);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
+        HttpFrontend frontend;
+        Services services;
+        try {
+            Json json = new Json(config.limits());
+            ServerMetrics metrics = new ServerMetrics();
+            metrics.storeGauges(store);
+            services = new Services(json, metrics, config.limits(), version(), store,
+                    new EventRequestParser(json, store.dictionary(), config.limits()),
+                    vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS));
+            Router router = new Router();
+            SystemRoutes.register(router);
+            EventRoutes.register(router);
+            EntityRoutes.register(router);
+            AdminRoutes.register(router);
+            frontend = HttpFrontend.start(vertx, config.host(), config.port(), new RequestDispatcher(router, services));
+        } catch (RuntimeException e) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+            store.close();
+            throw e;
+        }
+        LOG.info("Peregrine {} listening on http://{}:{} (data {}, durability {}) in {} ms", services.version(),
+                config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(), config.durability(),
+                (System.nanoTime() - started) / 1_000_000);
+        return new PeregrineServer(config, store, vertx, frontend);
+    }
+
+    private static EventStore openStore(ServerConfig config) {
+        StoreOptions options = StoreOptions.builder()
+                .durability(Durability.parse(config.durability()))
+                .maxBatchEvents(Math.max(config.limits().maxBatchEvents(), config.limits().ndjsonChunkEvents()))
+                // Queries may skip 'offset' events of their first page, up to one page more.
+                .maxQueryLimit(2 * config.limits().maxQueryLimit())
+                .build();
+        return EventStore.open(config.dataDirectory(), options);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return frontend.port();
+    }
+
+    /** The store the server serves, for embedding applications that also use it directly. */
+    public EventStore store() {
+        return store;
+    }
+
+    /** The configuration the server was started with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Blocks until {@link #close()} has completed, from any thread. */
+    public void awaitClose() throws InterruptedException {
+        synchronized (closeLock) {
+            while (!closed) {
+                closeLock.wait();
+            }
+        }
+    }
+
+    /** Stops accepting, answers in-flight requests, closes the store. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                frontend.close();
+            } finally {
+                try {
+                    vertx.close().toCompletionStage().toCompletableFuture().join();
+                } finally {
+                    // Last: every append a client was still waiting for has been answered by now.
+                    store.close();
+                    closed = true;
+                    closeLock.notifyAll();
+                    LOG.info("Peregrine stopped");
+                }
+            }
+        }
+    }
+
+    /** The project version, filtered into a resource by the build. */
+    static String version() {
+        try (InputStream in = PeregrineServer.class.getResourceAsStream("version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "development");
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading version.properties", e);
+        }
+    }
+}

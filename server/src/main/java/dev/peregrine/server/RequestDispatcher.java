@@ -1,0 +1,68 @@
+package dev.peregrine.server;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.Map;
+
+/**
+ * The request handler of every event loop: routes the request, runs its handler, and turns any
+ * exception a handler throws into the mapped JSON error. Stateless apart from the shared router.
+ */
+final class RequestDispatcher implements Handler<HttpServerRequest> {
+    /** Metrics label for requests that match no route, so unknown paths cannot explode label sets. */
+    static final String UNMATCHED = "unmatched";
+
+    private final Router router;
+    private final Services services;
+
+    RequestDispatcher(Router router, Services services) {
+        this.router = router;
+        this.services = services;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        long start = System.nanoTime();
+        Context context = Vertx.currentContext();
+        Router.Match match;
+        try {
+            match = router.match(request.method().name(), request.path());
+        } catch (RuntimeException e) {
+            new Exchange(request, context, services, UNMATCHED, Map.of(), start).fail(e);
+            return;
+        }
+        Exchange exchange = new Exchange(request, context, services, match.route().pattern(), match.parameters(), start);
+        try {
+            match.route().handler().handle(exchange);
+        } catch (Exception e) {
+            exchange.fail(e);
+        }
+    }
+
+    /**
+     * Answers requests the HTTP decoder rejected (a request line or headers over Netty's limits, or
+     * garbage) with a JSON error instead of Vert.x's empty default, then closes the connection,
+     * whose framing can no longer be trusted.
+     */
+    void invalid(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status = 400;
+        String message = "malformed HTTP request";
+        if (cause instanceof TooLongFrameException) {
+            status = cause.getMessage() != null && cause.getMessage().contains("header") ? 431 : 414;
+            message = cause.getMessage();
+        } else if (cause != null && cause.getMessage() != null) {
+            message = "malformed HTTP request: " + cause.getMessage();
+        }
+        services.metrics().request(UNMATCHED, request.method().name(), status, 0);
+        request.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(services.json().error(message))
+                .onComplete(ignored -> request.connection().close());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.peregrine.server;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything {@link PeregrineServer} needs to start: where to listen, where the data lives, the
+ * durability policy and the request limits. Immutable; build one with {@link #builder()}.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.builder().port(0).dataDirectory(Path.of("/tmp/pg")).build();
+ * }</pre>
+ *
+ * <p>Defaults: host {@value #DEFAULT_HOST}, port {@value #DEFAULT_PORT}, data directory
+ * {@value #DEFAULT_DATA_DIRECTORY}, durability {@value #DEFAULT_DURABILITY}, limits
+ * {@link ServerLimits#defaults()}.
+ */
+public final class ServerConfig {
+    /** Loopback only by default: exposing an unauthenticated store must be a deliberate choice. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The port AllSource Core listens on, so its clients work without changes. */
+    public static final int DEFAULT_PORT = 8080;
+    /** Relative to the working directory. */
+    public static final String DEFAULT_DATA_DIRECTORY = "peregrine-data";
+    /** Acknowledge an append only once it is on disk. */
+    public static final String DEFAULT_DURABILITY = "fsync";
+
+    private final String host;
+    private final int port;
+    private final Path dataDirectory;
+    private final String durability;
+    private final ServerLimits limits;
+
+    private ServerConfig(Builder builder) {
+        this.host = builder.host;
+        this.port = builder.port;
+        this.dataDirectory = builder.dataDirectory;
+        this.durability = builder.durability;
+        this.limits = builder.limits;
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The address to listen on. */
+    public String host() {
+        return host;
+    }
+
+    /** The TCP port to listen on; 0 picks a free one (see {@link PeregrineServer#port()}). */
+    public int port() {
+        return port;
+    }
+
+    /** The store's directory, created if missing. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The durability policy as the store parses it: {@code fsync}, {@code interval:<ms>} or {@code none}. */
+    public String durability() {
+        return durability;
+    }
+
+    /** The request limits. */
+    public ServerLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
+                + ", durability=" + durability + ", limits=" + limits + "]";
+    }
+
+    /** Builds a {@link ServerConfig}; not thread-safe. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private Path dataDirectory = Path.of(DEFAULT_DATA_DIRECTORY);
+        private String durability = DEFAULT_DURABILITY;
+        private ServerLimits limits = ServerLimits.defaults();
+
+        private Builder() {
+        }
+
+        /** Sets the listen address. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Sets the port, 0 to 65535. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be within 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Sets the data directory. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /** Sets the durability policy ({@code fsync}, {@code interval:<ms>}, {@code none}). */
+        public Builder durability(String durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /** Sets the request limits. */
+        public Builder limits(ServerLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The configuration. */
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

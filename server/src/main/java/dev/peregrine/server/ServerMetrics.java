@@ -1,0 +1,117 @@
+package dev.peregrine.server;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import dev.peregrine.store.EventStore;
+import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The server's Prometheus metrics, in a registry of its own (no global state, so several servers
+ * can run in one JVM, as the tests do), rendered in the text format for {@code GET /metrics}.
+ *
+ * <p>Thread-safe: the prometheus-metrics-core types are, and every event loop records here.
+ */
+final class ServerMetrics {
+    /** From 50 µs to 10 s: a cached read takes microseconds, an fsync'd append milliseconds. */
+    private static final double[] LATENCY_BUCKETS = {
+            0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+            5, 10};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final AtomicInteger subscribers = new AtomicInteger();
+    private final Counter requests;
+    private final Histogram requestDuration;
+    private final Histogram appendDuration;
+    private final Counter eventsAppended;
+
+    ServerMetrics() {
+        requests = Counter.builder()
+                .name("peregrine_http_requests_total")
+                .help("HTTP requests answered, by route pattern, method and status")
+                .labelNames("route", "method", "status")
+                .register(registry);
+        requestDuration = Histogram.builder()
+                .name("peregrine_http_request_duration_seconds")
+                .help("Time from a request's arrival to its response, by route pattern and method")
+                .unit(Unit.SECONDS)
+                .labelNames("route", "method")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .register(registry);
+        appendDuration = Histogram.builder()
+                .name("peregrine_append_duration_seconds")
+                .help("Time from handing an append to the store to its acknowledgement, which includes"
+                        + " the fsync under the fsync policy")
+                .unit(Unit.SECONDS)
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .register(registry);
+        eventsAppended = Counter.builder()
+                .name("peregrine_events_appended_total")
+                .help("Events acknowledged by the store through this server since it started")
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("peregrine_subscribers")
+                .help("Open SSE and WebSocket subscriptions")
+                .callback(callback -> callback.call(subscribers.get()))
+                .register(registry);
+    }
+
+    /** Adds the gauges read from the store's statistics each time {@code /metrics} is scraped. */
+    void storeGauges(EventStore store) {
+        gauge("peregrine_events_stored", "Events in the store", () -> store.stats().totalEvents());
+        gauge("peregrine_entities_stored", "Entities in the store", () -> store.stats().totalEntities());
+        gauge("peregrine_bytes_stored", "Bytes of log segments on disk", () -> store.stats().bytesOnDisk());
+        gauge("peregrine_segments", "Log segment files", () -> store.stats().segments());
+        gauge("peregrine_last_position", "Global position of the last event", () -> store.stats().lastPosition());
+    }
+
+    private void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    /** Records one answered request. */
+    void request(String route, String method, int status, long nanos) {
+        requests.labelValues(route, method, Integer.toString(status)).inc();
+        requestDuration.labelValues(route, method).observe(Unit.nanosToSeconds(nanos));
+    }
+
+    /** Records one acknowledged append of {@code events} events. */
+    void append(int events, long nanos) {
+        appendDuration.observe(Unit.nanosToSeconds(nanos));
+        eventsAppended.inc(events);
+    }
+
+    /** The live subscriber count, incremented on open and decremented on close by the streams. */
+    AtomicInteger subscribers() {
+        return subscribers;
+    }
+
+    /** The content type of {@link #scrape()}. */
+    String contentType() {
+        return writer.getContentType();
+    }
+
+    /** Every metric, in the Prometheus text format. */
+    Buffer scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing metrics to memory failed", e);
+        }
+        return Buffer.buffer(out.toByteArray());
+    }
+}

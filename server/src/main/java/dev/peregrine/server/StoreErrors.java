@@ -1,0 +1,42 @@
+package dev.peregrine.server;
+
+import dev.peregrine.record.InvalidJsonException;
+import dev.peregrine.record.RecordLimitException;
+import dev.peregrine.store.ConcurrencyConflictException;
+import dev.peregrine.store.DuplicateEventIdException;
+import dev.peregrine.store.EntityDeletedException;
+import dev.peregrine.store.EntityNotFoundException;
+import dev.peregrine.store.EventNotFoundException;
+import dev.peregrine.store.InvalidEventException;
+import dev.peregrine.store.StorageFailureException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps the store's and the record format's typed exceptions to HTTP statuses, AllSource Core's
+ * way: not found → 404, invalid → 400, storage → 500; plus conflicts → 409 and a deleted entity →
+ * 410. Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file.
+ */
+final class StoreErrors {
+    private StoreErrors() {
+    }
+
+    static Optional<ErrorMapper.Mapped> map(Throwable cause) {
+        ErrorMapper.Mapped mapped = switch (cause) {
+            case ConcurrencyConflictException conflict -> new ErrorMapper.Mapped(409, conflict.getMessage(),
+                    Map.of("entity_id", conflict.entityId(), "expected_version", conflict.expected().toString(),
+                            "actual_version", conflict.actualVersion()));
+            case DuplicateEventIdException duplicate -> new ErrorMapper.Mapped(409, duplicate.getMessage(),
+                    Map.of("event_id", duplicate.eventId().toString(), "existing_position", duplicate.existingPosition()));
+            case EventNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
+            case EntityNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
+            case EntityDeletedException deleted -> new ErrorMapper.Mapped(410, deleted.getMessage());
+            case InvalidEventException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
+            case InvalidJsonException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
+            case RecordLimitException limit -> new ErrorMapper.Mapped(400, limit.getMessage());
+            case StorageFailureException storage -> new ErrorMapper.Mapped(500, "storage failure: " + storage.getMessage());
+            default -> null;
+        };
+        return Optional.ofNullable(mapped);
+    }
+}

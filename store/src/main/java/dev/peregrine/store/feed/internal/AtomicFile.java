@@ -1,0 +1,61 @@
+package dev.peregrine.store.feed.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Replaces a small file atomically and durably: write a temporary sibling, force it, rename it over
+ * the target, force the directory. After a crash the target holds the old bytes or the new ones,
+ * never a mix. Used by view state files and subscription checkpoints. Stateless; thread-safe for
+ * different targets.
+ */
+public final class AtomicFile {
+
+    private AtomicFile() {}
+
+    /**
+     * @param target the file to replace (created if absent)
+     * @param bytes its new content, from position to limit
+     * @throws UncheckedIOException naming the file when the write fails
+     */
+    public static void write(Path target, ByteBuffer bytes) {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceDirectory(target.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    /**
+     * Forces a directory's entries (the rename) to disk, where the platform allows opening one.
+     *
+     * @param dir the directory
+     */
+    static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open directories; the rename is then as durable as the OS makes it.
+        }
+    }
+}

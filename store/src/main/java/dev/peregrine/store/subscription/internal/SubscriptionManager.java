@@ -1,0 +1,157 @@
+package dev.peregrine.store.subscription.internal;
+
+import dev.peregrine.store.feed.internal.LogSource;
+import dev.peregrine.store.subscription.ConsumerGroup;
+import dev.peregrine.store.subscription.DurableSubscription;
+import dev.peregrine.store.subscription.GroupOptions;
+import dev.peregrine.store.subscription.StartPosition;
+import dev.peregrine.store.subscription.Subscription;
+import dev.peregrine.store.subscription.SubscriptionFilter;
+import dev.peregrine.store.subscription.SubscriptionListener;
+import dev.peregrine.store.subscription.Subscriptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The subscriptions of one store: starts them, keeps durable checkpoints and consumer groups under
+ * {@code <store>/subscriptions/}, and stops them all at close. Thread-safe.
+ */
+public final class SubscriptionManager implements Subscriptions, AutoCloseable {
+
+    /** Events a subscription's live buffer holds before it falls back to reading the log. */
+    public static final int DEFAULT_BUFFER = 4_096;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+    private final LogSource source;
+    private final Path dir;
+    private final int bufferCapacity;
+    private final LiveDispatcher dispatcher;
+    private final Set<LiveSubscription> running = ConcurrentHashMap.newKeySet();
+    private final Map<String, DurableLiveSubscription> durables = new ConcurrentHashMap<>();
+    private final Map<String, ConsumerGroupImpl> groups = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param source the store's log
+     * @param bufferCapacity each subscription's live buffer, in events
+     */
+    public SubscriptionManager(LogSource source, int bufferCapacity) {
+        if (bufferCapacity < 1) {
+            throw new IllegalArgumentException("buffer capacity must be at least 1, got " + bufferCapacity);
+        }
+        this.source = source;
+        this.dir = source.directory().resolve("subscriptions");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        this.bufferCapacity = bufferCapacity;
+        this.dispatcher = new LiveDispatcher(source);
+    }
+
+    @Override
+    public Subscription subscribe(StartPosition from, SubscriptionFilter filter, SubscriptionListener listener) {
+        long start = switch (from) {
+            case StartPosition.At at -> at.position();
+            case StartPosition.Now now -> source.lastPosition() + 1;
+        };
+        return start(new LiveSubscription(source, dispatcher, start, filter, listener, bufferCapacity,
+                "from-" + start, null));
+    }
+
+    private <S extends LiveSubscription> S start(S sub) {
+        checkOpen();
+        running.add(sub);
+        sub.start();
+        return sub;
+    }
+
+    @Override
+    public DurableSubscription durable(String name, SubscriptionFilter filter, SubscriptionListener listener) {
+        checkName(name);
+        synchronized (durables) {
+            DurableLiveSubscription open = durables.get(name);
+            if (open != null && !open.isClosed()) {
+                throw new IllegalStateException("durable subscription '" + name + "' is open already");
+            }
+            Path file = dir.resolve(name + ".sub");
+            long acknowledged = Files.exists(file) ? SubscriptionStateFile.read(file).position() : 0;
+            DurableLiveSubscription[] self = new DurableLiveSubscription[1];
+            self[0] = new DurableLiveSubscription(source, dispatcher, name, file, acknowledged, filter, listener,
+                    bufferCapacity, () -> durables.remove(name, self[0]));
+            durables.put(name, self[0]);
+            return start(self[0]);
+        }
+    }
+
+    @Override
+    public ConsumerGroup group(String name, GroupOptions options) {
+        checkName(name);
+        checkOpen();
+        return groups.computeIfAbsent(name, n -> new ConsumerGroupImpl(n, options, dir.resolve(n + ".group"),
+                source, this));
+    }
+
+    /** Starts the internal subscription feeding a consumer group. */
+    LiveSubscription startFeed(String group, long start, SubscriptionFilter filter, SubscriptionListener listener) {
+        return start(new LiveSubscription(source, dispatcher, start, filter, listener, bufferCapacity,
+                "group-" + group, null));
+    }
+
+    @Override
+    public List<String> durableNames() {
+        Set<String> names = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                if (n.endsWith(".sub")) {
+                    names.add(n.substring(0, n.length() - 4));
+                } else if (n.endsWith(".group")) {
+                    names.add(n.substring(0, n.length() - 6));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return new ArrayList<>(names);
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a subscription name is 1 to 128 characters of [A-Za-z0-9_.-] "
+                    + "starting with a letter or digit, got " + (name == null ? "none" : "'" + name + "'"));
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the store's subscriptions are closed");
+        }
+    }
+
+    /** Stops every subscription and group, waiting for their threads, then the dispatcher. */
+    @Override
+    public void close() {
+        closed = true;
+        groups.values().forEach(ConsumerGroupImpl::close);
+        for (LiveSubscription s : running) {
+            s.close();
+        }
+        for (LiveSubscription s : running) {
+            s.awaitEnd();
+        }
+        dispatcher.close();
+    }
+}

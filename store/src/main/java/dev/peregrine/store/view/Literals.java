@@ -1,0 +1,53 @@
+package dev.peregrine.store.view;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Normalises literal values of view definitions to the five kinds a view works with. */
+final class Literals {
+
+    private Literals() {}
+
+    /**
+     * @param value a literal from a caller
+     * @param what its name, for the error message
+     * @return {@code null}, a Boolean, a Long, a finite Double or a String
+     * @throws InvalidViewDefinitionException for any other kind of value or a non-finite double
+     */
+    static Object normalise(Object value, String what) {
+        return switch (value) {
+            case null -> null;
+            case Boolean b -> b;
+            case String s -> s;
+            case Long l -> l;
+            case Integer i -> (long) i;
+            case Short s -> (long) s;
+            case Byte b -> (long) b;
+            case Double d -> finite(d, what);
+            case Float f -> finite(f.doubleValue(), what);
+            default -> throw new InvalidViewDefinitionException(what,
+                    "a literal must be null, a boolean, a number or a string, not a "
+                            + value.getClass().getSimpleName());
+        };
+    }
+
+    static List<Object> normaliseAll(List<?> values, String what) {
+        if (values == null) {
+            throw new InvalidViewDefinitionException(what, "a list of literals is required");
+        }
+        List<Object> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            out.add(normalise(values.get(i), what + "[" + i + "]"));
+        }
+        // List.copyOf rejects nulls, and null is a legal literal in "in".
+        return Collections.unmodifiableList(out);
+    }
+
+    private static Double finite(double d, String what) {
+        if (!Double.isFinite(d)) {
+            throw new InvalidViewDefinitionException(what, "a number must be finite, got " + d);
+        }
+        return d;
+    }
+}

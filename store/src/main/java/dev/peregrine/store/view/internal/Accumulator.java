@@ -1,0 +1,201 @@
+package dev.peregrine.store.view.internal;
+
+import dev.peregrine.store.view.AggregateFunction;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The running state of one aggregate over one group, updated by Z-set weights: {@code +1} adds a
+ * value, {@code -1} retracts one that was added before. Every implementation is exact under
+ * retraction and independent of the order of updates, so an incrementally maintained group always
+ * equals a fold of its surviving values. Not thread-safe (the view maintainer owns it).
+ */
+abstract sealed class Accumulator {
+
+    /**
+     * @param function the aggregate
+     * @return a fresh, empty accumulator
+     */
+    static Accumulator create(AggregateFunction function) {
+        return switch (function) {
+            case COUNT -> new Count();
+            case SUM -> new Sum();
+            case AVG -> new Avg();
+            case MIN -> new Extreme(true);
+            case MAX -> new Extreme(false);
+            case COUNT_DISTINCT -> new Distinct();
+        };
+    }
+
+    /**
+     * Applies one weighted value. {@code null} (missing or null field) is skipped by every aggregate;
+     * {@code count} of rows is fed a non-null marker for every row.
+     *
+     * @param value the value
+     * @param weight {@code +1} to add, {@code -1} to retract
+     */
+    abstract void update(Object value, int weight);
+
+    /** @return the aggregate's current value */
+    abstract Object result();
+
+    /** Counts non-null values. */
+    static final class Count extends Accumulator {
+        private long n;
+
+        @Override
+        void update(Object value, int weight) {
+            if (value != null) {
+                n += weight;
+            }
+        }
+
+        @Override
+        Object result() {
+            return n;
+        }
+    }
+
+    /**
+     * Sums numbers exactly: integers in a {@code long} that spills into a {@link BigDecimal} on
+     * overflow, doubles as exact {@code BigDecimal}s. An exact sum is the same whatever the order of
+     * additions and retractions, where a plain {@code double} sum would drift ({@code 0.1 + 0.2 - 0.1}).
+     * Non-numbers are skipped.
+     */
+    static sealed class Sum extends Accumulator {
+        private long small;
+        private BigDecimal big;
+        private long doubles;
+        long numbers;
+
+        @Override
+        void update(Object value, int weight) {
+            if (value instanceof Long l) {
+                long add = weight > 0 ? l : -l;
+                if (l == Long.MIN_VALUE) {
+                    spill(BigDecimal.valueOf(l).multiply(BigDecimal.valueOf(weight)));
+                } else {
+                    long r = small + add;
+                    // Overflow iff both operands have the sign opposite to the result.
+                    if (((small ^ r) & (add ^ r)) < 0) {
+                        spill(BigDecimal.valueOf(add));
+                    } else {
+                        small = r;
+                    }
+                }
+                numbers += weight;
+            } else if (value instanceof Double d) {
+                BigDecimal exact = new BigDecimal(d);
+                spill(weight > 0 ? exact : exact.negate());
+                doubles += weight;
+                numbers += weight;
+            }
+        }
+
+        private void spill(BigDecimal amount) {
+            big = big == null ? amount : big.add(amount);
+        }
+
+        /** @return the exact total */
+        BigDecimal total() {
+            BigDecimal t = BigDecimal.valueOf(small);
+            return big == null ? t : t.add(big);
+        }
+
+        @Override
+        Object result() {
+            if (doubles > 0) {
+                return total().doubleValue();
+            }
+            if (big == null) {
+                return small;
+            }
+            BigInteger whole = total().toBigIntegerExact();
+            return whole.bitLength() < 64 ? (Object) whole.longValue() : (Object) whole.doubleValue();
+        }
+    }
+
+    /** Mean of the numbers, as a double; {@code null} when the group has none. */
+    static final class Avg extends Sum {
+        @Override
+        Object result() {
+            if (numbers == 0) {
+                return null;
+            }
+            return total().divide(BigDecimal.valueOf(numbers), java.math.MathContext.DECIMAL128).doubleValue();
+        }
+    }
+
+    /**
+     * A counted multiset of the non-null values (value → copies), so a value leaves only with its last
+     * copy; the two multiset aggregates differ only in the map and in how they read it.
+     */
+    abstract static sealed class Counted extends Accumulator {
+        final Map<Object, long[]> counts;
+
+        Counted(Map<Object, long[]> counts) {
+            this.counts = counts;
+        }
+
+        @Override
+        final void update(Object value, int weight) {
+            if (value != null) {
+                Multisets.add(counts, value, weight);
+            }
+        }
+    }
+
+    /**
+     * Minimum or maximum: a sorted multiset, so retracting the current extreme reveals the next one in
+     * O(log n).
+     */
+    static final class Extreme extends Counted {
+        private final boolean min;
+
+        Extreme(boolean min) {
+            super(new TreeMap<>(Values.ORDER));
+            this.min = min;
+        }
+
+        @Override
+        Object result() {
+            if (counts.isEmpty()) {
+                return null;
+            }
+            TreeMap<Object, long[]> sorted = (TreeMap<Object, long[]>) counts;
+            return min ? sorted.firstKey() : sorted.lastKey();
+        }
+    }
+
+    /** Number of distinct values: a hashed counted map. */
+    static final class Distinct extends Counted {
+        Distinct() {
+            super(new HashMap<>());
+        }
+
+        @Override
+        Object result() {
+            return (long) counts.size();
+        }
+    }
+
+    /** The one add-or-remove of a counted map that both multiset aggregates share. */
+    static final class Multisets {
+        private Multisets() {}
+
+        static void add(Map<Object, long[]> counts, Object value, int weight) {
+            long[] c = counts.get(value);
+            if (c == null) {
+                if (weight < 0) {
+                    throw new IllegalStateException("retracting " + value + " that was never added");
+                }
+                counts.put(value, new long[] {weight});
+            } else if ((c[0] += weight) == 0) {
+                counts.remove(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,414 @@
+package dev.peregrine.store.view.internal;
+
+import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.feed.internal.AtomicFile;
+import dev.peregrine.store.feed.internal.StateFileCorruptException;
+import dev.peregrine.store.feed.internal.LogSource;
+import dev.peregrine.store.view.BackfillListener;
+import dev.peregrine.store.view.InvalidViewDefinitionException;
+import dev.peregrine.store.view.View;
+import dev.peregrine.store.view.ViewDefinition;
+import dev.peregrine.store.view.ViewNotFoundException;
+import dev.peregrine.store.view.Views;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a store's views: feeds them in log order from their checkpoints, persists them, registers,
+ * backfills, rebuilds and drops them.
+ *
+ * <p><b>Feeding.</b> One feeder thread ({@code peregrine-views}) reads the committed log from the
+ * applied position onwards and offers each event to the views its type routes to
+ * ({@link ViewRouter}), each tombstone to every view as a retraction. The store's commit listener only
+ * unparks the feeder, so appends never wait for views. Views lag the log by the feeder's latency;
+ * {@link View#awaitPosition} waits for a position.
+ *
+ * <p><b>Files</b>, under {@code <store>/views/}: {@code <name>.json}, the definition (written once at
+ * registration), and {@code <name>.view}, the state ({@link ViewStateLayout}) written every
+ * {@link #CHECKPOINT_EVERY} events, after registration and at close. On open each view resumes from
+ * its state file; a view whose state is missing, damaged, of another definition, or ahead of the
+ * recovered log (events lost under a non-fsync policy) restarts from position 1.
+ *
+ * <p>Thread-safety: public methods are safe from any thread. {@link #feedLock} serialises feeding
+ * with registration, rebuild and drop.
+ */
+public final class ViewManager implements Views, AutoCloseable {
+
+    /**
+     * Events applied between two persisted checkpoints of every view: 100,000 unless the system
+     * property {@code peregrine.views.checkpointEvery} says otherwise (crash tests set it low).
+     */
+    static final long CHECKPOINT_EVERY = Long.getLong("peregrine.views.checkpointEvery", 100_000);
+    /** Entries read per feeder pass before it releases the lock (so registration can interleave). */
+    private static final long BATCH = 4_096;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ViewManager.class);
+
+    private final LogSource source;
+    private final Path dir;
+    private final Map<String, ViewHandle> views = new ConcurrentHashMap<>();
+    private final ViewRouter router = new ViewRouter();
+    private final ReentrantLock feedLock = new ReentrantLock();
+    private final Object progress = new Object();
+    private final StoredEventInput input = new StoredEventInput();
+    private final Thread feeder;
+    private final AutoCloseable commitRegistration;
+    private volatile long applied;
+    private volatile boolean closed;
+    private long sinceCheckpoint;
+
+    /**
+     * Opens the views persisted under the source's directory and starts feeding them.
+     *
+     * @param source the store's log
+     */
+    public ViewManager(LogSource source) {
+        this.source = source;
+        this.dir = source.directory().resolve("views");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        long last = source.lastPosition();
+        long start = last;
+        for (ViewHandle h : loadAll(last)) {
+            views.put(h.name(), h);
+            router.add(h);
+            start = Math.min(start, h.floor());
+        }
+        this.applied = start;
+        this.feeder = Thread.ofPlatform().name("peregrine-views").daemon().unstarted(this::feedLoop);
+        this.commitRegistration = source.onCommit(() -> LockSupport.unpark(feeder));
+        feeder.start();
+    }
+
+    /** @return the last position offered to every attached view */
+    long applied() {
+        return applied;
+    }
+
+    private List<ViewHandle> loadAll(long last) {
+        List<ViewHandle> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path defFile : files) {
+                out.add(load(defFile, last));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return out;
+    }
+
+    private ViewHandle load(Path defFile, long last) throws IOException {
+        ViewDefinition definition;
+        try {
+            definition = ViewDefinition.fromJson(Files.readString(defFile, StandardCharsets.UTF_8));
+        } catch (InvalidViewDefinitionException e) {
+            throw new IllegalStateException("view definition " + defFile + " is damaged: " + e.getMessage(), e);
+        }
+        Path state = stateFile(definition.name());
+        if (Files.exists(state)) {
+            try {
+                ViewStateFile.Loaded loaded = ViewStateFile.read(state);
+                if (!loaded.view().definition().equals(definition)) {
+                    LOG.warn("view {}: state file holds another definition; rebuilding from position 1",
+                            definition.name());
+                } else if (loaded.checkpoint() > last) {
+                    LOG.warn("view {}: state is at position {} but the log ends at {} (events lost in a crash "
+                            + "under a non-fsync policy); rebuilding from position 1", definition.name(),
+                            loaded.checkpoint(), last);
+                } else {
+                    LOG.info("view {}: resumed at position {} with {} rows", definition.name(),
+                            loaded.checkpoint(), loaded.view().rowCount());
+                    return new ViewHandle(this, loaded.view(), loaded.checkpoint());
+                }
+            } catch (StateFileCorruptException e) {
+                LOG.warn("view {}: {}; rebuilding from position 1", definition.name(), e.getMessage());
+            }
+        } else {
+            LOG.info("view {}: no state file; building from position 1", definition.name());
+        }
+        return new ViewHandle(this, new MaintainedView(definition), 0);
+    }
+
+    private void feedLoop() {
+        while (!closed) {
+            try {
+                long last = source.lastPosition();
+                if (applied >= last) {
+                    LockSupport.parkNanos(this, 100_000_000L);
+                    continue;
+                }
+                feedLock.lock();
+                try {
+                    long from = applied + 1;
+                    long to = Math.min(last, applied + BATCH);
+                    if (router.all().length == 0) {
+                        applied = to; // nothing to feed: skip reading
+                    } else {
+                        source.read(from, to, this::apply);
+                    }
+                    sinceCheckpoint += to - from + 1;
+                    if (sinceCheckpoint >= CHECKPOINT_EVERY) {
+                        sinceCheckpoint = 0;
+                        persistAll();
+                    }
+                } finally {
+                    feedLock.unlock();
+                }
+                synchronized (progress) {
+                    progress.notifyAll();
+                }
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                // A read failure (a damaged log) must not kill the views for good: log and retry.
+                LOG.error("views: feeding failed at position {}; retrying in 1 s", applied + 1, e);
+                LockSupport.parkNanos(this, 1_000_000_000L);
+            }
+        }
+    }
+
+    /** Offers one log entry to the views it routes to. Caller holds {@link #feedLock}. */
+    private void apply(StoredEvent e) {
+        if (e.isTombstone()) {
+            for (ViewHandle v : router.all()) {
+                v.retract(e.entityId(), e.position());
+            }
+        } else {
+            ViewInput in = input.of(e);
+            for (ViewHandle v : router.typed(e.eventType())) {
+                v.insert(in);
+            }
+            for (ViewHandle v : router.untyped()) {
+                v.insert(in);
+            }
+        }
+        applied = e.position();
+    }
+
+    boolean awaitApplied(long position, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (applied < position) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.unpark(feeder);
+                progress.wait(Math.max(1, left / 1_000_000), 0);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public View register(ViewDefinition definition, BackfillListener listener) {
+        ViewHandle existing = views.get(definition.name());
+        if (existing != null) {
+            if (existing.definition().equals(definition)) {
+                return existing;
+            }
+            throw new IllegalStateException("a different view named '" + definition.name() + "' exists: "
+                    + existing.definition().toJson());
+        }
+        synchronized (this) {
+            existing = views.get(definition.name());
+            if (existing != null) {
+                return register(definition, listener);
+            }
+            writeDefinition(definition);
+            Backfill filled = backfill(new MaintainedView(definition), listener);
+            ViewHandle handle;
+            feedLock.lock();
+            try {
+                // The feeder may have moved on while the backfill ran unlocked: catch up to it.
+                long caughtUp = catchUp(filled, applied);
+                handle = new ViewHandle(this, filled.view, caughtUp);
+                views.put(definition.name(), handle);
+                router.add(handle);
+            } finally {
+                feedLock.unlock();
+            }
+            persist(handle);
+            LOG.info("view {}: registered at position {} with {} rows", definition.name(), handle.position(),
+                    handle.rowCount());
+            return handle;
+        }
+    }
+
+    @Override
+    public void rebuild(String name, BackfillListener listener) {
+        ViewHandle handle = views.get(name);
+        if (handle == null) {
+            throw new ViewNotFoundException(name);
+        }
+        synchronized (this) {
+            Backfill filled = backfill(new MaintainedView(handle.definition()), listener);
+            feedLock.lock();
+            try {
+                handle.replace(filled.view, catchUp(filled, applied));
+            } finally {
+                feedLock.unlock();
+            }
+            persist(handle);
+        }
+    }
+
+    /** A view filled up to a position by a backfill. */
+    private record Backfill(MaintainedView view, long position) {}
+
+    /**
+     * Fills a fresh view from position 1 to the log's end at the time of the call, without the feed
+     * lock (the feeder keeps feeding the other views meanwhile), reporting progress about every 1%.
+     */
+    private Backfill backfill(MaintainedView view, BackfillListener listener) {
+        long target = source.lastPosition();
+        String name = view.definition().name();
+        long step = Math.max(1, target / 100);
+        long[] next = {step};
+        StoredEventInput in = new StoredEventInput();
+        RoutingFilter route = new RoutingFilter(view.definition());
+        long from = 1;
+        while (from <= target) {
+            long to = Math.min(target, from + BATCH - 1);
+            source.read(from, to, e -> {
+                applyTo(view, route, in, e);
+                if (e.position() >= next[0]) {
+                    listener.onProgress(name, e.position(), target);
+                    next[0] = e.position() + step;
+                }
+            });
+            from = to + 1;
+        }
+        listener.onProgress(name, target, target);
+        return new Backfill(view, target);
+    }
+
+    /** Brings a backfilled view up to {@code to}. Caller holds {@link #feedLock}. */
+    private long catchUp(Backfill filled, long to) {
+        if (to > filled.position) {
+            StoredEventInput in = new StoredEventInput();
+            RoutingFilter route = new RoutingFilter(filled.view.definition());
+            source.read(filled.position + 1, to, e -> applyTo(filled.view, route, in, e));
+        }
+        return Math.max(to, filled.position);
+    }
+
+    private static void applyTo(MaintainedView view, RoutingFilter route, StoredEventInput in, StoredEvent e) {
+        if (e.isTombstone()) {
+            view.retract(e.entityId(), e.position(), null);
+        } else if (route.accepts(e.eventType())) {
+            view.insert(in.of(e), null);
+        }
+    }
+
+    /** The router's type test for a single view being backfilled. */
+    private record RoutingFilter(ViewDefinition definition) {
+        boolean accepts(String type) {
+            return definition.eventTypes().isEmpty() || definition.eventTypes().contains(type);
+        }
+    }
+
+    @Override
+    public Optional<View> get(String name) {
+        return Optional.ofNullable(views.get(name));
+    }
+
+    @Override
+    public List<View> list() {
+        return List.copyOf(new TreeMap<String, View>(views).values());
+    }
+
+    @Override
+    public boolean drop(String name) {
+        synchronized (this) {
+            ViewHandle handle;
+            feedLock.lock();
+            try {
+                handle = views.remove(name);
+                if (handle == null) {
+                    return false;
+                }
+                router.remove(handle);
+            } finally {
+                feedLock.unlock();
+            }
+            try {
+                Files.deleteIfExists(stateFile(name));
+                Files.deleteIfExists(definitionFile(name));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the files of view " + name, e);
+            }
+            return true;
+        }
+    }
+
+    /** Persists every view's state. Caller holds {@link #feedLock} or the feeder is stopped. */
+    private void persistAll() {
+        for (ViewHandle h : views.values()) {
+            persist(h);
+        }
+    }
+
+    private void persist(ViewHandle h) {
+        h.writeState(stateFile(h.name()));
+    }
+
+    private void writeDefinition(ViewDefinition definition) {
+        AtomicFile.write(definitionFile(definition.name()),
+                ByteBuffer.wrap(definition.toJson().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Path definitionFile(String name) {
+        return dir.resolve(name + ".json");
+    }
+
+    private Path stateFile(String name) {
+        return dir.resolve(name + ".view");
+    }
+
+    /** Stops feeding and persists every view. The store must still be readable. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            commitRegistration.close();
+        } catch (Exception e) {
+            LOG.warn("views: cannot unregister the commit listener", e);
+        }
+        LockSupport.unpark(feeder);
+        try {
+            feeder.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        feedLock.lock();
+        try {
+            persistAll();
+        } finally {
+            feedLock.unlock();
+        }
+    }
+}

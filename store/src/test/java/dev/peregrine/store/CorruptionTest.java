@@ -1,0 +1,190 @@
+package dev.peregrine.store;
+
+import dev.peregrine.store.log.EntryDescriptor;
+import dev.peregrine.store.log.SegmentHeaderDescriptor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static dev.peregrine.store.Events.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Damage written by hand: torn tails are truncated, damage anywhere else stops the open. */
+class CorruptionTest {
+
+    @TempDir
+    Path dir;
+
+    private static StoreOptions options(boolean repair) {
+        return StoreOptions.builder().durability(Durability.none()).segmentBytes(64 * 1024)
+                .repairCorruption(repair).build();
+    }
+
+    private void fill(int events) {
+        try (EventStore store = EventStore.open(dir, options(false))) {
+            for (int i = 0; i < events; i++) {
+                store.append(event(store, "t", "e" + (i % 3), "{\"i\":" + i + ",\"pad\":\"" + "p".repeat(100) + "\"}").build());
+            }
+        }
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("log"))) {
+            return s.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+        }
+    }
+
+    /** @return offsets of the entries in a segment file, read by walking the length fields */
+    private static List<Long> entryOffsets(Path segment) throws IOException {
+        byte[] bytes = Files.readAllBytes(segment);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        List<Long> offsets = new ArrayList<>();
+        int off = SegmentHeaderDescriptor.HEADER_LENGTH;
+        while (off + EntryDescriptor.HEADER_LENGTH <= bytes.length && b.getInt(off) != 0) {
+            offsets.add((long) off);
+            off += b.getInt(off);
+        }
+        return offsets;
+    }
+
+    private static void write(Path file, long offset, byte[] bytes) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            f.write(bytes);
+        }
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ 0x40);
+        }
+    }
+
+    @Test
+    void tornLastEntryIsTruncatedAndItsPositionReused() throws IOException {
+        fill(50);
+        Path last = segments().getLast();
+        List<Long> offsets = entryOffsets(last);
+        long tail = offsets.getLast();
+        // Half of the last entry never reached the disk: zero its second half.
+        ByteBuffer len = ByteBuffer.wrap(Files.readAllBytes(last)).order(ByteOrder.LITTLE_ENDIAN);
+        int length = len.getInt((int) tail);
+        write(last, tail + length / 2, new byte[length - length / 2]);
+        try (EventStore store = EventStore.open(dir, options(false))) {
+            assertThat(store.lastPosition()).isEqualTo(49);
+            assertThat(store.recoveryActions()).anySatisfy(a -> assertThat(a).contains("torn tail"));
+            assertThat(store.readFrom(49, 1).getFirst().payload().getLong("i")).isEqualTo(48);
+            AppendResult again = store.append(event(store, "t", "e9", "{\"i\":999}").build());
+            assertThat(again.position()).isEqualTo(50);
+        }
+        try (EventStore store = EventStore.open(dir, options(false))) {
+            assertThat(store.readFrom(50, 1).getFirst().payload().getLong("i")).isEqualTo(999);
+            assertThat(store.recoveryActions()).isEmpty();
+        }
+    }
+
+    @Test
+    void garbageAfterTheLastEntryIsTruncated() throws IOException {
+        fill(20);
+        Path last = segments().getLast();
+        long end = entryOffsets(last).getLast();
+        end += ByteBuffer.wrap(Files.readAllBytes(last)).order(ByteOrder.LITTLE_ENDIAN).getInt((int) end);
+        byte[] garbage = new byte[300];
+        new Random(7).nextBytes(garbage);
+        write(last, end, garbage);
+        try (EventStore store = EventStore.open(dir, options(false))) {
+            assertThat(store.lastPosition()).isEqualTo(20);
+            assertThat(store.recoveryActions()).hasSize(1);
+        }
+    }
+
+    @Test
+    void flippedByteInAnOlderSegmentRefusesToOpenAndNamesSegmentAndOffset() throws IOException {
+        fill(1500);
+        List<Path> segments = segments();
+        assertThat(segments).hasSizeGreaterThan(2);
+        Path first = segments.getFirst();
+        List<Long> offsets = entryOffsets(first);
+        long victim = offsets.get(offsets.size() / 2);
+        flipByte(first, victim + EntryDescriptor.HEADER_LENGTH + 3); // inside the payload
+        assertThatThrownBy(() -> EventStore.open(dir, options(false)))
+                .isInstanceOfSatisfying(CorruptLogException.class, e -> {
+                    assertThat(e.file()).isEqualTo(first);
+                    assertThat(e.offset()).isEqualTo(victim);
+                    assertThat(e.expectedCrc()).isNotEqualTo(e.actualCrc());
+                    assertThat(e.getMessage()).contains(first.getFileName().toString()).contains("offset " + victim)
+                            .containsPattern("0x[0-9a-f]{8}");
+                });
+        // Nothing was changed by the refused open: it fails the same way again.
+        assertThatThrownBy(() -> EventStore.open(dir, options(false))).isInstanceOf(CorruptLogException.class);
+
+        try (EventStore store = EventStore.open(dir, options(true))) {
+            long kept = offsets.size() / 2; // entries before the damaged one
+            assertThat(store.lastPosition()).isEqualTo(kept);
+            assertThat(store.recoveryActions()).isNotEmpty();
+            assertThat(store.stats().segments()).isEqualTo(1);
+            assertThat(store.readFrom(kept, 1).getFirst().payload().getLong("i")).isEqualTo(kept - 1);
+            assertThat(store.append(event(store, "t", "e", "{}").build()).position()).isEqualTo(kept + 1);
+        }
+        try (EventStore store = EventStore.open(dir, options(false))) {
+            assertThat(store.lastPosition()).isEqualTo(offsets.size() / 2 + 1);
+        }
+    }
+
+    @Test
+    void flippedByteInTheLastSegmentWithValidEntriesAfterIsCorruptionNotATail() throws IOException {
+        fill(30);
+        Path last = segments().getLast();
+        List<Long> offsets = entryOffsets(last);
+        long victim = offsets.get(offsets.size() / 2);
+        flipByte(last, victim + EntryDescriptor.POSITION_OFFSET);
+        assertThatThrownBy(() -> EventStore.open(dir, options(false)))
+                .isInstanceOfSatisfying(CorruptLogException.class, e -> assertThat(e.offset()).isEqualTo(victim));
+    }
+
+    @Test
+    void damagedDictionaryIsReported() throws IOException {
+        fill(5);
+        Path dict = dir.resolve("fields.dict");
+        flipByte(dict, 20);
+        Files.write(dict, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> EventStore.open(dir, options(false)))
+                .isInstanceOfSatisfying(CorruptLogException.class, e -> assertThat(e.file()).isEqualTo(dict));
+    }
+
+    @Test
+    void tornDictionaryTailIsTruncated() throws IOException {
+        fill(5);
+        Path dict = dir.resolve("fields.dict");
+        Files.write(dict, new byte[] {9, 0, 0, 0, 1, 2}, java.nio.file.StandardOpenOption.APPEND);
+        try (EventStore store = EventStore.open(dir, options(false))) {
+            assertThat(store.readFrom(5, 1).getFirst().payload().getLong("i")).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void damagedIndexCheckpointIsIgnoredAndIndexesRebuilt() throws IOException {
+        fill(40);
+        Path ckpt = dir.resolve("index.ckpt");
+        assertThat(ckpt).exists();
+        flipByte(ckpt, Files.size(ckpt) / 2);
+        try (EventStore store = EventStore.open(dir, options(false))) {
+            assertThat(store.query(Query.builder().entityId("e1").build()).events()).hasSize(13);
+            assertThat(store.streamVersion("e0")).isEqualTo(14);
+        }
+    }
+}
