@@ -94,7 +94,7 @@ public final class PeersReport {
         .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", ").append(machine()).append(".\n\n");
     if (scale.equals("quick")) {
       md.append("**Quick mode: scaled down** (20,000 bulk events in 200 streams instead of 1,000,000 in 10,000; ")
-          .append("1.5 s closed-loop runs; one run per case, no bulk warm-up). Indicative only.\n\n");
+          .append("1.5 s closed-loop warm-up and run; one run per case, no bulk warm-up). Indicative only.\n\n");
     } else {
       md.append("Full scale: throughput is the median of 5 runs after warm-up.\n\n");
     }

@@ -138,6 +138,9 @@ final class PeregrineEmbeddedAdapter implements PeerAdapter {
   }
 
   private final class EmbeddedSession implements Session {
+    // The conflict reports the stream's actual version: no second look-up, as a real client does.
+    private String conflictStream;
+    private long conflictVersion;
 
     @Override
     public boolean append(BenchEvent event, long expectedVersion) {
@@ -146,13 +149,15 @@ final class PeregrineEmbeddedAdapter implements PeerAdapter {
         store.append(newEvent(event, expected));
         return true;
       } catch (ConcurrencyConflictException e) {
+        conflictStream = event.stream();
+        conflictVersion = e.actualVersion();
         return false;
       }
     }
 
     @Override
     public long streamVersion(String stream) {
-      return store.streamVersion(stream);
+      return stream.equals(conflictStream) ? conflictVersion : store.streamVersion(stream);
     }
 
     @Override

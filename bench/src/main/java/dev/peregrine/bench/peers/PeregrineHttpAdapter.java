@@ -29,8 +29,7 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>append: {@code POST /api/v1/events} with {@code expected_version}; 409 is a conflict</li>
- *   <li>stream version after a conflict: {@code GET /api/v1/entities/{id}/state} →
- *       {@code event_count} (404: no stream)</li>
+ *   <li>stream version after a conflict: the 409's {@code actual_version}</li>
  *   <li>batch: {@code POST /api/v1/events/batch} with {@code {"events":[…]}} (atomic)</li>
  *   <li>stream load and catch-up: {@code GET /api/v1/events/query} with {@code entity_id}, or
  *       {@code event_type}, {@code limit} and the {@code next_cursor} pages</li>
@@ -78,6 +77,7 @@ final class PeregrineHttpAdapter implements PeerAdapter {
   @Override
   public void reset() throws Exception {
     stopServer();
+    Files.createDirectories(root);
     dir = root.resolve("data-" + (++generation));
     Path log = root.resolve("server-" + generation + ".log");
     server = new ProcessBuilder(serveCommand, "serve", "--port", String.valueOf(port), "--data", dir.toString(),
@@ -215,6 +215,8 @@ final class PeregrineHttpAdapter implements PeerAdapter {
   }
 
   private final class HttpSession implements Session {
+    private String conflictStream;
+    private long conflictVersion;
 
     @Override
     public boolean append(BenchEvent event, long expectedVersion) throws Exception {
@@ -222,30 +224,36 @@ final class PeregrineHttpAdapter implements PeerAdapter {
       writeEvent(body, event, expectedVersion);
       HttpResponse<byte[]> response = post("/api/v1/events", body.toByteArray());
       if (response.statusCode() == 409) {
+        conflictStream = event.stream();
+        conflictVersion = actualVersion(response.body());
         return false;
       }
       ok(response, "append");
       return true;
     }
 
-    @Override
-    public long streamVersion(String stream) throws Exception {
-      HttpResponse<byte[]> response = get("/api/v1/entities/" + URLEncoder.encode(stream, StandardCharsets.UTF_8) + "/state");
-      if (response.statusCode() == 404) {
-        return 0;
-      }
-      try (JsonParser parser = JSON.createParser(ok(response, "state").body())) {
+    /** The 409 body's {@code actual_version}: what a client does instead of asking again. */
+    private long actualVersion(byte[] body) throws IOException {
+      try (JsonParser parser = JSON.createParser(body)) {
         parser.nextToken();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
           String field = parser.currentName();
           parser.nextToken();
-          if (field.equals("event_count")) {
+          if (field.equals("actual_version")) {
             return parser.getLongValue();
           }
           parser.skipChildren();
         }
       }
-      throw new IllegalStateException("the state of " + stream + " has no event_count");
+      throw new IllegalStateException("a 409 without actual_version: " + new String(body, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public long streamVersion(String stream) {
+      if (!stream.equals(conflictStream)) {
+        throw new IllegalStateException("asked the version of " + stream + " without a conflict on it");
+      }
+      return conflictVersion;
     }
 
     @Override
