@@ -1,0 +1,198 @@
+package dev.peregrine.bench.peers;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Message DB (Eventide's event store on PostgreSQL), installed by bench/peers with the npm
+ * package's own install script, used only through its own functions: {@code write_message} with an
+ * expected version (it takes an advisory lock on the stream, reads the stream version, raises on a
+ * mismatch), {@code get_stream_messages} and {@code get_category_messages} (with its SQL
+ * condition for the type filter). Message DB counts positions from 0 and calls a missing stream
+ * version -1: this adapter translates to event counts. A batch is one transaction of
+ * {@code write_message} calls without expected version, as Eventide's writers do.
+ */
+final class MessageDbAdapter implements PeerAdapter {
+
+  private static final int PAGE = 10_000;
+  private static final String WRONG_VERSION = "Wrong expected version";
+
+  private final String url;
+  private final long serverPid;
+  private final Connection admin;
+
+  MessageDbAdapter(String url, long serverPid) throws SQLException {
+    this.url = url;
+    this.serverPid = serverPid;
+    this.admin = DriverManager.getConnection(url);
+  }
+
+  @Override
+  public String name() {
+    return "message-db";
+  }
+
+  @Override
+  public boolean conditional() {
+    return true;
+  }
+
+  @Override
+  public boolean streamReads() {
+    return true;
+  }
+
+  @Override
+  public void reset() throws SQLException {
+    try (Statement statement = admin.createStatement()) {
+      statement.execute("TRUNCATE message_store.messages");
+      statement.execute("CHECKPOINT");
+    }
+  }
+
+  @Override
+  public Session openSession() throws SQLException {
+    return new MessageDbSession(DriverManager.getConnection(url));
+  }
+
+  @Override
+  public long catchUp(String type, EventSink sink) throws SQLException {
+    try (Statement settings = admin.createStatement()) {
+      settings.execute("SET message_store.sql_condition = 'on'");
+    }
+    long position = 1;
+    long count = 0;
+    try (PreparedStatement query = admin.prepareStatement(
+        "SELECT global_position, type, data FROM message_store.get_category_messages(?, ?, ?, NULL, NULL, NULL, ?)")) {
+      while (true) {
+        query.setString(1, "bulk");
+        query.setLong(2, position);
+        query.setLong(3, PAGE);
+        query.setString(4, type == null ? null : "type = '" + type.replace("'", "''") + "'");
+        int page = 0;
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            position = rows.getLong(1) + 1;
+            sink.accept(rows.getString(2), rows.getString(3).getBytes(StandardCharsets.UTF_8));
+            page++;
+          }
+        }
+        count += page;
+        if (page < PAGE) {
+          return count;
+        }
+      }
+    }
+  }
+
+  /** The messages table plus its indexes and TOAST (not the WAL). */
+  @Override
+  public long bytesOnDisk() throws SQLException {
+    try (Statement statement = admin.createStatement();
+         ResultSet size = statement.executeQuery("SELECT pg_total_relation_size('message_store.messages')")) {
+      size.next();
+      return size.getLong(1);
+    }
+  }
+
+  @Override
+  public List<Long> serverPids() {
+    return List.of(serverPid);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    admin.close();
+  }
+
+  private static final class MessageDbSession implements Session {
+    private final Connection connection;
+    private final PreparedStatement write;
+    private final PreparedStatement version;
+    private final PreparedStatement read;
+
+    MessageDbSession(Connection connection) throws SQLException {
+      this.connection = connection;
+      this.write = connection.prepareStatement(
+          "SELECT message_store.write_message(?, ?, ?, ?::jsonb, ?::jsonb, ?)");
+      this.version = connection.prepareStatement("SELECT message_store.stream_version(?)");
+      this.read = connection.prepareStatement(
+          "SELECT type, data FROM message_store.get_stream_messages(?, 0, 1000000)");
+    }
+
+    private void write(BenchEvent event, Long expectedPosition) throws SQLException {
+      write.setString(1, event.id().toString());
+      write.setString(2, event.stream());
+      write.setString(3, event.type());
+      write.setString(4, new String(event.payload(), StandardCharsets.UTF_8));
+      write.setString(5, new String(event.metadata(), StandardCharsets.UTF_8));
+      write.setObject(6, expectedPosition, java.sql.Types.BIGINT);
+      try (ResultSet ignored = write.executeQuery()) {
+        // write_message returns the new position; the count is kept by the workload.
+      }
+    }
+
+    @Override
+    public boolean append(BenchEvent event, long expectedVersion) throws SQLException {
+      try {
+        write(event, expectedVersion - 1);
+        return true;
+      } catch (SQLException e) {
+        if (e.getMessage() != null && e.getMessage().contains(WRONG_VERSION)) {
+          return false;
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public long streamVersion(String stream) throws SQLException {
+      version.setString(1, stream);
+      try (ResultSet rows = version.executeQuery()) {
+        rows.next();
+        long last = rows.getLong(1);
+        return rows.wasNull() ? 0 : last + 1;
+      }
+    }
+
+    @Override
+    public void appendBatch(List<BenchEvent> batch) throws SQLException {
+      connection.setAutoCommit(false);
+      try {
+        for (BenchEvent event : batch) {
+          write(event, null);
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    }
+
+    @Override
+    public int readStream(String stream, EventSink sink) throws SQLException {
+      read.setString(1, stream);
+      int count = 0;
+      try (ResultSet rows = read.executeQuery()) {
+        while (rows.next()) {
+          sink.accept(rows.getString(1), rows.getString(2).getBytes(StandardCharsets.UTF_8));
+          count++;
+        }
+      }
+      return count;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.peregrine.bench.peers;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * PostgreSQL used the way most teams start: one {@code events} table with a global position, the
+ * payload and metadata as {@code jsonb}, and a unique (stream, version) constraint that turns a
+ * concurrent append into a unique violation (the optimistic-concurrency check). No index on type:
+ * the filtered catch-up scans the log like a team's first version would. One connection per client
+ * thread; {@code synchronous_commit=on} is set by bench/peers when it starts the server.
+ */
+final class PostgresTableAdapter implements PeerAdapter {
+
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final int PAGE = 10_000;
+
+  private final String url;
+  private final long serverPid;
+  private final Connection admin;
+
+  PostgresTableAdapter(String url, long serverPid) throws SQLException {
+    this.url = url;
+    this.serverPid = serverPid;
+    this.admin = DriverManager.getConnection(url);
+  }
+
+  @Override
+  public String name() {
+    return "postgres-table";
+  }
+
+  @Override
+  public boolean conditional() {
+    return true;
+  }
+
+  @Override
+  public boolean streamReads() {
+    return true;
+  }
+
+  @Override
+  public void reset() throws SQLException {
+    try (Statement statement = admin.createStatement()) {
+      statement.execute("DROP TABLE IF EXISTS events");
+      statement.execute("""
+          CREATE TABLE events (
+            global_position bigserial PRIMARY KEY,
+            stream          text        NOT NULL,
+            version         bigint      NOT NULL,
+            type            text        NOT NULL,
+            id              uuid        NOT NULL,
+            data            jsonb       NOT NULL,
+            metadata        jsonb,
+            recorded_at     timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (stream, version)
+          )""");
+      statement.execute("CHECKPOINT");
+    }
+  }
+
+  @Override
+  public Session openSession() throws SQLException {
+    return new TableSession(DriverManager.getConnection(url));
+  }
+
+  @Override
+  public long catchUp(String type, EventSink sink) throws SQLException {
+    String sql = "SELECT global_position, type, data::text FROM events WHERE global_position > ?"
+        + (type == null ? "" : " AND type = ?") + " ORDER BY global_position LIMIT " + PAGE;
+    long position = 0;
+    long count = 0;
+    try (PreparedStatement query = admin.prepareStatement(sql)) {
+      while (true) {
+        query.setLong(1, position);
+        if (type != null) {
+          query.setString(2, type);
+        }
+        int page = 0;
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            position = rows.getLong(1);
+            sink.accept(rows.getString(2), rows.getString(3).getBytes(StandardCharsets.UTF_8));
+            page++;
+          }
+        }
+        count += page;
+        if (page < PAGE) {
+          return count;
+        }
+      }
+    }
+  }
+
+  /** Table plus its indexes and TOAST (not the WAL, which PostgreSQL recycles). */
+  @Override
+  public long bytesOnDisk() throws SQLException {
+    try (Statement statement = admin.createStatement();
+         ResultSet size = statement.executeQuery("SELECT pg_total_relation_size('events')")) {
+      size.next();
+      return size.getLong(1);
+    }
+  }
+
+  @Override
+  public List<Long> serverPids() {
+    return List.of(serverPid);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    admin.close();
+  }
+
+  private static final class TableSession implements Session {
+    private final Connection connection;
+    private final PreparedStatement insert;
+    private final PreparedStatement version;
+    private final PreparedStatement read;
+
+    TableSession(Connection connection) throws SQLException {
+      this.connection = connection;
+      this.insert = connection.prepareStatement(
+          "INSERT INTO events (stream, version, type, id, data, metadata) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb)");
+      this.version = connection.prepareStatement("SELECT coalesce(max(version), 0) FROM events WHERE stream = ?");
+      this.read = connection.prepareStatement("SELECT type, data::text FROM events WHERE stream = ? ORDER BY version");
+    }
+
+    private void bind(BenchEvent event, long eventVersion) throws SQLException {
+      insert.setString(1, event.stream());
+      insert.setLong(2, eventVersion);
+      insert.setString(3, event.type());
+      insert.setObject(4, event.id());
+      insert.setString(5, new String(event.payload(), StandardCharsets.UTF_8));
+      insert.setString(6, new String(event.metadata(), StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean append(BenchEvent event, long expectedVersion) throws SQLException {
+      bind(event, expectedVersion + 1);
+      try {
+        insert.executeUpdate();
+        return true;
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          return false;
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public long streamVersion(String stream) throws SQLException {
+      version.setString(1, stream);
+      try (ResultSet rows = version.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+
+    @Override
+    public void appendBatch(List<BenchEvent> batch) throws SQLException {
+      connection.setAutoCommit(false);
+      try {
+        for (BenchEvent event : batch) {
+          bind(event, event.version());
+          insert.addBatch();
+        }
+        insert.executeBatch();
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    }
+
+    @Override
+    public int readStream(String stream, EventSink sink) throws SQLException {
+      read.setString(1, stream);
+      int count = 0;
+      try (ResultSet rows = read.executeQuery()) {
+        while (rows.next()) {
+          sink.accept(rows.getString(1), rows.getString(2).getBytes(StandardCharsets.UTF_8));
+          count++;
+        }
+      }
+      return count;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+}
