@@ -7,4 +7,5 @@ module dev.peregrine.cli {
     requires info.picocli;
 
     opens dev.peregrine.cli to info.picocli;
+    opens dev.peregrine.cli.flight to info.picocli;
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Peregrine: a high-performance, durable event store for the JVM.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, dev.peregrine.cli.flight.FlightCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

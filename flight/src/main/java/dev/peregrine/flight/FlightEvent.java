@@ -49,6 +49,18 @@ public record FlightEvent(
         return Text.render(template, args);
     }
 
+    /**
+     * One human-readable line without a line separator, as the console sink prints it:
+     * {@code 2026-11-21T23:02:59.123456789Z INFO  [main] orders - order 42 filled {venue=XNAS}}.
+     *
+     * @param color whether to colour the level with ANSI escapes
+     */
+    public String toLine(boolean color) {
+        StringBuilder s = new StringBuilder(128);
+        Text.line(s, this, color);
+        return s.toString();
+    }
+
     /** One line of JSON with every attribute of the event (the NDJSON file and CLI format). */
     public String toJson() {
         return Text.eventJson(this);

@@ -3,7 +3,6 @@ package dev.peregrine.flight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.peregrine.flight.internal.sink.ConsoleSink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -104,9 +103,9 @@ class SinksTest {
         FlightRecorder recorder = FlightRecorder.builder().capacity(8).snapshotDirectory(dir).build();
         recorder.logger("orders").atError("order {} failed").arg(7).field("venue", "XNAS").log();
         FlightEvent e = FlightSnapshot.read(recorder.snapshot("console")).events().getFirst();
-        String plain = ConsoleSink.format(e, false, new StringBuilder());
-        assertThat(plain).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ERROR \\[.*\\] orders - order 7 failed \\{venue=XNAS\\}\\R");
-        String coloured = ConsoleSink.format(e, true, new StringBuilder());
+        String plain = e.toLine(false);
+        assertThat(plain).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ERROR \\[.*\\] orders - order 7 failed \\{venue=XNAS\\}");
+        String coloured = e.toLine(true);
         assertThat(coloured).contains("\u001b[31;1mERROR\u001b[0m");
     }
 

@@ -132,6 +132,47 @@ public final class Text {
         }
     }
 
+    private static final String RESET = "\u001b[0m";
+
+    /**
+     * Appends a human-readable line (no line separator):
+     * {@code 2026-11-21T23:02:59.123456789Z INFO  [main] orders - order 42 filled {venue=XNAS}}, with the
+     * level in ANSI colour if {@code color}.
+     */
+    public static void line(StringBuilder s, FlightEvent e, boolean color) {
+        s.append(e.timestamp()).append(' ');
+        if (color) {
+            s.append(switch (e.level()) {
+                case ERROR -> "\u001b[31;1m";
+                case WARN -> "\u001b[33m";
+                case INFO -> "\u001b[32m";
+                case DEBUG -> "\u001b[36m";
+                default -> "\u001b[90m";
+            });
+        }
+        String level = e.level().name();
+        s.append(level);
+        if (color) {
+            s.append(RESET);
+        }
+        s.append(" ".repeat(6 - level.length())).append('[').append(e.threadName()).append("] ").append(e.target()).append(" - ");
+        s.append(e.message());
+        if (!e.fields().isEmpty()) {
+            s.append(" {");
+            for (int i = 0; i < e.fields().size(); i++) {
+                FlightField f = e.fields().get(i);
+                if (i > 0) {
+                    s.append(", ");
+                }
+                s.append(f.key()).append('=').append(f.value().text());
+            }
+            s.append('}');
+        }
+        if (e.truncated()) {
+            s.append(" [truncated]");
+        }
+    }
+
     /** Appends {@code v} as a JSON string literal. */
     public static void string(StringBuilder s, String v) {
         s.append('"');

@@ -1,7 +1,7 @@
 package dev.peregrine.flight.internal.sink;
 
 import dev.peregrine.flight.FlightEvent;
-import dev.peregrine.flight.FlightField;
+import dev.peregrine.flight.internal.codec.Text;
 import java.io.PrintStream;
 
 /**
@@ -10,8 +10,6 @@ import java.io.PrintStream;
  * with the level coloured (ANSI) when the stream is a terminal.
  */
 public final class ConsoleSink implements Sink {
-    private static final String RESET = "\u001b[0m";
-
     private final PrintStream out;
     private final boolean color;
     private final StringBuilder line = new StringBuilder(256);
@@ -29,45 +27,9 @@ public final class ConsoleSink implements Sink {
 
     @Override
     public void accept(FlightEvent e) {
-        out.print(format(e, color, line));
-    }
-
-    /** Formats one event as a console line ending in a newline. */
-    public static String format(FlightEvent e, boolean color, StringBuilder reuse) {
-        StringBuilder s = reuse;
-        s.setLength(0);
-        s.append(e.timestamp()).append(' ');
-        if (color) {
-            s.append(switch (e.level()) {
-                case ERROR -> "\u001b[31;1m";
-                case WARN -> "\u001b[33m";
-                case INFO -> "\u001b[32m";
-                case DEBUG -> "\u001b[36m";
-                default -> "\u001b[90m";
-            });
-        }
-        String level = e.level().name();
-        s.append(level);
-        if (color) {
-            s.append(RESET);
-        }
-        s.append(" ".repeat(6 - level.length())).append('[').append(e.threadName()).append("] ").append(e.target()).append(" - ");
-        s.append(e.message());
-        if (!e.fields().isEmpty()) {
-            s.append(" {");
-            for (int i = 0; i < e.fields().size(); i++) {
-                FlightField f = e.fields().get(i);
-                if (i > 0) {
-                    s.append(", ");
-                }
-                s.append(f.key()).append('=').append(f.value().text());
-            }
-            s.append('}');
-        }
-        if (e.truncated()) {
-            s.append(" [truncated]");
-        }
-        return s.append(System.lineSeparator()).toString();
+        line.setLength(0);
+        Text.line(line, e, color);
+        out.print(line.append(System.lineSeparator()));
     }
 
     @Override
