@@ -38,12 +38,8 @@ final class GrepCommand extends SnapshotCommand {
     @Option(names = {"-c", "--count"}, description = "Print only the number of matching events.")
     boolean count;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text, ndjson or ingest (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto", description = "auto, always or never (default: ${DEFAULT-VALUE}).")
-    String color;
+    @Mixin
+    EventOutputOptions output;
 
     @Override
     Path file() {
@@ -70,13 +66,13 @@ final class GrepCommand extends SnapshotCommand {
             return false;
         };
         Predicate<FlightEvent> keep = filter.predicate(snapshot.header()).and(invert ? matches.negate() : matches);
-        boolean colored = format == OutputFormat.text && useColor(color);
+        var render = output.renderer();
         long n = 0;
         for (FlightEvent e : snapshot.events()) {
             if (keep.test(e)) {
                 n++;
                 if (!count) {
-                    out.println(format.render(e, colored));
+                    out.println(render.apply(e));
                 }
             }
         }

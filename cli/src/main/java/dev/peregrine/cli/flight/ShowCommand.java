@@ -21,12 +21,8 @@ final class ShowCommand extends SnapshotCommand {
     @Mixin
     EventFilterOptions filter;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text, ndjson or ingest (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto", description = "auto, always or never (default: ${DEFAULT-VALUE}).")
-    String color;
+    @Mixin
+    EventOutputOptions output;
 
     @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "Print at most N events (the newest N with --tail).")
     Integer limit;
@@ -42,8 +38,8 @@ final class ShowCommand extends SnapshotCommand {
         if (limit != null && limit < 0) {
             throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
         }
-        boolean colored = format == OutputFormat.text && useColor(color);
-        if (header && format == OutputFormat.text) {
+        var render = output.renderer();
+        if (header && output.format == OutputFormat.text) {
             StatsCommand.printHeader(snapshot.header(), out);
             out.println();
         }
@@ -54,7 +50,7 @@ final class ShowCommand extends SnapshotCommand {
                     : matching.subList(0, Math.min(limit, matching.size()));
         }
         for (FlightEvent e : matching) {
-            out.println(format.render(e, colored));
+            out.println(render.apply(e));
         }
         out.flush();
         return 0;

@@ -38,14 +38,4 @@ abstract class SnapshotCommand implements Callable<Integer> {
     }
 
     abstract int run(FlightSnapshot snapshot, PrintWriter out);
-
-    /** Colour only for text output on a terminal, unless forced. */
-    static boolean useColor(String mode) {
-        return switch (mode) {
-            case "always" -> true;
-            case "never" -> false;
-            case "auto" -> System.console() != null && System.console().isTerminal();
-            default -> throw new IllegalArgumentException("--color: expected auto, always or never, got '" + mode + "'");
-        };
-    }
 }
