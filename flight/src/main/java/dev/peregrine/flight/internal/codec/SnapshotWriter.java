@@ -4,6 +4,7 @@ import static dev.peregrine.flight.internal.codec.SnapshotFileDescriptor.*;
 
 import dev.peregrine.flight.internal.intern.Interner;
 import dev.peregrine.flight.internal.ring.Ring;
+import dev.peregrine.flight.internal.ring.SlotDescriptor;
 import dev.peregrine.flight.internal.ring.SlotStatus;
 import dev.peregrine.flight.internal.ring.ValueTag;
 import java.io.IOException;
@@ -114,7 +115,7 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
 
     private void encodeEvent(long sequenceDelta, long timestampDelta) {
         int template = SlotBytes.template(slot);
-        boolean inline = template == dev.peregrine.flight.internal.ring.SlotDescriptor.INLINE_TEMPLATE;
+        boolean inline = template == SlotDescriptor.INLINE_TEMPLATE;
         raw.put((byte) (SlotBytes.level(slot) | (SlotBytes.truncated(slot) ? EVENT_TRUNCATED : 0) | (inline ? EVENT_INLINE_TEMPLATE : 0)));
         raw.putVarint(sequenceDelta);
         raw.putZigzag(timestampDelta);
@@ -124,7 +125,7 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
         if (inline) {
             int length = SlotBytes.inlineTemplateLength(slot);
             raw.putVarint(length);
-            raw.put(slot, dev.peregrine.flight.internal.ring.SlotDescriptor.DATA_OFFSET + Short.BYTES, length);
+            raw.put(slot, SlotDescriptor.DATA_OFFSET + Short.BYTES, length);
         } else {
             raw.putVarint(ref(template));
         }

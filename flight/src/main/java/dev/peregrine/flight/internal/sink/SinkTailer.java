@@ -18,7 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #stop} may be called from any thread.
  */
 public final class SinkTailer implements Runnable {
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Idle parking starts at 1 ms and doubles up to 16 ms, so an idle process wakes the tailer ~60 times a second. */
+    private static final long MIN_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Ring ring;
@@ -49,6 +51,7 @@ public final class SinkTailer implements Runnable {
         }
         long next = 0;
         long stalledSince = 0;
+        long park = MIN_PARK_NANOS;
         while (true) {
             boolean finalPass = stopping;
             long end = ring.claimed();
@@ -83,7 +86,8 @@ public final class SinkTailer implements Runnable {
                 if (finalPass) {
                     return;
                 }
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
+                park = progressed ? MIN_PARK_NANOS : Math.min(park * 2, MAX_PARK_NANOS);
+                LockSupport.parkNanos(park);
             }
         }
     }
