@@ -5,7 +5,11 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-/** A growable byte buffer with little-endian and varint writers. Single-threaded. */
+/**
+ * A growable byte buffer with little-endian and varint writers. The writers do not check capacity:
+ * callers reserve room with {@link #ensure} once per record, which keeps the per-byte path short.
+ * Single-threaded.
+ */
 final class ByteSink {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -25,36 +29,30 @@ final class ByteSink {
     }
 
     void put(byte b) {
-        ensure(1);
         bytes[size++] = b;
     }
 
     void put(byte[] src, int offset, int length) {
-        ensure(length);
         System.arraycopy(src, offset, bytes, size, length);
         size += length;
     }
 
     void putShort(int v) {
-        ensure(2);
         SHORT_LE.set(bytes, size, (short) v);
         size += 2;
     }
 
     void putInt(int v) {
-        ensure(4);
         INT_LE.set(bytes, size, v);
         size += 4;
     }
 
     void putLong(long v) {
-        ensure(8);
         LONG_LE.set(bytes, size, v);
         size += 8;
     }
 
     void putVarint(long v) {
-        ensure(10);
         while ((v & ~0x7FL) != 0) {
             bytes[size++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;

@@ -39,10 +39,12 @@ import java.nio.charset.StandardCharsets;
  * in an events block is:
  * <pre>
  *   u8      level (bits 0-2) | 0x08 truncated | 0x10 inline template
+ *           | 0x20 same thread | 0x40 same target | 0x80 same template (as the previous event)
  *   varint  sequence minus the previous event's (first event: the sequence)
  *   zigzag  timestamp minus the previous event's (first event: minus 0)
- *   varint  thread id, thread name ref, target ref
- *   varint  template ref, or (inline template) varint length + UTF-8
+ *   varint  thread id, thread name ref      (absent with "same thread")
+ *   varint  target ref                      (absent with "same target")
+ *   varint  template ref, or (inline template) varint length + UTF-8 (absent with "same template")
  *   varint  argument count, then the values
  *   varint  field count, then (varint key ref, value) pairs
  * value: tag byte (see ValueTag) and payload: LONG zigzag varint; DOUBLE 8 bytes;
@@ -123,6 +125,12 @@ public final class SnapshotFileDescriptor {
     public static final int EVENT_LEVEL_MASK = 0x07;
     public static final int EVENT_TRUNCATED = 0x08;
     public static final int EVENT_INLINE_TEMPLATE = 0x10;
+    /** Thread id and thread name are the previous event's and are left out. */
+    public static final int EVENT_SAME_THREAD = 0x20;
+    /** Target is the previous event's and is left out. */
+    public static final int EVENT_SAME_TARGET = 0x40;
+    /** Template ref is the previous event's and is left out (never with an inline template). */
+    public static final int EVENT_SAME_TEMPLATE = 0x80;
 
     private SnapshotFileDescriptor() {
     }

@@ -95,7 +95,7 @@ public final class SnapshotParser {
         }
         String[] strings = decodeStrings(blocks.getLast());
         List<FlightEvent> events = new ArrayList<>();
-        long[] previous = new long[2];
+        Previous previous = new Previous();
         for (int i = 0; i < blocks.size() - 1; i++) {
             Block block = blocks.get(i);
             if (block.type != BLOCK_EVENTS) {
@@ -233,22 +233,48 @@ public final class SnapshotParser {
         return strings;
     }
 
-    private void decodeEvents(Block block, String[] strings, List<FlightEvent> out, long[] previous) throws IOException {
+    /** The previous event's values, which the next event's deltas and "same as" flags refer to. */
+    private static final class Previous {
+        long sequence;
+        long timestamp;
+        long threadId;
+        String threadName;
+        String target;
+        String template;
+    }
+
+    private void decodeEvents(Block block, String[] strings, List<FlightEvent> out, Previous previous) throws IOException {
         Source in = new Source(block);
         for (int i = 0; i < block.count; i++) {
             int flags = in.u8();
             int levelCode = flags & EVENT_LEVEL_MASK;
-            if (levelCode >= Level.OFF.code() || (flags & ~(EVENT_LEVEL_MASK | EVENT_TRUNCATED | EVENT_INLINE_TEMPLATE)) != 0) {
-                throw in.corrupt("event flags " + hex(flags) + " name no level or set unknown bits");
+            boolean inline = (flags & EVENT_INLINE_TEMPLATE) != 0;
+            if (levelCode >= Level.OFF.code() || (inline && (flags & EVENT_SAME_TEMPLATE) != 0)) {
+                throw in.corrupt("event flags " + hex(flags) + " name no level or combine inline and same template");
             }
-            long sequence = previous[0] + in.varint();
-            long timestamp = previous[1] + in.zigzag();
-            previous[0] = sequence;
-            previous[1] = timestamp;
-            long threadId = in.varint();
-            String threadName = in.string(strings);
-            String target = in.string(strings);
-            String template = (flags & EVENT_INLINE_TEMPLATE) != 0 ? in.utf8(in.length()) : in.string(strings);
+            long sequence = previous.sequence + in.varint();
+            long timestamp = previous.timestamp + in.zigzag();
+            previous.sequence = sequence;
+            previous.timestamp = timestamp;
+            if ((flags & EVENT_SAME_THREAD) == 0) {
+                previous.threadId = in.varint();
+                previous.threadName = in.string(strings);
+            }
+            if ((flags & EVENT_SAME_TARGET) == 0) {
+                previous.target = in.string(strings);
+            }
+            if (inline) {
+                previous.template = in.utf8(in.length());
+            } else if ((flags & EVENT_SAME_TEMPLATE) == 0) {
+                previous.template = in.string(strings);
+            }
+            if (previous.threadName == null || previous.target == null || previous.template == null) {
+                throw in.corrupt("event refers to the previous event's thread, target or template, but there is none");
+            }
+            long threadId = previous.threadId;
+            String threadName = previous.threadName;
+            String target = previous.target;
+            String template = previous.template;
             int argCount = in.count();
             List<FlightValue> args = new ArrayList<>(argCount);
             for (int a = 0; a < argCount; a++) {

@@ -19,6 +19,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
@@ -37,6 +39,11 @@ import net.jpountz.lz4.LZ4Factory;
 public final class SnapshotWriter implements SlotBytes.ValueVisitor {
     /** The pure-Java LZ4 implementation: no JNI and no sun.misc.Unsafe. */
     private static final LZ4Compressor LZ4 = LZ4Factory.safeInstance().fastCompressor();
+    /**
+     * Runs block compression on virtual threads (carried by the JDK's scheduler, one carrier per core):
+     * the common pool would start a platform thread per task on machines with fewer than three cores.
+     */
+    private static final Executor COMPRESSORS = task -> Thread.ofVirtual().name("flight-lz4").start(task);
 
     /** What goes into the header besides the accounting measured while copying. */
     public record Metadata(String service, String host, long pid, String reason, long createdNanos, long filtered) {
@@ -49,14 +56,20 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
     private final Ring ring;
     private final Interner interner;
     private final byte[] slot;
-    private ByteSink raw = new ByteSink(BLOCK_RAW_TARGET + 4096);
-    private final List<byte[]> blocks = new ArrayList<>();
+    private final ByteSink raw = new ByteSink(BLOCK_RAW_TARGET + 4096);
+    /** Finished blocks, compressed on the common pool while this thread keeps copying the ring. */
+    private final List<CompletableFuture<byte[]>> pending = new ArrayList<>();
+    private List<byte[]> blocks;
     private int blockEvents;
     /** Interned id to file ref + 1 (0: not yet referenced). */
     private int[] refs = new int[1024];
     private final List<String> strings = new ArrayList<>();
     private int argCount;
     private int visited;
+    private long previousThreadId = -1;
+    private int previousThreadName = -1;
+    private int previousTarget = -1;
+    private int previousTemplate = Integer.MIN_VALUE;
 
     public SnapshotWriter(Ring ring, Interner interner) {
         this.ring = ring;
@@ -102,10 +115,15 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
         }
         for (String s : strings) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            raw.ensure(utf8.length + 10);
             raw.putVarint(utf8.length);
             raw.put(utf8, 0, utf8.length);
         }
         finishBlock(BLOCK_STRINGS, strings.size());
+        blocks = new ArrayList<>(pending.size());
+        for (CompletableFuture<byte[]> block : pending) {
+            blocks.add(block.join());
+        }
         long recorded = end - holes;
         long overwritten = Math.max(0, recorded - events - torn - inFlight);
         byte[] header = header(meta, events == 0 ? 0 : first, events == 0 ? 0 : last, recorded, overwritten, events, torn, inFlight);
@@ -114,21 +132,38 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
     }
 
     private void encodeEvent(long sequenceDelta, long timestampDelta) {
+        // Worst case: every slot byte becomes up to two encoded bytes, plus the varints of the header.
+        raw.ensure(2 * slot.length + 64);
         int template = SlotBytes.template(slot);
         boolean inline = template == SlotDescriptor.INLINE_TEMPLATE;
-        raw.put((byte) (SlotBytes.level(slot) | (SlotBytes.truncated(slot) ? EVENT_TRUNCATED : 0) | (inline ? EVENT_INLINE_TEMPLATE : 0)));
+        long threadId = SlotBytes.threadId(slot);
+        int threadName = SlotBytes.threadName(slot);
+        int target = SlotBytes.target(slot);
+        boolean sameThread = threadId == previousThreadId && threadName == previousThreadName;
+        boolean sameTarget = target == previousTarget;
+        boolean sameTemplate = !inline && template == previousTemplate;
+        raw.put((byte) (SlotBytes.level(slot) | (SlotBytes.truncated(slot) ? EVENT_TRUNCATED : 0) | (inline ? EVENT_INLINE_TEMPLATE : 0)
+                | (sameThread ? EVENT_SAME_THREAD : 0) | (sameTarget ? EVENT_SAME_TARGET : 0) | (sameTemplate ? EVENT_SAME_TEMPLATE : 0)));
         raw.putVarint(sequenceDelta);
         raw.putZigzag(timestampDelta);
-        raw.putVarint(SlotBytes.threadId(slot));
-        raw.putVarint(ref(SlotBytes.threadName(slot)));
-        raw.putVarint(ref(SlotBytes.target(slot)));
+        if (!sameThread) {
+            raw.putVarint(threadId);
+            raw.putVarint(ref(threadName));
+            previousThreadId = threadId;
+            previousThreadName = threadName;
+        }
+        if (!sameTarget) {
+            raw.putVarint(ref(target));
+            previousTarget = target;
+        }
         if (inline) {
             int length = SlotBytes.inlineTemplateLength(slot);
             raw.putVarint(length);
             raw.put(slot, SlotDescriptor.DATA_OFFSET + Short.BYTES, length);
-        } else {
+        } else if (!sameTemplate) {
             raw.putVarint(ref(template));
         }
+        previousTemplate = inline ? Integer.MIN_VALUE : template;
         argCount = SlotBytes.argCount(slot);
         visited = 0;
         raw.putVarint(argCount);
@@ -180,11 +215,20 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
         return ref - 1;
     }
 
+    /** Hands the raw block to a compression task (in file order) and starts a new one. */
     private void finishBlock(byte type, int count) {
-        int rawLength = raw.size;
+        byte[] copy = Arrays.copyOf(raw.bytes, raw.size);
+        raw.size = 0;
+        // Compression is most of a snapshot's CPU time and blocks are independent: compressing on
+        // another core overlaps it with copying the ring. Never on a producer thread.
+        pending.add(CompletableFuture.supplyAsync(() -> compress(type, count, copy), COMPRESSORS));
+    }
+
+    private static byte[] compress(byte type, int count, byte[] raw) {
+        int rawLength = raw.length;
         byte[] block = new byte[BLOCK_DATA_OFFSET + LZ4.maxCompressedLength(rawLength)];
-        int stored = LZ4.compress(raw.bytes, 0, rawLength, block, BLOCK_DATA_OFFSET, block.length - BLOCK_DATA_OFFSET);
-        ByteSink head = new ByteSink(BLOCK_DATA_OFFSET);
+        int stored = LZ4.compress(raw, 0, rawLength, block, BLOCK_DATA_OFFSET, block.length - BLOCK_DATA_OFFSET);
+        ByteSink head = new ByteSink(BLOCK_DATA_OFFSET + 8);
         head.put(type);
         head.putInt(count);
         head.putInt(rawLength);
@@ -193,12 +237,11 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
         crc.update(block, BLOCK_DATA_OFFSET, stored);
         head.putInt((int) crc.getValue());
         System.arraycopy(head.bytes, 0, block, 0, BLOCK_DATA_OFFSET);
-        blocks.add(Arrays.copyOf(block, BLOCK_DATA_OFFSET + stored));
-        raw.size = 0;
+        return Arrays.copyOf(block, BLOCK_DATA_OFFSET + stored);
     }
 
     private byte[] header(Metadata meta, long first, long last, long recorded, long overwritten, long events, long torn, long inFlight) {
-        ByteSink h = new ByteSink(STRINGS_OFFSET + 256);
+        ByteSink h = new ByteSink(STRINGS_OFFSET + 3 * (Short.BYTES + MAX_HEADER_STRING_BYTES) + HEADER_CRC_LENGTH);
         h.put(MAGIC, 0, MAGIC_LENGTH);
         h.putShort(VERSION);
         h.putShort(0); // header length, patched below
@@ -243,7 +286,7 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
             for (byte[] block : blocks) {
                 writeFully(out, block, crc);
             }
-            ByteSink footer = new ByteSink(FOOTER_LENGTH);
+            ByteSink footer = new ByteSink(FOOTER_LENGTH + 8);
             footer.put(FOOTER_MAGIC, 0, FOOTER_MAGIC_LENGTH);
             footer.putLong(length);
             footer.putInt(blocks.size());
