@@ -25,6 +25,16 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public abstract class FlightLoggingBenchmark {
 
+    /**
+     * The floor: reading the clock, which every peer does once per event (flight and Log4j2 read
+     * {@code System.nanoTime}-class clocks). On virtual machines without a fast TSC clock source this
+     * alone costs tens of nanoseconds.
+     */
+    @Benchmark
+    public long clockNanoTime() {
+        return System.nanoTime();
+    }
+
     @Benchmark
     public void flightApi(Peers.Flight flight, Workload w) {
         Workload.flight(flight.log, w.nextId());

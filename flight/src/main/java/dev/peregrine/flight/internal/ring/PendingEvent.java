@@ -19,6 +19,10 @@ public final class PendingEvent {
     int count;
     int argCount;
     boolean truncated;
+    /** Whether every argument precedes every field, so the ring can write values in one pass. */
+    boolean argsFirst;
+    /** Whether any value holds a reference (string, throwable) that {@link #clearRefs} must drop. */
+    boolean hasRefs;
 
     Level level;
     int targetId;
@@ -38,6 +42,8 @@ public final class PendingEvent {
         this.count = 0;
         this.argCount = 0;
         this.truncated = false;
+        this.argsFirst = true;
+        this.hasRefs = false;
     }
 
     /** Level of the event being assembled. */
@@ -54,18 +60,26 @@ public final class PendingEvent {
         }
         tags[i] = tag;
         bits[i] = payload;
-        refs[i] = ref;
         keys[i] = key;
+        if (ref != null) {
+            refs[i] = ref;
+            hasRefs = true;
+        }
         count = i + 1;
         if (key < 0) {
+            if (argCount != i) {
+                argsFirst = false;
+            }
             argCount++;
         }
     }
 
     /** Drops references to strings and throwables so they can be collected. */
     public void clearRefs() {
-        for (int i = 0; i < count; i++) {
-            refs[i] = null;
+        if (hasRefs) {
+            for (int i = 0; i < count; i++) {
+                refs[i] = null;
+            }
         }
         inlineTemplate = null;
     }

@@ -167,11 +167,13 @@ public final class Ring {
             }
             p = q;
         }
-        // Arguments first, then fields, as the layout requires.
-        for (int pass = 0; pass < 2; pass++) {
+        // Arguments first, then fields, as the layout requires: one pass when the builder added them in
+        // that order (the usual case), two passes otherwise.
+        int passes = event.argsFirst ? 1 : 2;
+        for (int pass = 0; pass < passes; pass++) {
             for (int i = 0; i < event.count; i++) {
                 int key = event.keys[i];
-                if ((pass == 0) != (key < 0)) {
+                if (passes == 2 && (pass == 0) != (key < 0)) {
                     continue;
                 }
                 long q = p;
