@@ -9,4 +9,5 @@ module dev.peregrine.cli {
     requires com.fasterxml.jackson.core;
 
     opens dev.peregrine.cli to info.picocli;
+    opens dev.peregrine.cli.flight to info.picocli;
 }

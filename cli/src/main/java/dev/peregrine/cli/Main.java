@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.cli.flight.FlightCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
             QueryCommand.class,
             StateCommand.class,
             StatsCommand.class,
+            FlightCommand.class,
             DemoCommand.class,
         })
 public final class Main implements Runnable {
