@@ -205,6 +205,30 @@ class SubscriptionTest {
     }
 
     @Test
+    void closingTheStoreEndsItsSubscriptionsCleanly() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<Throwable> cause = new AtomicReference<>(new AssertionError("onClosed not called"));
+        Subscription s;
+        try (EventStore store = EventStore.open(dir, options())) {
+            appendBatch(store, 10, 0);
+            s = store.subscriptions().subscribe(StartPosition.at(1), SubscriptionFilter.ALL, new SubscriptionListener() {
+                @Override
+                public void onEvent(StoredEvent event) {
+                }
+
+                @Override
+                public void onClosed(Throwable c) {
+                    cause.set(c);
+                    closed.countDown();
+                }
+            });
+        }
+        assertThat(closed.await(HANG_GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(cause.get()).isNull();
+        assertThat(s.isLive()).isFalse();
+    }
+
+    @Test
     void aListenerExceptionEndsTheSubscriptionWithThatCause() throws Exception {
         try (EventStore store = EventStore.open(dir, options())) {
             appendBatch(store, 5, 0);
