@@ -153,12 +153,13 @@ public final class LogLoader {
             }
             long off = SegmentHeaderDescriptor.HEADER_LENGTH;
             long cap = segment.capacity();
+            Crc.EntryChecker checker = new Crc.EntryChecker(segment.memory());
             while (off + HEADER_LENGTH <= cap) {
                 int len = segment.lengthAt(off);
                 if (len == 0) {
                     break;
                 }
-                String problem = problemWith(segment, off, expected);
+                String problem = problemWith(segment, checker, off, expected);
                 if (problem != null) {
                     break;
                 }
@@ -191,13 +192,13 @@ public final class LogLoader {
     }
 
     /** @return why the entry at {@code off} is not the valid entry for {@code expected}, or null if it is */
-    private static String problemWith(LogSegment segment, long off, long expected) {
+    private static String problemWith(LogSegment segment, Crc.EntryChecker checker, long off, long expected) {
         int len = segment.lengthAt(off);
         long cap = segment.capacity();
         if (len < HEADER_LENGTH || (len & (ALIGNMENT - 1)) != 0 || off + len > cap) {
             return "entry length " + len + " is impossible";
         }
-        if (!segment.crcMatches(off)) {
+        if (segment.crcAt(off) != checker.ofEntry(off, len)) {
             return "CRC-32C mismatch";
         }
         if (segment.positionAt(off) != expected) {
@@ -213,7 +214,7 @@ public final class LogLoader {
     }
 
     private static String describe(LogSegment segment, long off, long expected) {
-        String p = problemWith(segment, off, expected);
+        String p = problemWith(segment, new Crc.EntryChecker(segment.memory()), off, expected);
         return p == null ? "entry length is zero but valid entries follow" : p;
     }
 
