@@ -80,4 +80,38 @@ class DurabilityTest {
                     .isInstanceOf(StorageFailureException.class).hasMessageContaining("already open");
         }
     }
+
+    @Test
+    void closingWhileOthersAppendLeavesNoFutureUncompleted() throws Exception {
+        EventStore store = EventStore.open(dir, StoreOptions.builder().durability(Durability.none()).build());
+        java.util.concurrent.ConcurrentLinkedQueue<java.util.concurrent.CompletableFuture<List<AppendResult>>> futures =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> writers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            writers.add(Thread.ofPlatform().start(() -> {
+                while (go.get()) {
+                    futures.add(store.appendAsync(List.of(event(store, "t", "e", "{}").build())));
+                }
+            }));
+        }
+        Thread.sleep(100);
+        store.close();
+        go.set(false);
+        for (Thread w : writers) {
+            w.join();
+        }
+        long ok = 0;
+        for (var f : futures) {
+            try {
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS); // a hang fails here with TimeoutException
+                ok++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(StorageFailureException.class);
+            }
+        }
+        try (EventStore reopened = EventStore.open(dir, StoreOptions.defaults())) {
+            assertThat(reopened.lastPosition()).as("every acknowledged append was stored").isEqualTo(ok);
+        }
+    }
 }

@@ -219,6 +219,19 @@ public final class Sequencer implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.completeExceptionally(new StorageFailureException("interrupted while queueing an append", null, e));
+            return;
+        }
+        if (stopped && !thread.isAlive()) {
+            failLeftovers(); // raced with stop(): nobody else will ever take this request
+        }
+    }
+
+    /** Fails requests left in the queue after the sequencer thread ended, so no caller waits forever. */
+    private void failLeftovers() {
+        StorageFailureException closed = new StorageFailureException("the store is closed", null, null);
+        Request r;
+        while ((r = queue.poll()) != null) {
+            failRequest(r, closed);
         }
     }
 
@@ -233,6 +246,7 @@ public final class Sequencer implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failLeftovers();
     }
 
     /** @throws IllegalStateException unless called on the sequencer thread (the single-writer rule) */
