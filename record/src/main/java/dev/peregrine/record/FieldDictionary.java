@@ -1,11 +1,12 @@
 package dev.peregrine.record;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Interns field names to small integer ids (0, 1, 2, ... in first-seen order) and back. Records store ids, so a
@@ -29,8 +30,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FieldDictionary {
 
-    private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
+    /** Name slots of the open-addressing table; element accesses name their mode (acquire/release). */
+    private static final VarHandle KEYS = MethodHandles.arrayElementVarHandle(String[].class);
+
     private final Object appendLock = new Object();
+    // Name -> id: an open-addressing table written only under appendLock and read without locks. Hand-written
+    // rather than a ConcurrentHashMap because lookup by name is on the read path of every by-name getter: this
+    // probe is one hash (cached in the String), one acquire load and one reference or equals comparison, with
+    // no Integer unboxing.
+    private volatile Table table = new Table(64);
     // Written only under appendLock; the element is stored before size is published, so a reader that reads
     // size first and then names sees every element below size.
     private volatile String[] names = new String[16];
@@ -68,11 +76,8 @@ public final class FieldDictionary {
      * @throws RecordLimitException if the dictionary is full
      */
     public int intern(String name) {
-        Integer id = ids.get(name);
-        if (id != null) {
-            return id;
-        }
-        return add(name);
+        int id = idOf(name);
+        return id >= 0 ? id : add(name);
     }
 
     private int add(String name) {
@@ -85,8 +90,8 @@ public final class FieldDictionary {
                     + FieldDictionaryLayout.MAX_NAME_BYTES + " allowed");
         }
         synchronized (appendLock) {
-            Integer existing = ids.get(name);
-            if (existing != null) {
+            int existing = idOf(name);
+            if (existing >= 0) {
                 return existing;
             }
             int id = size;
@@ -100,15 +105,72 @@ public final class FieldDictionary {
             }
             current[id] = name;
             size = id + 1;       // publishes the element above
-            ids.put(name, id);   // only now can another thread learn the id
+            insert(name, id);    // only now can another thread learn the id
             return id;
         }
     }
 
+    /** Adds a name to the table (under appendLock), growing it to keep at most half of the slots used. */
+    private void insert(String name, int id) {
+        Table t = table;
+        if ((t.used + 1) * 2 > t.keys.length) {
+            Table bigger = new Table(t.keys.length * 2);
+            for (int i = 0; i < t.keys.length; i++) {
+                String k = t.keys[i];
+                if (k != null) {
+                    bigger.put(k, t.ids[i]);
+                }
+            }
+            bigger.put(name, id);
+            table = bigger; // volatile write: publishes the filled table
+        } else {
+            t.put(name, id);
+        }
+    }
+
+    /** Open-addressing table with linear probing; slots are only ever filled, never emptied or moved. */
+    private static final class Table {
+        final String[] keys;
+        final int[] ids;
+        final int mask;
+        int used;
+
+        Table(int capacity) {
+            keys = new String[capacity];
+            ids = new int[capacity];
+            mask = capacity - 1;
+        }
+
+        void put(String name, int id) {
+            int i = slot(name, mask);
+            while (keys[i] != null) {
+                i = (i + 1) & mask;
+            }
+            ids[i] = id;
+            // Release: a reader that sees the key (with acquire) also sees the id written just before.
+            KEYS.setRelease(keys, i, name);
+            used++;
+        }
+    }
+
+    private static int slot(String name, int mask) {
+        int h = name.hashCode();
+        return (h ^ (h >>> 16)) & mask;
+    }
+
     /** The id of {@code name}, or -1 when it was never interned. */
     public int idOf(String name) {
-        Integer id = ids.get(name);
-        return id == null ? -1 : id;
+        Table t = table;
+        int mask = t.mask;
+        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
+            String key = (String) KEYS.getAcquire(t.keys, i);
+            if (key == null) {
+                return -1;
+            }
+            if (key == name || key.equals(name)) {
+                return t.ids[i];
+            }
+        }
     }
 
     /**

@@ -135,8 +135,12 @@ public final class Record {
     /** The I64 field {@code fieldId}; throws {@link FieldNotFoundException} or {@link FieldTypeException}. */
     public long getLong(int fieldId) {
         int i = RecordReader.find(segment, 0, count, fieldId);
-        if (i >= 0 && RecordReader.tag(segment, 0, i) == TAG_I64) {
-            return RecordReader.readLong(segment, 0, i);
+        if (i >= 0) {
+            // One read of the entry gives the tag and, next to it, the value offset.
+            long entry = RecordLayout.entryOffset(i);
+            if (segment.get(RecordReader.I32, entry) >>> RecordLayout.TAG_SHIFT == TAG_I64) {
+                return segment.get(RecordReader.I64, segment.get(RecordReader.I32, entry + RecordLayout.ENTRY_VALUE_OFFSET_OFFSET));
+            }
         }
         throw failure(i, null, fieldId, FieldType.I64);
     }
@@ -170,12 +174,14 @@ public final class Record {
     public double getDouble(int fieldId) {
         int i = RecordReader.find(segment, 0, count, fieldId);
         if (i >= 0) {
-            int tag = RecordReader.tag(segment, 0, i);
+            long entry = RecordLayout.entryOffset(i);
+            int tag = segment.get(RecordReader.I32, entry) >>> RecordLayout.TAG_SHIFT;
+            long value = segment.get(RecordReader.I32, entry + RecordLayout.ENTRY_VALUE_OFFSET_OFFSET);
             if (tag == TAG_F64) {
-                return RecordReader.readDouble(segment, 0, i);
+                return segment.get(RecordReader.F64, value);
             }
             if (tag == TAG_I64) {
-                return RecordReader.readLong(segment, 0, i);
+                return segment.get(RecordReader.I64, value);
             }
         }
         throw failure(i, null, fieldId, FieldType.F64);

@@ -121,26 +121,6 @@ public final class EventIdIndex {
         return count;
     }
 
-    /**
-     * Removes every position above {@code lastPosition} by rebuilding (recovery only, before the
-     * store is open).
-     *
-     * @param lastPosition the last position to keep
-     */
-    public void truncateAbove(long lastPosition) {
-        long[] t = (long[]) TABLE.get(this);
-        long[] rebuilt = new long[t.length];
-        int kept = 0;
-        for (long position : t) {
-            if (position != 0 && position <= lastPosition) {
-                insert(rebuilt, hash(source.msb(position), source.lsb(position)), position);
-                kept++;
-            }
-        }
-        count = kept;
-        TABLE.setRelease(this, rebuilt);
-    }
-
     /** @return heap bytes of the table (for measurement) */
     public long heapBytes() {
         return 16L + 8L * ((long[]) TABLE.getAcquire(this)).length;

@@ -1,6 +1,7 @@
 package dev.peregrine.store.log;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
@@ -41,5 +42,31 @@ public final class Crc {
         crc.update(segment.asSlice(entryOffset + EntryDescriptor.POSITION_OFFSET,
                 length - EntryDescriptor.POSITION_OFFSET).asByteBuffer());
         return (int) crc.getValue();
+    }
+
+    /**
+     * Checks many entries of one segment without allocating per entry: one {@link CRC32C} and one
+     * {@link ByteBuffer} view of the whole mapping, re-positioned for each entry. Used by recovery,
+     * which checks every entry of every segment. Not thread-safe.
+     */
+    static final class EntryChecker {
+        private final CRC32C crc = new CRC32C();
+        private final ByteBuffer view;
+
+        EntryChecker(MemorySegment segment) {
+            this.view = segment.asByteBuffer();
+        }
+
+        /** @return the entry checksum as {@link Crc#ofEntry} defines it */
+        int ofEntry(long entryOffset, int length) {
+            int off = (int) entryOffset;
+            crc.reset();
+            view.limit(off + EntryDescriptor.LENGTH_OFFSET + EntryDescriptor.LENGTH_LENGTH)
+                    .position(off + EntryDescriptor.LENGTH_OFFSET);
+            crc.update(view);
+            view.limit(off + length).position(off + EntryDescriptor.POSITION_OFFSET);
+            crc.update(view);
+            return (int) crc.getValue();
+        }
     }
 }
