@@ -1,8 +1,6 @@
 package dev.peregrine.record;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -30,14 +28,12 @@ import java.util.List;
  */
 public final class FieldDictionary {
 
-    /** Name slots of the open-addressing table; element accesses name their mode (acquire/release). */
-    private static final VarHandle KEYS = MethodHandles.arrayElementVarHandle(String[].class);
-
     private final Object appendLock = new Object();
     // Name -> id: an open-addressing table written only under appendLock and read without locks. Hand-written
     // rather than a ConcurrentHashMap because lookup by name is on the read path of every by-name getter: this
-    // probe is one hash (cached in the String), one acquire load and one reference or equals comparison, with
-    // no Integer unboxing.
+    // probe is one hash (cached in the String), plain loads and one reference or equals comparison, with no
+    // Integer unboxing. Slots hold immutable entries whose final fields make a racy read safe: a reader that
+    // sees an entry sees its name and id.
     private volatile Table table = new Table(64);
     // Written only under appendLock; the element is stored before size is published, so a reader that reads
     // size first and then names sees every element below size.
@@ -113,12 +109,11 @@ public final class FieldDictionary {
     /** Adds a name to the table (under appendLock), growing it to keep at most half of the slots used. */
     private void insert(String name, int id) {
         Table t = table;
-        if ((t.used + 1) * 2 > t.keys.length) {
-            Table bigger = new Table(t.keys.length * 2);
-            for (int i = 0; i < t.keys.length; i++) {
-                String k = t.keys[i];
-                if (k != null) {
-                    bigger.put(k, t.ids[i]);
+        if ((t.used + 1) * 2 > t.slots.length) {
+            Table bigger = new Table(t.slots.length * 2);
+            for (Entry e : t.slots) {
+                if (e != null) {
+                    bigger.put(e.name(), e.id());
                 }
             }
             bigger.put(name, id);
@@ -130,45 +125,55 @@ public final class FieldDictionary {
 
     /** Open-addressing table with linear probing; slots are only ever filled, never emptied or moved. */
     private static final class Table {
-        final String[] keys;
-        final int[] ids;
+        final Entry[] slots;
         final int mask;
         int used;
 
         Table(int capacity) {
-            keys = new String[capacity];
-            ids = new int[capacity];
+            slots = new Entry[capacity];
             mask = capacity - 1;
         }
 
         void put(String name, int id) {
             int i = slot(name, mask);
-            while (keys[i] != null) {
+            while (slots[i] != null) {
                 i = (i + 1) & mask;
             }
-            ids[i] = id;
-            // Release: a reader that sees the key (with acquire) also sees the id written just before.
-            KEYS.setRelease(keys, i, name);
+            slots[i] = new Entry(name, name.hashCode(), id);
             used++;
         }
     }
 
+    /**
+     * One name, its hash (compared before the name, as most probes meet another name) and its id; final fields,
+     * so publication through a racy slot read is safe.
+     */
+    private record Entry(String name, int hash, int id) {
+    }
+
     private static int slot(String name, int mask) {
-        int h = name.hashCode();
-        return (h ^ (h >>> 16)) & mask;
+        return spread(name.hashCode()) & mask;
+    }
+
+    private static int spread(int hash) {
+        return hash ^ (hash >>> 16);
     }
 
     /** The id of {@code name}, or -1 when it was never interned. */
     public int idOf(String name) {
-        Table t = table;
-        int mask = t.mask;
-        for (int i = slot(name, mask); ; i = (i + 1) & mask) {
-            String key = (String) KEYS.getAcquire(t.keys, i);
-            if (key == null) {
+        Entry[] slots = table.slots;
+        int mask = slots.length - 1;
+        int hash = name.hashCode();
+        for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
+            Entry e = slots[i];
+            if (e == null) {
                 return -1;
             }
-            if (key == name || key.equals(name)) {
-                return t.ids[i];
+            if (e.hash() == hash) {
+                String key = e.name();
+                if (key == name || key.equals(name)) {
+                    return e.id();
+                }
             }
         }
     }
