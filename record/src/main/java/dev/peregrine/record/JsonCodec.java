@@ -30,7 +30,8 @@ import java.io.UncheckedIOException;
  * String text = json.toJson(r);             // {"a":1,"b":[true,null,"x"]}
  * }</pre>
  *
- * <p>Thread-safe; parse and write allocate their builder and generator per call.
+ * <p>Thread-safe. Each thread reuses one builder per codec (thread-local), so a parse allocates only Jackson's
+ * parser and the finished record; writing allocates a generator per call.
  */
 public final class JsonCodec {
 
@@ -38,6 +39,9 @@ public final class JsonCodec {
 
     private final JsonLimits limits;
     private final JsonFactory factory;
+    // One builder per thread, reused across parses so that its scratch arrays are allocated once: a parse then
+    // allocates only Jackson's parser and the finished record. Replaced when the dictionary changes.
+    private final ThreadLocal<RecordBuilder> builders = new ThreadLocal<>();
 
     private JsonCodec(JsonLimits limits) {
         this.limits = limits;
@@ -93,7 +97,7 @@ public final class JsonCodec {
      * @throws InvalidJsonException naming the problem and its line and column
      */
     public Record parse(FieldDictionary dictionary, JsonParser parser) {
-        RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
+        RecordBuilder builder = builder(dictionary);
         JsonReader reader = new JsonReader(parser, builder, limits);
         reader.readObject();
         return reader.finish(builder::build);
@@ -105,7 +109,7 @@ public final class JsonCodec {
      */
     public int parseInto(FieldDictionary dictionary, byte[] json, int offset, int length, RecordBuffer out) {
         try (JsonParser parser = factory.createParser(json, offset, length)) {
-            RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
+            RecordBuilder builder = builder(dictionary);
             JsonReader reader = new JsonReader(parser, builder, limits);
             reader.readDocument();
             return reader.finish(() -> builder.buildInto(out));
@@ -115,10 +119,20 @@ public final class JsonCodec {
     }
 
     private Record parseDocument(FieldDictionary dictionary, JsonParser parser) {
-        RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
+        RecordBuilder builder = builder(dictionary);
         JsonReader reader = new JsonReader(parser, builder, limits);
         reader.readDocument();
         return reader.finish(builder::build);
+    }
+
+    /** This thread's builder for {@code dictionary}, empty. */
+    private RecordBuilder builder(FieldDictionary dictionary) {
+        RecordBuilder builder = builders.get();
+        if (builder == null || builder.dictionary() != dictionary) {
+            builder = RecordBuilder.create(dictionary).limits(limits);
+            builders.set(builder);
+        }
+        return builder.reset();
     }
 
     /** The record as compact JSON text. */

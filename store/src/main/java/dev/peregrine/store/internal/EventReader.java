@@ -182,6 +182,13 @@ public final class EventReader implements EventIdIndex.IdSource {
     }
 
     @Override
+    public int idHash(long position) {
+        LogSegment s = log.segmentFor(position);
+        long off = s.offsetOf(position);
+        return EventIdIndex.hash(s.idMsbAt(off), s.idLsbAt(off));
+    }
+
+    @Override
     public long lsb(long position) {
         LogSegment s = log.segmentFor(position);
         return s.idLsbAt(s.offsetOf(position));

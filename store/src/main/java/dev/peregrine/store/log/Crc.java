@@ -47,18 +47,24 @@ public final class Crc {
     /**
      * Checks many entries of one segment without allocating per entry: one {@link CRC32C} and one
      * {@link ByteBuffer} view of the whole mapping, re-positioned for each entry. Used by recovery,
-     * which checks every entry of every segment. Not thread-safe.
+     * which checks every entry of every segment, and by the sequencer for every entry it writes.
+     * Not thread-safe.
      */
-    static final class EntryChecker {
+    public static final class EntryChecker {
         private final CRC32C crc = new CRC32C();
         private final ByteBuffer view;
 
-        EntryChecker(MemorySegment segment) {
+        /** @param segment the mapped segment whose entries this checks */
+        public EntryChecker(MemorySegment segment) {
             this.view = segment.asByteBuffer();
         }
 
-        /** @return the entry checksum as {@link Crc#ofEntry} defines it */
-        int ofEntry(long entryOffset, int length) {
+        /**
+         * @param entryOffset offset of the entry
+         * @param length entry length
+         * @return the entry checksum as {@link Crc#ofEntry} defines it
+         */
+        public int ofEntry(long entryOffset, int length) {
             int off = (int) entryOffset;
             crc.reset();
             view.limit(off + EntryDescriptor.LENGTH_OFFSET + EntryDescriptor.LENGTH_LENGTH)
