@@ -81,14 +81,22 @@ public class ViewMaintenanceBenchmark {
         group = new MaintainedView(GROUP);
         router = new ViewRouter<>(MaintainedView.class, MaintainedView::definition);
         for (int i = 0; i < 1_000; i++) {
-            String type = "type" + (i % TYPES);
-            String json = i % 2 == 0
-                    ? "{\"name\": \"v" + i + "\", \"event_types\": [\"" + type + "\"], \"where\": {\"field\": \"amount\", "
-                            + "\"op\": \">=\", \"value\": " + (i % 400) + "}, \"select\": [\"amount\", \"customer.id\"]}"
-                    : "{\"name\": \"v" + i + "\", \"event_types\": [\"" + type + "\"], \"group_by\": [\"customer.tier\"], "
-                            + "\"aggregates\": [{\"fn\": \"count\", \"as\": \"n\"}, {\"fn\": \"max\", \"field\": \"amount\", \"as\": \"top\"}]}";
-            router.add(new MaintainedView(ViewDefinition.fromJson(json)));
+            router.add(new MaintainedView(ViewDefinition.fromJson(routedView(i))));
         }
+    }
+
+    /**
+     * @param i the view's number, 0 to 999
+     * @return view {@code i} of the 1,000: reads type {@code i % 100}; even ones filter and project,
+     *     odd ones group by tier with count and max
+     */
+    static String routedView(int i) {
+        String type = "type" + (i % TYPES);
+        return i % 2 == 0
+                ? "{\"name\": \"v" + i + "\", \"event_types\": [\"" + type + "\"], \"where\": {\"field\": \"amount\", "
+                        + "\"op\": \">=\", \"value\": " + (i % 400) + "}, \"select\": [\"amount\", \"customer.id\"]}"
+                : "{\"name\": \"v" + i + "\", \"event_types\": [\"" + type + "\"], \"group_by\": [\"customer.tier\"], "
+                        + "\"aggregates\": [{\"fn\": \"count\", \"as\": \"n\"}, {\"fn\": \"max\", \"field\": \"amount\", \"as\": \"top\"}]}";
     }
 
     @Benchmark

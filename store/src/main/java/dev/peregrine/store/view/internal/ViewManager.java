@@ -260,7 +260,18 @@ public final class ViewManager implements Views, AutoCloseable {
                 return register(definition, listener);
             }
             writeDefinition(definition);
-            Backfill filled = backfill(new MaintainedView(definition), listener);
+            Backfill filled;
+            try {
+                filled = backfill(new MaintainedView(definition), listener);
+            } catch (RuntimeException e) {
+                // No half-registered view may come back at the next open.
+                try {
+                    Files.deleteIfExists(definitionFile(definition.name()));
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             ViewHandle handle;
             feedLock.lock();
             try {
