@@ -374,6 +374,7 @@ public final class Sequencer implements Runnable {
     }
 
     private void append(AppendRequest request) {
+        checkThread();
         List<PreparedEvent> events = request.events();
         int n = events.size();
         AppendResult[] results = new AppendResult[n];
@@ -480,6 +481,7 @@ public final class Sequencer implements Runnable {
     }
 
     private void tombstone(TombstoneRequest request) {
+        checkThread();
         try {
             EntityStream stream = indexes.stream(request.entityId());
             if (stream == null) {
