@@ -325,7 +325,7 @@ public final class Ring {
         // store that reached the copy is also seen as a changed word.
         VarHandle.acquireFence();
         long after = (long) WORD.getAcquire(slots, offset);
-        return after == before ? SlotStatus.COPIED : SlotStatus.OVERWRITTEN;
+        return after == before ? SlotStatus.PRESENT : SlotStatus.OVERWRITTEN;
     }
 
     private static SlotStatus classify(long word, long sequence) {
@@ -344,6 +344,6 @@ public final class Ring {
     public SlotStatus peek(long sequence) {
         // Acquire: consistent with the producer's release commit.
         long word = (long) WORD.getAcquire(slots, slotOffset(sequence));
-        return word == committedWord(sequence) ? SlotStatus.COPIED : classify(word, sequence);
+        return word == committedWord(sequence) ? SlotStatus.PRESENT : classify(word, sequence);
     }
 }
