@@ -10,7 +10,7 @@ class RingTest {
     private static final int CAPACITY = 4;
 
     private static PendingEvent event(long value) {
-        PendingEvent e = new PendingEvent();
+        PendingEvent e = new PendingEvent(64);
         e.begin(Level.INFO, 1, 2, null, 7, 3);
         e.add(-1, ValueTag.LONG, value, null);
         return e;
