@@ -31,7 +31,7 @@ public final class EventBuilder {
 
     EventBuilder(FlightRecorder recorder) {
         this.recorder = recorder;
-        this.event = recorder == null ? null : new PendingEvent();
+        this.event = recorder == null ? null : new PendingEvent(recorder.ring.slotBytes());
     }
 
     /** Whether this builder records (false for the no-op builder of a disabled level). */

@@ -105,11 +105,11 @@ public final class FlightRecorder implements AutoCloseable {
             tailer.start();
         }
         this.errorSnapshotter = b.snapshotOnError ? new ErrorSnapshotter(this::snapshotQuietly, b.snapshotOnErrorInterval.toNanos()) : null;
-        if (b.snapshotOnShutdown || b.snapshotOnSigterm || b.snapshotOnUncaught || tailer != null) {
-            if (tailer != null) {
-                // Console, file and HTTP output recorded just before exit must still come out.
-                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("flight-sinks-drain").unstarted(() -> tailer.stop(5_000)));
-            }
+        if (tailer != null) {
+            // Console, file and HTTP output recorded just before exit must still come out.
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("flight-sinks-drain").unstarted(() -> tailer.stop(5_000)));
+        }
+        if (b.snapshotOnShutdown || b.snapshotOnSigterm || b.snapshotOnUncaught) {
             ProcessTriggers.install(this::snapshotQuietly, b.snapshotOnShutdown, b.snapshotOnSigterm, b.snapshotOnUncaught,
                     this::recordUncaught);
         }
@@ -241,7 +241,7 @@ public final class FlightRecorder implements AutoCloseable {
         long inFlight = 0;
         for (long s = Math.max(0, end - ring.capacity()); s < end; s++) {
             SlotStatus status = ring.peek(s);
-            if (status == SlotStatus.COPIED) {
+            if (status == SlotStatus.PRESENT) {
                 retained++;
             } else if (status == SlotStatus.IN_FLIGHT) {
                 inFlight++;

@@ -53,6 +53,28 @@ class LevelConfigTest {
     }
 
     @Test
+    void configurationFileThenSystemPropertiesOnTop() throws Exception {
+        Path file = dir.resolve("flight.properties");
+        java.nio.file.Files.writeString(file, "flight.level.cfg.a=DEBUG\nflight.level.cfg.b=ERROR\n");
+        System.setProperty(FlightProperties.CONFIGURATION_FILE, file.toString());
+        System.setProperty("flight.level.cfg.b", "TRACE");
+        try {
+            Properties loaded = FlightProperties.load();
+            assertThat(loaded.getProperty("flight.level.cfg.a")).isEqualTo("DEBUG");
+            assertThat(loaded.getProperty("flight.level.cfg.b")).as("system property wins").isEqualTo("TRACE");
+        } finally {
+            System.clearProperty(FlightProperties.CONFIGURATION_FILE);
+            System.clearProperty("flight.level.cfg.b");
+        }
+        System.setProperty(FlightProperties.CONFIGURATION_FILE, dir.resolve("missing.properties").toString());
+        try {
+            assertThatThrownBy(FlightProperties::load).hasMessageContaining("missing.properties");
+        } finally {
+            System.clearProperty(FlightProperties.CONFIGURATION_FILE);
+        }
+    }
+
+    @Test
     void badPropertiesNameTheKey() {
         Properties typo = new Properties();
         typo.setProperty("flight.capacty", "32");

@@ -110,6 +110,31 @@ class SnapshotRoundTripTest {
     }
 
     @Test
+    void stringsWithEqualHashCodesStayDistinct() throws Exception {
+        // "Aa" and "BB" share String.hashCode(); interning compares with equals, not hashes.
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        FlightRecorder recorder = FlightRecorder.builder().capacity(8).snapshotDirectory(dir).build();
+        recorder.logger("Aa").atInfo("Aa").field("Aa", 1).log();
+        recorder.logger("BB").atInfo("BB").field("BB", 2).log();
+        List<FlightEvent> events = FlightSnapshot.read(recorder.snapshot("hash")).events();
+        assertThat(events).extracting(FlightEvent::target).containsExactly("Aa", "BB");
+        assertThat(events).extracting(FlightEvent::template).containsExactly("Aa", "BB");
+        assertThat(events.get(1).fields()).containsExactly(new FlightField("BB", new LongValue(2)));
+    }
+
+    @Test
+    void snapshotsCopyWithoutEmptyingTheRing() throws Exception {
+        FlightRecorder recorder = FlightRecorder.builder().capacity(8).snapshotDirectory(dir).build();
+        for (int i = 0; i < 5; i++) {
+            recorder.logger("t").atInfo("n={}").arg(i).log();
+        }
+        FlightSnapshot first = FlightSnapshot.read(recorder.snapshot("one"));
+        FlightSnapshot second = FlightSnapshot.read(recorder.snapshot("two"));
+        assertThat(second.events()).isEqualTo(first.events()).hasSize(5);
+        assertThat(recorder.metrics().retained()).isEqualTo(5);
+    }
+
+    @Test
     void emptyRingMakesAValidEmptySnapshot() throws Exception {
         FlightRecorder recorder = FlightRecorder.builder().capacity(8).snapshotDirectory(dir).build();
         FlightSnapshot snapshot = FlightSnapshot.read(recorder.snapshot("empty"));

@@ -94,7 +94,7 @@ public final class SnapshotWriter implements SlotBytes.ValueVisitor {
             switch (status) {
                 case OVERWRITTEN -> torn++;
                 case IN_FLIGHT -> inFlight++;
-                case COPIED -> {
+                case PRESENT -> {
                     long timestamp = SlotBytes.timestamp(slot);
                     encodeEvent(sequence - previousSequence, timestamp - previousTimestamp);
                     previousSequence = sequence;

@@ -12,6 +12,8 @@ public final class PendingEvent {
     /** Most values (arguments plus fields) one event keeps; later ones are dropped and the event marked truncated. */
     public static final int MAX_VALUES = 32;
 
+    /** The slot image the event is encoded into before one bulk copy publishes it (see SlotEncoder). */
+    final byte[] image;
     final byte[] tags = new byte[MAX_VALUES];
     final long[] bits = new long[MAX_VALUES];
     final Object[] refs = new Object[MAX_VALUES];
@@ -30,6 +32,11 @@ public final class PendingEvent {
     String inlineTemplate;
     long threadId;
     int threadNameId;
+
+    /** An event for a ring with slots of {@code slotBytes} bytes. */
+    public PendingEvent(int slotBytes) {
+        this.image = new byte[slotBytes];
+    }
 
     /** Starts a new event, forgetting the previous one's values. */
     public void begin(Level level, int targetId, int templateId, String inlineTemplate, long threadId, int threadNameId) {

@@ -43,8 +43,6 @@ public final class Ring {
     /** Sequence words: acquire/release/CAS on 8-byte aligned longs of the segment. */
     private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** The cursor sits alone in the middle of its array so that no other field shares its cache lines. */
     private static final int CURSOR_INDEX = 16;
@@ -147,163 +145,17 @@ public final class Ring {
     }
 
     /**
-     * Writes an event into the acquired slot of {@code sequence} with plain stores. Values that do not
-     * fit are dropped and the event is flagged truncated; strings are cut on a character boundary.
+     * Writes an event into the acquired slot of {@code sequence}: the event is encoded into its heap image,
+     * then copied into the slot with one plain bulk copy (the sequence word excluded: only acquire and
+     * commit touch it). Values that do not fit are dropped and the event is flagged truncated.
      */
     public void write(long sequence, PendingEvent event, long timestampNanos) {
-        MemorySegment s = slots;
-        long base = slotOffset(sequence);
-        long data = base + DATA_OFFSET;
-        long end = base + slotBytes;
-        long p = data;
-        boolean truncated = event.truncated;
-        int args = 0;
-        int fields = 0;
-        if (event.templateId == INLINE_TEMPLATE) {
-            long q = putString(s, p, end, event.inlineTemplate);
-            if (q < 0) {
-                q = -q;
-                truncated = true;
-            }
-            p = q;
+        if (event.image.length != slotBytes) {
+            throw new IllegalArgumentException("event image of " + event.image.length + " bytes for a ring of " + slotBytes + "-byte slots");
         }
-        // Arguments first, then fields, as the layout requires: one pass when the builder added them in
-        // that order (the usual case), two passes otherwise.
-        int passes = event.argsFirst ? 1 : 2;
-        for (int pass = 0; pass < passes; pass++) {
-            for (int i = 0; i < event.count; i++) {
-                int key = event.keys[i];
-                if (passes == 2 && (pass == 0) != (key < 0)) {
-                    continue;
-                }
-                long q = p;
-                if (key >= 0) {
-                    if (q + Integer.BYTES > end) {
-                        truncated = true;
-                        break;
-                    }
-                    s.set(INT_LE, q, key);
-                    q += Integer.BYTES;
-                }
-                q = putValue(s, q, end, event.tags[i], event.bits[i], event.refs[i]);
-                if (q == 0) {
-                    truncated = true;
-                    break;
-                }
-                if (q < 0) {
-                    q = -q;
-                    truncated = true;
-                }
-                p = q;
-                if (key >= 0) {
-                    fields++;
-                } else {
-                    args++;
-                }
-            }
-        }
-        s.set(LONG_LE, base + TIMESTAMP_OFFSET, timestampNanos);
-        s.set(LONG_LE, base + THREAD_ID_OFFSET, event.threadId);
-        s.set(INT_LE, base + THREAD_NAME_OFFSET, event.threadNameId);
-        s.set(INT_LE, base + TARGET_OFFSET, event.targetId);
-        s.set(INT_LE, base + TEMPLATE_OFFSET, event.templateId);
-        s.set(ValueLayout.JAVA_BYTE, base + LEVEL_OFFSET, (byte) event.level.code());
-        s.set(ValueLayout.JAVA_BYTE, base + FLAGS_OFFSET, (byte) (truncated ? FLAG_TRUNCATED : 0));
-        s.set(ValueLayout.JAVA_BYTE, base + ARG_COUNT_OFFSET, (byte) args);
-        s.set(ValueLayout.JAVA_BYTE, base + FIELD_COUNT_OFFSET, (byte) fields);
-        s.set(SHORT_LE, base + DATA_LENGTH_OFFSET, (short) (p - data));
-    }
-
-    /**
-     * Writes one tagged value at {@code p}. Returns the position after it; the negated position if a
-     * string was cut to fit; 0 if not even the fixed part fits.
-     */
-    private static long putValue(MemorySegment s, long p, long end, byte tag, long bits, Object ref) {
-        switch (tag) {
-            case ValueTag.LONG, ValueTag.DOUBLE -> {
-                if (p + 1 + Long.BYTES > end) {
-                    return 0;
-                }
-                s.set(ValueLayout.JAVA_BYTE, p, tag);
-                s.set(LONG_LE, p + 1, bits);
-                return p + 1 + Long.BYTES;
-            }
-            case ValueTag.STRING -> {
-                if (p + 1 + Short.BYTES > end) {
-                    return 0;
-                }
-                s.set(ValueLayout.JAVA_BYTE, p, tag);
-                return putString(s, p + 1, end, (String) ref);
-            }
-            case ValueTag.THROWABLE -> {
-                if (p + 1 + Integer.BYTES + Short.BYTES > end) {
-                    return 0;
-                }
-                s.set(ValueLayout.JAVA_BYTE, p, tag);
-                s.set(INT_LE, p + 1, (int) bits);
-                // The builder resolved the message before claiming: no user code runs while a slot is held.
-                return putString(s, p + 1 + Integer.BYTES, end, (String) ref);
-            }
-            default -> {
-                if (p + 1 > end) {
-                    return 0;
-                }
-                s.set(ValueLayout.JAVA_BYTE, p, tag);
-                return p + 1;
-            }
-        }
-    }
-
-    /**
-     * Writes a u16 length and the UTF-8 bytes of {@code value}, as many whole characters as fit
-     * before {@code end}. Encodes char by char so that no byte array is allocated. Returns the
-     * position after the string, negated if the string was cut. The caller checked the 2 length bytes fit.
-     */
-    private static long putString(MemorySegment s, long p, long end, String value) {
-        long lengthAt = p;
-        long q = p + Short.BYTES;
-        long limit = Math.min(end, q + ValueTag.MAX_RING_STRING_BYTES);
-        boolean cut = false;
-        int n = value.length();
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c < 0x80) {
-                if (q + 1 > limit) {
-                    cut = true;
-                    break;
-                }
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) c);
-            } else if (c < 0x800) {
-                if (q + 2 > limit) {
-                    cut = true;
-                    break;
-                }
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0xC0 | (c >> 6)));
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0x80 | (c & 0x3F)));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-                if (q + 4 > limit) {
-                    cut = true;
-                    break;
-                }
-                int cp = Character.toCodePoint(c, value.charAt(++i));
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0xF0 | (cp >> 18)));
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0x80 | ((cp >> 12) & 0x3F)));
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0x80 | ((cp >> 6) & 0x3F)));
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0x80 | (cp & 0x3F)));
-            } else {
-                if (q + 3 > limit) {
-                    cut = true;
-                    break;
-                }
-                // A lone surrogate is not valid UTF-8: store U+FFFD as String.getBytes(UTF_8) would.
-                int cp = Character.isSurrogate(c) ? 0xFFFD : c;
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0xE0 | (cp >> 12)));
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0x80 | ((cp >> 6) & 0x3F)));
-                s.set(ValueLayout.JAVA_BYTE, q++, (byte) (0x80 | (cp & 0x3F)));
-            }
-        }
-        s.set(SHORT_LE, lengthAt, (short) (q - lengthAt - Short.BYTES));
-        return cut ? -q : q;
+        int length = SlotEncoder.encode(event, timestampNanos);
+        MemorySegment.copy(event.image, TIMESTAMP_OFFSET, slots, ValueLayout.JAVA_BYTE,
+                slotOffset(sequence) + TIMESTAMP_OFFSET, length - TIMESTAMP_OFFSET);
     }
 
     /**
@@ -325,7 +177,7 @@ public final class Ring {
         // store that reached the copy is also seen as a changed word.
         VarHandle.acquireFence();
         long after = (long) WORD.getAcquire(slots, offset);
-        return after == before ? SlotStatus.COPIED : SlotStatus.OVERWRITTEN;
+        return after == before ? SlotStatus.PRESENT : SlotStatus.OVERWRITTEN;
     }
 
     private static SlotStatus classify(long word, long sequence) {
@@ -344,6 +196,6 @@ public final class Ring {
     public SlotStatus peek(long sequence) {
         // Acquire: consistent with the producer's release commit.
         long word = (long) WORD.getAcquire(slots, slotOffset(sequence));
-        return word == committedWord(sequence) ? SlotStatus.COPIED : classify(word, sequence);
+        return word == committedWord(sequence) ? SlotStatus.PRESENT : classify(word, sequence);
     }
 }

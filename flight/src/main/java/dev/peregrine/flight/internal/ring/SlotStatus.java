@@ -2,8 +2,8 @@ package dev.peregrine.flight.internal.ring;
 
 /** What a reader found in the slot of a sequence. */
 public enum SlotStatus {
-    /** The event was copied intact. */
-    COPIED,
+    /** The slot holds the committed event of the sequence (and {@code Ring.read} copied it intact). */
+    PRESENT,
     /** The slot holds a later sequence, or was overwritten while it was being copied. */
     OVERWRITTEN,
     /**

@@ -33,14 +33,12 @@ public final class ProcessTriggers {
      * @param onShutdown snapshot on every JVM shutdown
      * @param onSigterm  snapshot when SIGTERM terminates the JVM
      * @param onUncaught snapshot on an uncaught exception; {@code recordError} logs it first
-     * @return a description of what was installed, for diagnostics
      */
-    public static String install(SnapshotAction action, boolean onShutdown, boolean onSigterm, boolean onUncaught,
+    public static void install(SnapshotAction action, boolean onShutdown, boolean onSigterm, boolean onUncaught,
                                  BiConsumer<Thread, Throwable> recordError) {
         ProcessTriggers triggers = new ProcessTriggers(action);
-        StringBuilder installed = new StringBuilder();
-        if (onSigterm && triggers.installSignalHandler()) {
-            installed.append("sigterm ");
+        if (onSigterm) {
+            triggers.installSignalHandler();
         }
         if (onShutdown || onSigterm) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("flight-shutdown-snapshot").unstarted(() -> {
@@ -50,7 +48,6 @@ public final class ProcessTriggers {
                     action.snapshot("shutdown");
                 }
             }));
-            installed.append(onShutdown ? "shutdown " : "");
         }
         if (onUncaught) {
             Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
@@ -68,12 +65,10 @@ public final class ProcessTriggers {
                     }
                 }
             });
-            installed.append("uncaught-exception ");
         }
-        return installed.toString().strip();
     }
 
-    private boolean installSignalHandler() {
+    private void installSignalHandler() {
         try {
             Signal term = new Signal("TERM");
             SignalHandler[] previous = new SignalHandler[1];
@@ -87,10 +82,8 @@ public final class ProcessTriggers {
                     next.handle(signal);
                 }
             });
-            return true;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             // TERM is reserved or signals are disabled in this JVM: the shutdown hook still snapshots.
-            return false;
         }
     }
 }
