@@ -67,18 +67,21 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The configuration these options describe. */
     ServerConfig config() {
-        return ServerConfig.builder()
+        ServerConfig.Builder builder = ServerConfig.builder()
                 .host(host)
                 .port(port)
                 .dataDirectory(data)
                 .durability(durability)
                 .limits(new ServerLimits(maxBodyBytes, maxBatchEvents, maxIdLength, maxQueryLimit, maxJsonDepth,
-                        ndjsonChunkEvents))
-                .build();
+                        ndjsonChunkEvents));
+        ServerFlightRecorder.metrics().forEach(builder::metric);
+        return builder.build();
     }
 
     @Override
     public Integer call() throws InterruptedException {
+        // Before the server's first log call, so that its logs land in this recorder.
+        ServerFlightRecorder.install(data);
         PeregrineServer server = PeregrineServer.start(config());
         // SIGINT and SIGTERM run shutdown hooks: close answers in-flight requests and closes the store.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,9 @@ class ServeProcessTest {
                                 "{\"event_type\":\"proc.t\",\"entity_id\":\"proc-1\",\"payload\":{\"ok\":true}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+        HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).containsPattern("peregrine_flight_events_recorded_total [1-9]");
 
         sigterm(first);
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -51,6 +55,12 @@ class ServeProcessTest {
         }
         assertThat(output).anyMatch(l -> l.contains("Peregrine stopped"));
         assertThat(output).anyMatch(l -> l.contains("durability none"));
+        // The server's own log line, through SLF4J into the flight recorder's console: whole, not cut to a slot.
+        assertThat(output).anyMatch(l -> l.matches(".*INFO .*listening on http://.* in \\d+ ms$"));
+        assertThat(output).noneMatch(l -> l.contains("[truncated]"));
+        try (var snapshots = Files.list(data.resolve("flight"))) {
+            assertThat(snapshots.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith("-sigterm.pgfl"));
+        }
 
         Process second = start();
         BufferedReader stdout2 = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));

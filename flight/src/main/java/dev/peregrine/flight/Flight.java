@@ -1,5 +1,7 @@
 package dev.peregrine.flight;
 
+import java.util.function.Supplier;
+
 /**
  * The process-wide recorder, used by the SLF4J provider. Created on first use from
  * {@link FlightProperties#load()} on top of the provider defaults (console on; snapshots on SIGTERM and
@@ -49,5 +51,17 @@ public final class Flight {
             throw new IllegalStateException("the process-wide flight recorder already exists; install yours before the first log call");
         }
         recorder = custom;
+    }
+
+    /**
+     * Makes the recorder that {@code factory} builds the process-wide one, unless one was already
+     * created or installed, and returns the one in use. The factory runs at most once, so a recorder
+     * (whose build installs process hooks) is never built only to be thrown away.
+     */
+    public static synchronized FlightRecorder installIfAbsent(Supplier<FlightRecorder> factory) {
+        if (recorder == null) {
+            recorder = factory.get();
+        }
+        return recorder;
     }
 }

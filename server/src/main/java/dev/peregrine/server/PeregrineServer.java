@@ -64,6 +64,7 @@ public final class PeregrineServer implements AutoCloseable {
             Json json = new Json(config.limits());
             ServerMetrics metrics = new ServerMetrics();
             metrics.storeGauges(store);
+            metrics.extraMetrics(config.extraMetrics());
             services = new Services(json, metrics, config.limits(), version(), store,
                     new EventRequestParser(json, store.dictionary(), config.limits()),
                     vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry());

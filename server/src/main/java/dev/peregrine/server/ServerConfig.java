@@ -1,6 +1,8 @@
 package dev.peregrine.server;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Objects;
  *
  * <p>Defaults: host {@value #DEFAULT_HOST}, port {@value #DEFAULT_PORT}, data directory
  * {@value #DEFAULT_DATA_DIRECTORY}, durability {@value #DEFAULT_DURABILITY}, limits
- * {@link ServerLimits#defaults()}.
+ * {@link ServerLimits#defaults()}, no {@linkplain Builder#metric extra metrics}.
  */
 public final class ServerConfig {
     /** Loopback only by default: exposing an unauthenticated store must be a deliberate choice. */
@@ -30,6 +32,7 @@ public final class ServerConfig {
     private final Path dataDirectory;
     private final String durability;
     private final ServerLimits limits;
+    private final List<ExtraMetric> extraMetrics;
 
     private ServerConfig(Builder builder) {
         this.host = builder.host;
@@ -37,6 +40,7 @@ public final class ServerConfig {
         this.dataDirectory = builder.dataDirectory;
         this.durability = builder.durability;
         this.limits = builder.limits;
+        this.extraMetrics = List.copyOf(builder.extraMetrics);
     }
 
     /** A builder holding the defaults. */
@@ -69,6 +73,11 @@ public final class ServerConfig {
         return limits;
     }
 
+    /** Metrics the embedding application adds to {@code GET /metrics}. */
+    public List<ExtraMetric> extraMetrics() {
+        return extraMetrics;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
@@ -82,6 +91,7 @@ public final class ServerConfig {
         private Path dataDirectory = Path.of(DEFAULT_DATA_DIRECTORY);
         private String durability = DEFAULT_DURABILITY;
         private ServerLimits limits = ServerLimits.defaults();
+        private final List<ExtraMetric> extraMetrics = new ArrayList<>();
 
         private Builder() {
         }
@@ -116,6 +126,12 @@ public final class ServerConfig {
         /** Sets the request limits. */
         public Builder limits(ServerLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Adds a metric to {@code GET /metrics}; its name must not clash with the server's own. */
+        public Builder metric(ExtraMetric metric) {
+            extraMetrics.add(Objects.requireNonNull(metric, "metric"));
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.peregrine.server;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -11,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
@@ -74,6 +76,21 @@ final class ServerMetrics {
         gauge("peregrine_bytes_stored", "Bytes of log segments on disk", () -> store.stats().bytesOnDisk());
         gauge("peregrine_segments", "Log segment files", () -> store.stats().segments());
         gauge("peregrine_last_position", "Global position of the last event", () -> store.stats().lastPosition());
+    }
+
+    /** Adds the embedding application's metrics, read at each scrape. */
+    void extraMetrics(List<ExtraMetric> metrics) {
+        for (ExtraMetric metric : metrics) {
+            switch (metric.kind()) {
+                case GAUGE -> gauge(metric.name(), metric.help(), metric.value());
+                case COUNTER -> CounterWithCallback.builder()
+                        // The client library appends _total itself and rejects a name that has it.
+                        .name(metric.name().substring(0, metric.name().length() - "_total".length()))
+                        .help(metric.help())
+                        .callback(callback -> callback.call(metric.value().getAsDouble()))
+                        .register(registry);
+            }
+        }
     }
 
     private void gauge(String name, String help, DoubleSupplier value) {
