@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.function.Function;
 
 /**
  * Converts between JSON objects and records with jackson-core's streaming parser and generator: tokens go
@@ -73,20 +74,12 @@ public final class JsonCodec {
      * @throws InvalidJsonException naming the problem and its line and column
      */
     public Record parse(FieldDictionary dictionary, byte[] json) {
-        try (JsonParser parser = factory.createParser(json)) {
-            return parseDocument(dictionary, parser);
-        } catch (IOException e) {
-            throw JsonReader.invalid(e, null);
-        }
+        return parseDocument(() -> factory.createParser(json), dictionary, RecordBuilder::build);
     }
 
     /** Parses one JSON object given as text; see {@link #parse(FieldDictionary, byte[])}. */
     public Record parse(FieldDictionary dictionary, String json) {
-        try (JsonParser parser = factory.createParser(json)) {
-            return parseDocument(dictionary, parser);
-        } catch (IOException e) {
-            throw JsonReader.invalid(e, null);
-        }
+        return parseDocument(() -> factory.createParser(json), dictionary, RecordBuilder::build);
     }
 
     /**
@@ -108,21 +101,24 @@ public final class JsonCodec {
      * and returns the encoded length; for loops that reuse one buffer.
      */
     public int parseInto(FieldDictionary dictionary, byte[] json, int offset, int length, RecordBuffer out) {
-        try (JsonParser parser = factory.createParser(json, offset, length)) {
+        return parseDocument(() -> factory.createParser(json, offset, length), dictionary, b -> b.buildInto(out));
+    }
+
+    /** Opens a parser; Jackson's factories throw IOException. */
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    /** Parses a whole document (one object, nothing after it) and finishes the builder with {@code finish}. */
+    private <T> T parseDocument(ParserSource source, FieldDictionary dictionary, Function<RecordBuilder, T> finish) {
+        try (JsonParser parser = source.open()) {
             RecordBuilder builder = builder(dictionary);
             JsonReader reader = new JsonReader(parser, builder, limits);
             reader.readDocument();
-            return reader.finish(() -> builder.buildInto(out));
+            return reader.finish(() -> finish.apply(builder));
         } catch (IOException e) {
             throw JsonReader.invalid(e, null);
         }
-    }
-
-    private Record parseDocument(FieldDictionary dictionary, JsonParser parser) {
-        RecordBuilder builder = builder(dictionary);
-        JsonReader reader = new JsonReader(parser, builder, limits);
-        reader.readDocument();
-        return reader.finish(builder::build);
     }
 
     /** This thread's builder for {@code dictionary}, empty. */
