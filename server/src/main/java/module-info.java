@@ -1,6 +1,10 @@
-/** Peregrine's HTTP server. */
+/**
+ * Peregrine's HTTP server: {@link dev.peregrine.server.PeregrineServer}, configured by
+ * {@link dev.peregrine.server.ServerConfig} and {@link dev.peregrine.server.ServerLimits}. Everything
+ * else in the package is internal (package-private).
+ */
 module dev.peregrine.server {
-    requires dev.peregrine.store;
+    requires transitive dev.peregrine.store;
     requires com.fasterxml.jackson.core;
     requires io.vertx.core;
     requires io.netty.codec;

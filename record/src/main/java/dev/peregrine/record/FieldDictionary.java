@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Interns field names to small integer ids (0, 1, 2, ... in first-seen order) and back. Records store ids, so a
@@ -29,8 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FieldDictionary {
 
-    private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
     private final Object appendLock = new Object();
+    // Name -> id: an open-addressing table written only under appendLock and read without locks. Hand-written
+    // rather than a ConcurrentHashMap because lookup by name is on the read path of every by-name getter: this
+    // probe is one hash (cached in the String), plain loads and one reference or equals comparison, with no
+    // Integer unboxing. Slots hold immutable entries whose final fields make a racy read safe: a reader that
+    // sees an entry sees its name and id.
+    private volatile Table table = new Table(64);
     // Written only under appendLock; the element is stored before size is published, so a reader that reads
     // size first and then names sees every element below size.
     private volatile String[] names = new String[16];
@@ -68,11 +72,8 @@ public final class FieldDictionary {
      * @throws RecordLimitException if the dictionary is full
      */
     public int intern(String name) {
-        Integer id = ids.get(name);
-        if (id != null) {
-            return id;
-        }
-        return add(name);
+        int id = idOf(name);
+        return id >= 0 ? id : add(name);
     }
 
     private int add(String name) {
@@ -85,8 +86,8 @@ public final class FieldDictionary {
                     + FieldDictionaryLayout.MAX_NAME_BYTES + " allowed");
         }
         synchronized (appendLock) {
-            Integer existing = ids.get(name);
-            if (existing != null) {
+            int existing = idOf(name);
+            if (existing >= 0) {
                 return existing;
             }
             int id = size;
@@ -100,15 +101,81 @@ public final class FieldDictionary {
             }
             current[id] = name;
             size = id + 1;       // publishes the element above
-            ids.put(name, id);   // only now can another thread learn the id
+            insert(name, id);    // only now can another thread learn the id
             return id;
         }
     }
 
+    /** Adds a name to the table (under appendLock), growing it to keep at most half of the slots used. */
+    private void insert(String name, int id) {
+        Table t = table;
+        if ((t.used + 1) * 2 > t.slots.length) {
+            Table bigger = new Table(t.slots.length * 2);
+            for (Entry e : t.slots) {
+                if (e != null) {
+                    bigger.put(e.name(), e.id());
+                }
+            }
+            bigger.put(name, id);
+            table = bigger; // volatile write: publishes the filled table
+        } else {
+            t.put(name, id);
+        }
+    }
+
+    /** Open-addressing table with linear probing; slots are only ever filled, never emptied or moved. */
+    private static final class Table {
+        final Entry[] slots;
+        final int mask;
+        int used;
+
+        Table(int capacity) {
+            slots = new Entry[capacity];
+            mask = capacity - 1;
+        }
+
+        void put(String name, int id) {
+            int i = slot(name, mask);
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = new Entry(name, name.hashCode(), id);
+            used++;
+        }
+    }
+
+    /**
+     * One name, its hash (compared before the name, as most probes meet another name) and its id; final fields,
+     * so publication through a racy slot read is safe.
+     */
+    private record Entry(String name, int hash, int id) {
+    }
+
+    private static int slot(String name, int mask) {
+        return spread(name.hashCode()) & mask;
+    }
+
+    private static int spread(int hash) {
+        return hash ^ (hash >>> 16);
+    }
+
     /** The id of {@code name}, or -1 when it was never interned. */
     public int idOf(String name) {
-        Integer id = ids.get(name);
-        return id == null ? -1 : id;
+        Entry[] slots = table.slots;
+        int mask = slots.length - 1;
+        int hash = name.hashCode();
+        for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
+            Entry e = slots[i];
+            if (e == null) {
+                return -1;
+            }
+            if (e.hash() == hash) {
+                String key = e.name();
+                if (key == name || key.equals(name)) {
+                    return e.id();
+                }
+            }
+        }
     }
 
     /**

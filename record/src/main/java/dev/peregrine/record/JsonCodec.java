@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.function.Function;
 
 /**
  * Converts between JSON objects and records with jackson-core's streaming parser and generator: tokens go
@@ -30,7 +31,8 @@ import java.io.UncheckedIOException;
  * String text = json.toJson(r);             // {"a":1,"b":[true,null,"x"]}
  * }</pre>
  *
- * <p>Thread-safe; parse and write allocate their builder and generator per call.
+ * <p>Thread-safe. Each thread reuses one builder per codec (thread-local), so a parse allocates only Jackson's
+ * parser and the finished record; writing allocates a generator per call.
  */
 public final class JsonCodec {
 
@@ -38,6 +40,9 @@ public final class JsonCodec {
 
     private final JsonLimits limits;
     private final JsonFactory factory;
+    // One builder per thread, reused across parses so that its scratch arrays are allocated once: a parse then
+    // allocates only Jackson's parser and the finished record. Replaced when the dictionary changes.
+    private final ThreadLocal<RecordBuilder> builders = new ThreadLocal<>();
 
     private JsonCodec(JsonLimits limits) {
         this.limits = limits;
@@ -69,20 +74,12 @@ public final class JsonCodec {
      * @throws InvalidJsonException naming the problem and its line and column
      */
     public Record parse(FieldDictionary dictionary, byte[] json) {
-        try (JsonParser parser = factory.createParser(json)) {
-            return parseDocument(dictionary, parser);
-        } catch (IOException e) {
-            throw JsonReader.invalid(e, null);
-        }
+        return parseDocument(() -> factory.createParser(json), dictionary, RecordBuilder::build);
     }
 
     /** Parses one JSON object given as text; see {@link #parse(FieldDictionary, byte[])}. */
     public Record parse(FieldDictionary dictionary, String json) {
-        try (JsonParser parser = factory.createParser(json)) {
-            return parseDocument(dictionary, parser);
-        } catch (IOException e) {
-            throw JsonReader.invalid(e, null);
-        }
+        return parseDocument(() -> factory.createParser(json), dictionary, RecordBuilder::build);
     }
 
     /**
@@ -93,7 +90,7 @@ public final class JsonCodec {
      * @throws InvalidJsonException naming the problem and its line and column
      */
     public Record parse(FieldDictionary dictionary, JsonParser parser) {
-        RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
+        RecordBuilder builder = builder(dictionary);
         JsonReader reader = new JsonReader(parser, builder, limits);
         reader.readObject();
         return reader.finish(builder::build);
@@ -104,21 +101,34 @@ public final class JsonCodec {
      * and returns the encoded length; for loops that reuse one buffer.
      */
     public int parseInto(FieldDictionary dictionary, byte[] json, int offset, int length, RecordBuffer out) {
-        try (JsonParser parser = factory.createParser(json, offset, length)) {
-            RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
+        return parseDocument(() -> factory.createParser(json, offset, length), dictionary, b -> b.buildInto(out));
+    }
+
+    /** Opens a parser; Jackson's factories throw IOException. */
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    /** Parses a whole document (one object, nothing after it) and finishes the builder with {@code finish}. */
+    private <T> T parseDocument(ParserSource source, FieldDictionary dictionary, Function<RecordBuilder, T> finish) {
+        try (JsonParser parser = source.open()) {
+            RecordBuilder builder = builder(dictionary);
             JsonReader reader = new JsonReader(parser, builder, limits);
             reader.readDocument();
-            return reader.finish(() -> builder.buildInto(out));
+            return reader.finish(() -> finish.apply(builder));
         } catch (IOException e) {
             throw JsonReader.invalid(e, null);
         }
     }
 
-    private Record parseDocument(FieldDictionary dictionary, JsonParser parser) {
-        RecordBuilder builder = RecordBuilder.create(dictionary).limits(limits);
-        JsonReader reader = new JsonReader(parser, builder, limits);
-        reader.readDocument();
-        return reader.finish(builder::build);
+    /** This thread's builder for {@code dictionary}, empty. */
+    private RecordBuilder builder(FieldDictionary dictionary) {
+        RecordBuilder builder = builders.get();
+        if (builder == null || builder.dictionary() != dictionary) {
+            builder = RecordBuilder.create(dictionary).limits(limits);
+            builders.set(builder);
+        }
+        return builder.reset();
     }
 
     /** The record as compact JSON text. */

@@ -118,7 +118,7 @@ final class JsonReader {
                 throw invalid("field name of " + bytes + " UTF-8 bytes exceeds the limit of " + limits.maxNameBytes());
             }
         }
-        return builder.dictionary().intern(name);
+        return builder.id(name);
     }
 
     private double finite(double value) throws IOException {

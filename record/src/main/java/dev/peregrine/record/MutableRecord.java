@@ -342,7 +342,7 @@ public final class MutableRecord {
     }
 
     int find(int fieldId) {
-        return RecordReader.find(segment, 0, count, fieldId);
+        return RecordReader.find(buffer, 0, count, fieldId);
     }
 
     int tag(int index) {

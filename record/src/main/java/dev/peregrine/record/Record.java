@@ -26,7 +26,9 @@ import java.lang.foreign.MemorySegment;
  * {@code I64} fields (exact up to 2^53), since JSON does not tell {@code 2} from {@code 2.0} reliably.
  *
  * <p><b>Untrusted bytes</b> are validated once by {@link #wrap}; getters then trust the layout. The caller must
- * not modify the bytes after wrapping them (reads stay memory-safe, but values would change).
+ * not modify the bytes after wrapping them (reads stay memory-safe, but values would change). A record over a
+ * mapped file or other arena memory is readable while that arena is open; copy it ({@link #toByteArray()}) to
+ * keep it longer.
  *
  * <p>Equality: two records are equal when they use the same dictionary instance and hold the same bytes, which
  * (the encoding being canonical) means the same fields with the same values; doubles compare by bits.
@@ -45,12 +47,23 @@ public final class Record {
     private final FieldDictionary dictionary;
     private final MemorySegment segment;
     private final int count;
+    // For heap-backed records, the array and the record's offset in it: top-level reads use byte-array
+    // VarHandles, measured faster than heap-segment reads. Null for off-heap (mapped) records.
+    private final byte[] heap;
+    private final int heapOffset;
     private int hash;
 
     Record(FieldDictionary dictionary, MemorySegment segment) {
         this.dictionary = dictionary;
         this.segment = segment;
         this.count = RecordReader.count(segment, 0);
+        if (segment.heapBase().orElse(null) instanceof byte[] array) {
+            this.heap = array;
+            this.heapOffset = (int) segment.address(); // a heap segment's address is its offset in the array
+        } else {
+            this.heap = null;
+            this.heapOffset = 0;
+        }
     }
 
     /**
@@ -92,7 +105,7 @@ public final class Record {
 
     /** Whether field {@code fieldId} is present (a null value counts as present). */
     public boolean has(int fieldId) {
-        return RecordReader.find(segment, 0, count, fieldId) >= 0;
+        return find(fieldId) >= 0;
     }
 
     /** Whether field {@code name} is present. */
@@ -111,7 +124,7 @@ public final class Record {
      * @throws FieldNotFoundException when absent
      */
     public FieldType typeOf(int fieldId) {
-        return typeAt(RecordReader.find(segment, 0, count, fieldId), null, fieldId);
+        return typeAt(find(fieldId), null, fieldId);
     }
 
     /** The type of field {@code name}; throws {@link FieldNotFoundException} when absent. */
@@ -124,6 +137,12 @@ public final class Record {
         return typeAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
     }
 
+    /** Whether field {@code fieldId} is present and null. */
+    public boolean isNull(int fieldId) {
+        int i = find(fieldId);
+        return i >= 0 && RecordReader.tag(segment, 0, i) == TAG_NULL;
+    }
+
     /** Whether field {@code name} is present and null. */
     public boolean isNull(String name) {
         long loc = indexOf(name);
@@ -134,9 +153,9 @@ public final class Record {
 
     /** The I64 field {@code fieldId}; throws {@link FieldNotFoundException} or {@link FieldTypeException}. */
     public long getLong(int fieldId) {
-        int i = RecordReader.find(segment, 0, count, fieldId);
-        if (i >= 0 && RecordReader.tag(segment, 0, i) == TAG_I64) {
-            return RecordReader.readLong(segment, 0, i);
+        int i = find(fieldId);
+        if (i >= 0 && topTag(i) == TAG_I64) {
+            return topLong(i);
         }
         throw failure(i, null, fieldId, FieldType.I64);
     }
@@ -159,23 +178,29 @@ public final class Record {
 
     private long longAt(long loc, String label) {
         if (loc >= 0 && tagAt(loc) == TAG_I64) {
-            return RecordReader.readLong(segment, RecordReader.baseOf(loc), RecordReader.indexOf(loc));
+            return rawLongAt(loc);
         }
         throw failure(loc, label, -1, FieldType.I64);
+    }
+
+    /** The 8 value bytes at a location (top-level entries take the fast path). */
+    private long rawLongAt(long loc) {
+        return loc <= 0xFFFF ? topLong((int) loc)
+                : RecordReader.readLong(segment, RecordReader.baseOf(loc), RecordReader.indexOf(loc));
     }
 
     // ---------------------------------------------------------------- F64
 
     /** The F64 (or I64, converted) field {@code fieldId}. */
     public double getDouble(int fieldId) {
-        int i = RecordReader.find(segment, 0, count, fieldId);
+        int i = find(fieldId);
         if (i >= 0) {
-            int tag = RecordReader.tag(segment, 0, i);
+            int tag = topTag(i);
             if (tag == TAG_F64) {
-                return RecordReader.readDouble(segment, 0, i);
+                return Double.longBitsToDouble(topLong(i));
             }
             if (tag == TAG_I64) {
-                return RecordReader.readLong(segment, 0, i);
+                return topLong(i);
             }
         }
         throw failure(i, null, fieldId, FieldType.F64);
@@ -199,14 +224,12 @@ public final class Record {
 
     private double doubleAt(long loc, String label) {
         if (loc >= 0) {
-            long base = RecordReader.baseOf(loc);
-            int i = RecordReader.indexOf(loc);
-            int tag = RecordReader.tag(segment, base, i);
+            int tag = tagAt(loc);
             if (tag == TAG_F64) {
-                return RecordReader.readDouble(segment, base, i);
+                return Double.longBitsToDouble(rawLongAt(loc));
             }
             if (tag == TAG_I64) {
-                return RecordReader.readLong(segment, base, i);
+                return rawLongAt(loc);
             }
         }
         throw failure(loc, label, -1, FieldType.F64);
@@ -216,9 +239,9 @@ public final class Record {
 
     /** The BOOL field {@code fieldId}. */
     public boolean getBoolean(int fieldId) {
-        int i = RecordReader.find(segment, 0, count, fieldId);
+        int i = find(fieldId);
         if (i >= 0) {
-            int tag = RecordReader.tag(segment, 0, i);
+            int tag = topTag(i);
             if (tag == TAG_TRUE || tag == RecordLayout.TAG_FALSE) {
                 return tag == TAG_TRUE;
             }
@@ -256,7 +279,7 @@ public final class Record {
 
     /** The STRING field {@code fieldId} (decoded into a new String). */
     public String getString(int fieldId) {
-        int i = RecordReader.find(segment, 0, count, fieldId);
+        int i = find(fieldId);
         return stringAt(i, null, fieldId);
     }
 
@@ -284,20 +307,28 @@ public final class Record {
         throw failure(loc, label, fieldId, FieldType.STRING);
     }
 
+    /** A copy of the BYTES field {@code fieldId}. */
+    public byte[] getBytes(int fieldId) {
+        return bytesAt(find(fieldId), null, fieldId);
+    }
+
     /** A copy of the BYTES field {@code name}. */
     public byte[] getBytes(String name) {
-        long loc = indexOf(name);
+        return bytesAt(indexOf(name), name, -1);
+    }
+
+    private byte[] bytesAt(long loc, String label, int fieldId) {
         if (loc >= 0 && tagAt(loc) == RecordLayout.TAG_BYTES) {
             return RecordReader.readBytes(segment, 0, count, (int) loc);
         }
-        throw failure(loc, name, -1, FieldType.BYTES);
+        throw failure(loc, label, fieldId, FieldType.BYTES);
     }
 
     // ---------------------------------------------------------------- OBJECT, ARRAY
 
     /** A view (no copy) of the OBJECT field {@code fieldId}. */
     public Record getRecord(int fieldId) {
-        return recordAt(RecordReader.find(segment, 0, count, fieldId), null, fieldId);
+        return recordAt(find(fieldId), null, fieldId);
     }
 
     /** A view (no copy) of the OBJECT field {@code name}. */
@@ -319,7 +350,7 @@ public final class Record {
 
     /** A view (no copy) of the ARRAY field {@code fieldId}. */
     public RecordArray getArray(int fieldId) {
-        return arrayAt(RecordReader.find(segment, 0, count, fieldId), null, fieldId);
+        return arrayAt(find(fieldId), null, fieldId);
     }
 
     /** A view (no copy) of the ARRAY field {@code name}. */
@@ -417,11 +448,36 @@ public final class Record {
     /** Entry index of {@code name} at the top level (base 0), or -1. */
     private long indexOf(String name) {
         int id = dictionary.idOf(name);
-        return id < 0 ? -1 : RecordReader.find(segment, 0, count, id);
+        return id < 0 ? -1 : find(id);
     }
 
     private int tagAt(long loc) {
-        return RecordReader.tag(segment, RecordReader.baseOf(loc), RecordReader.indexOf(loc));
+        return loc <= 0xFFFF ? topTag((int) loc)
+                : RecordReader.tag(segment, RecordReader.baseOf(loc), RecordReader.indexOf(loc));
+    }
+
+    /** Index of top-level field {@code fieldId}, or -1. */
+    private int find(int fieldId) {
+        byte[] array = heap;
+        return array != null ? RecordReader.find(array, heapOffset, count, fieldId)
+                : RecordReader.find(segment, 0, count, fieldId);
+    }
+
+    /** Tag of top-level entry {@code index}. */
+    private int topTag(int index) {
+        int at = RecordLayout.entryOffset(index) + RecordLayout.ENTRY_TAG_OFFSET;
+        byte[] array = heap;
+        return array != null ? array[heapOffset + at] : segment.get(RecordReader.BYTE, at);
+    }
+
+    /** The 8 value bytes of top-level entry {@code index} (an I64 or the bits of an F64). */
+    private long topLong(int index) {
+        int at = RecordLayout.entryOffset(index) + RecordLayout.ENTRY_VALUE_OFFSET_OFFSET;
+        byte[] array = heap;
+        if (array != null) {
+            return (long) LittleEndian.I64.get(array, heapOffset + (int) LittleEndian.I32.get(array, heapOffset + at));
+        }
+        return segment.get(RecordReader.I64, segment.get(RecordReader.I32, at));
     }
 
     private MemorySegment sliceAt(long loc) {

@@ -36,6 +36,7 @@ public final class RecordBuilder {
     private static final VarHandle I64 = LittleEndian.I64;
     /** Field id passed by package-private callers for an element of the open array. */
     static final int ARRAY_ELEMENT = -1;
+    private static final int NAME_CACHE_SIZE = 64;
 
     private final FieldDictionary dictionary;
     private final BiConsumer<Object, Object> putEntry = this::putMapEntry;
@@ -63,6 +64,11 @@ public final class RecordBuilder {
     private int[] frameFieldId = new int[4];
     private boolean[] frameIsArray = new boolean[4];
     private int depth = 1;
+
+    // Names seen recently, by hash: a name's id never changes, so this cache never goes stale and saves the
+    // dictionary probe for the handful of names a builder sees over and over.
+    private final String[] cachedNames = new String[NAME_CACHE_SIZE];
+    private final int[] cachedIds = new int[NAME_CACHE_SIZE];
 
     // Scratch for sorting entries and for encoding a nested frame before it replaces its values.
     private long[] order = new long[16];
@@ -103,42 +109,42 @@ public final class RecordBuilder {
 
     /** Adds an I64 field. */
     public RecordBuilder put(String name, long value) {
-        return put(dictionary.intern(name), value);
+        return value(id(name), value);
     }
 
     /** Adds an F64 field. */
     public RecordBuilder put(String name, double value) {
-        return put(dictionary.intern(name), value);
+        return value(id(name), value);
     }
 
     /** Adds a BOOL field. */
     public RecordBuilder put(String name, boolean value) {
-        return put(dictionary.intern(name), value);
+        return value(id(name), value);
     }
 
     /** Adds a STRING field ({@code null} adds a NULL field). */
     public RecordBuilder put(String name, String value) {
-        return put(dictionary.intern(name), value);
+        return put(id(name), value);
     }
 
     /** Adds a BYTES field ({@code null} adds a NULL field). */
     public RecordBuilder put(String name, byte[] value) {
-        return put(dictionary.intern(name), value);
+        return put(id(name), value);
     }
 
     /** Adds an OBJECT field holding a copy of {@code value} (same dictionary; {@code null} adds NULL). */
     public RecordBuilder put(String name, Record value) {
-        return put(dictionary.intern(name), value);
+        return put(id(name), value);
     }
 
     /** Adds an ARRAY field holding a copy of {@code value} (same dictionary; {@code null} adds NULL). */
     public RecordBuilder put(String name, RecordArray value) {
-        return put(dictionary.intern(name), value);
+        return put(id(name), value);
     }
 
     /** Adds a NULL field. */
     public RecordBuilder putNull(String name) {
-        return putNull(dictionary.intern(name));
+        return nullValue(id(name));
     }
 
     // ---------------------------------------------------------------- object fields by id
@@ -225,7 +231,7 @@ public final class RecordBuilder {
 
     /** Opens a nested object stored under {@code name}; fill it, then {@link #endObject()}. */
     public RecordBuilder beginObject(String name) {
-        return begin(checkId(dictionary.intern(name)), false);
+        return begin(id(name), false);
     }
 
     /** Opens a nested object as the next element of the open array. */
@@ -235,7 +241,7 @@ public final class RecordBuilder {
 
     /** Opens an array stored under {@code name}; fill it with {@code add...}, then {@link #endArray()}. */
     public RecordBuilder beginArray(String name) {
-        return begin(checkId(dictionary.intern(name)), true);
+        return begin(id(name), true);
     }
 
     /** Opens an array as the next element of the open array. */
@@ -372,6 +378,19 @@ public final class RecordBuilder {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /** The id of {@code name}, interning it; see {@link #cachedNames}. */
+    int id(String name) {
+        int slot = name.hashCode() & (NAME_CACHE_SIZE - 1);
+        String cached = cachedNames[slot];
+        if (cached == name || name.equals(cached)) {
+            return cachedIds[slot];
+        }
+        int id = dictionary.intern(name);
+        cachedNames[slot] = name;
+        cachedIds[slot] = id;
+        return id;
+    }
 
     private int checkId(int fieldId) {
         if (fieldId < 0 || fieldId >= dictionary.size()) {
@@ -519,18 +538,31 @@ public final class RecordBuilder {
         int first = frameFirstEntry[frame];
         int n = entryCount - first;
         boolean array = frameIsArray[frame];
-        sortEntries(first, n, array);
-        int size = RecordLayout.dataOffset(n) + (dataLength - frameDataStart[frame]);
+        int dataStart = frameDataStart[frame];
+        int size = RecordLayout.dataOffset(n) + (dataLength - dataStart);
         out[RecordLayout.VERSION_OFFSET] = (byte) RecordLayout.FORMAT_VERSION;
         out[RecordLayout.KIND_OFFSET] = (byte) (array ? RecordLayout.KIND_ARRAY : RecordLayout.KIND_OBJECT);
         I16.set(out, RecordLayout.COUNT_OFFSET, (short) n);
         I32.set(out, RecordLayout.LENGTH_OFFSET, size);
         int pos = RecordLayout.dataOffset(n);
+        if (array || inIdOrder(first, n)) {
+            // Values are already in their final order (arrays always; objects whose fields came in id order,
+            // the usual case for a repeated schema): write the table and move all values with one copy.
+            int shift = pos - dataStart;
+            for (int k = 0; k < n; k++) {
+                int e = first + k;
+                int entry = RecordLayout.entryOffset(k);
+                I32.set(out, entry + RecordLayout.ENTRY_KEY_OFFSET, RecordLayout.key(array ? 0 : entryId[e], entryTag[e]));
+                I32.set(out, entry + RecordLayout.ENTRY_VALUE_OFFSET_OFFSET, entryStart[e] + shift);
+            }
+            System.arraycopy(data, dataStart, out, pos, dataLength - dataStart);
+            return;
+        }
+        sortEntries(first, n);
         for (int k = 0; k < n; k++) {
             int e = (int) order[k];
             int entry = RecordLayout.entryOffset(k);
-            int id = array ? 0 : entryId[e];
-            I32.set(out, entry + RecordLayout.ENTRY_KEY_OFFSET, RecordLayout.key(id, entryTag[e]));
+            I32.set(out, entry + RecordLayout.ENTRY_KEY_OFFSET, RecordLayout.key(entryId[e], entryTag[e]));
             I32.set(out, entry + RecordLayout.ENTRY_VALUE_OFFSET_OFFSET, pos);
             int length = entryLength[e];
             System.arraycopy(data, entryStart[e], out, pos, length);
@@ -538,17 +570,24 @@ public final class RecordBuilder {
         }
     }
 
-    /** Fills {@link #order} with the frame's entry indexes, sorted by field id for objects. */
-    private void sortEntries(int first, int n, boolean array) {
+    /** Whether the entries' ids strictly increase (so they need no sort and hold no duplicate). */
+    private boolean inIdOrder(int first, int n) {
+        for (int e = first + 1; e < first + n; e++) {
+            if (entryId[e] <= entryId[e - 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fills {@link #order} with an object frame's entry indexes sorted by field id; rejects duplicates. */
+    private void sortEntries(int first, int n) {
         if (order.length < n) {
             order = new long[Math.max(n, order.length * 2)];
         }
         for (int k = 0; k < n; k++) {
             int e = first + k;
-            order[k] = array ? e : ((long) entryId[e] << 32) | e;
-        }
-        if (array) {
-            return;
+            order[k] = ((long) entryId[e] << 32) | e;
         }
         // Primitive sort: no allocation for the sizes an object can have (at most 65535 entries).
         Arrays.sort(order, 0, n);
@@ -568,7 +607,7 @@ public final class RecordBuilder {
         if (!(key instanceof String name)) {
             throw new IllegalArgumentException("field names must be strings, got " + describe(key));
         }
-        putValue(dictionary.intern(name), value);
+        putValue(id(name), value);
     }
 
     private void putValue(int fieldId, Object value) {

@@ -142,6 +142,21 @@ class CorruptBytesTest {
     }
 
     @Test
+    void slicesOfALargerHeapArrayAreReadAtTheirOffset() {
+        byte[] bytes = sample();
+        byte[] big = new byte[bytes.length + 100];
+        System.arraycopy(bytes, 0, big, 37, bytes.length);
+        Record r = Record.wrap(dict, MemorySegment.ofArray(big).asSlice(37, bytes.length));
+        assertThat(r.getLong("ts")).isEqualTo(1700000000000L);
+        assertThat(r.getLong(dict.idOf("ts"))).isEqualTo(1700000000000L);
+        assertThat(r.getDouble(dict.idOf("score"))).isEqualTo(2.5);
+        assertThat(r.getBoolean(dict.idOf("ok"))).isTrue();
+        assertThat(r.getString(FieldPath.parse("user.tags[0]"))).isEqualTo("x");
+        assertThat(r.getRecord("user").getString("name")).isEqualTo("ada");
+        assertThat(r).isEqualTo(Record.wrap(dict, bytes));
+    }
+
+    @Test
     void damagedDictionariesAreRejected() {
         FieldDictionary d = FieldDictionary.create();
         d.intern("alpha");

@@ -136,6 +136,9 @@ class RecordTest {
     void bytesAndBuffers() {
         Record r = RecordBuilder.create(dict).put("blob", new byte[] {1, 2, 3}).build();
         assertThat(r.getBytes("blob")).containsExactly(1, 2, 3);
+        assertThat(r.getBytes(dict.idOf("blob"))).containsExactly(1, 2, 3);
+        assertThat(record.isNull(dict.idOf("nothing"))).isTrue();
+        assertThat(record.isNull(dict.idOf("ts"))).isFalse();
         assertThat(r.typeOf("blob")).isEqualTo(FieldType.BYTES);
         assertThat(r.toJson()).isEqualTo("{\"blob\":\"AQID\"}");
         RecordBuffer buffer = RecordBuffer.create(1);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -37,6 +38,9 @@ final class ErrorMapper {
         }
     }
 
+    /** Jackson's note that it hides the source text, which says nothing useful to a client. */
+    private static final Pattern SOURCE_NOTE = Pattern.compile("\\[Source: REDACTED \\([^)]*\\); ");
+
     private ErrorMapper() {
     }
 
@@ -56,7 +60,7 @@ final class ErrorMapper {
     static String describe(JsonProcessingException json) {
         JsonLocation location = json.getLocation();
         String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-        return "malformed JSON" + where + ": " + json.getOriginalMessage();
+        return "malformed JSON" + where + ": " + SOURCE_NOTE.matcher(json.getOriginalMessage()).replaceAll("[");
     }
 
     private static Mapped internal(Throwable cause, Exchange exchange) {

@@ -10,8 +10,11 @@ import java.util.List;
  * Streamed bulk ingest of {@code application/x-ndjson} (one event per line) for loads of any
  * size: lines are parsed as they arrive and appended in chunks of at most
  * {@link ServerLimits#ndjsonChunkEvents()} events, each chunk one atomic append (one group commit).
- * While a chunk is being appended the request is paused, so memory stays bounded by one chunk plus
- * one network buffer, and TCP flow control slows the client down instead of the server buffering.
+ * While one chunk is being appended the next one is parsed; when that one is full too, the request
+ * is paused until the append completes. Memory stays bounded by two chunks plus one network buffer,
+ * parsing overlaps the fsync, and TCP flow control slows the client down instead of the server
+ * buffering. Chunks are appended strictly one after the other, so a failed chunk is never followed
+ * by a stored one.
  *
  * <p>Atomicity: each chunk is all-or-nothing; the load as a whole is not. On the first bad line
  * (malformed, invalid, over a limit) the events of the lines before it are appended, nothing from
@@ -93,7 +96,12 @@ final class NdjsonIngest {
     }
 
     private void flushIfFull() {
-        if (!appending && pending.size() >= services.limits().ndjsonChunkEvents()) {
+        if (pending.size() < services.limits().ndjsonChunkEvents()) {
+            return;
+        }
+        if (appending) {
+            request.pause(); // the next chunk is ready: wait for the one in flight
+        } else {
             appendPending();
         }
     }
@@ -114,7 +122,6 @@ final class NdjsonIngest {
         List<NewEvent> chunk = new ArrayList<>(pending.subList(0, chunkSize));
         pending = new ArrayList<>(pending.subList(chunkSize, pending.size()));
         appending = true;
-        request.pause();
         EventRoutes.append(services, chunk).whenComplete((results, error) -> exchange.onEventLoop(() -> {
             appending = false;
             if (error != null) {

@@ -36,10 +36,13 @@ public final class PeregrineServer implements AutoCloseable {
     private final EventStore store;
     private final Vertx vertx;
     private final HttpFrontend frontend;
+    private final StreamRegistry streams;
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend) {
+    private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend,
+                            StreamRegistry streams) {
+        this.streams = streams;
         this.config = config;
         this.store = store;
         this.vertx = vertx;
@@ -63,12 +66,14 @@ public final class PeregrineServer implements AutoCloseable {
             metrics.storeGauges(store);
             services = new Services(json, metrics, config.limits(), version(), store,
                     new EventRequestParser(json, store.dictionary(), config.limits()),
-                    vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS));
+                    vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry());
             Router router = new Router();
             SystemRoutes.register(router);
             EventRoutes.register(router);
             EntityRoutes.register(router);
             AdminRoutes.register(router);
+            StreamRoutes.register(router);
+            ViewRoutes.register(router);
             frontend = HttpFrontend.start(vertx, config.host(), config.port(), new RequestDispatcher(router, services));
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
@@ -78,7 +83,7 @@ public final class PeregrineServer implements AutoCloseable {
         LOG.info("Peregrine {} listening on http://{}:{} (data {}, durability {}) in {} ms", services.version(),
                 config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(), config.durability(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new PeregrineServer(config, store, vertx, frontend);
+        return new PeregrineServer(config, store, vertx, frontend, services.streams());
     }
 
     private static EventStore openStore(ServerConfig config) {
@@ -123,6 +128,9 @@ public final class PeregrineServer implements AutoCloseable {
                 return;
             }
             try {
+                // Subscriptions never end by themselves: end them so that the graceful shutdown
+                // waits only for the requests in flight.
+                streams.closeAll();
                 frontend.close();
             } finally {
                 try {

@@ -50,15 +50,20 @@ final class Router {
     Match match(String method, String path) {
         String[] segments = split(path);
         Set<String> allowed = new TreeSet<>();
+        Match best = null;
         for (Route route : routes) {
             Map<String, String> parameters = bind(route.segments(), segments);
             if (parameters == null) {
                 continue;
             }
-            if (route.method().equals(method)) {
-                return new Match(route, parameters);
+            // The most specific route wins: /api/v1/events/query over /api/v1/events/{id}.
+            if (route.method().equals(method) && (best == null || parameters.size() < best.parameters().size())) {
+                best = new Match(route, parameters);
             }
             allowed.add(route.method());
+        }
+        if (best != null) {
+            return best;
         }
         if (!allowed.isEmpty()) {
             throw new MethodNotAllowedException(method, path, allowed);

@@ -9,6 +9,8 @@ import dev.peregrine.store.EntityNotFoundException;
 import dev.peregrine.store.EventNotFoundException;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.view.InvalidViewDefinitionException;
+import dev.peregrine.store.view.ViewNotFoundException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +36,8 @@ final class StoreErrors {
             case InvalidEventException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
             case InvalidJsonException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
             case RecordLimitException limit -> new ErrorMapper.Mapped(400, limit.getMessage());
+            case InvalidViewDefinitionException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
+            case ViewNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
             case StorageFailureException storage -> new ErrorMapper.Mapped(500, "storage failure: " + storage.getMessage());
             default -> null;
         };

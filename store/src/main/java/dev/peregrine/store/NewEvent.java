@@ -14,7 +14,7 @@ import java.util.UUID;
  * NewEvent e = NewEvent.builder()
  *         .eventType("user.created")
  *         .entityId("user-123")
- *         .payload(JsonCodec.parse(store.dictionary(), "{\"name\":\"Alice\"}"))
+ *         .payload(JsonCodec.defaults().parse(store.dictionary(), "{\"name\":\"Alice\"}"))
  *         .expectedVersion(ExpectedVersion.noStream())
  *         .build();
  * }</pre>

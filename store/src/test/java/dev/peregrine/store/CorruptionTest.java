@@ -1,5 +1,6 @@
 package dev.peregrine.store;
 
+import dev.peregrine.store.internal.FramedFileDescriptor;
 import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.SegmentHeaderDescriptor;
 import org.junit.jupiter.api.Test;
@@ -185,6 +186,36 @@ class CorruptionTest {
         try (EventStore store = EventStore.open(dir, options(false))) {
             assertThat(store.query(Query.builder().entityId("e1").build()).events()).hasSize(13);
             assertThat(store.streamVersion("e0")).isEqualTo(14);
+        }
+    }
+
+    @Test
+    void damagedDerivedFilesCostSpeedNotData() throws Exception {
+        StoreOptions options = StoreOptions.builder().durability(Durability.none()).snapshotEvery(3)
+                .projectionCheckpointEvery(5).build();
+        String expectedState;
+        try (EventStore store = EventStore.open(dir, options)) {
+            for (int i = 0; i < 30; i++) {
+                store.append(event(store, "t", "e" + (i % 2), "{\"i\":" + i + ",\"k" + (i % 5) + "\":" + i + "}").build());
+            }
+            store.awaitProjections(java.time.Duration.ofSeconds(10));
+            expectedState = store.reconstruct("e1", null).state().toJson();
+            assertThat(store.latestSnapshot("e1")).isPresent();
+        }
+        Path snapshots = dir.resolve("snapshots.dat");
+        flipByte(snapshots, FramedFileDescriptor.HEADER_LENGTH + 12);
+        Path counters = dir.resolve("projections").resolve("event_counters.ckpt");
+        flipByte(counters, Files.size(counters) / 2);
+        try (EventStore store = EventStore.open(dir, options)) {
+            assertThat(store.reconstruct("e1", null).state().toJson()).isEqualTo(expectedState);
+            store.awaitProjections(java.time.Duration.ofSeconds(10));
+            assertThat(store.projection("event_counters").orElseThrow().state("t").orElseThrow().getLong("count"))
+                    .isEqualTo(30);
+            assertThat(store.projection("entity_snapshots").orElseThrow().state("e1").orElseThrow().toJson())
+                    .isEqualTo(expectedState);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("snapshots.dat.corrupt-"));
         }
     }
 }

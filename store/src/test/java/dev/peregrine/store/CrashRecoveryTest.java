@@ -46,10 +46,14 @@ class CrashRecoveryTest {
                     dir.toString(), Long.toString(seed * 100 + round))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             CountDownLatch ready = new CountDownLatch(1);
-            Thread readerThread = Thread.ofPlatform().start(() -> readAcks(child, acked, ready));
+            CountDownLatch firstAck = new CountDownLatch(1);
+            Thread readerThread = Thread.ofPlatform().start(() -> readAcks(child, acked, ready, firstAck));
             assertThat(ready.await(60, TimeUnit.SECONDS) && child.isAlive())
                     .as("child started (seed %d, round %d)", seed, round).isTrue();
-            Thread.sleep(50 + random.nextInt(400));
+            // Kill at a random moment while appends are in flight: after the first acknowledgement of
+            // this round, so that every round writes (the JVM start alone takes longer than the delay).
+            assertThat(firstAck.await(60, TimeUnit.SECONDS)).as("child appends (seed %d, round %d)", seed, round).isTrue();
+            Thread.sleep(random.nextInt(300));
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close, nothing flushed by us
             child.waitFor();
             readerThread.join();
@@ -58,7 +62,7 @@ class CrashRecoveryTest {
         assertThat(acked).as("seed %d: the children acknowledged events", seed).hasSizeGreaterThan(ROUNDS);
     }
 
-    private static void readAcks(Process child, Map<Long, Acked> acked, CountDownLatch ready) {
+    private static void readAcks(Process child, Map<Long, Acked> acked, CountDownLatch ready, CountDownLatch firstAck) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -74,12 +78,14 @@ class CrashRecoveryTest {
                     for (int k = 0; k < size; k++) {
                         acked.put(Long.parseLong(parts[3 + k]), new Acked(batch, k, size));
                     }
+                    firstAck.countDown();
                 }
             }
         } catch (Exception e) {
             // the pipe closes when the child dies
         }
         ready.countDown();
+        firstAck.countDown();
     }
 
     private void verify(Map<Long, Acked> acked, long seed, int round) {
@@ -114,6 +120,24 @@ class CrashRecoveryTest {
             }
             sizePerBatch.forEach((batch, size) -> assertThat(seenPerBatch.get(batch))
                     .as(context + ": batch %d is complete, not half-visible", batch).isEqualTo(size));
+            // Projections restarted from their checkpoints (written every 40 events by the killed child)
+            // must count every event exactly once and agree with reconstruction.
+            try {
+                store.awaitProjections(java.time.Duration.ofSeconds(60));
+            } catch (Exception e) {
+                throw new AssertionError(context, e);
+            }
+            long counted = store.projection("event_counters").orElseThrow().state("crash.test")
+                    .map(r -> r.getLong("count")).orElse(0L);
+            assertThat(counted).as(context + ": event_counters counts each event once").isEqualTo(last);
+            for (int i = 0; i < 10; i++) {
+                String entity = "e" + i;
+                if (store.streamVersion(entity) > 0) {
+                    assertThat(store.projection("entity_snapshots").orElseThrow().state(entity).orElseThrow().toJson())
+                            .as(context + ": entity_snapshots of " + entity)
+                            .isEqualTo(store.reconstruct(entity, null).state().toJson());
+                }
+            }
             assertThat(store.query(Query.builder().eventType("crash.test").limit(1).fromPosition(Math.max(1, last)).build())
                     .events()).hasSize(last > 0 ? 1 : 0);
         }

@@ -18,7 +18,7 @@ class EventStoreBasicsTest {
     Path dir;
 
     private StoreOptions small() {
-        return StoreOptions.builder().segmentBytes(64 * 1024).maxPayloadBytes(16 * 1024).build();
+        return StoreOptions.builder().durability(Durability.none()).segmentBytes(64 * 1024).maxPayloadBytes(16 * 1024).build();
     }
 
     @Test

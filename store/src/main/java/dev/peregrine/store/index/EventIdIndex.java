@@ -26,6 +26,13 @@ public final class EventIdIndex {
 
         /** @param position an indexed position @return the id's low 64 bits */
         long lsb(long position);
+
+        /**
+         * @param position an indexed position
+         * @return {@link EventIdIndex#hash} of its id, with one lookup of the entry (used when the
+         *         table grows, which re-reads every id)
+         */
+        int idHash(long position);
     }
 
     private static final VarHandle TABLE;
@@ -50,7 +57,12 @@ public final class EventIdIndex {
         this.source = source;
     }
 
-    private static int hash(long msb, long lsb) {
+    /**
+     * @param msb id high bits
+     * @param lsb id low bits
+     * @return the table hash of an id (murmur3 finaliser over both halves)
+     */
+    public static int hash(long msb, long lsb) {
         long h = msb * 0x9E3779B97F4A7C15L ^ lsb;
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
@@ -87,7 +99,7 @@ public final class EventIdIndex {
         long[] bigger = new long[old.length * 2];
         for (long position : old) {
             if (position != 0) {
-                insert(bigger, hash(source.msb(position), source.lsb(position)), position);
+                insert(bigger, source.idHash(position), position);
             }
         }
         TABLE.setRelease(this, bigger);
@@ -119,26 +131,6 @@ public final class EventIdIndex {
     /** @return number of ids indexed */
     public int size() {
         return count;
-    }
-
-    /**
-     * Removes every position above {@code lastPosition} by rebuilding (recovery only, before the
-     * store is open).
-     *
-     * @param lastPosition the last position to keep
-     */
-    public void truncateAbove(long lastPosition) {
-        long[] t = (long[]) TABLE.get(this);
-        long[] rebuilt = new long[t.length];
-        int kept = 0;
-        for (long position : t) {
-            if (position != 0 && position <= lastPosition) {
-                insert(rebuilt, hash(source.msb(position), source.lsb(position)), position);
-                kept++;
-            }
-        }
-        count = kept;
-        TABLE.setRelease(this, rebuilt);
     }
 
     /** @return heap bytes of the table (for measurement) */

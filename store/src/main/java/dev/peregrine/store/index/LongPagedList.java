@@ -70,6 +70,42 @@ public final class LongPagedList {
         SIZE.setRelease(this, n + 1);
     }
 
+    /**
+     * Appends {@code n} little-endian longs read from {@code in} (loading a checkpoint), publishing the
+     * new size once at the end. Writer thread only.
+     *
+     * @param in source, positioned at the first value; advanced past the last
+     * @param n number of values
+     */
+    public void addAll(java.nio.ByteBuffer in, int n) {
+        java.nio.LongBuffer longs = in.asLongBuffer();
+        int size = (int) SIZE.get(this);
+        int done = 0;
+        while (done < n) {
+            if ((size & PAGE_MASK) != 0 || n - done < PAGE_SIZE) {
+                // Not a whole page to copy: one element at a time (small lists keep their small first page).
+                add(longs.get());
+                size++;
+                done++;
+                continue;
+            }
+            int count = PAGE_SIZE;
+            long[] page = new long[PAGE_SIZE];
+            longs.get(page);
+            long[][] p = (long[][]) PAGES.get(this);
+            int index = size >>> PAGE_SHIFT;
+            if (index == p.length) {
+                p = Arrays.copyOf(p, p.length * 2);
+                PAGES.setRelease(this, p);
+            }
+            PAGE_ELEMENT.setRelease(p, index, page);
+            size += count;
+            done += count;
+            SIZE.setRelease(this, size);
+        }
+        in.position(in.position() + 8 * n);
+    }
+
     /** @return the number of elements published so far (acquire) */
     public int size() {
         return (int) SIZE.getAcquire(this);

@@ -50,8 +50,17 @@ public final class EventReader implements EventIdIndex.IdSource {
      * @return the entry as an event view
      */
     public StoredEvent read(long position) {
-        LogSegment s = log.segmentFor(position);
-        long off = s.offsetOf(position);
+        return read(locate(position), position);
+    }
+
+    /**
+     * @param loc the entry's location
+     * @param position its position
+     * @return the entry as an event view
+     */
+    public StoredEvent read(Location loc, long position) {
+        LogSegment s = loc.segment();
+        long off = loc.offset();
         MemorySegment map = s.memory();
         long typeAt = s.typeOffsetAt(off);
         int typeLen = s.typeLengthAt(off);
@@ -90,12 +99,6 @@ public final class EventReader implements EventIdIndex.IdSource {
         return s.timestampAt(s.offsetOf(position));
     }
 
-    /** @param position a written position @return whether it is an event (not a tombstone) */
-    public boolean isEvent(long position) {
-        LogSegment s = log.segmentFor(position);
-        return s.kindAt(s.offsetOf(position)) == EntryDescriptor.KIND_EVENT;
-    }
-
     /** @param position a written position @return its entity id */
     public String entityId(long position) {
         LogSegment s = log.segmentFor(position);
@@ -119,7 +122,7 @@ public final class EventReader implements EventIdIndex.IdSource {
      * @param tenant tenant id UTF-8, or null for any
      * @return whether every non-null value matches
      */
-    public boolean stringsMatch(Location loc, byte[] type, byte[] entity, byte[] tenant) {
+    public boolean stringsMatch(Location loc, MemorySegment type, MemorySegment entity, MemorySegment tenant) {
         LogSegment s = loc.segment();
         long off = loc.offset();
         long typeAt = s.typeOffsetAt(off);
@@ -146,7 +149,8 @@ public final class EventReader implements EventIdIndex.IdSource {
         Location loc = locate(position);
         LogSegment s = loc.segment();
         long off = loc.offset();
-        if (s.kindAt(off) != EntryDescriptor.KIND_EVENT || !stringsMatch(loc, type, entity, tenant)) {
+        if (s.kindAt(off) != EntryDescriptor.KIND_EVENT || !stringsMatch(loc, MemorySegment.ofArray(type),
+                MemorySegment.ofArray(entity), MemorySegment.ofArray(tenant))) {
             return false;
         }
         MemorySegment storedMeta = s.metadataAt(off);
@@ -154,9 +158,8 @@ public final class EventReader implements EventIdIndex.IdSource {
                 && (metadata == null ? storedMeta == null : storedMeta != null && storedMeta.mismatch(metadata) < 0);
     }
 
-    private static boolean bytesEqual(MemorySegment map, long at, int length, byte[] expected) {
-        return length == expected.length
-                && MemorySegment.mismatch(map, at, at + length, MemorySegment.ofArray(expected), 0, length) < 0;
+    private static boolean bytesEqual(MemorySegment map, long at, int length, MemorySegment expected) {
+        return length == expected.byteSize() && MemorySegment.mismatch(map, at, at + length, expected, 0, length) < 0;
     }
 
     /**
@@ -176,6 +179,13 @@ public final class EventReader implements EventIdIndex.IdSource {
     public long msb(long position) {
         LogSegment s = log.segmentFor(position);
         return s.idMsbAt(s.offsetOf(position));
+    }
+
+    @Override
+    public int idHash(long position) {
+        LogSegment s = log.segmentFor(position);
+        long off = s.offsetOf(position);
+        return EventIdIndex.hash(s.idMsbAt(off), s.idLsbAt(off));
     }
 
     @Override

@@ -121,10 +121,7 @@ public final class IndexCheckpoint {
             String id = AtomicFile.getString(in);
             EntityStream s = new EntityStream(id);
             long writerVersion = in.getLong();
-            int n = in.getInt();
-            for (int k = 0; k < n; k++) {
-                s.positions().add(in.getLong());
-            }
+            s.positions().addAll(in, in.getInt());
             int t = in.getInt();
             for (int k = 0; k < t; k++) {
                 s.addTombstone(in.getLong());
@@ -136,10 +133,7 @@ public final class IndexCheckpoint {
         for (int i = 0; i < types; i++) {
             String type = AtomicFile.getString(in);
             LongPagedList list = new LongPagedList();
-            int n = in.getInt();
-            for (int k = 0; k < n; k++) {
-                list.add(in.getLong());
-            }
+            list.addAll(in, in.getInt());
             indexes.types().put(type, list);
         }
         long[] table = new long[in.getInt()];

@@ -1,6 +1,8 @@
 package dev.peregrine.store.internal;
 
+import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.Projection;
+import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.StoredEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,7 @@ public final class ProjectionRunner implements AutoCloseable {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new dev.peregrine.store.StorageFailureException("cannot create", directory, e);
+            throw new StorageFailureException("cannot create", directory, e);
         }
         this.thread = Thread.ofPlatform().name("peregrine-projections").daemon(true).unstarted(this::run);
     }
@@ -99,7 +101,11 @@ public final class ProjectionRunner implements AutoCloseable {
      */
     public void register(Projection projection) {
         String name = projection.name();
-        EventValidator.checkEventType("projection name", name);
+        try {
+            EventValidator.checkEventType("projection name", name);
+        } catch (InvalidEventException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         if (slots.containsKey(name)) {
             throw new IllegalArgumentException("a projection named '" + name + "' is already registered");
         }

@@ -8,6 +8,7 @@ import dev.peregrine.store.index.EntityStream;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.index.LongPagedList;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,8 @@ public final class QueryExecutor {
     }
 
     /** The filters of one query, encoded for byte comparison. */
-    private record Filter(byte[] type, byte[] entity, byte[] tenant, long since, long upTo, boolean checkHidden) {
+    private record Filter(MemorySegment type, MemorySegment entity, MemorySegment tenant, long since, long upTo,
+                          boolean checkHidden) {
     }
 
     /**
@@ -90,11 +92,8 @@ public final class QueryExecutor {
         }
         for (; i < to; i++) {
             long position = list.get(i);
-            if (matches(position, max, f)) {
-                out.add(reader.read(position));
-                if (out.size() == limit) {
-                    return i + 1 < to ? list.get(i + 1) : 0;
-                }
+            if (collect(position, max, f, out) && out.size() == limit) {
+                return i + 1 < to ? list.get(i + 1) : 0;
             }
         }
         return 0;
@@ -113,18 +112,15 @@ public final class QueryExecutor {
             end = TimeSearch.firstAfter(reader, from, end, f.upTo(), true);
         }
         for (long position = from; position < end; position++) {
-            if (matches(position, max, f)) {
-                out.add(reader.read(position));
-                if (out.size() == limit) {
-                    return position + 1 < end ? position + 1 : 0;
-                }
+            if (collect(position, max, f, out) && out.size() == limit) {
+                return position + 1 < end ? position + 1 : 0;
             }
         }
         return 0;
     }
 
-    /** Every filter, checked against the entry's bytes. */
-    private boolean matches(long position, long max, Filter f) {
+    /** Checks every filter against the entry's bytes; adds the event if it passes. */
+    private boolean collect(long position, long max, Filter f, List<StoredEvent> out) {
         EventReader.Location loc = reader.locate(position);
         if (!reader.isEvent(loc) || !reader.stringsMatch(loc, f.type(), f.entity(), f.tenant())) {
             return false;
@@ -135,13 +131,16 @@ public final class QueryExecutor {
         }
         if (f.checkHidden()) {
             EntityStream stream = indexes.stream(reader.entityId(position));
-            return stream == null || stream.lastTombstone(max) < position;
+            if (stream != null && stream.lastTombstone(max) > position) {
+                return false;
+            }
         }
+        out.add(reader.read(loc, position));
         return true;
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    private static MemorySegment utf8(String s) {
+        return MemorySegment.ofArray(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private static long decodeCursor(String cursor) {

@@ -87,6 +87,10 @@ public final class Sequencer implements Runnable {
     private record StopRequest(CompletableFuture<Void> future) implements Request {
     }
 
+    /** An entity that reached a snapshot boundary at a position. */
+    private record DueSnapshot(String entityId, long position) {
+    }
+
     /** Work to finish after the group is durable and visible. */
     private record Completion(CompletableFuture<Object> future, Object value) {
     }
@@ -117,9 +121,10 @@ public final class Sequencer implements Runnable {
     private long lastPosition;
     private long lastTimestamp;
     private long lastForceNanos = System.nanoTime();
+    private long notified;
     private final List<Request> group = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
-    private final List<Object[]> dueSnapshots = new ArrayList<>();
+    private final List<DueSnapshot> dueSnapshots = new ArrayList<>();
     private EventStoreException failure;
 
     private volatile long visiblePosition;
@@ -150,6 +155,7 @@ public final class Sequencer implements Runnable {
         this.lastPosition = lastPosition;
         this.lastTimestamp = lastTimestamp;
         this.visiblePosition = lastPosition;
+        this.notified = lastPosition;
         this.maxBatchBytes = Math.toIntExact(log.segmentBytes() - SegmentHeaderDescriptor.HEADER_LENGTH);
         this.thread = Thread.ofPlatform().name("peregrine-sequencer").daemon(true).unstarted(this);
     }
@@ -213,6 +219,19 @@ public final class Sequencer implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.completeExceptionally(new StorageFailureException("interrupted while queueing an append", null, e));
+            return;
+        }
+        if (stopped && !thread.isAlive()) {
+            failLeftovers(); // raced with stop(): nobody else will ever take this request
+        }
+    }
+
+    /** Fails requests left in the queue after the sequencer thread ended, so no caller waits forever. */
+    private void failLeftovers() {
+        StorageFailureException closed = new StorageFailureException("the store is closed", null, null);
+        Request r;
+        while ((r = queue.poll()) != null) {
+            failRequest(r, closed);
         }
     }
 
@@ -227,6 +246,7 @@ public final class Sequencer implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failLeftovers();
     }
 
     /** @throws IllegalStateException unless called on the sequencer thread (the single-writer rule) */
@@ -313,11 +333,13 @@ public final class Sequencer implements Runnable {
         for (Completion c : completions) {
             c.future().complete(c.value());
         }
-        if (!dueSnapshots.isEmpty()) {
-            for (Object[] due : dueSnapshots) {
-                snapshots.snapshotDue((String) due[0], (Long) due[1]);
-            }
+        for (DueSnapshot due : dueSnapshots) {
+            snapshots.snapshotDue(due.entityId(), due.position());
         }
+        if (published == notified) {
+            return; // nothing new became visible (every request of the group failed)
+        }
+        notified = published;
         for (LongConsumer listener : listeners) {
             try {
                 listener.accept(published);
@@ -352,6 +374,7 @@ public final class Sequencer implements Runnable {
     }
 
     private void append(AppendRequest request) {
+        checkThread();
         List<PreparedEvent> events = request.events();
         int n = events.size();
         AppendResult[] results = new AppendResult[n];
@@ -450,7 +473,7 @@ public final class Sequencer implements Runnable {
             lastPosition = position;
             results[i] = new AppendResult(id, position, version, instant);
             if (snapshotEvery > 0 && version % snapshotEvery == 0) {
-                dueSnapshots.add(new Object[] {p.event().entityId(), position});
+                dueSnapshots.add(new DueSnapshot(p.event().entityId(), position));
             }
         }
         log.markDirty(segment);
@@ -458,6 +481,7 @@ public final class Sequencer implements Runnable {
     }
 
     private void tombstone(TombstoneRequest request) {
+        checkThread();
         try {
             EntityStream stream = indexes.stream(request.entityId());
             if (stream == null) {

@@ -2,7 +2,14 @@ package dev.peregrine.store.internal;
 
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.Record;
+import dev.peregrine.store.CorruptLogException;
 import dev.peregrine.store.Snapshot;
+import dev.peregrine.store.StorageFailureException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * event id is that of the entry at {@code position}; on open a snapshot is kept only if the log still
  * holds that very entry there (a log truncated by recovery or repair invalidates later snapshots).
  *
- * <p>Snapshots are derived data: they are not forced on every write (a lost one only makes
+ * <p>Snapshots are derived data: a damaged file is moved aside ({@code snapshots.dat.corrupt-<millis>})
+ * and the store continues without snapshots. They are not forced on every write (a lost one only makes
  * reconstruction slower) and are forced on close.
  *
  * <p>Thread safety: thread-safe.
@@ -43,6 +51,7 @@ public final class SnapshotStore implements AutoCloseable {
         boolean valid(String entityId, long position, long msb, long lsb);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private static final int FIXED = 8 * 5 + 2;
 
     private final FramedFile file;
@@ -95,6 +104,23 @@ public final class SnapshotStore implements AutoCloseable {
      * @return the open store
      */
     public static SnapshotStore open(Path path, boolean repair, FieldDictionary dictionary, Validator validator) {
+        try {
+            return load(path, repair, dictionary, validator);
+        } catch (CorruptLogException e) {
+            // Snapshots are derived from the log: a damaged file costs speed, never data. Keep it aside
+            // for inspection and start an empty one.
+            Path aside = path.resolveSibling(path.getFileName() + ".corrupt-" + System.currentTimeMillis());
+            LOG.warn("snapshot file is damaged ({}); moved to {} and starting without snapshots", e.getMessage(), aside);
+            try {
+                Files.move(path, aside);
+            } catch (IOException io) {
+                throw new StorageFailureException("cannot move damaged snapshot file aside", path, io);
+            }
+            return load(path, repair, dictionary, validator);
+        }
+    }
+
+    private static SnapshotStore load(Path path, boolean repair, FieldDictionary dictionary, Validator validator) {
         ConcurrentHashMap<String, Refs> loaded = new ConcurrentHashMap<>();
         FramedFile file = FramedFile.open(path, FramedFileDescriptor.SNAPSHOT_MAGIC, repair, (offset, body) -> {
             ByteBuffer in = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 final class StringCache {
 
     private static final int SLOTS = 4096;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private record Entry(byte[] bytes, String value) {
     }
@@ -22,11 +23,20 @@ final class StringCache {
     private final Entry[] slots = new Entry[SLOTS];
 
     String get(MemorySegment memory, long offset, int length) {
-        int hash = 1;
-        for (int i = 0; i < length; i++) {
-            hash = 31 * hash + memory.get(ValueLayout.JAVA_BYTE, offset + i);
+        // Hash of the length and the first and last (up to) 8 bytes: cheap, and ids that differ only
+        // in the middle merely share a slot (the full comparison below decides).
+        long head = 0;
+        long tail = 0;
+        if (length >= 8) {
+            head = memory.get(LONG, offset);
+            tail = memory.get(LONG, offset + length - 8);
+        } else {
+            for (int i = 0; i < length; i++) {
+                head = head << 8 | (memory.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFF);
+            }
         }
-        int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+        long h = (head * 0x9E3779B97F4A7C15L) ^ (tail * 0xC2B2AE3D27D4EB4FL) ^ length;
+        int slot = (int) (h ^ (h >>> 29) ^ (h >>> 43)) & (SLOTS - 1);
         Entry e = slots[slot];
         if (e != null && e.bytes.length == length
                 && MemorySegment.mismatch(memory, offset, offset + length, MemorySegment.ofArray(e.bytes), 0, length) < 0) {

@@ -1,6 +1,7 @@
 package dev.peregrine.store.log;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
@@ -41,5 +42,37 @@ public final class Crc {
         crc.update(segment.asSlice(entryOffset + EntryDescriptor.POSITION_OFFSET,
                 length - EntryDescriptor.POSITION_OFFSET).asByteBuffer());
         return (int) crc.getValue();
+    }
+
+    /**
+     * Checks many entries of one segment without allocating per entry: one {@link CRC32C} and one
+     * {@link ByteBuffer} view of the whole mapping, re-positioned for each entry. Used by recovery,
+     * which checks every entry of every segment, and by the sequencer for every entry it writes.
+     * Not thread-safe.
+     */
+    public static final class EntryChecker {
+        private final CRC32C crc = new CRC32C();
+        private final ByteBuffer view;
+
+        /** @param segment the mapped segment whose entries this checks */
+        public EntryChecker(MemorySegment segment) {
+            this.view = segment.asByteBuffer();
+        }
+
+        /**
+         * @param entryOffset offset of the entry
+         * @param length entry length
+         * @return the entry checksum as {@link Crc#ofEntry} defines it
+         */
+        public int ofEntry(long entryOffset, int length) {
+            int off = (int) entryOffset;
+            crc.reset();
+            view.limit(off + EntryDescriptor.LENGTH_OFFSET + EntryDescriptor.LENGTH_LENGTH)
+                    .position(off + EntryDescriptor.LENGTH_OFFSET);
+            crc.update(view);
+            view.limit(off + length).position(off + EntryDescriptor.POSITION_OFFSET);
+            crc.update(view);
+            return (int) crc.getValue();
+        }
     }
 }

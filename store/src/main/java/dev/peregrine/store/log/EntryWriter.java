@@ -69,6 +69,6 @@ public final class EntryWriter {
         MemorySegment.copy(type, 0, map, ValueLayout.JAVA_BYTE, strings, type.length);
         MemorySegment.copy(entity, 0, map, ValueLayout.JAVA_BYTE, strings + type.length, entity.length);
         MemorySegment.copy(tenant, 0, map, ValueLayout.JAVA_BYTE, strings + type.length + entity.length, tenant.length);
-        map.set(INT, off + CRC_OFFSET, Crc.ofEntry(map, off, length));
+        map.set(INT, off + CRC_OFFSET, segment.writeChecker().ofEntry(off, length));
     }
 }

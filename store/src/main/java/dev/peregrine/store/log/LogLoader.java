@@ -42,6 +42,8 @@ import static dev.peregrine.store.log.EntryDescriptor.*;
 public final class LogLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
+    /** Zero bytes that end the search for leftover data after the last valid entry (see nonZeroExtent). */
+    static final long ZERO_RUN = 4L << 20;
 
     /**
      * What recovery found and did.
@@ -151,12 +153,13 @@ public final class LogLoader {
             }
             long off = SegmentHeaderDescriptor.HEADER_LENGTH;
             long cap = segment.capacity();
+            Crc.EntryChecker checker = new Crc.EntryChecker(segment.memory());
             while (off + HEADER_LENGTH <= cap) {
                 int len = segment.lengthAt(off);
                 if (len == 0) {
                     break;
                 }
-                String problem = problemWith(segment, off, expected);
+                String problem = problemWith(segment, checker, off, expected);
                 if (problem != null) {
                     break;
                 }
@@ -166,10 +169,11 @@ public final class LogLoader {
             }
             segment.recoveredTo((int) off);
             // Everything after the last valid entry must be zero, or a torn tail of the last segment.
-            if (off + HEADER_LENGTH <= cap && !isZeroFrom(segment, off)) {
-                boolean validLater = validEntryAfter(segment, off, expected);
+            long extent = off + HEADER_LENGTH <= cap ? nonZeroExtent(segment, off) : 0;
+            if (extent > 0) {
+                boolean validLater = validEntryAfter(segment, off, off + extent, expected);
                 if (isLast && !validLater) {
-                    long dropped = nonZeroExtent(segment, off);
+                    long dropped = extent;
                     segment.truncate(segment.entryCount(), (int) off);
                     droppedBytes += dropped;
                     actions.add("truncated torn tail of " + segment.path().getFileName() + " at offset " + off
@@ -188,13 +192,13 @@ public final class LogLoader {
     }
 
     /** @return why the entry at {@code off} is not the valid entry for {@code expected}, or null if it is */
-    private static String problemWith(LogSegment segment, long off, long expected) {
+    private static String problemWith(LogSegment segment, Crc.EntryChecker checker, long off, long expected) {
         int len = segment.lengthAt(off);
         long cap = segment.capacity();
         if (len < HEADER_LENGTH || (len & (ALIGNMENT - 1)) != 0 || off + len > cap) {
             return "entry length " + len + " is impossible";
         }
-        if (!segment.crcMatches(off)) {
+        if (segment.crcAt(off) != checker.ofEntry(off, len)) {
             return "CRC-32C mismatch";
         }
         if (segment.positionAt(off) != expected) {
@@ -210,36 +214,52 @@ public final class LogLoader {
     }
 
     private static String describe(LogSegment segment, long off, long expected) {
-        String p = problemWith(segment, off, expected);
+        String p = problemWith(segment, new Crc.EntryChecker(segment.memory()), off, expected);
         return p == null ? "entry length is zero but valid entries follow" : p;
     }
 
-    private static boolean isZeroFrom(LogSegment segment, long off) {
-        return nonZeroExtent(segment, off) == 0;
-    }
-
-    /** @return bytes from {@code off} up to and including the last non-zero byte (0 if all zero) */
+    /**
+     * Length of the written-looking region from {@code off}: up to and including the last non-zero byte
+     * that is followed by fewer than {@link #ZERO_RUN} zero bytes before it. Entries are written
+     * sequentially, so leftover bytes of an interrupted write (or the valid entries after a damaged
+     * one) are contiguous with {@code off}; a run of {@code ZERO_RUN} zeros (longer than any entry a
+     * torn write could leave partly zero) ends the search. This keeps the scan from reading the
+     * untouched, sparse remainder of a preallocated segment, which would fill the page cache with
+     * zero pages.
+     *
+     * @return bytes from {@code off} to the end of that region (0 if {@code off} starts a zero run)
+     */
     private static long nonZeroExtent(LogSegment segment, long off) {
         final int chunk = 64 * 1024;
         MemorySegment map = segment.memory();
         MemorySegment zeros = Arena.ofAuto().allocate(chunk);
-        long lastNonZeroChunkEnd = off;
-        for (long at = off; at < map.byteSize(); at += chunk) {
-            long n = Math.min(chunk, map.byteSize() - at);
+        long size = map.byteSize();
+        long lastChunk = -1;
+        for (long at = off; at < size; at += chunk) {
+            long n = Math.min(chunk, size - at);
             if (map.asSlice(at, n).mismatch(zeros.asSlice(0, n)) >= 0) {
-                lastNonZeroChunkEnd = at + n;
+                lastChunk = at;
+            } else if (at + n - Math.max(off, lastChunk < 0 ? off : lastChunk + chunk) >= ZERO_RUN) {
+                break;
             }
         }
-        return lastNonZeroChunkEnd - off;
+        if (lastChunk < 0) {
+            return 0;
+        }
+        long end = Math.min(lastChunk + chunk, size);
+        while (end > lastChunk && map.get(java.lang.foreign.ValueLayout.JAVA_BYTE, end - 1) == 0) {
+            end--;
+        }
+        return end - off;
     }
 
     /**
      * Looks for any entry after {@code off} that validates and carries a position beyond the last
      * valid one: its existence proves the bytes at {@code off} are damage inside the log, not a tail.
      */
-    private static boolean validEntryAfter(LogSegment segment, long off, long expected) {
+    private static boolean validEntryAfter(LogSegment segment, long off, long end, long expected) {
         long cap = segment.capacity();
-        for (long at = off + ALIGNMENT; at + HEADER_LENGTH <= cap; at += ALIGNMENT) {
+        for (long at = off + ALIGNMENT; at + HEADER_LENGTH <= Math.min(cap, end); at += ALIGNMENT) {
             int len = segment.lengthAt(at);
             if (len < HEADER_LENGTH || (len & (ALIGNMENT - 1)) != 0 || at + len > cap) {
                 continue;

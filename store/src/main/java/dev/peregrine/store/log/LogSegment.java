@@ -42,6 +42,8 @@ public final class LogSegment implements AutoCloseable {
     private final MemorySegment map;
     private final long basePosition;
     private final LongPagedList offsets = new LongPagedList();
+    /** Checksums entries as they are written; sequencer only, created on first write. */
+    private Crc.EntryChecker writeChecker;
     /** Next free byte; sequencer (or loader) only. */
     private int writeOffset = SegmentHeaderDescriptor.HEADER_LENGTH;
 
@@ -165,6 +167,14 @@ public final class LogSegment implements AutoCloseable {
     /** @return approximate heap bytes of the offset index */
     public long offsetIndexHeapBytes() {
         return offsets.heapBytes();
+    }
+
+    /** @return a checksum helper for entries written to this segment (sequencer only) */
+    Crc.EntryChecker writeChecker() {
+        if (writeChecker == null) {
+            writeChecker = new Crc.EntryChecker(map);
+        }
+        return writeChecker;
     }
 
     /** @return the offset index */

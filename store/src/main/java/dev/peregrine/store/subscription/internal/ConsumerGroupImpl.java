@@ -74,7 +74,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         this.source = source;
         if (Files.exists(file)) {
             SubscriptionStateFile.State state = SubscriptionStateFile.read(file);
-            checkpoint = state.position();
+            checkpoint = manager.clampToLog(name, state.position());
             state.parked().forEach(p -> parked.put(p.position(), p));
         }
         received = checkpoint;

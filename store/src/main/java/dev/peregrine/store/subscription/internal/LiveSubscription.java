@@ -134,10 +134,17 @@ class LiveSubscription implements Subscription {
         }
     }
 
-    /** Waits for the subscription's thread to end, after {@link #close()}. */
+    /**
+     * Waits (at most 5 s) for the subscription's thread to end, after {@link #close()}. A listener
+     * stuck in user code must not hang the store's close: it is interrupted, and left behind if it
+     * ignores that.
+     */
     void awaitEnd() {
         try {
-            thread.join();
+            if (!thread.join(java.time.Duration.ofSeconds(5))) {
+                thread.interrupt();
+                LOG.warn("subscription thread {} did not stop within 5 s of close; interrupted it", thread.getName());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

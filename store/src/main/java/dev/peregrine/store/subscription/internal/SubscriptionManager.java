@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class SubscriptionManager implements Subscriptions, AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SubscriptionManager.class);
+
     /** Events a subscription's live buffer holds before it falls back to reading the log. */
     public static final int DEFAULT_BUFFER = 4_096;
 
@@ -87,7 +89,7 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
                 throw new IllegalStateException("durable subscription '" + name + "' is open already");
             }
             Path file = dir.resolve(name + ".sub");
-            long acknowledged = Files.exists(file) ? SubscriptionStateFile.read(file).position() : 0;
+            long acknowledged = clampToLog(name, Files.exists(file) ? SubscriptionStateFile.read(file).position() : 0);
             DurableLiveSubscription[] self = new DurableLiveSubscription[1];
             self[0] = new DurableLiveSubscription(source, dispatcher, name, file, acknowledged, filter, listener,
                     bufferCapacity, () -> durables.remove(name, self[0]));
@@ -126,6 +128,20 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
         return new ArrayList<>(names);
+    }
+
+    /**
+     * A checkpoint past the end of the recovered log means events were lost in a crash under a
+     * non-fsync durability policy; positions are then reused by new events, which must not be skipped.
+     */
+    long clampToLog(String name, long checkpoint) {
+        long last = source.lastPosition();
+        if (checkpoint > last) {
+            LOG.warn("subscription {}: acknowledged position {} is past the end of the log ({}); events were lost "
+                    + "in a crash; resuming after {}", name, checkpoint, last, last);
+            return last;
+        }
+        return checkpoint;
     }
 
     private static void checkName(String name) {

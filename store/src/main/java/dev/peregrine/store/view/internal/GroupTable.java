@@ -65,6 +65,11 @@ final class GroupTable {
         } else if (changes != null) {
             before = g.row(columns);
         }
+        if (weight > 0) {
+            // Share the group's key objects: the contribution is kept for the view's lifetime, the
+            // freshly decoded key strings then die young instead of being retained once per event.
+            System.arraycopy(g.key, 0, tuple, 0, keyCount);
+        }
         g.rows += weight;
         Accumulator[] accs = g.accumulators;
         for (int i = 0; i < accs.length; i++) {

@@ -17,8 +17,8 @@ import java.util.Map;
  * view's output delta without looking at any other input.
  *
  * <p>Filter views are linear: an event's row enters or leaves on its own. Group views keep a
- * {@link GroupTable} whose accumulators are exact under retraction. Both keep the input trace (the
- * {@link Contribution}s in position order), which serves retraction, time travel and persistence.
+ * {@link GroupTable} whose accumulators are exact under retraction. Both keep the input trace
+ * ({@link ContributionTrace}), which serves retraction, time travel and persistence.
  *
  * <p>Field access goes through the view's {@link ResolvedSchema}: slots resolved once per record
  * layout, never per event by name. Not thread-safe: one maintainer at a time (the store's view
@@ -35,9 +35,22 @@ public final class MaintainedView {
     /** Null for a filter view. */
     private final GroupTable groups;
 
-    private final ArrayList<Contribution> history = new ArrayList<>();
-    private final Map<String, Contribution> newestByEntity = new HashMap<>();
+    private final ContributionTrace history;
+    private final Map<String, EntityChain> newestByEntity = new HashMap<>();
+    /** Reused to build and replay tuples; the trace copies what it keeps. */
+    private final Object[] scratch;
     private long liveRows;
+
+    /** An entity's newest live contribution; its id object is shared by all its contributions. */
+    private static final class EntityChain {
+        final String id;
+        int newest;
+
+        EntityChain(String id, int newest) {
+            this.id = id;
+            this.newest = newest;
+        }
+    }
 
     /**
      * Compiles a definition: resolves its field paths into a schema and its predicate into an
@@ -77,6 +90,8 @@ public final class MaintainedView {
         }
         this.tupleFields = fields.stream().mapToInt(Integer::intValue).toArray();
         this.schema = sb.build();
+        this.history = new ContributionTrace(tupleFields.length);
+        this.scratch = new Object[tupleFields.length];
     }
 
     /** @return the definition */
@@ -113,15 +128,30 @@ public final class MaintainedView {
             return false;
         }
         int[] tf = tupleFields;
-        Object[] tuple = new Object[tf.length];
+        Object[] tuple = scratch;
         for (int i = 0; i < tf.length; i++) {
             tuple[i] = f.rowValue(tf[i]);
         }
-        Contribution c = new Contribution(event.position(), event.entityId(), tuple, Contribution.LIVE);
-        history.add(c);
-        c.previousOfEntity = newestByEntity.put(c.entityId, c);
-        apply(c, 1, changes);
+        // Applied first: a group view swaps the key values for its shared key objects before the
+        // trace keeps them.
+        apply(event.position(), tuple, 1, changes);
+        record(event.position(), event.entityId(), tuple, ContributionTrace.LIVE);
         return true;
+    }
+
+    /** Appends to the trace and, when live, links the contribution into its entity's chain. */
+    private void record(long position, String entityId, Object[] tuple, long retractedAt) {
+        if (retractedAt != ContributionTrace.LIVE) {
+            history.add(position, entityId, tuple, retractedAt, ContributionTrace.NONE);
+            return;
+        }
+        EntityChain chain = newestByEntity.get(entityId);
+        if (chain == null) {
+            int i = history.add(position, entityId, tuple, retractedAt, ContributionTrace.NONE);
+            newestByEntity.put(entityId, new EntityChain(entityId, i));
+        } else {
+            chain.newest = history.add(position, chain.id, tuple, retractedAt, chain.newest);
+        }
     }
 
     /**
@@ -133,27 +163,25 @@ public final class MaintainedView {
      * @return how many contributions were retracted
      */
     public int retract(String entityId, long position, List<ViewChange> changes) {
-        Contribution c = newestByEntity.remove(entityId);
+        EntityChain chain = newestByEntity.remove(entityId);
         int n = 0;
-        while (c != null) {
-            c.retractedAt = position;
-            apply(c, -1, changes);
-            Contribution prev = c.previousOfEntity;
-            c.previousOfEntity = null;
-            c = prev;
-            n++;
+        for (int i = chain == null ? ContributionTrace.NONE : chain.newest; i != ContributionTrace.NONE; n++) {
+            int prev = history.previous(i);
+            history.retract(i, position);
+            apply(history.position(i), history.tuple(i, scratch), -1, changes);
+            i = prev;
         }
         return n;
     }
 
-    private void apply(Contribution c, int weight, List<ViewChange> changes) {
+    private void apply(long position, Object[] tuple, int weight, List<ViewChange> changes) {
         if (groups != null) {
-            groups.apply(c.tuple, weight, changes);
+            groups.apply(tuple, weight, changes);
             return;
         }
         liveRows += weight;
         if (changes != null) {
-            ViewRow row = filterRow(c);
+            ViewRow row = filterRow(position, tuple);
             changes.add(weight > 0 ? ViewChange.added(row) : ViewChange.removed(row));
         }
     }
@@ -171,34 +199,29 @@ public final class MaintainedView {
      * @return the rows as they were then, sorted
      */
     public List<ViewRow> rowsAt(long position) {
+        Object[] tuple = new Object[history.width()];
         if (groups == null) {
             List<ViewRow> rows = new ArrayList<>();
-            for (Contribution c : history) {
-                if (c.position > position) {
-                    break;
-                }
-                if (c.aliveAt(position)) {
-                    rows.add(filterRow(c));
+            for (int i = 0; i < history.size() && history.position(i) <= position; i++) {
+                if (history.aliveAt(i, position)) {
+                    rows.add(filterRow(history.position(i), history.tuple(i, tuple)));
                 }
             }
             return rows;
         }
         GroupTable then = groups.emptyCopy();
-        for (Contribution c : history) {
-            if (c.position > position) {
-                break;
-            }
-            if (c.aliveAt(position)) {
-                then.apply(c.tuple, 1, null);
+        for (int i = 0; i < history.size() && history.position(i) <= position; i++) {
+            if (history.aliveAt(i, position)) {
+                then.apply(history.tuple(i, tuple), 1, null);
             }
         }
         return then.rows();
     }
 
-    private ViewRow filterRow(Contribution c) {
-        Object[] values = new Object[c.tuple.length + 1];
-        values[0] = c.position;
-        System.arraycopy(c.tuple, 0, values, 1, c.tuple.length);
+    private ViewRow filterRow(long position, Object[] tuple) {
+        Object[] values = new Object[tupleFields.length + 1];
+        values[0] = position;
+        System.arraycopy(tuple, 0, values, 1, tupleFields.length);
         return new ViewRow(columns, values);
     }
 
@@ -206,10 +229,12 @@ public final class MaintainedView {
      * Visits the history in position order, for persistence.
      *
      * @param visitor receives each contribution's position, entity, retraction position and tuple
+     *     (the tuple array is reused between calls)
      */
     public void forEachContribution(ContributionVisitor visitor) {
-        for (Contribution c : history) {
-            visitor.visit(c.position, c.entityId, c.retractedAt, c.tuple);
+        Object[] tuple = new Object[history.width()];
+        for (int i = 0; i < history.size(); i++) {
+            visitor.visit(history.position(i), history.entity(i), history.retractedAt(i), history.tuple(i, tuple));
         }
     }
 
@@ -219,19 +244,22 @@ public final class MaintainedView {
      * @param position the event's position
      * @param entityId the event's entity
      * @param retractedAt the retracting tombstone's position, or {@link Long#MAX_VALUE} when live
-     * @param tuple the tuple as written by {@link #forEachContribution}
+     * @param tuple the tuple as written by {@link #forEachContribution}; may be reused by the caller
      */
     public void restore(long position, String entityId, long retractedAt, Object[] tuple) {
-        if (!history.isEmpty() && history.getLast().position >= position) {
+        int n = history.size();
+        if (n > 0 && history.position(n - 1) >= position) {
             throw new IllegalStateException("contributions restored out of order: " + position
-                    + " after " + history.getLast().position);
+                    + " after " + history.position(n - 1));
         }
-        Contribution c = new Contribution(position, entityId, tuple, retractedAt);
-        history.add(c);
-        if (retractedAt == Contribution.LIVE) {
-            c.previousOfEntity = newestByEntity.put(entityId, c);
-            apply(c, 1, null);
+        if (tuple.length != history.width()) {
+            throw new IllegalStateException("a contribution of " + tuple.length + " values where the view has "
+                    + history.width());
         }
+        if (retractedAt == ContributionTrace.LIVE) {
+            apply(position, tuple, 1, null);
+        }
+        record(position, entityId, tuple, retractedAt);
     }
 
     /** Receives persisted contributions. */

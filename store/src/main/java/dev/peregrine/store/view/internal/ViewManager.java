@@ -63,7 +63,7 @@ public final class ViewManager implements Views, AutoCloseable {
     private final LogSource source;
     private final Path dir;
     private final Map<String, ViewHandle> views = new ConcurrentHashMap<>();
-    private final ViewRouter router = new ViewRouter();
+    private final ViewRouter<ViewHandle> router = new ViewRouter<>(ViewHandle.class, ViewHandle::definition);
     private final ReentrantLock feedLock = new ReentrantLock();
     private final Object progress = new Object();
     private final StoredEventInput input = new StoredEventInput();
@@ -72,6 +72,9 @@ public final class ViewManager implements Views, AutoCloseable {
     private volatile long applied;
     private volatile boolean closed;
     private long sinceCheckpoint;
+    /** Catch-up progress logging: the position at which the next line is due, and the target. */
+    private long nextProgressLog = Long.MAX_VALUE;
+    private long progressTarget;
 
     /**
      * Opens the views persisted under the source's directory and starts feeding them.
@@ -156,6 +159,7 @@ public final class ViewManager implements Views, AutoCloseable {
                     LockSupport.parkNanos(this, 100_000_000L);
                     continue;
                 }
+                logProgress(last);
                 feedLock.lock();
                 try {
                     long from = applied + 1;
@@ -183,6 +187,26 @@ public final class ViewManager implements Views, AutoCloseable {
                 // A read failure (a damaged log) must not kill the views for good: log and retry.
                 LOG.error("views: feeding failed at position {}; retrying in 1 s", applied + 1, e);
                 LockSupport.parkNanos(this, 1_000_000_000L);
+            }
+        }
+    }
+
+    /**
+     * Views far behind the log (rebuilt from position 1 at open, or resumed from an old checkpoint)
+     * catch up in the background: say how far they are, about every 5%.
+     */
+    private void logProgress(long last) {
+        if (last - applied > 100_000 && progressTarget == 0) {
+            progressTarget = last;
+            nextProgressLog = applied;
+            LOG.info("views: catching up from position {} to {}", applied, last);
+        }
+        if (progressTarget > 0 && (applied >= nextProgressLog || applied >= progressTarget)) {
+            LOG.info("views: at position {} of {} ({}%)", applied, progressTarget, applied * 100 / progressTarget);
+            nextProgressLog = applied + Math.max(1, progressTarget / 20);
+            if (applied >= progressTarget) {
+                progressTarget = 0;
+                nextProgressLog = Long.MAX_VALUE;
             }
         }
     }
@@ -236,7 +260,18 @@ public final class ViewManager implements Views, AutoCloseable {
                 return register(definition, listener);
             }
             writeDefinition(definition);
-            Backfill filled = backfill(new MaintainedView(definition), listener);
+            Backfill filled;
+            try {
+                filled = backfill(new MaintainedView(definition), listener);
+            } catch (RuntimeException e) {
+                // No half-registered view may come back at the next open.
+                try {
+                    Files.deleteIfExists(definitionFile(definition.name()));
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             ViewHandle handle;
             feedLock.lock();
             try {

@@ -205,6 +205,47 @@ class SubscriptionTest {
     }
 
     @Test
+    void aCheckpointPastTheRecoveredLogResumesAtItsEndInsteadOfSkippingNewEvents() throws Exception {
+        try (EventStore store = EventStore.open(dir, options())) {
+            appendBatch(store, 10, 0);
+            // As if the store lost positions 11..1000 in an OS crash under durability "none".
+            store.subscriptions(); // creates the directory
+            SubscriptionStateFile.write(dir.resolve("subscriptions").resolve("late.sub"),
+                    SubscriptionStateLayout.KIND_DURABLE, 1_000, List.of());
+            Collector c = new Collector();
+            DurableSubscription d = store.subscriptions().durable("late", SubscriptionFilter.ALL, c);
+            assertThat(d.acknowledgedPosition()).isEqualTo(10);
+            appendBatch(store, 5, 10);
+            c.await(15);
+            assertThat(c.positions).containsExactly(11L, 12L, 13L, 14L, 15L);
+        }
+    }
+
+    @Test
+    void closingTheStoreEndsItsSubscriptionsCleanly() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<Throwable> cause = new AtomicReference<>(new AssertionError("onClosed not called"));
+        Subscription s;
+        try (EventStore store = EventStore.open(dir, options())) {
+            appendBatch(store, 10, 0);
+            s = store.subscriptions().subscribe(StartPosition.at(1), SubscriptionFilter.ALL, new SubscriptionListener() {
+                @Override
+                public void onEvent(StoredEvent event) {
+                }
+
+                @Override
+                public void onClosed(Throwable c) {
+                    cause.set(c);
+                    closed.countDown();
+                }
+            });
+        }
+        assertThat(closed.await(HANG_GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(cause.get()).isNull();
+        assertThat(s.isLive()).isFalse();
+    }
+
+    @Test
     void aListenerExceptionEndsTheSubscriptionWithThatCause() throws Exception {
         try (EventStore store = EventStore.open(dir, options())) {
             appendBatch(store, 5, 0);

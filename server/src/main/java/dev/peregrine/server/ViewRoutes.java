@@ -1,0 +1,128 @@
+package dev.peregrine.server;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.peregrine.store.view.BackfillListener;
+import dev.peregrine.store.view.View;
+import dev.peregrine.store.view.ViewDefinition;
+import dev.peregrine.store.view.ViewRow;
+import dev.peregrine.store.view.ViewSnapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Incrementally maintained views: create from a JSON definition ({@code POST /api/v1/views}), list
+ * ({@code GET /api/v1/views}), read now or as of a log position ({@code GET /api/v1/views/{name}
+ * [?as_of_position=N]}), delete ({@code DELETE /api/v1/views/{name}}). The definition language is
+ * the store's ({@link ViewDefinition#fromJson}); its errors name the offending part.
+ */
+final class ViewRoutes {
+    private ViewRoutes() {
+    }
+
+    static void register(Router router) {
+        router.add("POST", "/api/v1/views", ViewRoutes::create);
+        router.add("GET", "/api/v1/views", ViewRoutes::list);
+        router.add("GET", "/api/v1/views/{name}", ViewRoutes::read);
+        router.add("DELETE", "/api/v1/views/{name}", ViewRoutes::drop);
+    }
+
+    /** Registering backfills the view from the whole log: unbounded work, done on a worker. */
+    private static void create(Exchange exchange) {
+        BodyReader.requireContentType(exchange.request(), "application/json");
+        Services services = exchange.services();
+        BodyReader.readThen(exchange, body -> {
+            ViewDefinition definition = ViewDefinition.fromJson(new String(body, StandardCharsets.UTF_8));
+            exchange.answerWhenDone(services.offloop(() -> {
+                try {
+                    return services.store().views().register(definition, BackfillListener.NONE);
+                } catch (IllegalStateException e) {
+                    throw new ApiException(409, e.getMessage());
+                }
+            }), view -> services.json().render(g -> describe(view, g)));
+        });
+    }
+
+    private static void list(Exchange exchange) {
+        List<View> views = exchange.services().store().views().list();
+        exchange.json(200, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("views");
+            for (View view : views) {
+                describe(view, g);
+            }
+            g.writeEndArray();
+            g.writeNumberField("count", views.size());
+            g.writeEndObject();
+        });
+    }
+
+    /** Reads the rows: a view's size is its own, so the copy is made on a worker. */
+    private static void read(Exchange exchange) {
+        Services services = exchange.services();
+        String name = exchange.pathParameter("name");
+        OptionalLong asOf = QueryParameters.of(exchange.request()).integer("as_of_position", 0, Long.MAX_VALUE);
+        exchange.answerWhenDone(services.offloop(() -> {
+            View view = view(services, name);
+            return asOf.isPresent() ? view.readAsOf(asOf.getAsLong()) : view.read();
+        }), snapshot -> services.json().render(g -> rows(snapshot, g)));
+    }
+
+    private static void drop(Exchange exchange) {
+        Services services = exchange.services();
+        String name = exchange.pathParameter("name");
+        exchange.answerWhenDone(services.offloop(() -> {
+            if (!services.store().views().drop(name)) {
+                throw ApiException.notFound("no view named '" + name + "'");
+            }
+            return name;
+        }), dropped -> services.json().render(g -> {
+            g.writeStartObject();
+            g.writeStringField("name", dropped);
+            g.writeBooleanField("deleted", true);
+            g.writeEndObject();
+        }));
+    }
+
+    private static View view(Services services, String name) {
+        return services.store().views().get(name)
+                .orElseThrow(() -> ApiException.notFound("no view named '" + name + "'"));
+    }
+
+    /** {@code {"name","position","row_count","definition"}}. */
+    private static void describe(View view, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", view.name());
+        g.writeNumberField("position", view.position());
+        g.writeNumberField("row_count", view.rowCount());
+        g.writeFieldName("definition");
+        g.writeRawValue(view.definition().toJson());
+        g.writeEndObject();
+    }
+
+    /** {@code {"view","position","columns":[…],"rows":[{column: value}…],"count"}}. */
+    private static void rows(ViewSnapshot snapshot, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("view", snapshot.view());
+        g.writeNumberField("position", snapshot.position());
+        g.writeArrayFieldStart("columns");
+        for (String column : snapshot.columns()) {
+            g.writeString(column);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("rows");
+        for (ViewRow row : snapshot.rows()) {
+            g.writeStartObject();
+            List<String> columns = row.columns();
+            for (int i = 0; i < columns.size(); i++) {
+                g.writeFieldName(columns.get(i));
+                g.writeObject(row.get(i));
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("count", snapshot.rows().size());
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.peregrine.store.view.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.record.RecordBuilder;
+import dev.peregrine.store.feed.internal.DamageChecks;
+import dev.peregrine.store.view.ViewDefinition;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every truncation and random bit flips of a view state file are detected, never loaded. */
+class StateFileDamageTest {
+
+    private static final long SEED = 0xDA3A_0006L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void truncationsAndBitFlipsAreDetected() throws Exception {
+        Random rnd = new Random(SEED);
+        RandomViews gen = new RandomViews(rnd);
+        FieldDictionary dict = FieldDictionary.create();
+        MaintainedView view = new MaintainedView(ViewDefinition.fromJson("""
+                {"name": "d", "group_by": ["s"], "aggregates": [{"fn": "max", "field": "a"}]}"""));
+        for (long p = 1; p <= 40; p++) {
+            view.insert(new TestInput(p, "t", "e" + p % 5, null, p, 1,
+                    RecordBuilder.create(dict).withFields(gen.payload()).build()), null);
+            if (p % 13 == 0) {
+                view.retract("e3", p, null);
+            }
+        }
+        Path file = dir.resolve("d.view");
+        ViewStateFile.write(file, view, 40);
+        DamageChecks.everyTruncationAndFlipIsDetected(file, () -> ViewStateFile.read(file), SEED, 200);
+    }
+}
