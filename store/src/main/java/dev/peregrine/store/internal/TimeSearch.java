@@ -2,6 +2,8 @@ package dev.peregrine.store.internal;
 
 import dev.peregrine.store.index.LongPagedList;
 
+import java.util.function.LongUnaryOperator;
+
 /**
  * Timestamp → position by binary search. Timestamps never decrease along the log (the sequencer
  * makes them monotonic), so along any ascending list of positions they are sorted too; no time index
@@ -25,22 +27,11 @@ final class TimeSearch {
      *         (at or after it when {@code inclusive} is false), or {@code to}
      */
     static int firstAfter(EventReader reader, LongPagedList list, int from, int to, long nanos, boolean inclusive) {
-        int lo = from;
-        int hi = to;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            long t = reader.timestamp(list.get(mid));
-            if (inclusive ? t <= nanos : t < nanos) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return (int) search(reader, i -> list.get((int) i), from, to, nanos, inclusive);
     }
 
     /**
-     * The same search over the dense range of positions {@code [from, to)}.
+     * The same search over the dense range of positions {@code [from, to)} of the log itself.
      *
      * @param reader reads timestamps
      * @param from first position
@@ -50,11 +41,17 @@ final class TimeSearch {
      * @return the first position after the time, or {@code to}
      */
     static long firstAfter(EventReader reader, long from, long to, long nanos, boolean inclusive) {
+        return search(reader, p -> p, from, to, nanos, inclusive);
+    }
+
+    /** Binary search over indexes {@code [from, to)}, each mapped to a position by {@code positionAt}. */
+    private static long search(EventReader reader, LongUnaryOperator positionAt, long from, long to, long nanos,
+                               boolean inclusive) {
         long lo = from;
         long hi = to;
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
-            long t = reader.timestamp(mid);
+            long t = reader.timestamp(positionAt.applyAsLong(mid));
             if (inclusive ? t <= nanos : t < nanos) {
                 lo = mid + 1;
             } else {

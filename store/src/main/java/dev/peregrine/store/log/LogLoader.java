@@ -168,6 +168,9 @@ public final class LogLoader {
                 off += len;
             }
             segment.recoveredTo((int) off);
+            // Progress for long opens: one line per segment checked.
+            LOG.info("checked {} ({}/{}): {} entries, positions up to {}", segment.path().getFileName(), i + 1,
+                    segments.size(), segment.entryCount(), expected - 1);
             // Everything after the last valid entry must be zero, or a torn tail of the last segment.
             long extent = off + HEADER_LENGTH <= cap ? nonZeroExtent(segment, off) : 0;
             if (extent > 0) {
