@@ -133,16 +133,57 @@ public final class MutableRecord {
         return FieldType.ofTag(tag(existing(name)));
     }
 
+    /** The type of field {@code fieldId}; throws {@link FieldNotFoundException} when absent. */
+    public FieldType typeOf(int fieldId) {
+        return FieldType.ofTag(tag(existing(fieldId)));
+    }
+
     /** The I64 field {@code name}. */
     public long getLong(String name) {
-        int i = existing(name);
-        expect(i, TAG_I64, FieldType.I64);
-        return (long) I64.get(buffer, valueStart(i));
+        return longAt(existing(name));
+    }
+
+    /** The I64 field {@code fieldId}. */
+    public long getLong(int fieldId) {
+        return longAt(existing(fieldId));
     }
 
     /** The F64 (or I64, converted) field {@code name}. */
     public double getDouble(String name) {
-        int i = existing(name);
+        return doubleAt(existing(name));
+    }
+
+    /** The F64 (or I64, converted) field {@code fieldId}. */
+    public double getDouble(int fieldId) {
+        return doubleAt(existing(fieldId));
+    }
+
+    /** The BOOL field {@code name}. */
+    public boolean getBoolean(String name) {
+        return booleanAt(existing(name));
+    }
+
+    /** The BOOL field {@code fieldId}. */
+    public boolean getBoolean(int fieldId) {
+        return booleanAt(existing(fieldId));
+    }
+
+    /** The STRING field {@code name}. */
+    public String getString(String name) {
+        return stringAt(existing(name));
+    }
+
+    /** The STRING field {@code fieldId}. */
+    public String getString(int fieldId) {
+        return stringAt(existing(fieldId));
+    }
+
+    private long longAt(int i) {
+        expect(i, TAG_I64, FieldType.I64);
+        return (long) I64.get(buffer, valueStart(i));
+    }
+
+    private double doubleAt(int i) {
         if (tag(i) == TAG_I64) {
             return (long) I64.get(buffer, valueStart(i));
         }
@@ -150,19 +191,15 @@ public final class MutableRecord {
         return Double.longBitsToDouble((long) I64.get(buffer, valueStart(i)));
     }
 
-    /** The BOOL field {@code name}. */
-    public boolean getBoolean(String name) {
-        int i = existing(name);
+    private boolean booleanAt(int i) {
         int tag = tag(i);
         if (tag != TAG_TRUE && tag != TAG_FALSE) {
-            throw new FieldTypeException(name, FieldType.BOOL, FieldType.ofTag(tag));
+            expect(i, TAG_TRUE, FieldType.BOOL);
         }
         return tag == TAG_TRUE;
     }
 
-    /** The STRING field {@code name}. */
-    public String getString(String name) {
-        int i = existing(name);
+    private String stringAt(int i) {
         expect(i, TAG_STRING, FieldType.STRING);
         return Utf8.decode(buffer, valueStart(i), valueEnd(i) - valueStart(i));
     }
@@ -364,6 +401,14 @@ public final class MutableRecord {
         int i = id < 0 ? -1 : find(id);
         if (i < 0) {
             throw new FieldNotFoundException(name);
+        }
+        return i;
+    }
+
+    private int existing(int fieldId) {
+        int i = find(fieldId);
+        if (i < 0) {
+            throw new FieldNotFoundException(Record.labelOf(dictionary, fieldId));
         }
         return i;
     }

@@ -44,6 +44,18 @@ class MutableRecordTest {
         assertThat(m.getLong("new")).isEqualTo(5);
         assertThat(m.getBoolean("ok")).isFalse();
         assertThat(m.typeOf("obj")).isEqualTo(FieldType.OBJECT);
+        assertThat(m.typeOf(dict.idOf("obj"))).isEqualTo(FieldType.OBJECT);
+        assertThat(m.getLong(dict.idOf("new"))).isEqualTo(5);
+        assertThat(m.getDouble(dict.idOf("new"))).isEqualTo(5.0);
+        assertThat(m.getDouble(dict.idOf("price"))).isEqualTo(9.5);
+        assertThat(m.getBoolean(dict.idOf("ok"))).isFalse();
+        assertThat(m.getString(dict.idOf("version"))).isEqualTo("v1");
+        assertThatThrownBy(() -> m.getLong(dict.idOf("ok"))).isInstanceOf(FieldTypeException.class)
+                .hasMessage("field 'ok' is BOOL, not I64");
+        assertThatThrownBy(() -> m.getBoolean(dict.idOf("new"))).isInstanceOf(FieldTypeException.class)
+                .hasMessage("field 'new' is I64, not BOOL");
+        assertThatThrownBy(() -> m.getLong(dict.intern("never-set"))).isInstanceOf(FieldNotFoundException.class)
+                .hasMessage("field 'never-set' not found");
     }
 
     @Test
