@@ -21,17 +21,20 @@ final class BulkIngestWorkload {
   private final Scale scale;
   private final ResultSink results;
   private final BulkPlan plan;
+  private final int[] batchSizes;
 
-  BulkIngestWorkload(Scale scale, ResultSink results, BulkPlan plan) {
+  /** @param batchSizes the cases to run, in order; the store keeps the last run's events */
+  BulkIngestWorkload(Scale scale, ResultSink results, BulkPlan plan, int... batchSizes) {
     this.scale = scale;
     this.results = results;
     this.plan = plan;
+    this.batchSizes = batchSizes.clone();
   }
 
   void run(PeerAdapter peer, CpuMeter cpu) throws Exception {
     ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
     try {
-      for (int batchSize : BATCH_SIZES) {
+      for (int batchSize : batchSizes) {
         String caseName = "batch=" + batchSize;
         int total = scale.bulkWarmups() + scale.runs();
         double[] eventsPerSecond = new double[scale.runs()];

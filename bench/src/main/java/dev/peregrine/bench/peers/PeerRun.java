@@ -48,7 +48,11 @@ public final class PeerRun {
       if (workloads.contains("2") || workloads.contains("3")) {
         System.err.printf(Locale.ROOT, "  bulk plan: %,d events in %,d writers' streams%n", plan.totalEvents(),
             plan.writers());
-        new BulkIngestWorkload(workloads.contains("2") ? scale : readOnly(scale), results, plan).run(peer, cpu);
+        if (workloads.contains("2")) {
+          new BulkIngestWorkload(scale, results, plan, BulkIngestWorkload.BATCH_SIZES).run(peer, cpu);
+        } else {
+          new BulkIngestWorkload(readOnly(scale), results, plan, 1_000).run(peer, cpu);
+        }
       }
       if (workloads.contains("3")) {
         new ReadWorkload(scale, results, plan).run(peer, cpu);
@@ -56,7 +60,7 @@ public final class PeerRun {
     }
   }
 
-  /** With only workload 3 asked for, ingest once (batches of 1,000 still record their figures). */
+  /** With only workload 3 asked for, ingest once in batches of 1,000 (its figures are recorded too). */
   private static Scale readOnly(Scale scale) {
     return new Scale(scale.name(), scale.commandStreams(), scale.commandWarmup(), scale.commandRun(), 1,
         scale.bulkFraction(), 0, scale.loadsPerClass());

@@ -93,8 +93,9 @@ public final class PeersReport {
     md.append("Peregrine against its peers: `").append(options.getOrDefault("command", "bench/peers")).append("`, ")
         .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", ").append(machine()).append(".\n\n");
     if (scale.equals("quick")) {
-      md.append("**Quick mode: scaled down** (20,000 bulk events in 200 streams instead of 1,000,000 in 10,000; ")
-          .append("1.5 s closed-loop warm-up and run; one run per case, no bulk warm-up). Indicative only.\n\n");
+      md.append("**Quick mode: scaled down** (10,000 bulk events in 100 streams instead of 1,000,000 in 10,000; ")
+          .append("1 s closed-loop warm-up and 1 s run; one run per case, no bulk warm-up; 50 loads per stream length).")
+          .append(" Indicative only.\n\n");
     } else {
       md.append("Full scale: throughput is the median of 5 runs after warm-up.\n\n");
     }
@@ -165,7 +166,7 @@ public final class PeersReport {
       return "";
     }
     double ratio = table.higherIsBetter() ? ours / theirs : theirs / ours;
-    return String.format(Locale.ROOT, ratio >= 10 ? "%.0f" : "%.2f", ratio);
+    return String.format(Locale.ROOT, ratio >= 10 ? "%.0f" : ratio >= 0.1 ? "%.2f" : "%.1g", ratio);
   }
 
   private static String format(double value) {

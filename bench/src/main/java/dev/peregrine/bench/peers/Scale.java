@@ -21,8 +21,8 @@ record Scale(String name, int commandStreams, Duration commandWarmup, Duration c
   static final Scale FULL = new Scale("full", 100_000, Duration.ofSeconds(5), Duration.ofSeconds(10), 5,
       1.0, 1, 1_000);
 
-  static final Scale QUICK = new Scale("quick", 100_000, Duration.ofMillis(1500), Duration.ofMillis(1500), 1,
-      0.02, 0, 100);
+  static final Scale QUICK = new Scale("quick", 100_000, Duration.ofSeconds(1), Duration.ofSeconds(1), 1,
+      0.01, 0, 50);
 
   static Scale named(String name) {
     return switch (name) {
