@@ -76,6 +76,18 @@ final class ServerMetrics {
         gauge("peregrine_bytes_stored", "Bytes of log segments on disk", () -> store.stats().bytesOnDisk());
         gauge("peregrine_segments", "Log segment files", () -> store.stats().segments());
         gauge("peregrine_last_position", "Global position of the last event", () -> store.stats().lastPosition());
+        // Counted by the store's sequencer: the rate of the second over the first is the mean fsync latency.
+        counter("peregrine_fsyncs", "Forces of the log to disk (one per group commit under fsync)",
+                () -> store.stats().forces());
+        counter("peregrine_fsync_seconds", "Time spent forcing the log to disk",
+                () -> Unit.nanosToSeconds(store.stats().forceNanos()));
+    }
+
+    /** A counter read at each scrape; the client library appends {@code _total} to {@code name}. */
+    private void counter(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
     }
 
     /** Adds the embedding application's metrics, read at each scrape. */
@@ -83,12 +95,9 @@ final class ServerMetrics {
         for (ExtraMetric metric : metrics) {
             switch (metric.kind()) {
                 case GAUGE -> gauge(metric.name(), metric.help(), metric.value());
-                case COUNTER -> CounterWithCallback.builder()
-                        // The client library appends _total itself and rejects a name that has it.
-                        .name(metric.name().substring(0, metric.name().length() - "_total".length()))
-                        .help(metric.help())
-                        .callback(callback -> callback.call(metric.value().getAsDouble()))
-                        .register(registry);
+                // The client library appends _total itself.
+                case COUNTER -> counter(metric.name().substring(0, metric.name().length() - "_total".length()),
+                        metric.help(), metric.value());
             }
         }
     }

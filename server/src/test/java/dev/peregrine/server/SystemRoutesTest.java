@@ -48,6 +48,8 @@ class SystemRoutesTest extends SharedServer {
         assertThat(response.body())
                 .contains("peregrine_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"}")
                 .contains("peregrine_http_request_duration_seconds_bucket")
-                .contains("peregrine_subscribers");
+                .contains("peregrine_subscribers")
+                .contains("peregrine_fsyncs_total")
+                .contains("peregrine_fsync_seconds_total");
     }
 }

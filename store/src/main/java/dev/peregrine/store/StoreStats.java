@@ -11,7 +11,11 @@ package dev.peregrine.store;
  * @param bytesOnDisk bytes allocated to segment files (preallocated sizes) plus side files
  * @param segments number of segment files
  * @param lastPosition the last visible position (0 when empty)
+ * @param forces times the log was forced to disk since the store opened (one per group commit under
+ *               {@code fsync}, one per interval under {@code interval:<ms>}, none under {@code none})
+ * @param forceNanos time spent in those forces, in nanoseconds ({@code forceNanos / forces} is the mean
+ *                   fsync latency)
  */
 public record StoreStats(long totalEvents, long totalEntities, long totalEventTypes, long ingestedSinceStart,
-                         long bytesOnDisk, int segments, long lastPosition) {
+                         long bytesOnDisk, int segments, long lastPosition, long forces, long forceNanos) {
 }

@@ -31,6 +31,26 @@ class DurabilityTest {
     }
 
     @Test
+    void fsyncForcesOncePerGroupCommitAndNoneNever() {
+        try (EventStore store = EventStore.open(dir.resolve("fsync"), StoreOptions.builder()
+                .durability(Durability.fsync()).build())) {
+            for (int i = 0; i < 3; i++) {
+                store.append(event(store, "a.b", "x", "{\"n\":" + i + "}").build());
+            }
+            StoreStats stats = store.stats();
+            // Each blocking append is acknowledged after its own force; no append can share a force here.
+            assertThat(stats.forces()).isGreaterThanOrEqualTo(3);
+            assertThat(stats.forceNanos()).isPositive();
+        }
+        try (EventStore store = EventStore.open(dir.resolve("none"), StoreOptions.builder()
+                .durability(Durability.none()).build())) {
+            store.append(event(store, "a.b", "x", "{\"n\":1}").build());
+            assertThat(store.stats().forces()).isZero();
+            assertThat(store.stats().forceNanos()).isZero();
+        }
+    }
+
+    @Test
     void intervalPolicyAcknowledgesAndPersists() {
         StoreOptions options = StoreOptions.builder().durability(Durability.parse("interval:5")).build();
         UUID id;

@@ -121,6 +121,12 @@ public final class Sequencer implements Runnable {
     private long lastPosition;
     private long lastTimestamp;
     private long lastForceNanos = System.nanoTime();
+    /**
+     * Forces done and their summed duration, for the metrics. Volatile: written only by the sequencer
+     * thread (so the increments cannot race), read by {@code stats()} from any thread.
+     */
+    private volatile long forces;
+    private volatile long forceNanos;
     private long notified;
     private final List<Request> group = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
@@ -350,8 +356,21 @@ public final class Sequencer implements Runnable {
     }
 
     private void force() {
+        long started = System.nanoTime();
         log.forceDirty();
         lastForceNanos = System.nanoTime();
+        forceNanos += lastForceNanos - started;
+        forces++;
+    }
+
+    /** @return how many times the log was forced to disk since the store opened */
+    long forces() {
+        return forces;
+    }
+
+    /** @return the time spent in those forces, in nanoseconds */
+    long forceNanos() {
+        return forceNanos;
     }
 
     private void forceIfDue() {

@@ -280,7 +280,8 @@ public final class StoreEngine implements AutoCloseable {
         LogSegment[] segments = log.segments();
         long bytes = log.bytesOnDisk() + dictionary.bytesOnDisk() + snapshots.bytesOnDisk();
         return new StoreStats(indexes.eventCount(), indexes.entities().size(), indexes.types().size(),
-                sequencer.ingested(), bytes, segments.length, sequencer.visiblePosition());
+                sequencer.ingested(), bytes, segments.length, sequencer.visiblePosition(),
+                sequencer.forces(), sequencer.forceNanos());
     }
 
     /** @return the dictionary */
