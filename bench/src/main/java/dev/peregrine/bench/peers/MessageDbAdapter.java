@@ -2,7 +2,6 @@ package dev.peregrine.bench.peers;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,34 +17,17 @@ import java.util.List;
  * version -1: this adapter translates to event counts. A batch is one transaction of
  * {@code write_message} calls without expected version, as Eventide's writers do.
  */
-final class MessageDbAdapter implements PeerAdapter {
+final class MessageDbAdapter extends PostgresAdapter {
 
-  private static final int PAGE = 10_000;
   private static final String WRONG_VERSION = "Wrong expected version";
 
-  private final String url;
-  private final long serverPid;
-  private final Connection admin;
-
   MessageDbAdapter(String url, long serverPid) throws SQLException {
-    this.url = url;
-    this.serverPid = serverPid;
-    this.admin = DriverManager.getConnection(url);
+    super(url, serverPid);
   }
 
   @Override
   public String name() {
     return "message-db";
-  }
-
-  @Override
-  public boolean conditional() {
-    return true;
-  }
-
-  @Override
-  public boolean streamReads() {
-    return true;
   }
 
   @Override
@@ -58,7 +40,7 @@ final class MessageDbAdapter implements PeerAdapter {
 
   @Override
   public Session openSession() throws SQLException {
-    return new MessageDbSession(DriverManager.getConnection(url));
+    return new MessageDbSession(connect());
   }
 
   @Override
@@ -66,49 +48,22 @@ final class MessageDbAdapter implements PeerAdapter {
     try (Statement settings = admin.createStatement()) {
       settings.execute("SET message_store.sql_condition = 'on'");
     }
-    long position = 1;
-    long count = 0;
     try (PreparedStatement query = admin.prepareStatement(
         "SELECT global_position, type, data FROM message_store.get_category_messages(?, ?, ?, NULL, NULL, NULL, ?)")) {
-      while (true) {
-        query.setString(1, "bulk");
-        query.setLong(2, position);
-        query.setLong(3, PAGE);
-        query.setString(4, type == null ? null : "type = '" + type.replace("'", "''") + "'");
-        int page = 0;
-        try (ResultSet rows = query.executeQuery()) {
-          while (rows.next()) {
-            position = rows.getLong(1) + 1;
-            sink.accept(rows.getString(2), rows.getString(3).getBytes(StandardCharsets.UTF_8));
-            page++;
-          }
-        }
-        count += page;
-        if (page < PAGE) {
-          return count;
-        }
-      }
+      // get_category_messages starts AT a position, so the page after lastSeen starts at lastSeen + 1.
+      return pageThrough(query, (q, lastSeen) -> {
+        q.setString(1, "bulk");
+        q.setLong(2, lastSeen + 1);
+        q.setLong(3, PAGE);
+        q.setString(4, type == null ? null : "type = '" + type.replace("'", "''") + "'");
+      }, sink);
     }
   }
 
-  /** The messages table plus its indexes and TOAST (not the WAL). */
+  /** The messages table (with its indexes and TOAST). */
   @Override
-  public long bytesOnDisk() throws SQLException {
-    try (Statement statement = admin.createStatement();
-         ResultSet size = statement.executeQuery("SELECT pg_total_relation_size('message_store.messages')")) {
-      size.next();
-      return size.getLong(1);
-    }
-  }
-
-  @Override
-  public List<Long> serverPids() {
-    return List.of(serverPid);
-  }
-
-  @Override
-  public void close() throws SQLException {
-    admin.close();
+  String relation() {
+    return "message_store.messages";
   }
 
   private static final class MessageDbSession implements Session {

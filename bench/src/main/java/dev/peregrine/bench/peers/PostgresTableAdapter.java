@@ -2,7 +2,6 @@ package dev.peregrine.bench.peers;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,34 +15,17 @@ import java.util.List;
  * the filtered catch-up scans the log like a team's first version would. One connection per client
  * thread; {@code synchronous_commit=on} is set by bench/peers when it starts the server.
  */
-final class PostgresTableAdapter implements PeerAdapter {
+final class PostgresTableAdapter extends PostgresAdapter {
 
   private static final String UNIQUE_VIOLATION = "23505";
-  private static final int PAGE = 10_000;
-
-  private final String url;
-  private final long serverPid;
-  private final Connection admin;
 
   PostgresTableAdapter(String url, long serverPid) throws SQLException {
-    this.url = url;
-    this.serverPid = serverPid;
-    this.admin = DriverManager.getConnection(url);
+    super(url, serverPid);
   }
 
   @Override
   public String name() {
     return "postgres-table";
-  }
-
-  @Override
-  public boolean conditional() {
-    return true;
-  }
-
-  @Override
-  public boolean streamReads() {
-    return true;
   }
 
   @Override
@@ -68,55 +50,27 @@ final class PostgresTableAdapter implements PeerAdapter {
 
   @Override
   public Session openSession() throws SQLException {
-    return new TableSession(DriverManager.getConnection(url));
+    return new TableSession(connect());
   }
 
   @Override
   public long catchUp(String type, EventSink sink) throws SQLException {
     String sql = "SELECT global_position, type, data::text FROM events WHERE global_position > ?"
         + (type == null ? "" : " AND type = ?") + " ORDER BY global_position LIMIT " + PAGE;
-    long position = 0;
-    long count = 0;
     try (PreparedStatement query = admin.prepareStatement(sql)) {
-      while (true) {
-        query.setLong(1, position);
+      return pageThrough(query, (q, lastSeen) -> {
+        q.setLong(1, lastSeen);
         if (type != null) {
-          query.setString(2, type);
+          q.setString(2, type);
         }
-        int page = 0;
-        try (ResultSet rows = query.executeQuery()) {
-          while (rows.next()) {
-            position = rows.getLong(1);
-            sink.accept(rows.getString(2), rows.getString(3).getBytes(StandardCharsets.UTF_8));
-            page++;
-          }
-        }
-        count += page;
-        if (page < PAGE) {
-          return count;
-        }
-      }
+      }, sink);
     }
   }
 
-  /** Table plus its indexes and TOAST (not the WAL, which PostgreSQL recycles). */
+  /** The events table (with its indexes and TOAST; not the WAL, which PostgreSQL recycles). */
   @Override
-  public long bytesOnDisk() throws SQLException {
-    try (Statement statement = admin.createStatement();
-         ResultSet size = statement.executeQuery("SELECT pg_total_relation_size('events')")) {
-      size.next();
-      return size.getLong(1);
-    }
-  }
-
-  @Override
-  public List<Long> serverPids() {
-    return List.of(serverPid);
-  }
-
-  @Override
-  public void close() throws SQLException {
-    admin.close();
+  String relation() {
+    return "events";
   }
 
   private static final class TableSession implements Session {
