@@ -8,6 +8,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import dev.peregrine.store.EventStore;
+import dev.peregrine.store.StoreStats;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,6 +36,13 @@ final class ServerMetrics {
     private final Histogram requestDuration;
     private final Histogram appendDuration;
     private final Counter eventsAppended;
+    /** The store behind the store gauges; set once, before the server starts taking requests. */
+    private EventStore store;
+    /**
+     * The statistics of the scrape in progress. Concurrent scrapes may each replace it; every value
+     * read is then still exact, and the set was never taken atomically anyway.
+     */
+    private volatile StoreStats scraped;
 
     ServerMetrics() {
         requests = Counter.builder()
@@ -69,18 +77,23 @@ final class ServerMetrics {
                 .register(registry);
     }
 
-    /** Adds the gauges read from the store's statistics each time {@code /metrics} is scraped. */
+    /**
+     * Adds the gauges read from the store's statistics. {@link #scrape()} takes one
+     * {@link StoreStats} for all of them: computing it stats files, which is not worth doing once per
+     * gauge on an event loop.
+     */
     void storeGauges(EventStore store) {
-        gauge("peregrine_events_stored", "Events in the store", () -> store.stats().totalEvents());
-        gauge("peregrine_entities_stored", "Entities in the store", () -> store.stats().totalEntities());
-        gauge("peregrine_bytes_stored", "Bytes of log segments on disk", () -> store.stats().bytesOnDisk());
-        gauge("peregrine_segments", "Log segment files", () -> store.stats().segments());
-        gauge("peregrine_last_position", "Global position of the last event", () -> store.stats().lastPosition());
+        this.store = store;
+        gauge("peregrine_events_stored", "Events in the store", () -> scraped.totalEvents());
+        gauge("peregrine_entities_stored", "Entities in the store", () -> scraped.totalEntities());
+        gauge("peregrine_bytes_stored", "Bytes of log segments on disk", () -> scraped.bytesOnDisk());
+        gauge("peregrine_segments", "Log segment files", () -> scraped.segments());
+        gauge("peregrine_last_position", "Global position of the last event", () -> scraped.lastPosition());
         // Counted by the store's sequencer: the rate of the second over the first is the mean fsync latency.
         counter("peregrine_fsyncs", "Forces of the log to disk (one per group commit under fsync)",
-                () -> store.stats().forces());
+                () -> scraped.forces());
         counter("peregrine_fsync_seconds", "Time spent forcing the log to disk",
-                () -> Unit.nanosToSeconds(store.stats().forceNanos()));
+                () -> Unit.nanosToSeconds(scraped.forceNanos()));
     }
 
     /** A counter read at each scrape; the client library appends {@code _total} to {@code name}. */
@@ -132,6 +145,9 @@ final class ServerMetrics {
 
     /** Every metric, in the Prometheus text format. */
     Buffer scrape() {
+        if (store != null) {
+            scraped = store.stats();
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try {
             writer.write(out, registry.scrape());

@@ -45,8 +45,18 @@ public final class Text {
 
     /** Full JSON of an event, one line. */
     public static String eventJson(FlightEvent e) {
-        StringBuilder s = new StringBuilder(256);
-        s.append("{\"timestamp\":");
+        StringBuilder s = new StringBuilder(256).append('{');
+        openingFields(s, e);
+        s.append(",\"thread_id\":").append(e.threadId());
+        s.append(",\"target\":");
+        string(s, e.target());
+        body(s, e);
+        return s.append('}').toString();
+    }
+
+    /** The fields both JSON forms open with: when, in which order, at what level, on which thread. */
+    private static void openingFields(StringBuilder s, FlightEvent e) {
+        s.append("\"timestamp\":");
         string(s, e.timestamp().toString());
         s.append(",\"timestamp_nanos\":").append(e.timestampNanos());
         s.append(",\"sequence\":").append(e.sequence());
@@ -54,11 +64,6 @@ public final class Text {
         string(s, e.level().name());
         s.append(",\"thread\":");
         string(s, e.threadName());
-        s.append(",\"thread_id\":").append(e.threadId());
-        s.append(",\"target\":");
-        string(s, e.target());
-        body(s, e);
-        return s.append('}').toString();
     }
 
     /** JSON in Peregrine's ingest shape, one line. */
@@ -68,14 +73,8 @@ public final class Text {
         string(s, "log." + e.level().lowerName());
         s.append(",\"entity_id\":");
         string(s, e.target());
-        s.append(",\"payload\":{\"timestamp\":");
-        string(s, e.timestamp().toString());
-        s.append(",\"timestamp_nanos\":").append(e.timestampNanos());
-        s.append(",\"sequence\":").append(e.sequence());
-        s.append(",\"level\":");
-        string(s, e.level().name());
-        s.append(",\"thread\":");
-        string(s, e.threadName());
+        s.append(",\"payload\":{");
+        openingFields(s, e);
         body(s, e);
         return s.append("}}").toString();
     }
