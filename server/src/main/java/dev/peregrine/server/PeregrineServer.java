@@ -57,6 +57,7 @@ public final class PeregrineServer implements AutoCloseable {
     public static PeregrineServer start(ServerConfig config) {
         long started = System.nanoTime();
         EventStore store = openStore(config);
+        store.views(); // persisted views resume now and catch up in the background, not on the first request
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
         HttpFrontend frontend;
         Services services;

@@ -3,6 +3,9 @@ package dev.peregrine.store;
 /**
  * An append carried an {@link ExpectedVersion} that did not match the entity's stream version at the
  * moment the sequencer processed it. The whole batch was rejected; nothing was written.
+ *
+ * <p>A conflict is an expected answer under optimistic concurrency, so this exception carries no
+ * stack trace: read {@link #actualVersion()} and retry.
  */
 public final class ConcurrencyConflictException extends EventStoreException {
 
@@ -19,7 +22,7 @@ public final class ConcurrencyConflictException extends EventStoreException {
      */
     public ConcurrencyConflictException(String entityId, ExpectedVersion expected, long actualVersion) {
         super("version conflict on entity '" + entityId + "': expected " + expected
-                + ", actual version " + actualVersion);
+                + ", actual version " + actualVersion, false);
         this.entityId = entityId;
         this.expected = expected;
         this.actualVersion = actualVersion;

@@ -28,4 +28,13 @@ public abstract sealed class EventStoreException extends RuntimeException
     EventStoreException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * For outcomes that are answers rather than faults, created on the sequencer thread by the
+     * thousand under contention: a stack trace would cost more than the append and show only the
+     * sequencer's frames, never the caller's.
+     */
+    EventStoreException(String message, boolean writableStackTrace) {
+        super(message, null, false, writableStackTrace);
+    }
 }
