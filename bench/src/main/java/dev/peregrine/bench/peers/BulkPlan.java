@@ -57,6 +57,10 @@ final class BulkPlan {
     return totalEvents;
   }
 
+  int streams() {
+    return streams.size();
+  }
+
   int writers() {
     return writerStreams.size();
   }

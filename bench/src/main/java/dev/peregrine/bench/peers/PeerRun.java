@@ -63,7 +63,7 @@ public final class PeerRun {
   /** With only workload 3 asked for, ingest once in batches of 1,000 (its figures are recorded too). */
   private static Scale readOnly(Scale scale) {
     return new Scale(scale.name(), scale.commandStreams(), scale.commandWarmup(), scale.commandRun(), 1,
-        scale.bulkFraction(), 0, scale.loadsPerClass());
+        scale.bulkFraction(), 0, scale.loadsPerClass(), scale.loadWarmup());
   }
 
   private static Map<String, String> parse(String[] args) {

@@ -92,13 +92,7 @@ public final class PeersReport {
     String scale = options.getOrDefault("scale", "full");
     md.append("Peregrine against its peers: `").append(options.getOrDefault("command", "bench/peers")).append("`, ")
         .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", ").append(machine()).append(".\n\n");
-    if (scale.equals("quick")) {
-      md.append("**Quick mode: scaled down** (10,000 bulk events in 100 streams instead of 1,000,000 in 10,000; ")
-          .append("1 s closed-loop warm-up and 1 s run; one run per case, no bulk warm-up; 50 loads per stream length).")
-          .append(" Indicative only.\n\n");
-    } else {
-      md.append("Full scale: throughput is the median of 5 runs after warm-up.\n\n");
-    }
+    md.append(Scale.named(scale).describe()).append("\n\n");
     md.append("Ratio columns: how many times better Peregrine (embedded `fsync`, or over HTTP) is than the row's ")
         .append("peer on the key figure (throughput ÷ throughput, or latency ÷ latency); above 1 Peregrine wins.")
         .append(" CPU is the harness JVM's process CPU time plus the server process tree's (out-of-process peers).\n");

@@ -5,15 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * Peregrine over HTTP: {@code bin/peregrine serve} in its own JVM on loopback (durability
- * {@code fsync}, the server's default), driven through the AllSource-compatible API with
- * {@code java.net.http.HttpClient} (HTTP/1.1, pooled keep-alive connections, one in flight per
- * client thread). The adapter starts the server itself so that {@link #reset()} can give every bulk
+ * {@code fsync}, the server's default), driven through the AllSource-compatible API with a
+ * {@link LoopbackHttpClient} per client thread (HTTP/1.1, one keep-alive connection, one request in
+ * flight). The adapter starts the server itself so that {@link #reset()} can give every bulk
  * run an empty data directory. Request bodies splice the pre-serialised JSON payload and metadata
  * bytes in unchanged. Responses are read with Jackson's streaming parser, counting events.
  *
@@ -44,9 +39,6 @@ final class PeregrineHttpAdapter implements PeerAdapter {
   private final Path root;
   private final String serveCommand;
   private final int port;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
-  private final URI base;
   private Process server;
   private Path dir;
   private int generation;
@@ -55,7 +47,6 @@ final class PeregrineHttpAdapter implements PeerAdapter {
     this.root = root;
     this.serveCommand = serveCommand;
     this.port = port;
-    this.base = URI.create("http://127.0.0.1:" + port);
   }
 
   @Override
@@ -84,8 +75,8 @@ final class PeregrineHttpAdapter implements PeerAdapter {
         "--durability", "fsync").redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
-      try {
-        if (get("/health").statusCode() == 200) {
+      try (LoopbackHttpClient http = client()) {
+        if (http.get("/health").status() == 200) {
           return;
         }
       } catch (IOException notYet) {
@@ -108,20 +99,13 @@ final class PeregrineHttpAdapter implements PeerAdapter {
     return new HttpSession();
   }
 
-  private HttpResponse<byte[]> get(String pathAndQuery) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+  private LoopbackHttpClient client() {
+    return new LoopbackHttpClient("127.0.0.1", port);
   }
 
-  private HttpResponse<byte[]> post(String path, byte[] body) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private static HttpResponse<byte[]> ok(HttpResponse<byte[]> response, String what) {
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(what + " answered " + response.statusCode() + ": "
-          + new String(response.body(), StandardCharsets.UTF_8));
+  private static LoopbackHttpClient.Response ok(LoopbackHttpClient.Response response, String what) {
+    if (response.status() != 200) {
+      throw new IllegalStateException(what + " answered " + response.status() + ": " + response.text());
     }
     return response;
   }
@@ -173,20 +157,22 @@ final class PeregrineHttpAdapter implements PeerAdapter {
     return cursor;
   }
 
-  private long query(String filter, EventSink sink) throws IOException, InterruptedException {
+  private static long query(LoopbackHttpClient http, String filter, EventSink sink) throws IOException {
     long[] count = {0};
     String cursor = null;
     do {
       String path = "/api/v1/events/query?" + filter + "&limit=" + PAGE
           + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-      cursor = readPage(ok(get(path), "query " + filter).body(), sink, count);
+      cursor = readPage(ok(http.get(path), "query " + filter).body(), sink, count);
     } while (cursor != null);
     return count[0];
   }
 
   @Override
   public long catchUp(String type, EventSink sink) throws Exception {
-    return query(type == null ? "from_position=1" : "event_type=" + URLEncoder.encode(type, StandardCharsets.UTF_8), sink);
+    try (LoopbackHttpClient http = client()) {
+      return query(http, type == null ? "from_position=1" : "event_type=" + URLEncoder.encode(type, StandardCharsets.UTF_8), sink);
+    }
   }
 
   @Override
@@ -215,6 +201,7 @@ final class PeregrineHttpAdapter implements PeerAdapter {
   }
 
   private final class HttpSession implements Session {
+    private final LoopbackHttpClient http = client();
     private String conflictStream;
     private long conflictVersion;
 
@@ -222,8 +209,8 @@ final class PeregrineHttpAdapter implements PeerAdapter {
     public boolean append(BenchEvent event, long expectedVersion) throws Exception {
       ByteArrayOutputStream body = new ByteArrayOutputStream(512);
       writeEvent(body, event, expectedVersion);
-      HttpResponse<byte[]> response = post("/api/v1/events", body.toByteArray());
-      if (response.statusCode() == 409) {
+      LoopbackHttpClient.Response response = http.post("/api/v1/events", "application/json", body.toByteArray());
+      if (response.status() == 409) {
         conflictStream = event.stream();
         conflictVersion = actualVersion(response.body());
         return false;
@@ -267,17 +254,17 @@ final class PeregrineHttpAdapter implements PeerAdapter {
         writeEvent(body, batch.get(i), null);
       }
       body.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
-      ok(post("/api/v1/events/batch", body.toByteArray()), "batch");
+      ok(http.post("/api/v1/events/batch", "application/json", body.toByteArray()), "batch");
     }
 
     @Override
     public int readStream(String stream, EventSink sink) throws Exception {
-      return (int) query("entity_id=" + URLEncoder.encode(stream, StandardCharsets.UTF_8), sink);
+      return (int) query(http, "entity_id=" + URLEncoder.encode(stream, StandardCharsets.UTF_8), sink);
     }
 
     @Override
     public void close() {
-      // The HTTP client is shared by the sessions.
+      http.close();
     }
   }
 }

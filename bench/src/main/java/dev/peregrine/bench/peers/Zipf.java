@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
 /**
  * Zipf-distributed ranks 0..n-1 with exponent s: rank k is drawn with probability proportional to
  * 1/(k+1)^s. A precomputed cumulative table plus a binary search: exact, and cheap next to any
- * append (100,000 doubles, ~17 comparisons per draw). Not thread-safe: one per client thread.
+ * append (100,000 doubles, ~17 comparisons per draw). The table is built once and shared, read-only,
+ * by the samplers that {@link #withSeed} makes (building it takes milliseconds, which would otherwise
+ * be charged to every measured run). Not thread-safe: one sampler per client thread.
  */
 final class Zipf {
 
@@ -14,7 +16,21 @@ final class Zipf {
   private final SplittableRandom random;
 
   Zipf(int n, double s, long seed) {
-    cumulative = new double[n];
+    this(table(n, s), seed);
+  }
+
+  private Zipf(double[] cumulative, long seed) {
+    this.cumulative = cumulative;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /** @return a sampler of the same law with its own random sequence */
+  Zipf withSeed(long seed) {
+    return new Zipf(cumulative, seed);
+  }
+
+  private static double[] table(int n, double s) {
+    double[] cumulative = new double[n];
     double sum = 0;
     for (int k = 0; k < n; k++) {
       sum += 1.0 / Math.pow(k + 1, s);
@@ -23,7 +39,7 @@ final class Zipf {
     for (int k = 0; k < n; k++) {
       cumulative[k] /= sum;
     }
-    random = new SplittableRandom(seed);
+    return cumulative;
   }
 
   int next() {
