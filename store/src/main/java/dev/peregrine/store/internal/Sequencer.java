@@ -116,6 +116,7 @@ public final class Sequencer implements Runnable {
     private final int maxBatchBytes;
     private final CopyOnWriteArrayList<LongConsumer> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    private final EntryWriter entries = new EntryWriter();
 
     // Sequencer-thread state.
     private long lastPosition;
@@ -482,7 +483,7 @@ public final class Sequencer implements Runnable {
             UUID id = p.event().eventId();
             long position = lastPosition + 1;
             long off = segment.claim(p.entryLength());
-            EntryWriter.write(segment, off, p.entryLength(), position, timestamp, id.getMostSignificantBits(),
+            entries.write(segment, off, p.entryLength(), position, timestamp, id.getMostSignificantBits(),
                     id.getLeastSignificantBits(), versions[i], --remaining, EntryDescriptor.KIND_EVENT, p.payload(),
                     p.metadata(), p.type(), p.entity(), p.tenant(), dictionary.persistedSize());
             segment.indexEntry(off);
@@ -495,6 +496,7 @@ public final class Sequencer implements Runnable {
                 dueSnapshots.add(new DueSnapshot(p.event().entityId(), position));
             }
         }
+        entries.flush(); // before the next request's checks, which may read these entries
         log.markDirty(segment);
         ingested = ingested + written; // single writer: a plain read-modify-write of the volatile is safe
     }
@@ -517,9 +519,10 @@ public final class Sequencer implements Runnable {
             long position = lastPosition + 1;
             long off = segment.claim(length);
             UUID id = Uuids.timeOrdered();
-            EntryWriter.write(segment, off, length, position, nextTimestamp(), id.getMostSignificantBits(),
+            entries.write(segment, off, length, position, nextTimestamp(), id.getMostSignificantBits(),
                     id.getLeastSignificantBits(), 0, 0, EntryDescriptor.KIND_TOMBSTONE, EMPTY, null, TOMBSTONE_TYPE,
                     request.entity(), tenant, dictionary.persistedSize());
+            entries.flush();
             segment.indexEntry(off);
             indexes.addTombstone(position, request.entityId());
             lastPosition = position;

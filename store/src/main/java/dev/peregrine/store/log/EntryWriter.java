@@ -1,5 +1,6 @@
 package dev.peregrine.store.log;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -9,19 +10,36 @@ import static dev.peregrine.store.log.LogSegment.LONG;
 import static dev.peregrine.store.log.LogSegment.SHORT;
 
 /**
- * Encodes one entry ({@link EntryDescriptor}) into a segment's mapped memory: header fields, body,
- * padding, and last the CRC. Sequencer only.
+ * Encodes entries ({@link EntryDescriptor}) into an off-heap staging buffer and writes them to their
+ * segment file with one positional write per {@link #flush()}. Sequencer only.
  *
- * <p>The bytes of a claimed region are zero already (the file is preallocated with zeros and recovery
- * zeroes whatever it truncates), so padding needs no writes.
+ * <p><b>Why not store through the mapping.</b> After a force the kernel write-protects the pages it
+ * cleaned, so the next store into the same page faults, and on ext4 each such fault joins the
+ * journal. Measured on this project's machines (600-byte entries, 128 MiB sparse segment, one force
+ * per entry): stores through the mapping made a force cost 70 µs while the file was small and
+ * 900 µs from about 40 MB on; {@code pwrite} plus {@code fdatasync} stayed at 70 µs through the whole
+ * file. Readers still read through the mapping: it is the same page cache.
+ *
+ * <p>The bytes of a claimed region are zero in the file already (segments are sparse and recovery
+ * zeroes whatever it truncates), and the staging buffer is cleared before reuse, so padding needs no
+ * writes.
  */
 public final class EntryWriter {
 
-    private EntryWriter() {
-    }
+    private static final int INITIAL_BYTES = 64 * 1024;
+
+    private MemorySegment buffer = Arena.ofAuto().allocate(INITIAL_BYTES, 8);
+    private Crc.EntryChecker checker = new Crc.EntryChecker(buffer);
+    /** Segment the staged bytes belong to; null when nothing is staged. */
+    private LogSegment target;
+    /** File offset of {@code buffer[0]}. */
+    private long fileStart;
+    /** Bytes staged. */
+    private int used;
 
     /**
-     * Writes a complete entry.
+     * Stages a complete entry. Entries staged between two flushes must be contiguous in one segment;
+     * staging into another segment flushes the previous one first.
      *
      * @param segment target segment
      * @param off offset claimed for it
@@ -40,35 +58,74 @@ public final class EntryWriter {
      * @param tenant tenant id UTF-8
      * @param dictionarySize field names persisted when the entry is written
      */
-    public static void write(LogSegment segment, long off, int length, long position, long timestampNanos,
-                             long msb, long lsb, long version, int batchRemaining, byte kind,
-                             MemorySegment payload, MemorySegment metadata, byte[] type, byte[] entity, byte[] tenant,
-                             int dictionarySize) {
-        MemorySegment map = segment.memory();
+    public void write(LogSegment segment, long off, int length, long position, long timestampNanos,
+                      long msb, long lsb, long version, int batchRemaining, byte kind,
+                      MemorySegment payload, MemorySegment metadata, byte[] type, byte[] entity, byte[] tenant,
+                      int dictionarySize) {
+        long rel = stage(segment, off, length);
+        MemorySegment map = buffer;
         int payloadLength = (int) payload.byteSize();
         int metadataLength = metadata == null ? 0 : (int) metadata.byteSize();
-        map.set(INT, off + LENGTH_OFFSET, length);
-        map.set(LONG, off + POSITION_OFFSET, position);
-        map.set(LONG, off + TIMESTAMP_OFFSET, timestampNanos);
-        map.set(LONG, off + ID_MSB_OFFSET, msb);
-        map.set(LONG, off + ID_LSB_OFFSET, lsb);
-        map.set(LONG, off + VERSION_OFFSET, version);
-        map.set(INT, off + BATCH_REMAINING_OFFSET, batchRemaining);
-        map.set(INT, off + PAYLOAD_LENGTH_OFFSET, payloadLength);
-        map.set(INT, off + METADATA_LENGTH_OFFSET, metadataLength);
-        map.set(ValueLayout.JAVA_BYTE, off + KIND_OFFSET, kind);
-        map.set(SHORT, off + TYPE_LENGTH_OFFSET, (short) type.length);
-        map.set(SHORT, off + ENTITY_LENGTH_OFFSET, (short) entity.length);
-        map.set(SHORT, off + TENANT_LENGTH_OFFSET, (short) tenant.length);
-        map.set(INT, off + DICTIONARY_SIZE_OFFSET, dictionarySize);
-        MemorySegment.copy(payload, 0, map, off + HEADER_LENGTH, payloadLength);
+        map.set(INT, rel + LENGTH_OFFSET, length);
+        map.set(LONG, rel + POSITION_OFFSET, position);
+        map.set(LONG, rel + TIMESTAMP_OFFSET, timestampNanos);
+        map.set(LONG, rel + ID_MSB_OFFSET, msb);
+        map.set(LONG, rel + ID_LSB_OFFSET, lsb);
+        map.set(LONG, rel + VERSION_OFFSET, version);
+        map.set(INT, rel + BATCH_REMAINING_OFFSET, batchRemaining);
+        map.set(INT, rel + PAYLOAD_LENGTH_OFFSET, payloadLength);
+        map.set(INT, rel + METADATA_LENGTH_OFFSET, metadataLength);
+        map.set(ValueLayout.JAVA_BYTE, rel + KIND_OFFSET, kind);
+        map.set(SHORT, rel + TYPE_LENGTH_OFFSET, (short) type.length);
+        map.set(SHORT, rel + ENTITY_LENGTH_OFFSET, (short) entity.length);
+        map.set(SHORT, rel + TENANT_LENGTH_OFFSET, (short) tenant.length);
+        map.set(INT, rel + DICTIONARY_SIZE_OFFSET, dictionarySize);
+        MemorySegment.copy(payload, 0, map, rel + HEADER_LENGTH, payloadLength);
         if (metadataLength > 0) {
-            MemorySegment.copy(metadata, 0, map, off + metadataOffset(payloadLength), metadataLength);
+            MemorySegment.copy(metadata, 0, map, rel + metadataOffset(payloadLength), metadataLength);
         }
-        long strings = off + stringsOffset(payloadLength, metadataLength);
+        long strings = rel + stringsOffset(payloadLength, metadataLength);
         MemorySegment.copy(type, 0, map, ValueLayout.JAVA_BYTE, strings, type.length);
         MemorySegment.copy(entity, 0, map, ValueLayout.JAVA_BYTE, strings + type.length, entity.length);
         MemorySegment.copy(tenant, 0, map, ValueLayout.JAVA_BYTE, strings + type.length + entity.length, tenant.length);
-        map.set(INT, off + CRC_OFFSET, segment.writeChecker().ofEntry(off, length));
+        map.set(INT, rel + CRC_OFFSET, checker.ofEntry(rel, length));
+    }
+
+    /**
+     * Writes the staged entries to their segment file (into the page cache; forcing is the log's
+     * job). Call before anything reads them: the sequencer flushes after every request.
+     */
+    public void flush() {
+        if (used > 0) {
+            target.writeAt(fileStart, buffer.asSlice(0, used));
+            buffer.asSlice(0, used).fill((byte) 0); // padding of the next entries is zero again
+        }
+        used = 0;
+        target = null;
+    }
+
+    /** Reserves {@code length} zeroed bytes for the entry at file offset {@code off}; returns its buffer offset. */
+    private long stage(LogSegment segment, long off, int length) {
+        if (used > 0 && (segment != target || off != fileStart + used)) {
+            flush();
+        }
+        if (used == 0) {
+            target = segment;
+            fileStart = off;
+        }
+        if (used + (long) length > buffer.byteSize()) {
+            grow(used + (long) length);
+        }
+        long rel = used;
+        used += length;
+        return rel;
+    }
+
+    private void grow(long atLeast) {
+        long size = Math.max(buffer.byteSize() * 2, Long.highestOneBit(atLeast - 1) << 1);
+        MemorySegment bigger = Arena.ofAuto().allocate(size, 8);
+        MemorySegment.copy(buffer, 0, bigger, 0, used);
+        buffer = bigger; // the old one is freed by the garbage collector (automatic arena)
+        checker = new Crc.EntryChecker(buffer);
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -26,9 +27,13 @@ import static dev.peregrine.store.log.EntryDescriptor.*;
  * {@code RandomAccessFile.setLength} semantics (a sparse file on most file systems): the name, size
  * and header are fsynced at creation, the data blocks are allocated as pages are written.
  *
+ * <p>Entries are written with positional writes to the file ({@link #writeAt}, staged by
+ * {@link EntryWriter}, which says why not through the mapping) and read through the mapping: both are
+ * the same page cache.
+ *
  * <p>Thread safety: entries are written only by the sequencer thread; readers on any thread read
  * entries at offsets they obtained from the offset index after acquiring the store's visible
- * position, which orders the sequencer's plain writes of those bytes before their plain reads.
+ * position, which the sequencer publishes after the write returned.
  */
 public final class LogSegment implements AutoCloseable {
 
@@ -42,8 +47,6 @@ public final class LogSegment implements AutoCloseable {
     private final MemorySegment map;
     private final long basePosition;
     private final LongPagedList offsets = new LongPagedList();
-    /** Checksums entries as they are written; sequencer only, created on first write. */
-    private Crc.EntryChecker writeChecker;
     /** Next free byte; sequencer (or loader) only. */
     private int writeOffset = SegmentHeaderDescriptor.HEADER_LENGTH;
 
@@ -69,7 +72,7 @@ public final class LogSegment implements AutoCloseable {
             channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             channel.truncate(0);
-            channel.write(java.nio.ByteBuffer.allocate(1), bytes - 1L); // sets the length (sparse)
+            channel.write(ByteBuffer.allocate(1), bytes - 1L); // sets the length (sparse)
             Arena arena = Arena.ofShared();
             MemorySegment map = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
             map.set(LONG, SegmentHeaderDescriptor.MAGIC_OFFSET, SegmentHeaderDescriptor.MAGIC);
@@ -169,14 +172,6 @@ public final class LogSegment implements AutoCloseable {
         return offsets.heapBytes();
     }
 
-    /** @return a checksum helper for entries written to this segment (sequencer only) */
-    Crc.EntryChecker writeChecker() {
-        if (writeChecker == null) {
-            writeChecker = new Crc.EntryChecker(map);
-        }
-        return writeChecker;
-    }
-
     /** @return the offset index */
     LongPagedList offsets() {
         return offsets;
@@ -242,6 +237,7 @@ public final class LogSegment implements AutoCloseable {
     void truncate(int keep, int fromOffset) {
         offsets.truncate(keep);
         zeroFrom(fromOffset);
+        map.force(); // the zeroes were stored through the mapping
         writeOffset = fromOffset;
     }
 
@@ -263,11 +259,29 @@ public final class LogSegment implements AutoCloseable {
         }
     }
 
-    /** Forces written pages to stable storage ({@code msync}). */
+    /**
+     * Writes bytes to the file at {@code offset} (into the page cache; {@link #force()} makes them
+     * durable). Sequencer only.
+     *
+     * @param offset file offset, inside the claimed region
+     * @param bytes the bytes
+     */
+    void writeAt(long offset, MemorySegment bytes) {
+        ByteBuffer source = bytes.asByteBuffer();
+        try {
+            while (source.hasRemaining()) {
+                channel.write(source, offset + source.position());
+            }
+        } catch (IOException e) {
+            throw new StorageFailureException("write failed: " + e.getMessage(), path, e);
+        }
+    }
+
+    /** Forces written data to stable storage ({@code fdatasync}: the size never changes, blocks do). */
     public void force() {
         try {
-            map.force();
-        } catch (RuntimeException e) {
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
             throw new StorageFailureException("force failed: " + e.getMessage(), path, e);
         }
     }
