@@ -8,4 +8,6 @@ module dev.peregrine.record {
     requires transitive com.fasterxml.jackson.core;
 
     exports dev.peregrine.record;
+    // Unvalidated wrapping of the store's own CRC-checked log bytes; not for applications.
+    exports dev.peregrine.record.internal to dev.peregrine.store;
 }

@@ -8,6 +8,8 @@ import static dev.peregrine.record.RecordLayout.TAG_OBJECT;
 import static dev.peregrine.record.RecordLayout.TAG_STRING;
 import static dev.peregrine.record.RecordLayout.TAG_TRUE;
 
+import dev.peregrine.record.internal.TrustedRecords;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -52,6 +54,10 @@ public final class Record {
     private final byte[] heap;
     private final int heapOffset;
     private int hash;
+
+    static {
+        TrustedRecords.install(Record::new); // the store's unvalidated wrap; see TrustedRecords
+    }
 
     Record(FieldDictionary dictionary, MemorySegment segment) {
         this.dictionary = dictionary;

@@ -4,9 +4,11 @@ import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.MergePatch;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordBuilder;
+import dev.peregrine.record.internal.TrustedRecords;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.StoredEvent;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -89,9 +91,10 @@ public final class BuiltInProjections {
         @Override
         public void apply(StoredEvent event) {
             Record current = states.getOrDefault(event.entityId(), Record.empty(dictionary));
-            // Copied to the heap: the projection outlives the mapped payload views it was fed.
+            // Copied to the heap: the projection outlives the mapped payload views it was fed. The
+            // merge built these bytes itself, so they need no second validation.
             Record merged = MergePatch.apply(current, event.payload());
-            states.put(event.entityId(), Record.wrap(dictionary, merged.toByteArray()));
+            states.put(event.entityId(), TrustedRecords.wrap(dictionary, MemorySegment.ofArray(merged.toByteArray())));
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.peregrine.store.internal;
 
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.Record;
+import dev.peregrine.record.internal.TrustedRecords;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.index.EventIdIndex;
@@ -16,6 +17,10 @@ import java.util.UUID;
 /**
  * Reads entries of the log by position: whole events as zero-copy {@link StoredEvent} views, or
  * single fields straight from the mapped bytes for filtering without decoding.
+ *
+ * <p>Payload and metadata records are wrapped without validation ({@link TrustedRecords}): every
+ * record was validated before it was appended, and recovery checked every entry's CRC-32C when the
+ * store opened, so validating again would re-read every byte of every event on every read.
  *
  * <p>Thread safety: any thread, for positions the caller knows to be written (visible to readers, or
  * written by the calling sequencer thread itself).
@@ -69,9 +74,9 @@ public final class EventReader implements EventIdIndex.IdSource {
         String entity = strings.get(map, typeAt + typeLen, entityLen);
         String tenant = strings.get(map, typeAt + typeLen + entityLen, s.tenantLengthAt(off));
         boolean tombstone = s.kindAt(off) == EntryDescriptor.KIND_TOMBSTONE;
-        Record payload = tombstone ? Record.empty(dictionary) : Record.wrap(dictionary, s.payloadAt(off));
+        Record payload = tombstone ? Record.empty(dictionary) : TrustedRecords.wrap(dictionary, s.payloadAt(off));
         MemorySegment meta = s.metadataAt(off);
-        Record metadata = meta == null ? null : Record.wrap(dictionary, meta);
+        Record metadata = meta == null ? null : TrustedRecords.wrap(dictionary, meta);
         return new StoredEvent(new UUID(s.idMsbAt(off), s.idLsbAt(off)), type, entity, tenant, payload, metadata,
                 s.timestampAt(off), s.versionAt(off), position);
     }
@@ -90,7 +95,7 @@ public final class EventReader implements EventIdIndex.IdSource {
     /** @param position a written position @return its payload as a record view */
     public Record payload(long position) {
         LogSegment s = log.segmentFor(position);
-        return Record.wrap(dictionary, s.payloadAt(s.offsetOf(position)));
+        return TrustedRecords.wrap(dictionary, s.payloadAt(s.offsetOf(position)));
     }
 
     /** @param position a written position @return its timestamp in epoch nanoseconds */

@@ -177,6 +177,14 @@ public final class Sequencer implements Runnable {
         return visiblePosition;
     }
 
+    /**
+     * @return whether the sequencer failed (a write or force failed, or an internal error); then the
+     *         in-memory indexes may be ahead of the log. Call after {@link #stop()}.
+     */
+    public boolean failed() {
+        return failure != null;
+    }
+
     /** @return events appended since open */
     public long ingested() {
         return ingested;
@@ -409,6 +417,8 @@ public final class Sequencer implements Runnable {
                 write(events, results, versions, bytes);
             }
             complete(request.future(), Arrays.asList(results));
+        } catch (StorageFailureException e) {
+            throw e; // the log or the indexes may be ahead of the file: fail the store, publish nothing
         } catch (EventStoreException e) {
             request.future().completeExceptionally(e);
         }
@@ -528,6 +538,8 @@ public final class Sequencer implements Runnable {
             lastPosition = position;
             log.markDirty(segment);
             complete(request.future(), position);
+        } catch (StorageFailureException e) {
+            throw e; // as in append: fail the store
         } catch (EventStoreException e) {
             request.future().completeExceptionally(e);
         }

@@ -389,7 +389,14 @@ public final class StoreEngine implements AutoCloseable {
         }
         try {
             snapshots.force();
-            IndexCheckpoint.save(directory.resolve("index.ckpt"), indexes, sequencer.visiblePosition(), reader);
+            Path checkpoint = directory.resolve("index.ckpt");
+            if (sequencer.failed()) {
+                // The indexes may hold positions whose bytes never reached the log: the next open
+                // rebuilds them from the log instead.
+                AtomicFile.delete(checkpoint);
+            } else {
+                IndexCheckpoint.save(checkpoint, indexes, sequencer.visiblePosition(), reader);
+            }
         } finally {
             snapshots.close();
             dictionary.close();

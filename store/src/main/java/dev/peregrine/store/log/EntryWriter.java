@@ -96,12 +96,17 @@ public final class EntryWriter {
      * job). Call before anything reads them: the sequencer flushes after every request.
      */
     public void flush() {
-        if (used > 0) {
-            target.writeAt(fileStart, buffer.asSlice(0, used));
+        try {
+            if (used > 0) {
+                target.writeAt(fileStart, buffer.asSlice(0, used));
+            }
+        } finally {
+            // Written or failed, these bytes are done: a failed write fails the store, and staged
+            // bytes must never reach the file with a later flush.
             buffer.asSlice(0, used).fill((byte) 0); // padding of the next entries is zero again
+            used = 0;
+            target = null;
         }
-        used = 0;
-        target = null;
     }
 
     /** Reserves {@code length} zeroed bytes for the entry at file offset {@code off}; returns its buffer offset. */

@@ -113,6 +113,9 @@ public final class SegmentedLog implements AutoCloseable {
         next[old.length] = created;
         SEGMENTS.setRelease(this, next);
         if (dirtyActive != null) {
+            if (dirtyPrevious != null) {
+                dirtyPrevious.force(); // a second roll before a force: only two segments are tracked
+            }
             dirtyPrevious = dirtyActive;
         }
         dirtyActive = null;
