@@ -1,5 +1,7 @@
 package dev.peregrine.store.feed.internal;
 
+import dev.peregrine.store.log.SegmentedLog;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -40,22 +42,9 @@ public final class AtomicFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            forceDirectory(target.toAbsolutePath().getParent());
+            SegmentedLog.fsyncDirectory(target.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
-        }
-    }
-
-    /**
-     * Forces a directory's entries (the rename) to disk, where the platform allows opening one.
-     *
-     * @param dir the directory
-     */
-    static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open directories; the rename is then as durable as the OS makes it.
         }
     }
 }
