@@ -1,11 +1,9 @@
 package dev.peregrine.bench.peers;
 
+import dev.peregrine.bench.BenchFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -102,11 +100,7 @@ final class ChronicleAdapter implements PeerAdapter {
   private void closeQueue() throws IOException {
     if (queue != null) {
       queue.close();
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
+      BenchFiles.deleteTree(dir);
       queue = null;
     }
   }

@@ -66,19 +66,15 @@ final class MessageDbAdapter extends PostgresAdapter {
     return "message_store.messages";
   }
 
-  private static final class MessageDbSession implements Session {
-    private final Connection connection;
+  private static final class MessageDbSession extends PostgresSession {
     private final PreparedStatement write;
     private final PreparedStatement version;
-    private final PreparedStatement read;
 
     MessageDbSession(Connection connection) throws SQLException {
-      this.connection = connection;
+      super(connection, "SELECT type, data FROM message_store.get_stream_messages(?, 0, 1000000)");
       this.write = connection.prepareStatement(
           "SELECT message_store.write_message(?, ?, ?, ?::jsonb, ?::jsonb, ?)");
       this.version = connection.prepareStatement("SELECT message_store.stream_version(?)");
-      this.read = connection.prepareStatement(
-          "SELECT type, data FROM message_store.get_stream_messages(?, 0, 1000000)");
     }
 
     private void write(BenchEvent event, Long expectedPosition) throws SQLException {
@@ -118,36 +114,11 @@ final class MessageDbAdapter extends PostgresAdapter {
 
     @Override
     public void appendBatch(List<BenchEvent> batch) throws SQLException {
-      connection.setAutoCommit(false);
-      try {
+      inTransaction(() -> {
         for (BenchEvent event : batch) {
           write(event, null);
         }
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    }
-
-    @Override
-    public int readStream(String stream, EventSink sink) throws SQLException {
-      read.setString(1, stream);
-      int count = 0;
-      try (ResultSet rows = read.executeQuery()) {
-        while (rows.next()) {
-          sink.accept(rows.getString(1), rows.getString(2).getBytes(StandardCharsets.UTF_8));
-          count++;
-        }
-      }
-      return count;
-    }
-
-    @Override
-    public void close() throws SQLException {
-      connection.close();
+      });
     }
   }
 }

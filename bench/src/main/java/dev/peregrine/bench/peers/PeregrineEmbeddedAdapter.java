@@ -1,5 +1,6 @@
 package dev.peregrine.bench.peers;
 
+import dev.peregrine.bench.BenchFiles;
 import dev.peregrine.record.JsonCodec;
 import dev.peregrine.record.Record;
 import dev.peregrine.store.ConcurrencyConflictException;
@@ -13,13 +14,10 @@ import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoredEvent;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Peregrine embedded: an {@link EventStore} in this JVM with default options except the durability
@@ -129,11 +127,7 @@ final class PeregrineEmbeddedAdapter implements PeerAdapter {
     if (store != null) {
       store.close();
       store = null;
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
+      BenchFiles.deleteTree(dir);
     }
   }
 

@@ -3,16 +3,15 @@ package dev.peregrine.bench.peers;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.peregrine.bench.BenchFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Peregrine over HTTP: {@code bin/peregrine serve} in its own JVM on loopback (durability
@@ -192,11 +191,7 @@ final class PeregrineHttpAdapter implements PeerAdapter {
         server.destroyForcibly().waitFor();
       }
       server = null;
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
+      BenchFiles.deleteTree(dir);
     }
   }
 

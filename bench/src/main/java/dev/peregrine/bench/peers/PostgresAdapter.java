@@ -79,6 +79,61 @@ abstract class PostgresAdapter implements PeerAdapter {
     }
   }
 
+  /** Runs SQL statements on a session's connection. */
+  interface SqlWork {
+    void run() throws SQLException;
+  }
+
+  /**
+   * What the two peers' client sessions share: one connection, whole-stream loads with a statement
+   * whose rows are (type, data as text), and batches as one transaction.
+   */
+  abstract static class PostgresSession implements Session {
+    final Connection connection;
+    private final PreparedStatement read;
+
+    /**
+     * @param connection the session's own connection
+     * @param readSql the stream load: one parameter (the stream), rows (type, data) in stream order
+     */
+    PostgresSession(Connection connection, String readSql) throws SQLException {
+      this.connection = connection;
+      this.read = connection.prepareStatement(readSql);
+    }
+
+    /** Runs {@code work} as one transaction, rolled back if it throws. */
+    void inTransaction(SqlWork work) throws SQLException {
+      connection.setAutoCommit(false);
+      try {
+        work.run();
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    }
+
+    @Override
+    public int readStream(String stream, EventSink sink) throws SQLException {
+      read.setString(1, stream);
+      int count = 0;
+      try (ResultSet rows = read.executeQuery()) {
+        while (rows.next()) {
+          sink.accept(rows.getString(1), rows.getString(2).getBytes(StandardCharsets.UTF_8));
+          count++;
+        }
+      }
+      return count;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+
   @Override
   public long bytesOnDisk() throws SQLException {
     try (Statement statement = admin.createStatement();

@@ -73,18 +73,15 @@ final class PostgresTableAdapter extends PostgresAdapter {
     return "events";
   }
 
-  private static final class TableSession implements Session {
-    private final Connection connection;
+  private static final class TableSession extends PostgresSession {
     private final PreparedStatement insert;
     private final PreparedStatement version;
-    private final PreparedStatement read;
 
     TableSession(Connection connection) throws SQLException {
-      this.connection = connection;
+      super(connection, "SELECT type, data::text FROM events WHERE stream = ? ORDER BY version");
       this.insert = connection.prepareStatement(
           "INSERT INTO events (stream, version, type, id, data, metadata) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb)");
       this.version = connection.prepareStatement("SELECT coalesce(max(version), 0) FROM events WHERE stream = ?");
-      this.read = connection.prepareStatement("SELECT type, data::text FROM events WHERE stream = ? ORDER BY version");
     }
 
     private void bind(BenchEvent event, long eventVersion) throws SQLException {
@@ -121,38 +118,13 @@ final class PostgresTableAdapter extends PostgresAdapter {
 
     @Override
     public void appendBatch(List<BenchEvent> batch) throws SQLException {
-      connection.setAutoCommit(false);
-      try {
+      inTransaction(() -> {
         for (BenchEvent event : batch) {
           bind(event, event.version());
           insert.addBatch();
         }
         insert.executeBatch();
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    }
-
-    @Override
-    public int readStream(String stream, EventSink sink) throws SQLException {
-      read.setString(1, stream);
-      int count = 0;
-      try (ResultSet rows = read.executeQuery()) {
-        while (rows.next()) {
-          sink.accept(rows.getString(1), rows.getString(2).getBytes(StandardCharsets.UTF_8));
-          count++;
-        }
-      }
-      return count;
-    }
-
-    @Override
-    public void close() throws SQLException {
-      connection.close();
+      });
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.peregrine.bench.store;
 
+import dev.peregrine.bench.BenchFiles;
 import dev.peregrine.record.JsonCodec;
 import dev.peregrine.record.Record;
 import dev.peregrine.store.Durability;
@@ -11,9 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Shared setup of the store benchmarks: AllSource's benchmark workload (payload
@@ -42,13 +41,8 @@ final class BenchStores {
     }
 
     static void delete(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            BenchFiles.deleteTree(dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

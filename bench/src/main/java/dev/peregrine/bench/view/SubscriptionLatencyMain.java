@@ -1,5 +1,6 @@
 package dev.peregrine.bench.view;
 
+import dev.peregrine.bench.BenchFiles;
 import dev.peregrine.record.RecordBuilder;
 import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
@@ -12,12 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -82,10 +81,8 @@ public final class SubscriptionLatencyMain {
             }
             sub.close();
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            try {
+                BenchFiles.deleteTree(dir);
             } catch (IOException e) {
                 System.err.println("cannot delete " + dir + ": " + e);
             }
