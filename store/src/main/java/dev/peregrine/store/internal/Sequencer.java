@@ -473,7 +473,14 @@ public final class Sequencer implements Runnable {
         return bytes;
     }
 
-    /** Pass 2 of an append: write the new events into one segment and index them. */
+    /**
+     * Pass 2 of an append: write the new events into one segment, then index them.
+     *
+     * <p>The order is the point: every entry is staged and written to the file before any index
+     * learns its position. Indexes read entries back (the id table re-reads every id when it grows),
+     * and a staged entry is not in the file until {@link EntryWriter#flush()}; an index that saw a
+     * position before its bytes were written rehashed it from zeros and lost it.
+     */
     private void write(List<PreparedEvent> events, AppendResult[] results, long[] versions, int bytes) {
         int remaining = 0;
         for (AppendResult r : results) {
@@ -484,6 +491,21 @@ public final class Sequencer implements Runnable {
         int written = remaining;
         LogSegment segment = log.ensureRoom(bytes, lastPosition + 1);
         long timestamp = nextTimestamp();
+        long[] offsets = new long[events.size()];
+        long position = lastPosition;
+        for (int i = 0; i < events.size(); i++) {
+            if (results[i] != null) {
+                continue;
+            }
+            PreparedEvent p = events.get(i);
+            UUID id = p.event().eventId();
+            offsets[i] = segment.claim(p.entryLength());
+            entries.write(segment, offsets[i], p.entryLength(), ++position, timestamp, id.getMostSignificantBits(),
+                    id.getLeastSignificantBits(), versions[i], --remaining, EntryDescriptor.KIND_EVENT, p.payload(),
+                    p.metadata(), p.type(), p.entity(), p.tenant(), dictionary.persistedSize());
+        }
+        entries.flush();
+        log.markDirty(segment);
         Instant instant = Instant.ofEpochSecond(0, timestamp);
         for (int i = 0; i < events.size(); i++) {
             if (results[i] != null) {
@@ -491,23 +513,17 @@ public final class Sequencer implements Runnable {
             }
             PreparedEvent p = events.get(i);
             UUID id = p.event().eventId();
-            long position = lastPosition + 1;
-            long off = segment.claim(p.entryLength());
-            entries.write(segment, off, p.entryLength(), position, timestamp, id.getMostSignificantBits(),
-                    id.getLeastSignificantBits(), versions[i], --remaining, EntryDescriptor.KIND_EVENT, p.payload(),
-                    p.metadata(), p.type(), p.entity(), p.tenant(), dictionary.persistedSize());
-            segment.indexEntry(off);
-            long version = indexes.addEvent(position, p.event().entityId(), p.event().eventType(),
+            segment.indexEntry(offsets[i]);
+            long indexed = lastPosition + 1;
+            long version = indexes.addEvent(indexed, p.event().entityId(), p.event().eventType(),
                     id.getMostSignificantBits(), id.getLeastSignificantBits());
             assert version == versions[i] : "index version " + version + " != checked version " + versions[i];
-            lastPosition = position;
-            results[i] = new AppendResult(id, position, version, instant);
+            lastPosition = indexed;
+            results[i] = new AppendResult(id, indexed, version, instant);
             if (snapshotEvery > 0 && version % snapshotEvery == 0) {
-                dueSnapshots.add(new DueSnapshot(p.event().entityId(), position));
+                dueSnapshots.add(new DueSnapshot(p.event().entityId(), indexed));
             }
         }
-        entries.flush(); // before the next request's checks, which may read these entries
-        log.markDirty(segment);
         ingested = ingested + written; // single writer: a plain read-modify-write of the volatile is safe
     }
 
