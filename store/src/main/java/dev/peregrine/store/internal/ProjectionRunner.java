@@ -294,13 +294,19 @@ public final class ProjectionRunner implements AutoCloseable {
         long position = slot.position;
         long msb = position == 0 ? 0 : reader.msb(position);
         long lsb = position == 0 ? 0 : reader.lsb(position);
-        AtomicFile.write(checkpointFile(slot.projection.name()), AtomicFileDescriptor.PROJECTION_MAGIC, FORMAT_VERSION,
-                out -> {
-                    out.putLong(position);
-                    out.putLong(msb);
-                    out.putLong(lsb);
-                    out.putBytes(state.get());
-                });
+        try {
+            AtomicFile.write(checkpointFile(slot.projection.name()), AtomicFileDescriptor.PROJECTION_MAGIC, FORMAT_VERSION,
+                    out -> {
+                        out.putLong(position);
+                        out.putLong(msb);
+                        out.putLong(lsb);
+                        out.putBytes(state.get());
+                    });
+        } catch (StorageFailureException e) {
+            // A checkpoint only shortens the next replay: a full disk must not stop the projection.
+            // The previous checkpoint is intact (replaced atomically); the next interval tries again.
+            LOG.warn("checkpoint of projection {} not saved: {}", slot.projection.name(), e.getMessage());
+        }
         slot.sinceCheckpoint = 0;
     }
 

@@ -133,6 +133,8 @@ public final class Sequencer implements Runnable {
     private final List<Completion> completions = new ArrayList<>();
     private final List<DueSnapshot> dueSnapshots = new ArrayList<>();
     private EventStoreException failure;
+    /** Appends refused with nothing written since open (for the log's rate limit). */
+    private long refusals;
 
     private volatile long visiblePosition;
     private volatile long ingested;
@@ -315,7 +317,11 @@ public final class Sequencer implements Runnable {
             }
             return !stop;
         }
-        dictionary.persistNew(); // names before the entries that use them; see DictionaryFile
+        try {
+            dictionary.persistNew(); // names before the entries that use them; see DictionaryFile
+        } catch (StorageFailureException e) {
+            return refuseGroup(e);
+        }
         long before = lastPosition;
         StopRequest stop = null;
         for (Request r : group) {
@@ -340,6 +346,25 @@ public final class Sequencer implements Runnable {
             return false;
         }
         return true;
+    }
+
+    /** Refuses every request of the group (nothing of it was written) and keeps running unless one is a stop. */
+    private boolean refuseGroup(StorageFailureException e) {
+        boolean stop = false;
+        for (Request r : group) {
+            switch (r) {
+                case AppendRequest a -> refuseOrFail(a.future(), e);
+                case TombstoneRequest t -> refuseOrFail(t.future(), e);
+                case StopRequest s -> {
+                    if (log.hasDirty()) {
+                        force();
+                    }
+                    s.future().complete(null);
+                    stop = true;
+                }
+            }
+        }
+        return !stop;
     }
 
     private void publish() {
@@ -418,7 +443,7 @@ public final class Sequencer implements Runnable {
             }
             complete(request.future(), Arrays.asList(results));
         } catch (StorageFailureException e) {
-            throw e; // the log or the indexes may be ahead of the file: fail the store, publish nothing
+            refuseOrFail(request.future(), e);
         } catch (EventStoreException e) {
             request.future().completeExceptionally(e);
         }
@@ -555,10 +580,26 @@ public final class Sequencer implements Runnable {
             log.markDirty(segment);
             complete(request.future(), position);
         } catch (StorageFailureException e) {
-            throw e; // as in append: fail the store
+            refuseOrFail(request.future(), e);
         } catch (EventStoreException e) {
             request.future().completeExceptionally(e);
         }
+    }
+
+    /**
+     * A write that was undone before any index saw it ({@code NOT_WRITTEN}: the disk is full, or a
+     * write failed and its space was given back) fails only its request, and the next request tries
+     * again. Anything else may have left the indexes ahead of the file: it fails the store.
+     */
+    private void refuseOrFail(CompletableFuture<?> future, StorageFailureException e) {
+        if (e.outcome() != StorageFailureException.Outcome.NOT_WRITTEN) {
+            throw e; // publish nothing; run() fails the store
+        }
+        refusals++;
+        if (refusals == 1 || Long.bitCount(refusals) == 1) { // log the first and then ever more rarely
+            LOG.warn("append refused, nothing stored ({} refusals so far): {}", refusals, e.getMessage());
+        }
+        future.completeExceptionally(e);
     }
 
     private void fail(Throwable cause) {

@@ -395,7 +395,7 @@ public final class StoreEngine implements AutoCloseable {
                 // rebuilds them from the log instead.
                 AtomicFile.delete(checkpoint);
             } else {
-                IndexCheckpoint.save(checkpoint, indexes, sequencer.visiblePosition(), reader);
+                saveCheckpoint(checkpoint);
             }
         } finally {
             snapshots.close();
@@ -407,6 +407,19 @@ public final class StoreEngine implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("cannot release the lock of {}", directory, e);
             }
+        }
+    }
+
+    /**
+     * The checkpoint only saves the next open a replay: failing to write it (a full disk) must not
+     * fail the close. The previous checkpoint, if any, is intact (it is replaced atomically) and the
+     * next open replays the log after it.
+     */
+    private void saveCheckpoint(Path checkpoint) {
+        try {
+            IndexCheckpoint.save(checkpoint, indexes, sequencer.visiblePosition(), reader);
+        } catch (StorageFailureException e) {
+            LOG.warn("index checkpoint not saved, the next open replays more of the log: {}", e.getMessage());
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.peregrine.store.log;
 
+import dev.peregrine.store.StorageFailureException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,9 +22,9 @@ import static dev.peregrine.store.log.LogSegment.SHORT;
  * 900 µs from about 40 MB on; {@code pwrite} plus {@code fdatasync} stayed at 70 µs through the whole
  * file. Readers still read through the mapping: it is the same page cache.
  *
- * <p>The bytes of a claimed region are zero in the file already (segments are sparse and recovery
- * zeroes whatever it truncates), and the staging buffer is cleared before reuse, so padding needs no
- * writes.
+ * <p>The bytes of a claimed region are zero in the file already (new blocks read as zeros, and
+ * whatever recovery or a failed write leaves behind is zeroed before the next write), and the staging
+ * buffer is cleared before reuse, so padding needs no writes.
  */
 public final class EntryWriter {
 
@@ -94,15 +96,23 @@ public final class EntryWriter {
     /**
      * Writes the staged entries to their segment file (into the page cache; forcing is the log's
      * job). Call before anything reads them: the sequencer flushes after every request.
+     *
+     * @throws StorageFailureException with outcome {@code NOT_WRITTEN} if the write fails; the
+     *         segment's write offset is then back where the staged entries began
      */
     public void flush() {
         try {
             if (used > 0) {
                 target.writeAt(fileStart, buffer.asSlice(0, used));
             }
+        } catch (StorageFailureException e) {
+            // Nothing was indexed yet: give the space back, so that whatever part of the write reached
+            // the file is zeroed before the next one, and the failed entries are never seen.
+            target.discard((int) fileStart, fileStart + used);
+            throw e;
         } finally {
-            // Written or failed, these bytes are done: a failed write fails the store, and staged
-            // bytes must never reach the file with a later flush.
+            // Written or failed, these bytes are done: staged bytes must never reach the file with a
+            // later flush.
             buffer.asSlice(0, used).fill((byte) 0); // padding of the next entries is zero again
             used = 0;
             target = null;

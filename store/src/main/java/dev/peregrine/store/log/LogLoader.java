@@ -36,7 +36,9 @@ import static dev.peregrine.store.log.EntryDescriptor.*;
  *       interrupted that batch; all of its entries are dropped.</li>
  * </ol>
  *
- * <p>Every truncation zeroes the dropped bytes and is logged with what was dropped. Thread safety:
+ * <p>Every truncation zeroes the dropped bytes (with positional writes, never through the mapping;
+ * if the disk is too full for that, before the next write instead) and is logged with what was
+ * dropped. Thread safety:
  * runs on the opening thread before the store exists.
  */
 public final class LogLoader {
@@ -177,10 +179,11 @@ public final class LogLoader {
                 boolean validLater = validEntryAfter(segment, off, off + extent, expected);
                 if (isLast && !validLater) {
                     long dropped = extent;
-                    segment.truncate(segment.entryCount(), (int) off);
+                    boolean zeroed = segment.truncate(segment.entryCount(), (int) off, off + extent);
                     droppedBytes += dropped;
                     actions.add("truncated torn tail of " + segment.path().getFileName() + " at offset " + off
-                            + " (" + dropped + " bytes after the last valid entry, position " + (expected - 1) + ")");
+                            + " (" + dropped + " bytes after the last valid entry, position " + (expected - 1) + ")"
+                            + deferred(zeroed));
                 } else {
                     int len = segment.lengthAt(off);
                     int stored = segment.crcAt(off);
@@ -289,8 +292,9 @@ public final class LogLoader {
             firstDeleted = index;
         } else {
             dropped = nonZeroExtent(segment, off);
-            segment.truncate(segment.entryCount(), (int) off);
-            actions.add("repair: " + e.getMessage() + "; truncated " + segment.path().getFileName() + " at offset " + off);
+            boolean zeroed = segment.truncate(segment.entryCount(), (int) off, off + dropped);
+            actions.add("repair: " + e.getMessage() + "; truncated " + segment.path().getFileName() + " at offset " + off
+                    + deferred(zeroed));
             firstDeleted = index + 1;
         }
         for (int j = segments.size() - 1; j >= firstDeleted; j--) {
@@ -319,12 +323,20 @@ public final class LogLoader {
         }
         long from = segment.offsets().get(keep);
         long dropped = segment.writeOffset() - from;
-        segment.truncate(keep, (int) from);
+        boolean zeroed = segment.truncate(keep, (int) from, segment.writeOffset());
         droppedBytes += dropped;
         int droppedEntries = count - keep;
         actions.add("dropped an incomplete batch of " + droppedEntries + " entries (positions " + (last - droppedEntries + 1)
-                + ".." + last + ") at the end of " + segment.path().getFileName());
+                + ".." + last + ") at the end of " + segment.path().getFileName() + deferred(zeroed));
         return last - droppedEntries;
+    }
+
+    /**
+     * Zeroing dropped bytes writes to the file, which fails on a full disk; the store still opens and
+     * serves reads, and the zeroing is retried before the next entry is written.
+     */
+    private static String deferred(boolean zeroed) {
+        return zeroed ? "" : "; zeroing the dropped bytes failed (disk full?), it is retried before the next write";
     }
 
     private static void deleteFile(Path file) {

@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -23,13 +24,15 @@ import static dev.peregrine.store.log.EntryDescriptor.*;
  * {@code basePosition + i} is element {@code i}. That index lives only on the heap (8 bytes per
  * entry) and is rebuilt by recovery or loaded from the index checkpoint.
  *
- * <p>Files are named {@code <base position, 20 digits>.seg}. Preallocation uses
- * {@code RandomAccessFile.setLength} semantics (a sparse file on most file systems): the name, size
- * and header are fsynced at creation, the data blocks are allocated as pages are written.
+ * <p>Files are named {@code <base position, 20 digits>.seg}. Every block is allocated when the file
+ * is created ({@link SpaceAllocator} says why: a full disk must be an error, never a fault in the
+ * mapping), and the name, size and header are fsynced then. Segments that an older release left
+ * sparse are allocated before their next write ({@link #prepareForWrites()}).
  *
  * <p>Entries are written with positional writes to the file ({@link #writeAt}, staged by
- * {@link EntryWriter}, which says why not through the mapping) and read through the mapping: both are
- * the same page cache.
+ * {@link EntryWriter}, which says why not through the mapping) and read through a read-only mapping:
+ * both are the same page cache. Nothing is ever stored through the mapping, so a failed write is an
+ * {@link IOException}, never a {@code SIGBUS}.
  *
  * <p>Thread safety: entries are written only by the sequencer thread; readers on any thread read
  * entries at offsets they obtained from the offset index after acquiring the store's visible
@@ -49,6 +52,14 @@ public final class LogSegment implements AutoCloseable {
     private final LongPagedList offsets = new LongPagedList();
     /** Next free byte; sequencer (or loader) only. */
     private int writeOffset = SegmentHeaderDescriptor.HEADER_LENGTH;
+    /** Whether every block of the file is allocated (see {@link SpaceAllocator}); sequencer or loader only. */
+    private boolean allocated;
+    /**
+     * End of bytes after {@link #writeOffset} that may hold leftovers of a write that failed or was
+     * dropped, and must be zeroed before the next entry is written ({@link #prepareForWrites()});
+     * 0 when there are none. Sequencer or loader only.
+     */
+    private long dirtyEnd;
 
     private LogSegment(Path path, FileChannel channel, Arena arena, MemorySegment map, long basePosition) {
         this.path = path;
@@ -59,35 +70,38 @@ public final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Creates, preallocates, maps and fsyncs a new segment file. The caller fsyncs the directory.
+     * Creates a new segment file, allocates all of its blocks, writes its header, fsyncs it and maps
+     * it. The caller fsyncs the directory. If any step fails (for example because the disk is full),
+     * the file is deleted again and nothing of it remains.
      *
      * @param path file to create (must not exist)
      * @param basePosition position of the first entry it will hold
      * @param bytes file size
      * @return the open segment
+     * @throws StorageFailureException with {@link StorageFailureException.Outcome#NOT_WRITTEN} if the
+     *         file cannot be created
      */
     public static LogSegment create(Path path, long basePosition, int bytes) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            channel.truncate(0);
-            channel.write(ByteBuffer.allocate(1), bytes - 1L); // sets the length (sparse)
+            SpaceAllocator.allocate(path, channel, 0, bytes);
+            ByteBuffer header = SegmentHeaderDescriptor.encode(basePosition, bytes, System.currentTimeMillis());
+            while (header.hasRemaining()) {
+                channel.write(header, header.position());
+            }
+            channel.force(true); // the header, the file's size and its allocated blocks
             Arena arena = Arena.ofShared();
-            MemorySegment map = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
-            map.set(LONG, SegmentHeaderDescriptor.MAGIC_OFFSET, SegmentHeaderDescriptor.MAGIC);
-            map.set(INT, SegmentHeaderDescriptor.VERSION_OFFSET, SegmentHeaderDescriptor.FORMAT_VERSION);
-            map.set(INT, SegmentHeaderDescriptor.HEADER_LENGTH_OFFSET, SegmentHeaderDescriptor.HEADER_LENGTH);
-            map.set(LONG, SegmentHeaderDescriptor.BASE_POSITION_OFFSET, basePosition);
-            map.set(LONG, SegmentHeaderDescriptor.SEGMENT_BYTES_OFFSET, bytes);
-            map.set(LONG, SegmentHeaderDescriptor.CREATED_OFFSET, System.currentTimeMillis());
-            map.set(INT, SegmentHeaderDescriptor.CRC_OFFSET, Crc.of(map, 0, SegmentHeaderDescriptor.CRC_OFFSET));
-            map.force();
-            channel.force(true); // the file's size and metadata
-            return new LogSegment(path, channel, arena, map, basePosition);
+            MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, arena);
+            LogSegment segment = new LogSegment(path, channel, arena, map, basePosition);
+            segment.allocated = true;
+            return segment;
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new StorageFailureException("cannot create segment", path, e);
+            deleteQuietly(path);
+            throw new StorageFailureException("cannot create segment: " + e.getMessage(), path, e,
+                    StorageFailureException.Outcome.NOT_WRITTEN);
         }
     }
 
@@ -107,7 +121,7 @@ public final class LogSegment implements AutoCloseable {
                 throw new CorruptLogException(path, 0, 0, 0, "segment file size " + size + " is out of range");
             }
             Arena arena = Arena.ofShared();
-            MemorySegment map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             int stored = map.get(INT, SegmentHeaderDescriptor.CRC_OFFSET);
             int actual = Crc.of(map, 0, SegmentHeaderDescriptor.CRC_OFFSET);
             if (map.get(LONG, SegmentHeaderDescriptor.MAGIC_OFFSET) != SegmentHeaderDescriptor.MAGIC || stored != actual) {
@@ -129,6 +143,14 @@ public final class LogSegment implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // already failing; a leftover empty file is deleted by the next recovery (see LogLoader)
         }
     }
 
@@ -228,34 +250,82 @@ public final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Forgets entries from index {@code keep} on, zeroes their bytes (so a later scan stops there), and
-     * moves the write offset back. Loader only, before the store is open.
+     * Forgets entries from index {@code keep} on and moves the write offset back to {@code fromOffset};
+     * the bytes in {@code [fromOffset, endOffset)} are zeroed (so that a later scan cannot mistake them
+     * for entries) now, or, if that write fails, before the next entry is written. Loader only, before
+     * the store is open.
      *
      * @param keep number of leading entries to keep
      * @param fromOffset where the dropped bytes begin
+     * @param endOffset where they end (exclusive)
+     * @return whether the bytes are zeroed already
      */
-    void truncate(int keep, int fromOffset) {
+    boolean truncate(int keep, int fromOffset, long endOffset) {
         offsets.truncate(keep);
-        zeroFrom(fromOffset);
-        map.force(); // the zeroes were stored through the mapping
-        writeOffset = fromOffset;
+        discard(fromOffset, endOffset);
+        try {
+            prepareForWrites();
+            force();
+            return true;
+        } catch (StorageFailureException e) {
+            return false; // retried before the next write; until then nothing is written after them
+        }
     }
 
     /**
-     * Zeroes every byte from {@code offset} up to the last non-zero byte of the file, so that leftover
-     * bytes of a torn or dropped entry cannot be mistaken for data later. Pages that are already zero
-     * (holes in the sparse file) are only read, not dirtied.
+     * Gives back the space of a write that failed: the write offset returns to {@code fromOffset}, and
+     * whatever part of the write reached the file is zeroed before the next entry is written.
+     * Sequencer only.
+     *
+     * @param fromOffset the failed write's first byte
+     * @param endOffset the end of the failed write (exclusive)
      */
-    private void zeroFrom(long offset) {
-        final int chunk = 64 * 1024;
-        MemorySegment zeros = Arena.ofAuto().allocate(chunk);
-        long end = map.byteSize();
-        for (long at = offset; at < end; at += chunk) {
-            long n = Math.min(chunk, end - at);
-            MemorySegment region = map.asSlice(at, n);
-            if (region.mismatch(zeros.asSlice(0, n)) >= 0) {
-                region.fill((byte) 0);
+    void discard(int fromOffset, long endOffset) {
+        writeOffset = fromOffset;
+        dirtyEnd = Math.max(dirtyEnd, endOffset);
+    }
+
+    /**
+     * Makes the segment ready for the next entry: allocates its blocks if a previous release left it
+     * sparse, and zeroes leftovers of a failed or dropped write. Sequencer or loader only.
+     *
+     * @throws StorageFailureException with {@link StorageFailureException.Outcome#NOT_WRITTEN} if that
+     *         fails (for example, the disk is full); nothing was written, and the call may be retried
+     */
+    public void prepareForWrites() {
+        try {
+            if (!allocated) {
+                SpaceAllocator.allocate(path, channel, writeOffset, map.byteSize() - writeOffset);
+                allocated = true;
             }
+            if (dirtyEnd > writeOffset) {
+                zero(writeOffset, dirtyEnd);
+            }
+            dirtyEnd = 0;
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot prepare the segment for writes: " + e.getMessage(), path, e,
+                    StorageFailureException.Outcome.NOT_WRITTEN);
+        }
+    }
+
+    /**
+     * Writes zeros over every page of {@code [from, end)} that is not zero already, with positional
+     * writes: zero pages (holes of a sparse file among them) are only read, and nothing is ever stored
+     * through the mapping.
+     */
+    private void zero(long from, long end) throws IOException {
+        final int page = 4096;
+        MemorySegment zeroPage = Arena.ofAuto().allocate(page);
+        for (long at = from; at < end; ) {
+            long next = Math.min(end, (at / page + 1) * page);
+            int n = (int) (next - at);
+            if (map.asSlice(at, n).mismatch(zeroPage.asSlice(0, n)) >= 0) {
+                ByteBuffer zeros = zeroPage.asSlice(0, n).asByteBuffer();
+                while (zeros.hasRemaining()) {
+                    channel.write(zeros, at + zeros.position());
+                }
+            }
+            at = next;
         }
     }
 
@@ -265,6 +335,8 @@ public final class LogSegment implements AutoCloseable {
      *
      * @param offset file offset, inside the claimed region
      * @param bytes the bytes
+     * @throws StorageFailureException with {@link StorageFailureException.Outcome#NOT_WRITTEN}: the
+     *         caller {@linkplain #discard discards} the region, nothing of it is ever acknowledged
      */
     void writeAt(long offset, MemorySegment bytes) {
         ByteBuffer source = bytes.asByteBuffer();
@@ -273,7 +345,8 @@ public final class LogSegment implements AutoCloseable {
                 channel.write(source, offset + source.position());
             }
         } catch (IOException e) {
-            throw new StorageFailureException("write failed: " + e.getMessage(), path, e);
+            throw new StorageFailureException("write failed: " + e.getMessage(), path, e,
+                    StorageFailureException.Outcome.NOT_WRITTEN);
         }
     }
 

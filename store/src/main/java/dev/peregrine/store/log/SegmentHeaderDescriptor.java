@@ -1,5 +1,8 @@
 package dev.peregrine.store.log;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
 /**
  * Layout of the 64-byte header at the start of every segment file. Little-endian.
  *
@@ -13,7 +16,7 @@ package dev.peregrine.store.log;
  *  +-------------------------------+-------------------------------+
  *  |            base position (u64): position of the first entry   | 16
  *  +---------------------------------------------------------------+
- *  |            segment bytes (u64): preallocated file size        | 24
+ *  |            segment bytes (u64): allocated file size           | 24
  *  +---------------------------------------------------------------+
  *  |            created at (u64): epoch milliseconds               | 32
  *  +---------------------------------------------------------------+
@@ -56,6 +59,26 @@ public final class SegmentHeaderDescriptor {
     public static final String SUFFIX = ".seg";
 
     private SegmentHeaderDescriptor() {
+    }
+
+    /**
+     * Encodes a header.
+     *
+     * @param basePosition position of the segment's first entry
+     * @param segmentBytes the file size
+     * @param createdMillis creation time, epoch milliseconds
+     * @return the {@link #HEADER_LENGTH} bytes, CRC included, ready to be written at offset 0
+     */
+    public static ByteBuffer encode(long basePosition, long segmentBytes, long createdMillis) {
+        MemorySegment header = MemorySegment.ofBuffer(ByteBuffer.allocateDirect(HEADER_LENGTH)); // page-aligned
+        header.set(LogSegment.LONG, MAGIC_OFFSET, MAGIC);
+        header.set(LogSegment.INT, VERSION_OFFSET, FORMAT_VERSION);
+        header.set(LogSegment.INT, HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        header.set(LogSegment.LONG, BASE_POSITION_OFFSET, basePosition);
+        header.set(LogSegment.LONG, SEGMENT_BYTES_OFFSET, segmentBytes);
+        header.set(LogSegment.LONG, CREATED_OFFSET, createdMillis);
+        header.set(LogSegment.INT, CRC_OFFSET, Crc.of(header, 0, CRC_OFFSET));
+        return header.asByteBuffer();
     }
 
     /**

@@ -95,10 +95,14 @@ public final class SegmentedLog implements AutoCloseable {
      * @param bytes bytes needed (at most a segment's capacity minus its header)
      * @param nextPosition the position the next entry will get
      * @return the segment to write to
+     * @throws dev.peregrine.store.StorageFailureException with outcome {@code NOT_WRITTEN} if the
+     *         segment cannot be made ready or a new one cannot be created (the disk is full): nothing
+     *         was written, and the call may be retried
      */
     public LogSegment ensureRoom(int bytes, long nextPosition) {
         LogSegment active = active();
         if (active != null && active.remaining() >= bytes) {
+            active.prepareForWrites();
             return active;
         }
         return roll(nextPosition);
@@ -107,7 +111,17 @@ public final class SegmentedLog implements AutoCloseable {
     private LogSegment roll(long basePosition) {
         Path path = directory.resolve(SegmentHeaderDescriptor.fileName(basePosition));
         LogSegment created = LogSegment.create(path, basePosition, segmentBytes);
-        fsyncDirectory(directory);
+        try {
+            fsyncDirectory(directory);
+        } catch (StorageFailureException e) {
+            created.close();
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // an empty leftover segment is deleted by the next recovery
+            }
+            throw new StorageFailureException(e.reason(), directory, e, StorageFailureException.Outcome.NOT_WRITTEN);
+        }
         LogSegment[] old = segments();
         LogSegment[] next = Arrays.copyOf(old, old.length + 1);
         next[old.length] = created;
