@@ -35,6 +35,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "fsync | interval:<ms> | none (env PEREGRINE_DURABILITY, default ${DEFAULT-VALUE}).")
     String durability;
 
+    @Option(names = "--segment-bytes", defaultValue = "${env:PEREGRINE_SEGMENT_BYTES:-134217728}",
+            description = "Size of each log segment file, allocated in full when it is created "
+                    + "(env PEREGRINE_SEGMENT_BYTES, default ${DEFAULT-VALUE}).")
+    int segmentBytes;
+
     @Option(names = "--max-body-bytes",
             defaultValue = "${env:PEREGRINE_MAX_BODY_BYTES:-" + ServerLimits.DEFAULT_MAX_BODY_BYTES + "}",
             description = "Largest JSON body and NDJSON line (env PEREGRINE_MAX_BODY_BYTES, default ${DEFAULT-VALUE}).")
@@ -72,6 +77,7 @@ final class ServeCommand implements Callable<Integer> {
                 .port(port)
                 .dataDirectory(data)
                 .durability(durability)
+                .segmentBytes(segmentBytes)
                 .limits(new ServerLimits(maxBodyBytes, maxBatchEvents, maxIdLength, maxQueryLimit, maxJsonDepth,
                         ndjsonChunkEvents));
         ServerFlightRecorder.metrics().forEach(builder::metric);

@@ -91,6 +91,7 @@ public final class PeregrineServer implements AutoCloseable {
     private static EventStore openStore(ServerConfig config) {
         StoreOptions options = StoreOptions.builder()
                 .durability(Durability.parse(config.durability()))
+                .segmentBytes(config.segmentBytes())
                 .maxBatchEvents(Math.max(config.limits().maxBatchEvents(), config.limits().ndjsonChunkEvents()))
                 // Queries may skip 'offset' events of their first page, up to one page more.
                 .maxQueryLimit(2 * config.limits().maxQueryLimit())

@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.store.StoreOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class ServerConfig {
     private final int port;
     private final Path dataDirectory;
     private final String durability;
+    private final int segmentBytes;
     private final ServerLimits limits;
     private final List<ExtraMetric> extraMetrics;
 
@@ -39,6 +41,7 @@ public final class ServerConfig {
         this.port = builder.port;
         this.dataDirectory = builder.dataDirectory;
         this.durability = builder.durability;
+        this.segmentBytes = builder.segmentBytes;
         this.limits = builder.limits;
         this.extraMetrics = List.copyOf(builder.extraMetrics);
     }
@@ -68,6 +71,11 @@ public final class ServerConfig {
         return durability;
     }
 
+    /** The size of new log segment files (each is allocated in full when it is created). */
+    public int segmentBytes() {
+        return segmentBytes;
+    }
+
     /** The request limits. */
     public ServerLimits limits() {
         return limits;
@@ -90,6 +98,7 @@ public final class ServerConfig {
         private int port = DEFAULT_PORT;
         private Path dataDirectory = Path.of(DEFAULT_DATA_DIRECTORY);
         private String durability = DEFAULT_DURABILITY;
+        private int segmentBytes = StoreOptions.defaults().segmentBytes();
         private ServerLimits limits = ServerLimits.defaults();
         private final List<ExtraMetric> extraMetrics = new ArrayList<>();
 
@@ -114,6 +123,16 @@ public final class ServerConfig {
         /** Sets the data directory. */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /** Sets the size of new log segment files, at least {@link StoreOptions#MIN_SEGMENT_BYTES}. */
+        public Builder segmentBytes(int segmentBytes) {
+            if (segmentBytes < StoreOptions.MIN_SEGMENT_BYTES) {
+                throw new IllegalArgumentException("segment bytes must be at least " + StoreOptions.MIN_SEGMENT_BYTES
+                        + ", got " + segmentBytes);
+            }
+            this.segmentBytes = segmentBytes;
             return this;
         }
 

@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * Maps the store's and the record format's typed exceptions to HTTP statuses, AllSource Core's
- * way: not found → 404, invalid → 400, storage → 500; plus conflicts → 409 and a deleted entity →
- * 410. Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file.
+ * way: not found → 404, invalid → 400, storage → 500; plus conflicts → 409, a deleted entity →
+ * 410, and storage refusals that wrote nothing → 507 (disk full) or 503. Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file.
  */
 final class StoreErrors {
     private StoreErrors() {
@@ -38,9 +38,26 @@ final class StoreErrors {
             case RecordLimitException limit -> new ErrorMapper.Mapped(400, limit.getMessage());
             case InvalidViewDefinitionException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
             case ViewNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
-            case StorageFailureException storage -> new ErrorMapper.Mapped(500, "storage failure: " + storage.getMessage());
+            case StorageFailureException storage -> storage(storage);
             default -> null;
         };
         return Optional.ofNullable(mapped);
+    }
+
+    /**
+     * A storage failure says whether the request's events may be stored ({@code "outcome"}): 507 or
+     * 503 when nothing was written (retrying is safe), 500 when the outcome is unknown (retry with the
+     * same {@code event_id}s). The message never names a file: paths stay in the server's log.
+     */
+    private static ErrorMapper.Mapped storage(StorageFailureException storage) {
+        return switch (storage.outcome()) {
+            case NOT_WRITTEN -> storage.diskFull()
+                    ? new ErrorMapper.Mapped(507, "insufficient storage: the disk is full; nothing was stored, retry later",
+                            Map.of("outcome", "not_written"))
+                    : new ErrorMapper.Mapped(503, "storage unavailable: " + storage.reason() + "; nothing was stored",
+                            Map.of("outcome", "not_written"));
+            case UNKNOWN -> new ErrorMapper.Mapped(500, "storage failure, outcome unknown: " + storage.reason()
+                    + "; retry with the same event_id to store each event at most once", Map.of("outcome", "unknown"));
+        };
     }
 }

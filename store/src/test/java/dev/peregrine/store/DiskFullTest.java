@@ -4,6 +4,7 @@ import dev.peregrine.record.JsonCodec;
 import dev.peregrine.store.subscription.StartPosition;
 import dev.peregrine.store.subscription.Subscription;
 import dev.peregrine.store.subscription.SubscriptionFilter;
+import dev.peregrine.store.testing.SmallFileSystem;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -228,7 +228,7 @@ public final class Sequencer implements Runnable {
 
     private void enqueue(Request request, CompletableFuture<?> future) {
         if (stopped) {
-            future.completeExceptionally(new StorageFailureException("the store is closed", null, null));
+            future.completeExceptionally(new StorageFailureException("the store is closed", null, null, StorageFailureException.Outcome.NOT_WRITTEN));
             return;
         }
         try {
@@ -245,7 +245,7 @@ public final class Sequencer implements Runnable {
 
     /** Fails requests left in the queue after the sequencer thread ended, so no caller waits forever. */
     private void failLeftovers() {
-        StorageFailureException closed = new StorageFailureException("the store is closed", null, null);
+        StorageFailureException closed = new StorageFailureException("the store is closed", null, null, StorageFailureException.Outcome.NOT_WRITTEN);
         Request r;
         while ((r = queue.poll()) != null) {
             failRequest(r, closed);

@@ -188,7 +188,7 @@ public final class StoreEngine implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new StorageFailureException("the store is closed", directory, null);
+            throw new StorageFailureException("the store is closed", directory, null, StorageFailureException.Outcome.NOT_WRITTEN);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.peregrine.store;
+package dev.peregrine.store.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #fill(long)} writes a ballast file until only so many bytes are left, and
  * {@link #freeBallast()} deletes it: that is how a test fills the disk and frees it again.
  */
-final class SmallFileSystem implements AutoCloseable {
+public final class SmallFileSystem implements AutoCloseable {
 
     /** The kinds of file system a test can ask for. */
-    enum Kind { EXT4, TMPFS }
+    public enum Kind { EXT4, TMPFS }
 
     private final Path mountPoint;
     private final Path image;
@@ -38,7 +38,7 @@ final class SmallFileSystem implements AutoCloseable {
      * @param megabytes its size
      * @param work a scratch directory of the test (holds the image and the mount point)
      */
-    static SmallFileSystem mount(Kind kind, int megabytes, Path work) throws Exception {
+    public static SmallFileSystem mount(Kind kind, int megabytes, Path work) throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "disk-full tests mount a small file system and need root; skipped as " + System.getProperty("user.name"));
         Path mountPoint = Files.createDirectories(work.resolve("mnt"));
@@ -57,12 +57,12 @@ final class SmallFileSystem implements AutoCloseable {
     }
 
     /** @return the root of the mounted file system */
-    Path root() {
+    public Path root() {
         return mountPoint;
     }
 
     /** @return bytes the file system has free for files */
-    long free() throws IOException {
+    public long free() throws IOException {
         return Files.getFileStore(mountPoint).getUsableSpace();
     }
 
@@ -72,7 +72,7 @@ final class SmallFileSystem implements AutoCloseable {
      *
      * @param leave bytes to leave free
      */
-    void fill(long leave) throws IOException {
+    public void fill(long leave) throws IOException {
         Path ballast = mountPoint.resolve("ballast-" + System.nanoTime());
         byte[] chunk = new byte[64 * 1024];
         java.util.Arrays.fill(chunk, (byte) 0x5A); // not zeros: nothing may store them sparsely
@@ -87,7 +87,7 @@ final class SmallFileSystem implements AutoCloseable {
     }
 
     /** Deletes every ballast file. */
-    void freeBallast() throws IOException {
+    public void freeBallast() throws IOException {
         try (var files = Files.list(mountPoint)) {
             for (Path p : files.filter(p -> p.getFileName().toString().startsWith("ballast-")).toList()) {
                 Files.delete(p);
