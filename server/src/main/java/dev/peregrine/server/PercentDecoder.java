@@ -1,51 +1,74 @@
 package dev.peregrine.server;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.peregrine.record.Utf8;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Percent-decodes one path segment (RFC 3986), strictly: a malformed escape or bytes that are not
- * UTF-8 are a 400, never silently replaced, because a path segment here is an entity or event id.
- * {@code +} stays a plus sign (form encoding does not apply to paths). Stateless.
+ * Percent-decodes path segments and query-string components (RFC 3986), strictly: a malformed
+ * escape, or bytes that are not well-formed UTF-8 once decoded (checked by the one validator,
+ * {@link Utf8}: overlong forms, encoded surrogates and the rest), are a 400 naming the parameter,
+ * never silently replaced, because these values are entity ids, types and filters. Stateless.
+ *
+ * <p>Netty hands the request target over as ISO-8859-1 text, one char per byte, so a raw
+ * (unescaped) non-ASCII byte arrives as a char below U+0100 and is taken back as that byte: raw
+ * UTF-8 in a URL is read as the UTF-8 it is, not as Latin-1 mojibake.
  */
-final class PathDecoder {
-    private PathDecoder() {
+final class PercentDecoder {
+    private PercentDecoder() {
     }
 
-    static String decode(String segment) {
-        if (segment.indexOf('%') < 0) {
-            return segment;
+    /** A path segment: {@code +} stays a plus sign (form encoding does not apply to paths). */
+    static String pathSegment(String raw, String name) {
+        return decode(raw, false, "path parameter '" + name + "'");
+    }
+
+    /** A query-string name or value in form encoding: {@code +} is a space. */
+    static String queryComponent(String raw, String what) {
+        return decode(raw, true, what);
+    }
+
+    private static String decode(String raw, boolean plusIsSpace, String what) {
+        if (isPlain(raw, plusIsSpace)) {
+            return raw;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            if (c != '%') {
-                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-                continue;
+        byte[] bytes = new byte[raw.length()];
+        int n = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+                int low = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
+                if (high < 0 || low < 0) {
+                    throw ApiException.badRequest(what + ": malformed percent-escape '"
+                            + raw.substring(i, Math.min(i + 3, raw.length())) + "'");
+                }
+                bytes[n++] = (byte) (high << 4 | low);
+                i += 2;
+            } else if (c == '+' && plusIsSpace) {
+                bytes[n++] = ' ';
+            } else if (c <= 0xFF) {
+                bytes[n++] = (byte) c;
+            } else {
+                throw ApiException.badRequest(what + ": U+" + String.format("%04X", (int) c)
+                        + " is not a byte of the request");
             }
-            if (i + 2 >= segment.length()) {
-                throw ApiException.badRequest("malformed percent-escape at the end of path segment '" + segment + "'");
-            }
-            int high = Character.digit(segment.charAt(i + 1), 16);
-            int low = Character.digit(segment.charAt(i + 2), 16);
-            if (high < 0 || low < 0) {
-                throw ApiException.badRequest("malformed percent-escape '" + segment.substring(i, i + 3)
-                        + "' in path segment");
-            }
-            bytes.write(high << 4 | low);
-            i += 2;
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw ApiException.badRequest("path segment is not valid UTF-8 after percent-decoding");
+        int bad = Utf8.firstInvalid(bytes, 0, n);
+        if (bad >= 0) {
+            throw ApiException.badRequest(what + ": " + Utf8.describeInvalid(bytes, 0, bad, n)
+                    + " after percent-decoding");
         }
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code raw} is its own decoding: ASCII without escapes (or plus signs, in a query). */
+    private static boolean isPlain(String raw, boolean plusIsSpace) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' || c >= 0x80 || (c == '+' && plusIsSpace)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
