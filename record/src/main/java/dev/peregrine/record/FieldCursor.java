@@ -1,6 +1,7 @@
 package dev.peregrine.record;
 
 import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
 
 /**
  * A movable view of one field of a record (or one element of an array) during iteration. One cursor serves all
@@ -61,6 +62,12 @@ public final class FieldCursor {
         }
         expect(RecordLayout.TAG_F64, FieldType.F64);
         return RecordReader.readDouble(segment, base, index);
+    }
+
+    /** The DECIMAL value. */
+    public BigDecimal getDecimal() {
+        expect(RecordLayout.TAG_DECIMAL, FieldType.DECIMAL);
+        return RecordReader.readDecimal(segment, base, count, index);
     }
 
     /** The BOOL value. */

@@ -17,10 +17,15 @@ public enum FieldType {
     /** A nested record. */
     OBJECT,
     /** An array of values of any types. */
-    ARRAY;
+    ARRAY,
+    /**
+     * A number that fits neither I64 nor F64 exactly ({@code 18446744073709551617}, {@code 1e-400}), kept as its
+     * exact JSON text and read as a {@link java.math.BigDecimal}; see {@link JsonNumbers} for the rule.
+     */
+    DECIMAL;
 
     private static final FieldType[] BY_TAG = {
-        null, NULL, BOOL, BOOL, I64, F64, STRING, BYTES, OBJECT, ARRAY
+        null, NULL, BOOL, BOOL, I64, F64, STRING, BYTES, OBJECT, ARRAY, DECIMAL
     };
 
     /** The type of a validated tag. */

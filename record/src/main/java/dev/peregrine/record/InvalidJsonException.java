@@ -2,7 +2,8 @@ package dev.peregrine.record;
 
 /**
  * JSON that cannot become a record: malformed syntax, a top-level value that is not an object, a duplicate
- * key, an unpaired surrogate, a number beyond the double range, or a {@link JsonLimits} limit exceeded.
+ * key, an unpaired surrogate, ill-formed UTF-8, a number beyond {@link JsonNumbers}' range, or a
+ * {@link JsonLimits} limit exceeded.
  * Carries the line and column (1-based, -1 when unknown) where the parser stood.
  */
 public final class InvalidJsonException extends RecordException {

@@ -15,15 +15,16 @@ import java.util.function.Function;
  * straight into a {@link RecordBuilder}, no tree is built.
  *
  * <p>Mapping. JSON objects become records (nested objects nested records), arrays arrays, strings STRING,
- * {@code true}/{@code false} BOOL, {@code null} NULL. A number without fraction or exponent that fits a
- * {@code long} is I64; every other number is F64, rounded to the nearest double: an integer beyond the long
- * range, or a decimal with more precision than a double holds, loses its low digits (as in JavaScript), and
- * {@code -0} as an integer is 0. A number beyond the double range ({@code 1e400}) is rejected. Writing: I64 as
- * an integer, F64 in Java's shortest round-trip form (so {@code 2.0} stays a double when read back), NaN and
- * infinities (only possible through the builder) as the strings {@code "NaN"}, {@code "Infinity"},
- * {@code "-Infinity"}, BYTES as a base64 string. Strings are stored as UTF-8 and any Unicode round-trips,
- * escapes and surrogate pairs included; an unpaired surrogate escape ({@code "\ud800"}) is rejected, since it
- * is not Unicode text and could not be stored as UTF-8. A key repeated in one object is rejected.
+ * {@code true}/{@code false} BOOL, {@code null} NULL. Numbers are never changed, by the rule of
+ * {@link JsonNumbers}: an integer that fits a {@code long} is I64 ({@code -0} as an integer is 0), a number
+ * that is exactly its nearest double in shortest form is F64 ({@code 1.5}, {@code 0.1}), and any other number
+ * ({@code 18446744073709551617}, {@code 1e-400}) is DECIMAL, kept as the text given. Writing: I64 as an
+ * integer, F64 in Java's shortest round-trip form (so {@code 2.0} stays a double when read back), DECIMAL as
+ * its text, NaN and infinities (only possible through the builder) as the strings {@code "NaN"},
+ * {@code "Infinity"}, {@code "-Infinity"}, BYTES as a base64 string. Strings are stored as UTF-8 and any
+ * Unicode round-trips, escapes and surrogate pairs included; input bytes must be well-formed UTF-8, checked
+ * strictly ({@link JsonUtf8}), and an unpaired surrogate escape ({@code "\ud800"}) is rejected, since it is
+ * not Unicode text and could not be stored as UTF-8. A key repeated in one object is rejected.
  *
  * <pre>{@code
  * JsonCodec json = JsonCodec.defaults();
@@ -74,6 +75,7 @@ public final class JsonCodec {
      * @throws InvalidJsonException naming the problem and its line and column
      */
     public Record parse(FieldDictionary dictionary, byte[] json) {
+        JsonUtf8.requireValid(json, 0, json.length);
         return parseDocument(() -> factory.createParser(json), dictionary, RecordBuilder::build);
     }
 
@@ -85,7 +87,8 @@ public final class JsonCodec {
     /**
      * Parses the object at the parser's current position: the parser stands on its {@code START_OBJECT} (or
      * before the first token). On return it stands on the matching {@code END_OBJECT}, so the caller can go on
-     * reading an enclosing document, for example {@code {"payload": {...}, "id": ...}}.
+     * reading an enclosing document, for example {@code {"payload": {...}, "id": ...}}. The parser decodes
+     * the input itself, so a caller that parses bytes must first check them with {@link JsonUtf8#requireValid}.
      *
      * @throws InvalidJsonException naming the problem and its line and column
      */
@@ -101,6 +104,7 @@ public final class JsonCodec {
      * and returns the encoded length; for loops that reuse one buffer.
      */
     public int parseInto(FieldDictionary dictionary, byte[] json, int offset, int length, RecordBuffer out) {
+        JsonUtf8.requireValid(json, offset, length);
         return parseDocument(() -> factory.createParser(json, offset, length), dictionary, b -> b.buildInto(out));
     }
 

@@ -98,10 +98,17 @@ final class JsonReader {
                     if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
                         builder.value(target, parser.getLongValue());
                     } else {
-                        builder.value(target, finite(parser.getDoubleValue()));
+                        number(target);
                     }
                 }
-                case VALUE_NUMBER_FLOAT -> builder.value(target, finite(parser.getDoubleValue()));
+                case VALUE_NUMBER_FLOAT -> {
+                    if (JsonNumbers.isShortFraction(parser.getTextCharacters(), parser.getTextOffset(),
+                            parser.getTextLength())) {
+                        builder.value(target, parser.getDoubleValue());
+                    } else {
+                        number(target);
+                    }
+                }
                 case VALUE_TRUE -> builder.value(target, true);
                 case VALUE_FALSE -> builder.value(target, false);
                 case VALUE_NULL -> builder.nullValue(target);
@@ -121,11 +128,20 @@ final class JsonReader {
         return builder.id(name);
     }
 
-    private double finite(double value) throws IOException {
-        if (Double.isInfinite(value)) {
-            throw invalid("number " + parser.getText() + " is outside the range of a double");
+    /** A number off the fast paths: typed by {@link JsonNumbers}, a decimal stored as the text given. */
+    private void number(int target) throws IOException {
+        String text = parser.getText();
+        Number value;
+        try {
+            value = JsonNumbers.parse(text);
+        } catch (NumberFormatException e) {
+            throw invalid(e.getMessage());
         }
-        return value;
+        switch (value) {
+            case Long l -> builder.value(target, l.longValue());
+            case Double d -> builder.value(target, d.doubleValue());
+            default -> builder.decimal(target, text);
+        }
     }
 
     private InvalidJsonException invalid(String problem) {

@@ -40,6 +40,8 @@ final class JsonWriter {
             case RecordLayout.TAG_I64 -> out.writeNumber(RecordReader.readLong(seg, base, i));
             case RecordLayout.TAG_F64 -> out.writeNumber(RecordReader.readDouble(seg, base, i));
             case RecordLayout.TAG_STRING -> out.writeString(RecordReader.readString(seg, base, count, i));
+            // The text as it was given: writeNumber(String) copies it without quotes or reformatting.
+            case RecordLayout.TAG_DECIMAL -> out.writeNumber(RecordReader.readString(seg, base, count, i));
             case RecordLayout.TAG_BYTES -> out.writeBinary(RecordReader.readBytes(seg, base, count, i));
             case RecordLayout.TAG_OBJECT -> writeObject(dictionary, seg, RecordReader.valueStart(seg, base, i), out);
             case RecordLayout.TAG_ARRAY -> writeArray(dictionary, seg, RecordReader.valueStart(seg, base, i), out);

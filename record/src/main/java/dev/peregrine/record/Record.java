@@ -11,6 +11,7 @@ import static dev.peregrine.record.RecordLayout.TAG_TRUE;
 import dev.peregrine.record.internal.TrustedRecords;
 
 import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
 
 /**
  * An immutable record: a view over encoded bytes (a {@code byte[]} or a {@link MemorySegment} slice, for example
@@ -25,7 +26,8 @@ import java.lang.foreign.MemorySegment;
  * field and {@link FieldTypeException} for a field of another type; {@link #has} tests presence, and the getters
  * with a default ({@code getLong("n", 0)}) return it when the field is missing (but still throw on a wrong
  * type). A JSON {@code null} is a present field of type {@link FieldType#NULL}. {@link #getDouble} also reads
- * {@code I64} fields (exact up to 2^53), since JSON does not tell {@code 2} from {@code 2.0} reliably.
+ * {@code I64} fields (exact up to 2^53), since JSON does not tell {@code 2} from {@code 2.0} reliably. A number
+ * that neither type holds exactly is a {@link FieldType#DECIMAL}, read with {@link #getDecimal}.
  *
  * <p><b>Untrusted bytes</b> are validated once by {@link #wrap}; getters then trust the layout. The caller must
  * not modify the bytes after wrapping them (reads stay memory-safe, but values would change). A record over a
@@ -239,6 +241,34 @@ public final class Record {
             }
         }
         throw failure(loc, label, -1, FieldType.F64);
+    }
+
+    // ---------------------------------------------------------------- DECIMAL
+
+    /**
+     * The DECIMAL field {@code fieldId} (a number that is neither an I64 nor exactly an F64; see
+     * {@link JsonNumbers}), parsed from its stored text.
+     */
+    public BigDecimal getDecimal(int fieldId) {
+        return decimalAt(find(fieldId), null, fieldId);
+    }
+
+    /** The DECIMAL field {@code name}. */
+    public BigDecimal getDecimal(String name) {
+        return decimalAt(indexOf(name), name, -1);
+    }
+
+    /** The DECIMAL value at {@code path}. */
+    public BigDecimal getDecimal(FieldPath path) {
+        return decimalAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
+    }
+
+    private BigDecimal decimalAt(long loc, String label, int fieldId) {
+        if (loc >= 0 && tagAt(loc) == RecordLayout.TAG_DECIMAL) {
+            long base = RecordReader.baseOf(loc);
+            return RecordReader.readDecimal(segment, base, RecordReader.count(segment, base), RecordReader.indexOf(loc));
+        }
+        throw failure(loc, label, fieldId, FieldType.DECIMAL);
     }
 
     // ---------------------------------------------------------------- BOOL

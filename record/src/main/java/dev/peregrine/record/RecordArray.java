@@ -5,6 +5,7 @@ import static dev.peregrine.record.RecordLayout.TAG_I64;
 import static dev.peregrine.record.RecordLayout.TAG_TRUE;
 
 import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
 
 /**
  * An immutable view of an encoded array inside a record: elements of any types, read in place by index. Getters
@@ -51,6 +52,12 @@ public final class RecordArray {
         }
         expect(index, TAG_F64, FieldType.F64);
         return RecordReader.readDouble(segment, 0, index);
+    }
+
+    /** The DECIMAL element {@code index}. */
+    public BigDecimal getDecimal(int index) {
+        expect(index, RecordLayout.TAG_DECIMAL, FieldType.DECIMAL);
+        return RecordReader.readDecimal(segment, 0, size, index);
     }
 
     /** The BOOL element {@code index}. */

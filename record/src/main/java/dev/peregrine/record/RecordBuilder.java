@@ -2,6 +2,8 @@ package dev.peregrine.record;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +124,16 @@ public final class RecordBuilder {
         return value(id(name), value);
     }
 
+    /**
+     * Adds a number exactly, typed by the rule of {@link JsonNumbers}: I64, F64 when it is exactly its shortest
+     * double, otherwise DECIMAL ({@code null} adds NULL).
+     *
+     * @throws NumberFormatException when the exponent is beyond {@link JsonNumbers#MAX_EXPONENT}
+     */
+    public RecordBuilder put(String name, BigDecimal value) {
+        return put(id(name), value);
+    }
+
     /** Adds a STRING field ({@code null} adds a NULL field). */
     public RecordBuilder put(String name, String value) {
         return put(id(name), value);
@@ -162,6 +174,11 @@ public final class RecordBuilder {
     /** Adds a BOOL field by id. */
     public RecordBuilder put(int fieldId, boolean value) {
         return value(checkId(fieldId), value);
+    }
+
+    /** Adds a number by id, typed as {@link #put(String, BigDecimal)} does ({@code null} adds NULL). */
+    public RecordBuilder put(int fieldId, BigDecimal value) {
+        return value == null ? putNull(fieldId) : number(checkId(fieldId), value);
     }
 
     /** Adds a STRING field by id ({@code null} adds NULL). */
@@ -209,6 +226,11 @@ public final class RecordBuilder {
     /** Appends a BOOL element. */
     public RecordBuilder add(boolean value) {
         return value(ARRAY_ELEMENT, value);
+    }
+
+    /** Appends a number element, typed as {@link #put(String, BigDecimal)} does ({@code null} appends NULL). */
+    public RecordBuilder add(BigDecimal value) {
+        return value == null ? addNull() : number(ARRAY_ELEMENT, value);
     }
 
     /** Appends a STRING element ({@code null} appends NULL). */
@@ -263,7 +285,8 @@ public final class RecordBuilder {
 
     /**
      * Adds every entry of {@code fields}. Values map as: {@code null} to NULL; Boolean to BOOL; Long, Integer,
-     * Short, Byte to I64; other Numbers to F64; CharSequence to STRING; byte[] to BYTES; {@link Record} and
+     * Short, Byte to I64; BigDecimal and BigInteger as {@link #put(String, BigDecimal)}; other Numbers to F64;
+     * CharSequence to STRING; byte[] to BYTES; {@link Record} and
      * {@code Map<String, ?>} to OBJECT; {@link RecordArray} and {@code List<?>} to ARRAY.
      *
      * @throws IllegalArgumentException naming the field for a value of another class or a non-String key
@@ -348,6 +371,29 @@ public final class RecordBuilder {
     RecordBuilder value(int fieldId, boolean value) {
         slot(fieldId, value ? RecordLayout.TAG_TRUE : RecordLayout.TAG_FALSE, 0);
         return this;
+    }
+
+    /**
+     * Adds a DECIMAL value: {@code text} is a JSON number that {@link JsonNumbers#parse} accepted and typed as
+     * a decimal, stored as its ASCII characters.
+     */
+    RecordBuilder decimal(int fieldId, String text) {
+        int length = text.length();
+        int at = slot(fieldId, RecordLayout.TAG_DECIMAL, length);
+        for (int i = 0; i < length; i++) {
+            data[at + i] = (byte) text.charAt(i);
+        }
+        return this;
+    }
+
+    /** Adds a number typed by {@link JsonNumbers}. */
+    private RecordBuilder number(int fieldId, BigDecimal value) {
+        String text = value.toString();
+        return switch (JsonNumbers.parse(text)) {
+            case Long l -> value(fieldId, l.longValue());
+            case Double d -> value(fieldId, d.doubleValue());
+            default -> decimal(fieldId, text);
+        };
     }
 
     /** Adds a NULL value. */
@@ -618,6 +664,8 @@ public final class RecordBuilder {
             case Integer i -> value(fieldId, (long) i);
             case Short s -> value(fieldId, (long) s);
             case Byte b -> value(fieldId, (long) b);
+            case BigDecimal d -> number(fieldId, d);
+            case BigInteger i -> number(fieldId, new BigDecimal(i));
             case Number n -> value(fieldId, n.doubleValue());
             case String s -> string(fieldId, s);
             case CharSequence s -> string(fieldId, s.toString());

@@ -35,7 +35,9 @@ package dev.peregrine.record;
  * <p>Values by tag: {@code NULL}, {@code FALSE}, {@code TRUE} take 0 bytes (the tag is the value, so a boolean
  * can be flipped in place); {@code I64} and {@code F64} take 8 bytes (two's complement, IEEE 754 bits);
  * {@code STRING} is well-formed UTF-8; {@code BYTES} is raw; {@code OBJECT} and {@code ARRAY} are nested
- * encodings of this same layout whose {@code total length} equals the value's length.
+ * encodings of this same layout whose {@code total length} equals the value's length; {@code DECIMAL} is the
+ * ASCII text of a JSON number (RFC 8259 grammar, exponent within {@link JsonNumbers#MAX_EXPONENT}) that is
+ * neither an I64 nor exactly an F64, exactly as it was given (see {@link JsonNumbers}).
  */
 final class RecordLayout {
 
@@ -90,8 +92,10 @@ final class RecordLayout {
     static final int TAG_BYTES = 7;
     static final int TAG_OBJECT = 8;
     static final int TAG_ARRAY = 9;
+    /** A JSON number kept as its text; added in format version 1 without changing any other tag. */
+    static final int TAG_DECIMAL = 10;
     /** Largest valid tag; 0 and anything above this are corrupt. */
-    static final int MAX_TAG = TAG_ARRAY;
+    static final int MAX_TAG = TAG_DECIMAL;
 
     private RecordLayout() {
     }

@@ -11,6 +11,7 @@ import static dev.peregrine.record.RecordLayout.LENGTH_OFFSET;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
 import java.nio.ByteOrder;
 
 /**
@@ -133,6 +134,11 @@ final class RecordReader {
     static String readString(MemorySegment seg, long base, int count, int index) {
         long start = valueStart(seg, base, index);
         return Utf8.decode(seg, start, (int) (valueEnd(seg, base, count, index) - start));
+    }
+
+    /** A DECIMAL value: its stored text is a JSON number, which {@link BigDecimal} parses exactly. */
+    static BigDecimal readDecimal(MemorySegment seg, long base, int count, int index) {
+        return new BigDecimal(readString(seg, base, count, index));
     }
 
     static byte[] readBytes(MemorySegment seg, long base, int count, int index) {

@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * Checks untrusted bytes once, completely, so that every later read of a {@link Record} can skip checks: after
  * {@link #validateRecord} every offset lies inside the buffer, every value has the length its tag requires,
- * every string is well-formed UTF-8, ids are strictly increasing and known to the dictionary, and nesting is
+ * every string is well-formed UTF-8, every decimal a JSON number, ids are strictly increasing and known to the dictionary, and nesting is
  * bounded. The first violation is reported with its absolute offset.
  */
 final class RecordValidator {
@@ -128,6 +128,16 @@ final class RecordValidator {
                 long bad = Utf8.firstInvalid(seg, start, end);
                 if (bad >= 0) {
                     throw new RecordFormatException("entry " + index + " is a string with invalid UTF-8", bad);
+                }
+            }
+            case RecordLayout.TAG_DECIMAL -> {
+                // Written to JSON without quotes, so anything but a number would corrupt the output.
+                String text = Utf8.decode(seg, start, (int) length);
+                try {
+                    JsonNumbers.parse(text);
+                } catch (NumberFormatException e) {
+                    throw new RecordFormatException("entry " + index + " is a decimal that is not a JSON number in"
+                            + " range: " + e.getMessage(), start);
                 }
             }
             case RecordLayout.TAG_OBJECT -> validate(seg, start, length, KIND_OBJECT, dictionarySize, depth + 1);

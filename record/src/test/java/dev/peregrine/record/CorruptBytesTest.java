@@ -105,6 +105,21 @@ class CorruptBytesTest {
     }
 
     @Test
+    void aDecimalMustHoldAJsonNumberInRange() {
+        FieldDictionary small = FieldDictionary.create();
+        byte[] bytes = JsonCodec.defaults().parse(small, "{\"n\":1e-400}").toByteArray();
+        int text = bytes.length - "1e-400".length();
+        assertThat(Record.wrap(small, bytes).getDecimal("n")).isEqualByComparingTo("1e-400");
+        expect(small, set(bytes.clone(), text + 1, 'x'), "decimal that is not a JSON number", text);
+        expect(small, set(bytes.clone(), text, '+'), "decimal that is not a JSON number", text);
+        expect(small, set(bytes.clone(), text + 3, 0xC3), "decimal that is not a JSON number", text);
+        byte[] empty = RecordBuilder.create(small).decimal(small.idOf("n"), "").build().toByteArray();
+        expect(small, empty, "'' is not a JSON number", 16);
+        byte[] huge = RecordBuilder.create(small).decimal(small.idOf("n"), "1e99999").build().toByteArray();
+        expect(small, huge, "outside the supported range", 16);
+    }
+
+    @Test
     void excessiveNestingIsRejectedWithoutStackOverflow() {
         // 300 nested empty-ish objects built by hand: each level is a header, one entry, then the next level.
         FieldDictionary d = FieldDictionary.create();

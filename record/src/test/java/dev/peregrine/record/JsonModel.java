@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +16,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Test oracle: JSON values as plain Java objects (LinkedHashMap, ArrayList, String, Long, Double, Boolean, null),
- * read and written with jackson-core independently of the record code, plus a seeded generator of documents.
+ * Test oracle: JSON values as plain Java objects (LinkedHashMap, ArrayList, String, Long, Double, BigDecimal,
+ * Boolean, null), read and written with jackson-core independently of the record code, plus a seeded generator of
+ * documents.
  */
 final class JsonModel {
 
@@ -24,7 +27,10 @@ final class JsonModel {
     private JsonModel() {
     }
 
-    /** Parses JSON text into the model, with the same number rule as the codec (long if it fits, else double). */
+    /**
+     * Parses JSON text into the model, with the number rule the codec promises, written out here on its own: long
+     * if an integer fits, else double if the number is exactly its double's shortest form, else the BigDecimal.
+     */
     static Object parse(String json) {
         try (JsonParser p = FACTORY.createParser(json)) {
             p.nextToken();
@@ -57,10 +63,10 @@ final class JsonModel {
             }
             case VALUE_NUMBER_INT -> {
                 JsonParser.NumberType t = p.getNumberType();
-                return t == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getDoubleValue() : (Object) p.getLongValue();
+                return t == JsonParser.NumberType.BIG_INTEGER ? number(p.getText()) : (Object) p.getLongValue();
             }
             case VALUE_NUMBER_FLOAT -> {
-                return p.getDoubleValue();
+                return number(p.getText());
             }
             case VALUE_TRUE -> {
                 return true;
@@ -73,6 +79,13 @@ final class JsonModel {
             }
             default -> throw new IllegalStateException("unexpected " + p.currentToken());
         }
+    }
+
+    /** A number that is not a long: a Double when it is exactly its double's shortest form, else a BigDecimal. */
+    static Object number(String text) {
+        BigDecimal exact = new BigDecimal(text);
+        double d = Double.parseDouble(text);
+        return Double.isFinite(d) && BigDecimal.valueOf(d).compareTo(exact) == 0 ? (Object) d : exact;
     }
 
     /** Writes the model as JSON text. */
@@ -107,6 +120,7 @@ final class JsonModel {
             case String s -> g.writeString(s);
             case Long l -> g.writeNumber(l);
             case Double d -> g.writeNumber(d);
+            case BigDecimal d -> g.writeNumber(d);
             case Boolean b -> g.writeBoolean(b);
             default -> throw new IllegalArgumentException(value.getClass().getName());
         }
@@ -123,14 +137,15 @@ final class JsonModel {
     }
 
     static Object randomValue(Random random, int depth) {
-        int kind = random.nextInt(depth > 4 ? 6 : 8);
+        int kind = random.nextInt(depth > 4 ? 7 : 9);
         return switch (kind) {
             case 0 -> null;
             case 1 -> random.nextBoolean();
             case 2 -> randomLong(random);
             case 3 -> randomDouble(random);
             case 4, 5 -> randomString(random);
-            case 6 -> randomObject(random, depth);
+            case 6 -> randomDecimal(random);
+            case 7 -> randomObject(random, depth);
             default -> {
                 List<Object> list = new ArrayList<>();
                 int n = random.nextInt(5);
@@ -159,6 +174,23 @@ final class JsonModel {
             case 3 -> (double) random.nextLong() * 1e6;
             default -> random.nextDouble();
         };
+    }
+
+    /**
+     * A number neither a long nor a double holds exactly: integers beyond 64 bits, fractions with more digits than
+     * a double keeps, magnitudes beyond the double range up to the exponent bound. Typed by the rule, so the
+     * rare one that is a double after all is a Double.
+     */
+    static Object randomDecimal(Random random) {
+        BigDecimal value = switch (random.nextInt(4)) {
+            // Above 2^63 + 1, so beyond the long range negated too.
+            case 0 -> new BigDecimal(new BigInteger(64 + random.nextInt(200), random))
+                    .add(BigDecimal.valueOf(Long.MAX_VALUE)).add(BigDecimal.TWO);
+            case 1 -> new BigDecimal(new BigInteger(60 + random.nextInt(200), random), 1 + random.nextInt(60));
+            case 2 -> new BigDecimal(BigInteger.valueOf(1 + random.nextInt(1000)), 330 + random.nextInt(9000));
+            default -> new BigDecimal(BigInteger.valueOf(1 + random.nextInt(1000)), -(310 + random.nextInt(9000)));
+        };
+        return number((random.nextBoolean() ? value.negate() : value).toString());
     }
 
     static String randomName(Random random) {

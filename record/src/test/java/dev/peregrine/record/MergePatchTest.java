@@ -52,6 +52,15 @@ class MergePatchTest {
     }
 
     @Test
+    void decimalsAreCarriedThroughUnchanged() {
+        Record target = json("{\"a\":1e-400,\"b\":{\"c\":18446744073709551617,\"keep\":-9223372036854775809},\"x\":1}");
+        Record patch = json("{\"b\":{\"c\":123456789012345678901234567890,\"d\":[1E400,0.5]},\"x\":1.5e-500}");
+        assertThat(MergePatch.apply(target, patch).toJson()).isEqualTo("{\"a\":1e-400,"
+                + "\"b\":{\"c\":123456789012345678901234567890,\"keep\":-9223372036854775809,\"d\":[1E400,0.5]},"
+                + "\"x\":1.5e-500}");
+    }
+
+    @Test
     void nullPatchValueAtFieldLevelRemovesTheField() {
         assertThat(MergePatch.apply(json("{\"v\":{\"a\":\"foo\"},\"w\":1}"), json("{\"v\":null}"))).isEqualTo(json("{\"w\":1}"));
     }

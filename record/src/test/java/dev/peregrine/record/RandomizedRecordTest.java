@@ -2,6 +2,7 @@ package dev.peregrine.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,7 @@ class RandomizedRecordTest {
             case null -> assertThat(record.typeOf(name)).as(context).isEqualTo(FieldType.NULL);
             case Long l -> assertThat(record.getLong(name)).as(context).isEqualTo(l);
             case Double d -> assertThat(record.getDouble(name)).as(context).isEqualTo(d);
+            case BigDecimal d -> assertThat(record.getDecimal(name)).as(context).isEqualTo(d);
             case Boolean b -> assertThat(record.getBoolean(name)).as(context).isEqualTo(b);
             case String s -> assertThat(record.getString(name)).as(context).isEqualTo(s);
             case Map<?, ?> m -> assertThat(record.getRecord(name).fieldCount()).as(context).isEqualTo(m.size());
@@ -74,7 +76,7 @@ class RandomizedRecordTest {
                 int generation = record.generation();
                 Object before = model.get(name);
                 boolean present = model.containsKey(name);
-                switch (random.nextInt(8)) {
+                switch (random.nextInt(9)) {
                     case 0 -> {
                         long v = JsonModel.randomLong(random);
                         log.add("setLong " + name + " " + v);
@@ -123,6 +125,14 @@ class RandomizedRecordTest {
                         log.add("retain parity " + parity);
                         record.retain((id, n, type) -> n.hashCode() % 2 == parity);
                         model.keySet().removeIf(n -> n.hashCode() % 2 != parity);
+                    }
+                    case 7 -> {
+                        Object v = JsonModel.randomDecimal(random);
+                        Map<String, Object> nested = new java.util.LinkedHashMap<>();
+                        nested.put("d", v);
+                        log.add("setRecord " + name + " " + nested);
+                        record.setRecord(name, RecordBuilder.create(dict).withFields(nested).build());
+                        model.put(name, nested);
                     }
                     default -> {
                         if (random.nextInt(10) == 0) {

@@ -24,6 +24,14 @@ class RecordLayoutTest {
     }
 
     @Test
+    void decimalMatchesTheDocumentedBytes() {
+        Record r = JsonCodec.defaults().parse(FieldDictionary.create(), "{\"n\":1e-400}");
+        assertThat(HexFormat.of().formatHex(r.toByteArray()))
+                .isEqualTo("01" + "00" + "0100" + "16000000" + "0000000a" + "10000000" + "31652d343030");
+        assertThat(RecordLayout.TAG_DECIMAL).isEqualTo(10).isEqualTo(RecordLayout.MAX_TAG);
+    }
+
+    @Test
     void offsetsChain() {
         assertThat(RecordLayout.KIND_OFFSET).isEqualTo(RecordLayout.VERSION_OFFSET + RecordLayout.VERSION_LENGTH);
         assertThat(RecordLayout.HEADER_LENGTH).isEqualTo(8);

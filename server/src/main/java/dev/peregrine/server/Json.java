@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.peregrine.record.InvalidJsonException;
+import dev.peregrine.record.JsonUtf8;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,9 +38,26 @@ final class Json {
                 .build();
     }
 
-    /** A parser over UTF-8 bytes; invalid UTF-8 is reported by the parser as an error. */
+    /**
+     * A parser over UTF-8 bytes, checked first with {@link #requireUtf8}: Jackson's own decoder
+     * lets overlong forms, encoded surrogates and code points above U+10FFFF through.
+     */
     JsonParser parser(byte[] utf8, int offset, int length) throws IOException {
+        requireUtf8(utf8, offset, length);
         return factory.createParser(utf8, offset, length);
+    }
+
+    /**
+     * Refuses a JSON body that is not well-formed UTF-8 with a 400 naming the string that holds
+     * the first ill-formed sequence: {@code payload.user.name: invalid UTF-8 (overlong encoding)
+     * at byte 3}, the byte counted from the string's opening quote (see {@link JsonUtf8}).
+     */
+    static void requireUtf8(byte[] utf8, int offset, int length) {
+        try {
+            JsonUtf8.requireValid(utf8, offset, length);
+        } catch (InvalidJsonException e) {
+            throw ApiException.badRequest(e.problem());
+        }
     }
 
     /** Renders one document into a new Vert.x buffer. */

@@ -1,8 +1,9 @@
 package dev.peregrine.server;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -10,20 +11,36 @@ import java.util.OptionalLong;
  * Typed access to a request's query parameters. Unknown parameters are ignored (AllSource clients
  * may send more than we read); a known parameter with a bad value is a 400 naming it. When a
  * parameter is repeated, the first value counts. Confined to the request's event loop.
+ *
+ * <p>The query string is split and decoded here rather than by Vert.x, whose decoder replaces
+ * bytes that are not UTF-8 with U+FFFD: every name and value goes through {@link PercentDecoder},
+ * so that ill-formed UTF-8 in any parameter is a 400 naming it. Pairs are separated by {@code &}
+ * or {@code ;} and {@code +} is a space, as Vert.x reads them.
  */
 final class QueryParameters {
-    private final MultiMap parameters;
+    private final Map<String, String> parameters;
 
-    private QueryParameters(MultiMap parameters) {
+    private QueryParameters(Map<String, String> parameters) {
         this.parameters = parameters;
     }
 
     static QueryParameters of(HttpServerRequest request) {
-        try {
-            return new QueryParameters(request.params());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("malformed query string: " + e.getMessage());
+        Map<String, String> first = new HashMap<>();
+        String query = request.query();
+        if (query != null) {
+            for (String pair : query.split("[&;]")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int equals = pair.indexOf('=');
+                String name = PercentDecoder.queryComponent(equals < 0 ? pair : pair.substring(0, equals),
+                        "a query parameter name");
+                String value = PercentDecoder.queryComponent(equals < 0 ? "" : pair.substring(equals + 1),
+                        "parameter '" + name + "'");
+                first.putIfAbsent(name, value);
+            }
         }
+        return new QueryParameters(first);
     }
 
     /** A non-empty string parameter. */

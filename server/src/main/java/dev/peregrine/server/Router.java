@@ -92,7 +92,7 @@ final class Router {
         }
         // Decode only once the route is known, so that a bad escape in an unknown path stays a 404.
         if (!parameters.isEmpty()) {
-            parameters.replaceAll((name, raw) -> PathDecoder.decode(raw));
+            parameters.replaceAll((name, raw) -> PercentDecoder.pathSegment(raw, name));
         }
         return parameters;
     }

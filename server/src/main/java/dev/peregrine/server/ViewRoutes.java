@@ -33,6 +33,7 @@ final class ViewRoutes {
         BodyReader.requireContentType(exchange.request(), "application/json");
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
+            Json.requireUtf8(body, 0, body.length);
             ViewDefinition definition = ViewDefinition.fromJson(new String(body, StandardCharsets.UTF_8));
             exchange.answerWhenDone(services.offloop(() -> {
                 try {

@@ -1,10 +1,14 @@
 package dev.peregrine.store.view;
 
+import dev.peregrine.record.JsonNumbers;
+import dev.peregrine.store.view.internal.Values;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Normalises literal values of view definitions to the five kinds a view works with. */
+/** Normalises literal values of view definitions to the six kinds a view works with. */
 final class Literals {
 
     private Literals() {}
@@ -12,7 +16,7 @@ final class Literals {
     /**
      * @param value a literal from a caller
      * @param what its name, for the error message
-     * @return {@code null}, a Boolean, a Long, a finite Double or a String
+     * @return {@code null}, a Boolean, a Long, a finite Double, a canonical BigDecimal or a String
      * @throws InvalidViewDefinitionException for any other kind of value or a non-finite double
      */
     static Object normalise(Object value, String what) {
@@ -26,6 +30,8 @@ final class Literals {
             case Byte b -> (long) b;
             case Double d -> finite(d, what);
             case Float f -> finite(f.doubleValue(), what);
+            case BigDecimal d -> exact(d, what);
+            case BigInteger i -> exact(new BigDecimal(i), what);
             default -> throw new InvalidViewDefinitionException(what,
                     "a literal must be null, a boolean, a number or a string, not a "
                             + value.getClass().getSimpleName());
@@ -42,6 +48,18 @@ final class Literals {
         }
         // List.copyOf rejects nulls, and null is a legal literal in "in".
         return Collections.unmodifiableList(out);
+    }
+
+    /** A big number typed as the JSON codec would type its text, so it meets payload values as equals. */
+    private static Object exact(BigDecimal value, String what) {
+        try {
+            return switch (JsonNumbers.of(value)) {
+                case BigDecimal d -> Values.canonical(d);
+                case Number n -> n;
+            };
+        } catch (NumberFormatException e) {
+            throw new InvalidViewDefinitionException(what, e.getMessage());
+        }
     }
 
     private static Double finite(double d, String what) {

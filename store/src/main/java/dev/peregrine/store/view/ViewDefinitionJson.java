@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.peregrine.record.JsonNumbers;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,14 +250,14 @@ final class ViewDefinitionJson {
                 yield l;
             }
             case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT -> {
-                if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG) {
-                    throw new InvalidViewDefinitionException("$", "integer " + p.getText()
-                            + " does not fit in 64 bits at " + location(p));
+            // Typed as event payloads are (JsonNumbers): 1e-400 stays 1e-400 instead of becoming 0.0.
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                try {
+                    yield JsonNumbers.parse(p.getText());
+                } catch (NumberFormatException e) {
+                    throw new InvalidViewDefinitionException("$", e.getMessage() + " at " + location(p));
                 }
-                yield p.getLongValue();
             }
-            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NULL -> null;
@@ -377,6 +379,7 @@ final class ViewDefinitionJson {
             case Long l -> g.writeNumber(l);
             // A double always keeps a decimal point or exponent so it reads back as a double.
             case Double d -> g.writeNumber(d.toString());
+            case BigDecimal d -> g.writeNumber(d);
             case String s -> g.writeString(s);
             default -> throw new IllegalStateException("literal of kind " + v.getClass());
         }

@@ -11,8 +11,11 @@ import java.util.Objects;
  * one of the event's own attributes: {@code $event_type}, {@code $entity_id}, {@code $tenant_id},
  * {@code $position}, {@code $timestamp} (epoch nanoseconds), {@code $version}.
  *
- * <p>Literal values are {@code null}, {@link Boolean}, {@link Long}, {@link Double} or {@link String};
- * other numbers are normalised to {@code Long}/{@code Double} by the factory methods.
+ * <p>Literal values are {@code null}, {@link Boolean}, {@link Long}, {@link Double},
+ * {@link java.math.BigDecimal} or {@link String}; other numbers are normalised by the factory methods,
+ * a BigDecimal or BigInteger by the rule the JSON codec types numbers with
+ * ({@link dev.peregrine.record.JsonNumbers}), so that a literal compares with a payload number as
+ * the same JSON text would.
  *
  * <pre>{@code
  * ViewPredicate big = ViewPredicate.and(

@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * One row of a view: values in the order of {@link ViewDefinition#columnNames()}. Values are
- * {@code null}, {@link Boolean}, {@link Long}, {@link Double} or {@link String}. Immutable.
+ * {@code null}, {@link Boolean}, {@link Long}, {@link Double}, {@link java.math.BigDecimal} (a payload
+ * DECIMAL, or an aggregate over one, in canonical form: numerically equal decimals are equal) or
+ * {@link String}. Immutable.
  *
  * <p>A filter view's row starts with the source event's position ({@link #position()}); a group
  * view's row starts with its group key columns.

@@ -2,7 +2,8 @@ package dev.peregrine.store.view.internal;
 
 import dev.peregrine.store.view.AggregateFunction;
 import java.math.BigDecimal;
-import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,39 +61,59 @@ abstract sealed class Accumulator {
     }
 
     /**
-     * Sums numbers exactly: integers in a {@code long} that spills into a {@link BigDecimal} on
-     * overflow, doubles as exact {@code BigDecimal}s. An exact sum is the same whatever the order of
-     * additions and retractions, where a plain {@code double} sum would drift ({@code 0.1 + 0.2 - 0.1}).
-     * Non-numbers are skipped.
+     * Sums numbers exactly, so that the total is the same whatever the order of additions and
+     * retractions, where a plain {@code double} sum would drift ({@code 0.1 + 0.2 - 0.1}): integers
+     * in a {@code long} that spills into a {@link BigDecimal} on overflow, and every double and
+     * decimal in that {@code BigDecimal}. A double counts as its shortest decimal form, the number
+     * JSON shows for it ({@code 0.1} adds exactly 0.1), so that a sum of doubles and decimals is the
+     * sum of the numbers as they were sent. (Comparisons use a double's exact binary value instead:
+     * see {@link Values}; a sum needs no order, so it can use the value a user sees.)
+     *
+     * <p>Result: with any decimal in the group, the exact total ({@link Values#canonical}); else
+     * with any double, the double nearest to the exact total; else the integer total, a Long when it
+     * fits, else an exact BigDecimal. Non-numbers are skipped.
      */
     static sealed class Sum extends Accumulator {
+        private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+        private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
         private long small;
         private BigDecimal big;
         private long doubles;
+        private long decimals;
         long numbers;
 
         @Override
         void update(Object value, int weight) {
-            if (value instanceof Long l) {
-                long add = weight > 0 ? l : -l;
-                if (l == Long.MIN_VALUE) {
-                    spill(BigDecimal.valueOf(l).multiply(BigDecimal.valueOf(weight)));
-                } else {
-                    long r = small + add;
-                    // Overflow iff both operands have the sign opposite to the result.
-                    if (((small ^ r) & (add ^ r)) < 0) {
-                        spill(BigDecimal.valueOf(add));
+            switch (value) {
+                case Long l -> {
+                    long add = weight > 0 ? l : -l;
+                    if (l == Long.MIN_VALUE) {
+                        spill(BigDecimal.valueOf(l).multiply(BigDecimal.valueOf(weight)));
                     } else {
-                        small = r;
+                        long r = small + add;
+                        // Overflow iff both operands have the sign opposite to the result.
+                        if (((small ^ r) & (add ^ r)) < 0) {
+                            spill(BigDecimal.valueOf(add));
+                        } else {
+                            small = r;
+                        }
                     }
                 }
-                numbers += weight;
-            } else if (value instanceof Double d) {
-                BigDecimal exact = new BigDecimal(d);
-                spill(weight > 0 ? exact : exact.negate());
-                doubles += weight;
-                numbers += weight;
+                case Double d -> {
+                    BigDecimal shortest = BigDecimal.valueOf(d);
+                    spill(weight > 0 ? shortest : shortest.negate());
+                    doubles += weight;
+                }
+                case BigDecimal d -> {
+                    spill(weight > 0 ? d : d.negate());
+                    decimals += weight;
+                }
+                case null, default -> {
+                    return;
+                }
             }
+            numbers += weight;
         }
 
         private void spill(BigDecimal amount) {
@@ -105,27 +126,49 @@ abstract sealed class Accumulator {
             return big == null ? t : t.add(big);
         }
 
+        /** @return whether a decimal is among the summed numbers */
+        boolean hasDecimals() {
+            return decimals > 0;
+        }
+
         @Override
         Object result() {
+            if (decimals > 0) {
+                return Values.canonical(total());
+            }
             if (doubles > 0) {
                 return total().doubleValue();
             }
             if (big == null) {
                 return small;
             }
-            BigInteger whole = total().toBigIntegerExact();
-            return whole.bitLength() < 64 ? (Object) whole.longValue() : (Object) whole.doubleValue();
+            BigDecimal whole = total();
+            return whole.compareTo(LONG_MIN) >= 0 && whole.compareTo(LONG_MAX) <= 0 ? (Object) whole.longValueExact()
+                    : (Object) Values.canonical(whole);
         }
     }
 
-    /** Mean of the numbers, as a double; {@code null} when the group has none. */
+    /**
+     * Mean of the numbers; {@code null} when the group has none. With a decimal in the group, the
+     * exact total divided by the count, rounded half-even to as many significant digits as the total
+     * has (without trailing zeros), and at least 34 (IEEE 754 decimal128); else the double nearest to
+     * that mean.
+     */
     static final class Avg extends Sum {
         @Override
         Object result() {
             if (numbers == 0) {
                 return null;
             }
-            return total().divide(BigDecimal.valueOf(numbers), java.math.MathContext.DECIMAL128).doubleValue();
+            // Stripped, so that the digits kept do not depend on the scale that retracted values left.
+            BigDecimal total = total().stripTrailingZeros();
+            BigDecimal count = BigDecimal.valueOf(numbers);
+            if (hasDecimals()) {
+                MathContext digits = new MathContext(Math.max(MathContext.DECIMAL128.getPrecision(), total.precision()),
+                        RoundingMode.HALF_EVEN);
+                return Values.canonical(total.divide(count, digits));
+            }
+            return total.divide(count, MathContext.DECIMAL128).doubleValue();
         }
     }
 

@@ -16,7 +16,7 @@ interface BoundFields {
 
     /**
      * @param field a field index
-     * @return the field's value as a view value (null, Boolean, Long, Double, String), {@link #MISSING}
+     * @return the field's value as a view value (null, Boolean, Long, Double, BigDecimal, String), {@link #MISSING}
      *     when absent; objects and arrays come back as their JSON text
      */
     Object value(int field);

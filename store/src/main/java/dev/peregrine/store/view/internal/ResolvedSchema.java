@@ -132,9 +132,13 @@ final class ResolvedSchema implements BoundFields {
     }
 
     private void resolve(FieldDictionary dict) {
+        // Read the size first: a name interned by another thread while the tables are being filled
+        // must leave them older than the recorded size, so that the next bind resolves again. Read
+        // after, the size would count a name the tables missed, and the field would stay unbound.
+        int size = dict.size();
         root.resolve(dict);
         resolvedFor = dict;
-        resolvedSize = dict.size();
+        resolvedSize = size;
         layouts++;
     }
 
@@ -175,6 +179,7 @@ final class ResolvedSchema implements BoundFields {
                 case BOOL -> a.getBoolean(i);
                 case I64 -> a.getLong(i);
                 case F64 -> a.getDouble(i);
+                case DECIMAL -> Values.canonical(a.getDecimal(i));
                 case STRING -> a.getString(i);
                 default -> BoundFields.MISSING;
             };
@@ -210,6 +215,7 @@ final class ResolvedSchema implements BoundFields {
             case NULL -> objects[field] = null;
             case BOOL -> objects[field] = c.getBoolean();
             case F64 -> objects[field] = c.getDouble();
+            case DECIMAL -> objects[field] = Values.canonical(c.getDecimal());
             case STRING -> objects[field] = c.getString();
             case BYTES -> objects[field] = Base64.getEncoder().encodeToString(c.getBytes());
             case OBJECT -> objects[field] = c.getRecord().toJson();
@@ -233,6 +239,7 @@ final class ResolvedSchema implements BoundFields {
             case NULL -> objects[field] = null;
             case BOOL -> objects[field] = a.getBoolean(i);
             case F64 -> objects[field] = a.getDouble(i);
+            case DECIMAL -> objects[field] = Values.canonical(a.getDecimal(i));
             case STRING -> objects[field] = a.getString(i);
             case BYTES -> objects[field] = Base64.getEncoder().encodeToString(a.getBytes(i));
             case OBJECT -> objects[field] = a.getRecord(i).toJson();

@@ -1,23 +1,31 @@
 package dev.peregrine.store.view.internal;
 
+import java.math.BigDecimal;
 import java.util.Comparator;
 
 /**
- * The one ordering and equality of view values ({@code null}, Boolean, Long, Double, String), used
- * by predicates, group keys, min/max and row sorting alike so they never disagree.
+ * The one ordering and equality of view values ({@code null}, Boolean, Long, Double, BigDecimal,
+ * String), used by predicates, group keys, min/max and row sorting alike so they never disagree.
  *
- * <p>Order: {@code null} &lt; booleans &lt; numbers &lt; strings; numbers by value across Long and
- * Double (a Long compares exactly with a Double, with no rounding through double).
+ * <p>Order: {@code null} &lt; booleans &lt; numbers &lt; strings; numbers by their exact value across
+ * Long, Double and BigDecimal, with no rounding through double: a Double counts as the exact binary
+ * value it holds ({@code 0.1} is 0.1000000000000000055511151231257827021181583404541015625), the
+ * one value every comparison uses, so that the three classes order consistently. A BigDecimal is
+ * a record DECIMAL (a number neither an I64 nor exactly an F64), always in {@link #canonical} form.
  */
 public final class Values {
 
     /**
      * Total order of view values, {@code null} first, consistent with {@link Object#equals}: values
-     * equal by {@link #compare} but of different classes ({@code 2} and {@code 2.0}) order Long first.
+     * equal by {@link #compare} but of different classes ({@code 2} and {@code 2.0}) order Long
+     * first, then Double, then BigDecimal.
      * Group keys, min/max multisets and distinct counts use it, so {@code 2} and {@code 2.0} are
      * distinct there, exactly as {@code equals} says.
      */
     public static final Comparator<Object> ORDER = Values::totalCompare;
+
+    /** Longest integer that {@link #canonical} keeps in plain digits. */
+    static final int PLAIN_INTEGER_DIGITS = 40;
 
     private Values() {}
 
@@ -36,9 +44,52 @@ public final class Values {
             case null -> 0;
             case Boolean x -> Boolean.compare(x, (Boolean) b);
             case String x -> x.compareTo((String) b);
-            case Long x -> b instanceof Long y ? Long.compare(x, y) : -compareDoubleLong((Double) b, x);
-            case Double x -> b instanceof Double y ? Double.compare(x, y) : compareDoubleLong(x, (Long) b);
+            case Long x when b instanceof Long y -> Long.compare(x, y);
+            case Long x when b instanceof Double y -> -compareDoubleLong(y, x);
+            case Double x when b instanceof Double y -> Double.compare(x, y);
+            case Double x when b instanceof Long y -> compareDoubleLong(x, y);
+            case Long x -> compareExact(x, b);
+            case Double x -> compareExact(x, b);
+            case BigDecimal x -> compareExact(x, b);
             default -> throw new IllegalArgumentException("not a view value: " + a.getClass());
+        };
+    }
+
+    /**
+     * @param value a decimal
+     * @return its canonical form, so that numerically equal decimals are {@code equals}: trailing
+     *     zeros stripped ({@code 1.50E+400} is {@code 1.5E+400}), and an integer of at most
+     *     {@value #PLAIN_INTEGER_DIGITS} digits at scale 0, so that it is written out in full
+     *     ({@code 18446744073709551620}, not {@code 1.844674407370955162E+19})
+     */
+    public static BigDecimal canonical(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        if (stripped.scale() < 0 && stripped.precision() - stripped.scale() <= PLAIN_INTEGER_DIGITS) {
+            return stripped.setScale(0);
+        }
+        return stripped;
+    }
+
+    /**
+     * Exact comparison of two numbers at least one of which is a BigDecimal. NaN orders above every
+     * number and the infinities beyond every BigDecimal, as {@link Double#compare} places them.
+     */
+    private static int compareExact(Number a, Object b) {
+        if (a instanceof Double d && !Double.isFinite(d)) {
+            return Double.isNaN(d) || d > 0 ? 1 : -1;
+        }
+        if (b instanceof Double d && !Double.isFinite(d)) {
+            return Double.isNaN(d) || d > 0 ? -1 : 1;
+        }
+        return exact(a).compareTo(exact((Number) b));
+    }
+
+    private static BigDecimal exact(Number n) {
+        return switch (n) {
+            case BigDecimal d -> d;
+            case Long l -> BigDecimal.valueOf(l);
+            case Double d -> new BigDecimal(d);
+            default -> throw new IllegalArgumentException("not a view value: " + n.getClass());
         };
     }
 
@@ -49,10 +100,18 @@ public final class Values {
      */
     public static int totalCompare(Object a, Object b) {
         int c = compare(a, b);
-        if (c != 0 || a == null || a.getClass() == b.getClass()) {
+        if (c != 0 || a == null) {
             return c;
         }
-        return a instanceof Long ? -1 : 1;
+        if (a.getClass() != b.getClass()) {
+            return Integer.compare(numberClass(a), numberClass(b));
+        }
+        // Only decimals that are not in canonical form can be equal in value but not equals.
+        return a instanceof BigDecimal x ? Integer.compare(x.scale(), ((BigDecimal) b).scale()) : 0;
+    }
+
+    private static int numberClass(Object n) {
+        return n instanceof Long ? 0 : n instanceof Double ? 1 : 2;
     }
 
     /**
@@ -104,6 +163,7 @@ public final class Values {
             case Boolean b -> 1;
             case Long l -> 2;
             case Double d -> 2;
+            case BigDecimal d -> 2;
             case String s -> 3;
             default -> throw new IllegalArgumentException("not a view value: " + v.getClass());
         };

@@ -8,6 +8,7 @@ import dev.peregrine.store.feed.internal.StateFileCorruptException;
 import dev.peregrine.store.feed.internal.StateFiles;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
 import dev.peregrine.store.view.ViewDefinition;
+import java.math.BigDecimal;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -117,8 +118,18 @@ public final class ViewStateFile {
             case TAG_LONG -> in.getLong();
             case TAG_DOUBLE -> Double.longBitsToDouble(in.getLong());
             case TAG_STRING -> string(in, file);
-            default -> throw new StateFileCorruptException(file, at, "a value tag 0-5", Byte.toString(tag));
+            case TAG_DECIMAL -> decimal(in, file, at);
+            default -> throw new StateFileCorruptException(file, at, "a value tag 0-6", Byte.toString(tag));
         };
+    }
+
+    private static BigDecimal decimal(ByteBuffer in, Path file, int at) {
+        String text = string(in, file);
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new StateFileCorruptException(file, at, "a decimal", "'" + text + "'");
+        }
     }
 
     private static String string(ByteBuffer in, Path file) {
@@ -165,13 +176,16 @@ public final class ViewStateFile {
                     ensure(9);
                     buf.put(TAG_DOUBLE).putLong(Double.doubleToRawLongBits(d));
                 }
-                case String s -> {
-                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                    ensure(5 + utf8.length);
-                    buf.put(TAG_STRING).putInt(utf8.length).put(utf8);
-                }
+                case String s -> text(TAG_STRING, s);
+                case BigDecimal d -> text(TAG_DECIMAL, d.toString());
                 default -> throw new IllegalStateException("not a view value: " + v.getClass());
             }
+        }
+
+        private void text(byte tag, String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            ensure(5 + utf8.length);
+            buf.put(tag).putInt(utf8.length).put(utf8);
         }
     }
 }

@@ -65,6 +65,13 @@ final class ViewStateLayout {
     static final byte TAG_DOUBLE = 4;
     /** Followed by a u32 byte length and UTF-8 bytes. */
     static final byte TAG_STRING = 5;
+    /**
+     * A decimal (a payload DECIMAL or an aggregate over one), followed by a u32 byte length and the
+     * ASCII of its canonical {@link java.math.BigDecimal#toString()}, which parses back to the same
+     * value and scale. Added without a version change: files without decimals are unchanged, and a
+     * reader that predates the tag reports a file with one as damaged, so the view is rebuilt.
+     */
+    static final byte TAG_DECIMAL = 6;
 
     private ViewStateLayout() {}
 }

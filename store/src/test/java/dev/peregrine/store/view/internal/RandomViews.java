@@ -5,6 +5,7 @@ import dev.peregrine.store.view.ComparisonOperator;
 import dev.peregrine.store.view.ViewColumn;
 import dev.peregrine.store.view.ViewDefinition;
 import dev.peregrine.store.view.ViewPredicate;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,15 +14,23 @@ import java.util.Random;
 
 /**
  * Random payloads and random view definitions over them, for property tests. Each payload field keeps
- * one kind (so {@code 2} and {@code 2.0} never meet in one field) but may be missing or null.
+ * one kind (so {@code 2} and {@code 2.0} never meet in one field) but may be missing or null, except
+ * {@code m}, whose numbers mix longs at the ends of their range, doubles and decimals beyond both
+ * (record DECIMALs), so that comparisons, group keys and aggregates meet every pair of number kinds.
  */
 public final class RandomViews {
 
     public static final String[] TYPES = {"order.placed", "order.paid", "user.seen"};
     static final String[] WORDS = {"red", "green", "blue", "teal", "redwood"};
     private static final String[] SCALARS = {"a", "b", "s", "flag", "n.x", "n.tag", "$entity_id", "$event_type",
-        "$version", "$tenant_id"};
-    private static final String[] NUMERIC = {"a", "b", "n.x", "$version"};
+        "$version", "$tenant_id", "m"};
+    private static final String[] NUMERIC = {"a", "b", "n.x", "$version", "m"};
+    /** Values of {@code m}: equal in value across kinds where they can be (2^63 three ways). */
+    private static final Object[] MIXED = {3L, -2L, Long.MAX_VALUE, Long.MIN_VALUE, 0x1p63, 0.5,
+        Values.canonical(new BigDecimal("9223372036854775808")), Values.canonical(new BigDecimal("-9223372036854775809")),
+        Values.canonical(new BigDecimal("18446744073709551617")), Values.canonical(new BigDecimal("1E-400")),
+        Values.canonical(new BigDecimal("-1E-400")), Values.canonical(new BigDecimal("1E+400")),
+        Values.canonical(new BigDecimal("0.1000000000000000055511151231257827"))};
 
     private final Random rnd;
 
@@ -36,6 +45,7 @@ public final class RandomViews {
         maybe(m, "b", () -> rnd.nextInt(40) / 4.0);
         maybe(m, "s", () -> WORDS[rnd.nextInt(WORDS.length)]);
         maybe(m, "flag", rnd::nextBoolean);
+        maybe(m, "m", () -> MIXED[rnd.nextInt(MIXED.length)]);
         if (rnd.nextInt(4) > 0) {
             Map<String, Object> n = new LinkedHashMap<>();
             maybe(n, "x", () -> (long) rnd.nextInt(6));
@@ -84,7 +94,7 @@ public final class RandomViews {
         } else {
             int keys = rnd.nextInt(3);
             for (int i = 0; i < keys; i++) {
-                String[] keyFields = {"s", "n.tag", "flag", "a", "$entity_id", "$event_type"};
+                String[] keyFields = {"s", "n.tag", "flag", "a", "$entity_id", "$event_type", "m"};
                 b.groupBy(new ViewColumn(keyFields[rnd.nextInt(keyFields.length)], "k" + i));
             }
             int aggs = 1 + rnd.nextInt(4);
@@ -120,6 +130,7 @@ public final class RandomViews {
             case "a", "n.x", "$version" -> (long) rnd.nextInt(10);
             case "b" -> rnd.nextInt(20) / 2.0;
             case "flag" -> rnd.nextBoolean();
+            case "m" -> MIXED[rnd.nextInt(MIXED.length)];
             case "$entity_id" -> "e" + rnd.nextInt(8);
             case "$event_type" -> TYPES[rnd.nextInt(TYPES.length)];
             case "$tenant_id" -> rnd.nextBoolean() ? "t1" : null;

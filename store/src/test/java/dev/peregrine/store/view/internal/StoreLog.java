@@ -43,6 +43,7 @@ public final class StoreLog {
             case BOOL -> c.getBoolean();
             case I64 -> c.getLong();
             case F64 -> c.getDouble();
+            case DECIMAL -> Values.canonical(c.getDecimal());
             case STRING -> c.getString();
             case OBJECT -> toMap(c.getRecord());
             case ARRAY -> toList(c.getArray());
@@ -58,6 +59,7 @@ public final class StoreLog {
                 case BOOL -> a.getBoolean(i);
                 case I64 -> a.getLong(i);
                 case F64 -> a.getDouble(i);
+                case DECIMAL -> Values.canonical(a.getDecimal(i));
                 case STRING -> a.getString(i);
                 case OBJECT -> toMap(a.getRecord(i));
                 case ARRAY -> toList(a.getArray(i));

@@ -8,6 +8,7 @@ import dev.peregrine.store.view.ViewPredicate;
 import dev.peregrine.store.view.ViewRow;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -120,28 +121,44 @@ public final class ViewOracle {
                 return best;
             }
             default: {
+                // Numbers as JSON shows them: a double by its shortest form, a decimal exactly.
                 BigDecimal total = BigDecimal.ZERO;
                 long numbers = 0;
                 boolean doubles = false;
+                boolean decimals = false;
                 for (Object v : vs) {
                     if (v instanceof Long l) {
                         total = total.add(BigDecimal.valueOf(l));
                         numbers++;
                     } else if (v instanceof Double x) {
-                        total = total.add(new BigDecimal(x));
+                        total = total.add(new BigDecimal(Double.toString(x)));
                         numbers++;
                         doubles = true;
+                    } else if (v instanceof BigDecimal x) {
+                        total = total.add(x);
+                        numbers++;
+                        decimals = true;
                     }
                 }
                 if (f == AggregateFunction.AVG) {
-                    return numbers == 0 ? null : total.divide(BigDecimal.valueOf(numbers), MathContext.DECIMAL128)
-                            .doubleValue();
+                    if (numbers == 0) {
+                        return null;
+                    }
+                    if (decimals) {
+                        BigDecimal exact = total.stripTrailingZeros();
+                        return Values.canonical(exact.divide(BigDecimal.valueOf(numbers),
+                                new MathContext(Math.max(34, exact.precision()), RoundingMode.HALF_EVEN)));
+                    }
+                    return total.divide(BigDecimal.valueOf(numbers), MathContext.DECIMAL128).doubleValue();
+                }
+                if (decimals) {
+                    return Values.canonical(total);
                 }
                 if (doubles) {
                     return total.doubleValue();
                 }
                 return total.toBigInteger().bitLength() < 64 ? (Object) total.longValueExact()
-                        : (Object) total.doubleValue();
+                        : (Object) Values.canonical(total);
             }
         }
     }
