@@ -13,7 +13,10 @@ import java.io.UncheckedIOException;
 /**
  * The server's one Jackson {@link JsonFactory} (streaming only, no data binding, no tree), with
  * the read limits that protect the server: nesting depth and string length come from
- * {@link ServerLimits}. Thread-safe: factories are, and parsers/generators are per call.
+ * {@link ServerLimits}. Every JSON request body is read under these limits: through a
+ * {@link #parser}, or, for a body that another component parses with its own parser (a view
+ * definition, which the store reads), through {@link #requireWithinLimits} first. Thread-safe:
+ * factories are, and parsers/generators are per call.
  */
 final class Json {
 
@@ -39,6 +42,21 @@ final class Json {
     /** A parser over UTF-8 bytes; invalid UTF-8 is reported by the parser as an error. */
     JsonParser parser(byte[] utf8, int offset, int length) throws IOException {
         return factory.createParser(utf8, offset, length);
+    }
+
+    /**
+     * Reads a whole document under this factory's limits (nesting depth, string and number
+     * lengths, duplicate keys, UTF-8) and keeps nothing.
+     *
+     * @throws IOException (a {@link com.fasterxml.jackson.core.JsonProcessingException}, a 400) on the
+     *     first violation
+     */
+    void requireWithinLimits(byte[] utf8) throws IOException {
+        try (JsonParser parser = parser(utf8, 0, utf8.length)) {
+            while (parser.nextToken() != null) {
+                // Each token is checked as it is read; nothing else to do.
+            }
+        }
     }
 
     /** Renders one document into a new Vert.x buffer. */

@@ -8,16 +8,17 @@ import dev.peregrine.store.EntityDeletedException;
 import dev.peregrine.store.EntityNotFoundException;
 import dev.peregrine.store.EventNotFoundException;
 import dev.peregrine.store.InvalidEventException;
-import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
 import dev.peregrine.store.view.ViewNotFoundException;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps the store's and the record format's typed exceptions to HTTP statuses, AllSource Core's
- * way: not found → 404, invalid → 400, storage → 500; plus conflicts → 409 and a deleted entity →
- * 410. Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file.
+ * Maps the store's and the record format's typed exceptions that are the client's doing to HTTP
+ * statuses, AllSource Core's way: not found → 404, invalid → 400; plus conflicts → 409 and a deleted
+ * entity → 410. Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file.
+ * Storage failures and corruption are the server's: they map to nothing here and become the
+ * logged, reference-only 500 of {@link ErrorMapper}.
  */
 final class StoreErrors {
     private StoreErrors() {
@@ -38,7 +39,6 @@ final class StoreErrors {
             case RecordLimitException limit -> new ErrorMapper.Mapped(400, limit.getMessage());
             case InvalidViewDefinitionException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
             case ViewNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
-            case StorageFailureException storage -> new ErrorMapper.Mapped(500, "storage failure: " + storage.getMessage());
             default -> null;
         };
         return Optional.ofNullable(mapped);
