@@ -2,6 +2,7 @@ package dev.peregrine.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
@@ -13,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The body decoder against streams built byte by byte here, cut into chunks at random places:
- * every header flag of RFC 1952, several members, zlib streams; and every truncation and bit flip
- * must be an error, never a shorter body. Seeded; the seed is in every failure message.
+ * every header flag of RFC 1952, several members, zlib streams; every truncation must be an error,
+ * never a shorter body, and a bit flip an error or (in bits deflate ignores) the same body. Seeded;
+ * the seed is in every failure message.
  */
 class BodyDecoderTest {
     private static final long SEED = Long.getLong("peregrine.test.seed", System.nanoTime());
@@ -109,12 +111,12 @@ class BodyDecoderTest {
     @Test
     void gzipMembersWithEveryHeaderFieldDecodeWhereverTheChunksEnd() {
         Random random = new Random(SEED);
-        for (int round = 0; round < 40; round++) {
+        for (int round = 0; round < 25; round++) {
             int members = 1 + random.nextInt(3);
             byte[][] parts = new byte[members][];
             byte[][] encoded = new byte[members][];
             for (int m = 0; m < members; m++) {
-                parts[m] = data(random, 200_000);
+                parts[m] = data(random, 100_000);
                 encoded[m] = member(parts[m], random.nextInt(32) & 0x1E, random);
             }
             assertThat(decode("gzip", concat(encoded), random)).as("seed %d, round %d", SEED, round)
@@ -139,28 +141,35 @@ class BodyDecoderTest {
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8), 0x1E, random);
         for (int cut = 0; cut < gzip.length; cut++) {
             byte[] truncated = Arrays.copyOf(gzip, cut);
-            assertThatThrownBy(() -> decode("gzip", truncated, random)).as("seed %d, cut at %d of %d", SEED, cut, gzip.length)
+            assertThat(catchThrowable(() -> decode("gzip", truncated, random)))
+                    .as("seed %d, cut at %d of %d", SEED, cut, gzip.length)
                     .isInstanceOf(ApiException.class).hasMessageStartingWith("malformed request body: ");
         }
         byte[] zlib = deflate(new Deflater(), "some body".repeat(100).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         for (int cut = 0; cut < zlib.length; cut++) {
             byte[] truncated = Arrays.copyOf(zlib, cut);
-            assertThatThrownBy(() -> decode("deflate", truncated, random)).as("seed %d, cut at %d", SEED, cut)
+            assertThat(catchThrowable(() -> decode("deflate", truncated, random))).as("seed %d, cut at %d", SEED, cut)
                     .isInstanceOf(ApiException.class);
         }
     }
 
     @Test
-    void everyBitFlipInTheDataOrTrailerIsAnError() {
+    void noBitFlipInTheDataOrTrailerGivesAnotherBody() {
         Random random = new Random(SEED);
-        byte[] data = data(random, 20_000);
-        byte[] gzip = member(data, 0, random); // no optional fields: the header is 10 bytes
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < 300; i++) {
+            byte[] data = data(random, 8_000);
+            byte[] gzip = member(data, 0, random); // no optional fields: the header is 10 bytes
             int position = 10 + random.nextInt(gzip.length - 10);
             byte[] flipped = gzip.clone();
             flipped[position] ^= (byte) (1 << random.nextInt(8));
-            assertThatThrownBy(() -> decode("gzip", flipped, random)).as("seed %d, flip at %d", SEED, position)
-                    .isInstanceOf(ApiException.class);
+            byte[][] decoded = new byte[1][];
+            Throwable thrown = catchThrowable(() -> decoded[0] = decode("gzip", flipped, random));
+            if (thrown == null) {
+                // The flip hit bits deflate ignores (the padding after a block): the same body, not another.
+                assertThat(decoded[0]).as("seed %d, round %d, flip at %d", SEED, i, position).isEqualTo(data);
+            } else {
+                assertThat(thrown).as("seed %d, round %d, flip at %d", SEED, i, position).isInstanceOf(ApiException.class);
+            }
         }
     }
 
