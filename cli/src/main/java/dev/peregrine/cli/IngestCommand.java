@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -117,15 +118,16 @@ final class IngestCommand extends ClientCommand {
     /** Sends one chunk; returns how many events it stored, or throws saying where it failed. */
     private static long send(ApiClient client, ByteArrayOutputStream chunk, long firstLine, long storedBefore) {
         try {
-            return field(client.post("/api/v1/events/batch", "application/x-ndjson", chunk.toByteArray()), "ingested");
+            return number(client.post("/api/v1/events/batch", "application/x-ndjson", chunk.toByteArray()), "ingested");
         } catch (ApiClient.ApiError e) {
-            long line = field(e.body(), "line");
-            long ingested = Math.max(0, field(e.body(), "ingested"));
+            long line = number(e.body(), "line");
+            long ingested = Math.max(0, number(e.body(), "ingested"));
             long stored = storedBefore + ingested;
             if (line > 0) {
+                // The server numbers the lines of this request; "problem" is its message without that number.
                 long absolute = firstLine + line - 1;
-                String message = e.getMessage().replaceFirst("^line \\d+: ", "");
-                throw new IngestFailure("line " + absolute + ": " + message + " (HTTP " + e.status() + "). "
+                String problem = text(e.body(), "problem").orElse(e.getMessage());
+                throw new IngestFailure("line " + absolute + ": " + problem + " (HTTP " + e.status() + "). "
                         + stored + " events were stored before it; after fixing it, resume with --skip-lines "
                         + (absolute - 1), stored);
             }
@@ -135,23 +137,32 @@ final class IngestCommand extends ClientCommand {
     }
 
     /** A top-level integer field of a JSON object, -1 when absent or unreadable. */
-    private static long field(String json, String name) {
+    private static long number(String json, String name) {
+        return field(json, name, JsonToken.VALUE_NUMBER_INT).map(Long::parseLong).orElse(-1L);
+    }
+
+    /** A top-level string field of a JSON object, if present. */
+    private static Optional<String> text(String json, String name) {
+        return field(json, name, JsonToken.VALUE_STRING);
+    }
+
+    private static Optional<String> field(String json, String name, JsonToken type) {
         try (JsonParser parser = ApiClient.JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return -1;
+                return Optional.empty();
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (name.equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
-                    return parser.getLongValue();
+                if (name.equals(field) && value == type) {
+                    return Optional.of(parser.getText());
                 }
                 parser.skipChildren();
             }
         } catch (IOException e) {
-            return -1;
+            return Optional.empty();
         }
-        return -1;
+        return Optional.empty();
     }
 
     /** The load stopped; carries how many events were stored before. */

@@ -4,6 +4,7 @@ import dev.peregrine.server.PeregrineServer;
 import dev.peregrine.server.ServerConfig;
 import dev.peregrine.server.ServerLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,6 +71,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Events per atomic NDJSON chunk (env PEREGRINE_NDJSON_CHUNK_EVENTS, default ${DEFAULT-VALUE}).")
     int ndjsonChunkEvents;
 
+    @Option(names = "--header-timeout-ms",
+            defaultValue = "${env:PEREGRINE_HEADER_TIMEOUT_MS:-" + ServerConfig.DEFAULT_HEADER_TIMEOUT_MILLIS + "}",
+            description = "Longest wait for a request's head, and for the next request on an idle connection;"
+                    + " then the connection is closed (env PEREGRINE_HEADER_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+    long headerTimeoutMillis;
+
+    @Option(names = "--body-timeout-ms",
+            defaultValue = "${env:PEREGRINE_BODY_TIMEOUT_MS:-" + ServerConfig.DEFAULT_BODY_TIMEOUT_MILLIS + "}",
+            description = "Longest silence within a request body; then 408 and the connection is closed"
+                    + " (env PEREGRINE_BODY_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+    long bodyTimeoutMillis;
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -79,7 +92,9 @@ final class ServeCommand implements Callable<Integer> {
                 .durability(durability)
                 .segmentBytes(segmentBytes)
                 .limits(new ServerLimits(maxBodyBytes, maxBatchEvents, maxIdLength, maxQueryLimit, maxJsonDepth,
-                        ndjsonChunkEvents));
+                        ndjsonChunkEvents))
+                .headerTimeout(Duration.ofMillis(headerTimeoutMillis))
+                .bodyTimeout(Duration.ofMillis(bodyTimeoutMillis));
         ServerFlightRecorder.metrics().forEach(builder::metric);
         return builder.build();
     }

@@ -1,7 +1,12 @@
 package dev.peregrine.server;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * A request the server refuses, with the HTTP status and the message sent as {@code {"error": …}}.
+ * A request the server refuses, with the HTTP status and the message sent as {@code {"error": …}},
+ * and details written beside it (for an error about one event of a batch, its {@code index}).
  *
  * <p>Thrown by request parsing and validation before anything reaches the store; errors raised by
  * the store itself are mapped to statuses in one place, {@link ErrorMapper}.
@@ -10,15 +15,27 @@ final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
+    private final transient Map<String, Object> details;
 
     ApiException(int status, String message) {
+        this(status, message, Map.of());
+    }
+
+    /** @param details fields written after {@code "error"}, in order; values are strings or numbers */
+    ApiException(int status, String message, Map<String, Object> details) {
         super(message, null, false, false);
         this.status = status;
+        this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     /** The HTTP status to answer with. */
     int status() {
         return status;
+    }
+
+    /** Fields written after {@code "error"}. */
+    Map<String, Object> details() {
+        return details;
     }
 
     static ApiException badRequest(String message) {

@@ -11,9 +11,10 @@ import io.vertx.core.http.HttpServerRequest;
  *
  * <p>The limit is enforced while reading, not after: a declared {@code Content-Length} over the
  * limit is refused before a byte is read, and a chunked body is refused as soon as it crosses the
- * limit. A refused body is drained without being kept (so the client, still sending, can read the
- * 413) and the connection is closed after the answer, because the rest of the body would
- * otherwise be read as the next request. Used on the request's event loop only.
+ * limit. A compressed body ({@code Content-Encoding: gzip} or {@code deflate}) is decoded as it
+ * arrives (see {@link Exchange#readBody}), so the limit counts decoded bytes. A refused body is
+ * drained without being kept (so the client, still sending, can read the 413) and the connection
+ * is closed after the answer. Used on the request's event loop only.
  */
 final class BodyReader {
     /** Bytes of a refused body we are willing to read and discard before hanging up. */
@@ -70,26 +71,35 @@ final class BodyReader {
         HttpServerRequest request = exchange.request();
         Promise<Buffer> promise = Promise.promise();
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null) {
-            long length = parseLength(declared);
-            if (length > maxBytes) {
-                refuse(exchange, length, maxBytes);
-                promise.fail(tooLarge(length, maxBytes));
-                return promise.future();
+        long length = declared == null ? -1 : parseLength(declared);
+        Buffer body = Buffer.buffer(length < 0 || length > maxBytes ? 1024 : (int) length);
+        exchange.readBody(new Exchange.BodySink() {
+            @Override
+            public void chunk(Buffer chunk) {
+                if (body.length() + chunk.length() > maxBytes) {
+                    long seen = body.length() + (long) chunk.length();
+                    refuse(exchange, seen, maxBytes);
+                    promise.tryFail(tooLarge(seen, maxBytes));
+                    return;
+                }
+                body.appendBuffer(chunk);
             }
-        }
-        Buffer body = Buffer.buffer(declared == null ? 1024 : (int) parseLength(declared));
-        request.handler(chunk -> {
-            if (body.length() + chunk.length() > maxBytes) {
-                long seen = body.length() + (long) chunk.length();
-                refuse(exchange, seen, maxBytes);
-                promise.tryFail(tooLarge(seen, maxBytes));
-                return;
+
+            @Override
+            public void end() {
+                promise.tryComplete(body);
             }
-            body.appendBuffer(chunk);
+
+            @Override
+            public void broken(Throwable cause) {
+                promise.tryFail(cause);
+            }
         });
-        request.exceptionHandler(promise::tryFail);
-        request.endHandler(ignored -> promise.tryComplete(body));
+        // A compressed body's declared length is not its decoded one: only the decoded bytes count.
+        if (length > maxBytes && !exchange.bodyEncoded()) {
+            refuse(exchange, length, maxBytes);
+            promise.tryFail(tooLarge(length, maxBytes));
+        }
         return promise.future();
     }
 
@@ -112,16 +122,7 @@ final class BodyReader {
 
     /** Answers 413 now, drains what the client still sends, and closes the connection after. */
     private static void refuse(Exchange exchange, long seen, int maxBytes) {
-        HttpServerRequest request = exchange.request();
-        long[] drained = {0};
-        request.handler(chunk -> {
-            drained[0] += chunk.length();
-            if (drained[0] > DRAIN_LIMIT) {
-                request.connection().close();
-            }
-        });
-        request.endHandler(ignored -> request.connection().close());
-        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        exchange.drainThenClose(DRAIN_LIMIT);
         exchange.fail(tooLarge(seen, maxBytes));
     }
 }

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.peregrine.store.StorageFailureException;
 import java.io.IOException;
+import java.util.HexFormat;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +20,17 @@ import org.slf4j.LoggerFactory;
  * The one place where failures become HTTP statuses and {@code {"error": …}} messages, following
  * AllSource Core's mapping (not found → 404, invalid event → 400, storage → 500) plus conflicts
  * (409) and the request-level errors of {@link ApiException}. Stateless.
+ *
+ * <p>A failure that is the server's (a storage failure, a bug) is logged in full with a short
+ * reference, and answered with only that reference: its message may name files of the data
+ * directory or other internals a client has no business seeing. As a second guard, the data
+ * directory's path is masked in every message that is answered.
  */
 final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    /** What replaces the data directory's path in a message sent to a client. */
+    static final String DATA_DIRECTORY_MASK = "<data>";
 
     /**
      * A status, the message for the client, and details a client can act on (for a conflict, the
@@ -44,16 +56,35 @@ final class ErrorMapper {
     private ErrorMapper() {
     }
 
+    /** The answer to {@code failure}, which happened while serving {@code exchange}'s request. */
     static Mapped map(Throwable failure, Exchange exchange) {
+        Services services = exchange.services();
+        return clientError(failure)
+                .map(mapped -> new Mapped(mapped.status(), masked(mapped.message(), services), mapped.details()))
+                .orElseGet(() -> serverError(failure, exchange.request().method() + " " + exchange.request().path()));
+    }
+
+    /**
+     * The message for {@code failure} where there is no status to answer with, such as the error
+     * frame of a subscription; {@code what} names the failed operation in the server log.
+     */
+    static String message(Throwable failure, Services services, String what) {
+        return clientError(failure).map(mapped -> masked(mapped.message(), services))
+                .orElseGet(() -> serverError(failure, what).message());
+    }
+
+    /** The 4xx answer to a failure caused by the request, or empty when the failure is the server's. */
+    static Optional<Mapped> clientError(Throwable failure) {
         Throwable cause = unwrap(failure);
-        return switch (cause) {
-            case ApiException api -> new Mapped(api.status(), api.getMessage());
+        Mapped mapped = switch (cause) {
+            case ApiException api -> new Mapped(api.status(), api.getMessage(), api.details());
             case Router.MethodNotAllowedException notAllowed -> new Mapped(405, notAllowed.getMessage());
             case StreamConstraintsException limit -> new Mapped(400, "request JSON exceeds a limit: "
                     + limit.getOriginalMessage());
             case JsonProcessingException json -> new Mapped(400, describe(json));
-            default -> StoreErrors.map(cause).orElseGet(() -> internal(cause, exchange));
+            default -> StoreErrors.map(cause).orElse(null);
         };
+        return Optional.ofNullable(mapped);
     }
 
     /** "malformed JSON at line 1, column 17: Unexpected character ('}' …)". */
@@ -63,10 +94,20 @@ final class ErrorMapper {
         return "malformed JSON" + where + ": " + SOURCE_NOTE.matcher(json.getOriginalMessage()).replaceAll("[");
     }
 
-    private static Mapped internal(Throwable cause, Exchange exchange) {
-        LOG.error("{} {} failed", exchange.request().method(), exchange.request().path(), cause);
-        return new Mapped(500, "internal error: " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    /** Logs the failure in full under a new reference; the answer carries only the reference. */
+    private static Mapped serverError(Throwable failure, String what) {
+        Throwable cause = unwrap(failure);
+        String ref = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        // A storage failure that reaches here may have stored the request: say so (docs/api.md, "Retrying an append").
+        String kind = cause instanceof StorageFailureException ? "storage failure, outcome unknown" : "internal error";
+        LOG.error("{} failed: {} (ref {})", what, kind, ref, cause);
+        return new Mapped(500, kind + "; see the server log (ref " + ref + ")", cause instanceof StorageFailureException
+                ? Map.of("ref", ref, "outcome", "unknown") : Map.of("ref", ref));
+    }
+
+    /** The message with the data directory's absolute path replaced by {@value #DATA_DIRECTORY_MASK}. */
+    private static String masked(String message, Services services) {
+        return message.replace(services.store().directory().toAbsolutePath().toString(), DATA_DIRECTORY_MASK);
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -20,7 +20,9 @@ import java.util.UUID;
  *
  * <p>Unknown fields are skipped, as AllSource's deserializer does; a known field with the wrong
  * type, a missing required field, a duplicate field or trailing content is a 400 naming the field
- * (and, in a batch, the event's index). The store validates the values again (id syntax, sizes).
+ * and, in a batch or an NDJSON body, the event's {@linkplain EventLocation location}, whatever
+ * raised the error (this class, the record codec, the JSON parser). The store validates the values
+ * again (id syntax, sizes).
  * Thread-safe: stateless apart from its immutable configuration.
  */
 final class EventRequestParser {
@@ -78,13 +80,16 @@ final class EventRequestParser {
         }
     }
 
-    /** One NDJSON line: an event object. */
-    NewEvent line(byte[] bytes, int offset, int length, long lineNumber) throws IOException {
+    /** One NDJSON line: an event object. Every error names the line (see {@link EventLocation}). */
+    NewEvent line(byte[] bytes, int offset, int length, long lineNumber) {
+        EventLocation at = EventLocation.line(lineNumber);
         try (JsonParser parser = json.parser(bytes, offset, length)) {
-            expect(parser.nextToken(), JsonToken.START_OBJECT, "line " + lineNumber + " must be a JSON object (an event)");
-            NewEvent event = event(parser, "line " + lineNumber + ": ");
+            expect(parser.nextToken(), JsonToken.START_OBJECT, "the line must be a JSON object (an event)");
+            NewEvent event = event(parser, at.prefix());
             requireEnd(parser);
             return event;
+        } catch (Exception e) {
+            throw at.locate(e);
         }
     }
 
@@ -97,8 +102,13 @@ final class EventRequestParser {
                 throw ApiException.tooLarge("the batch has more than " + limits.maxBatchEvents()
                         + " events (--max-batch-events); send NDJSON for larger loads");
             }
-            expect(token, JsonToken.START_OBJECT, "events[" + index + "] must be a JSON object");
-            events.add(event(parser, "events[" + index + "]: "));
+            EventLocation at = EventLocation.batchIndex(index);
+            try {
+                expect(token, JsonToken.START_OBJECT, "the event must be a JSON object");
+                events.add(event(parser, at.prefix()));
+            } catch (Exception e) {
+                throw at.locate(e);
+            }
         }
         return events;
     }

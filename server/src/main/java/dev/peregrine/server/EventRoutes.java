@@ -1,14 +1,17 @@
 package dev.peregrine.server;
 
 import dev.peregrine.store.AppendResult;
+import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.Query;
 import dev.peregrine.store.QueryPage;
 import dev.peregrine.store.StoredEvent;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Ingest ({@code POST /api/v1/events}, {@code POST /api/v1/events/batch}), read one event
@@ -52,8 +55,19 @@ final class EventRoutes {
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
             List<NewEvent> events = services.parser().batch(body, 0, body.length);
-            exchange.answerWhenDone(append(services, events), results -> batchResponse(services, results));
+            CompletableFuture<List<AppendResult>> appended = append(services, events).exceptionallyCompose(failure -> {
+                OptionalInt refused = refusedIndex(failure);
+                return CompletableFuture.failedFuture(refused.isEmpty() ? failure
+                        : EventLocation.batchIndex(refused.getAsInt()).locate(failure));
+            });
+            exchange.answerWhenDone(appended, results -> batchResponse(services, results));
         });
+    }
+
+    /** The index of the event the store's validation refused, when {@code failure} is that refusal. */
+    static OptionalInt refusedIndex(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof InvalidEventException invalid ? invalid.eventIndex() : OptionalInt.empty();
     }
 
     /** Hands events to the store as one atomic append, recording its latency. */

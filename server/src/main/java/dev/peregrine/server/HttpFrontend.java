@@ -32,7 +32,9 @@ final class HttpFrontend {
     }
 
     /** Starts listening; returns once every event loop accepts connections. */
-    static HttpFrontend start(Vertx vertx, String host, int port, RequestDispatcher dispatcher) {
+    static HttpFrontend start(Vertx vertx, ServerConfig config, RequestDispatcher dispatcher) {
+        String host = config.host();
+        int port = config.port();
         List<HttpServer> started = new CopyOnWriteArrayList<>();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
@@ -41,13 +43,21 @@ final class HttpFrontend {
                 // curl and other clients send "Expect: 100-continue" before large bodies (NDJSON).
                 .setHandle100ContinueAutomatically(true)
                 .setCompressionSupported(false)
+                // Not Netty's request decompression: it ends gzip bodies at their first member and
+                // takes a truncated stream for a complete one. BodyDecoder decodes them instead.
+                .setDecompressionSupported(false)
                 // HTTP/1.1 only: AllSource's clients, curl and wrk speak it, and the streamed NDJSON
                 // ingest relies on TCP flow control while paused, which h2c upgrade would change.
                 .setHttp2ClearTextEnabled(false);
+        long sweepMillis = ConnectionGuard.sweepMillis(config.headerTimeout(), config.bodyTimeout());
         int instances = eventLoops();
         Future<String> deployed = vertx.deployVerticle(() -> context -> {
+            // One guard per event loop: this verticle's connections, requests and timer all run there.
+            ConnectionGuard guard = new ConnectionGuard(config.headerTimeout(), config.bodyTimeout());
+            vertx.setPeriodic(sweepMillis, id -> guard.sweep());
             HttpServer server = vertx.createHttpServer(options)
-                    .requestHandler(dispatcher)
+                    .connectionHandler(guard::opened)
+                    .requestHandler(request -> dispatcher.handle(request, guard.watch(request)))
                     .invalidRequestHandler(dispatcher::invalid);
             return server.listen().onSuccess(started::add);
         }, new DeploymentOptions().setInstances(instances));

@@ -15,7 +15,10 @@ import java.io.UncheckedIOException;
 /**
  * The server's one Jackson {@link JsonFactory} (streaming only, no data binding, no tree), with
  * the read limits that protect the server: nesting depth and string length come from
- * {@link ServerLimits}. Thread-safe: factories are, and parsers/generators are per call.
+ * {@link ServerLimits}. Every JSON request body is read under these limits: through a
+ * {@link #parser}, or, for a body that another component parses with its own parser (a view
+ * definition, which the store reads), through {@link #requireWithinLimits} first. Thread-safe:
+ * factories are, and parsers/generators are per call.
  */
 final class Json {
 
@@ -57,6 +60,21 @@ final class Json {
             JsonUtf8.requireValid(utf8, offset, length);
         } catch (InvalidJsonException e) {
             throw ApiException.badRequest(e.problem());
+        }
+    }
+
+    /**
+     * Reads a whole document under this factory's limits (nesting depth, string and number
+     * lengths, duplicate keys, UTF-8) and keeps nothing.
+     *
+     * @throws IOException (a {@link com.fasterxml.jackson.core.JsonProcessingException}, a 400) on the
+     *     first violation
+     */
+    void requireWithinLimits(byte[] utf8) throws IOException {
+        try (JsonParser parser = parser(utf8, 0, utf8.length)) {
+            while (parser.nextToken() != null) {
+                // Each token is checked as it is read; nothing else to do.
+            }
         }
     }
 

@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * Cuts a byte stream arriving in arbitrary chunks into lines (NDJSON): {@code \n} ends a line, a
  * {@code \r} before it is dropped, blank lines are skipped, and a last line without a newline
- * counts. A line longer than the limit is refused as soon as it crosses it, so memory stays
- * bounded by one line whatever the body's size. Not thread-safe: one instance per request, on its
+ * counts. A line longer than the limit is refused (a 413 naming the line) as soon as it crosses
+ * it, so memory stays bounded by one line whatever the body's size. Not thread-safe: one instance per request, on its
  * event loop.
  */
 final class LineSplitter {
@@ -70,8 +70,7 @@ final class LineSplitter {
             return;
         }
         if (end - offset > maxLineBytes) {
-            throw ApiException.tooLarge("NDJSON line " + lineNumber + " exceeds the limit of " + maxLineBytes
-                    + " bytes (--max-body-bytes)");
+            throw tooLong(lineNumber);
         }
         consumer.line(bytes, offset, end - offset, lineNumber);
     }
@@ -81,14 +80,19 @@ final class LineSplitter {
             return;
         }
         if ((long) partialLength + length > maxLineBytes) {
-            throw ApiException.tooLarge("NDJSON line " + (lineNumber + 1) + " exceeds the limit of " + maxLineBytes
-                    + " bytes (--max-body-bytes)");
+            throw tooLong(lineNumber + 1);
         }
         if (partialLength + length > partial.length) {
             partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLength + length));
         }
         System.arraycopy(bytes, offset, partial, partialLength, length);
         partialLength += length;
+    }
+
+    /** A 413 naming the line, as every error about one NDJSON line does. */
+    private RuntimeException tooLong(long line) {
+        return EventLocation.line(line).locate(ApiException.tooLarge("the line exceeds the limit of " + maxLineBytes
+                + " bytes (--max-body-bytes)"));
     }
 
     private static boolean isBlank(byte[] bytes, int from, int to) {

@@ -2,9 +2,10 @@ package dev.peregrine.server;
 
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.NewEvent;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Streamed bulk ingest of {@code application/x-ndjson} (one event per line) for loads of any
@@ -17,26 +18,32 @@ import java.util.List;
  * by a stored one.
  *
  * <p>Atomicity: each chunk is all-or-nothing; the load as a whole is not. On the first bad line
- * (malformed, invalid, over a limit) the events of the lines before it are appended, nothing from
- * that line on is, and the answer is a 4xx whose body gives the {@code line} and how many events
- * were {@code ingested}, so the client can fix the line and resume after it. A store error
- * (a version conflict) fails its whole chunk the same way.
+ * (malformed, invalid, over a limit, or refused by the store's validation) the events of the lines
+ * before it are appended, nothing from that line on is, and the answer is a 4xx whose body gives
+ * the {@code line} and how many events were {@code ingested}, so the client can fix the line and
+ * resume after it. A store error about no single event (a version conflict) fails its whole chunk
+ * the same way, without a line. A body that does not arrive in full (the client went away, stalled,
+ * or broke the framing) stops the load where it is: what was acknowledged stays, nothing parsed
+ * after it is appended.
  *
  * <p>Confined to the request's event loop: the store's completions are brought back to it.
  */
-final class NdjsonIngest {
+final class NdjsonIngest implements Exchange.BodySink {
     /** The content type that selects streamed NDJSON ingest on {@code /api/v1/events/batch}. */
     static final String MEDIA_TYPE = "application/x-ndjson";
 
+    /** A parsed event and the line it came from, to name the line when the store refuses it. */
+    private record LineEvent(NewEvent event, long line) {
+    }
+
     private final Exchange exchange;
     private final Services services;
-    private final HttpServerRequest request;
     private final LineSplitter splitter;
-    private List<NewEvent> pending = new ArrayList<>();
+    private List<LineEvent> pending = new ArrayList<>();
     private boolean appending;
     private boolean ended;
+    private boolean broken;
     private Throwable failure;
-    private long failedLine;
     private long ingested;
     private long firstPosition;
     private long lastPosition;
@@ -44,36 +51,43 @@ final class NdjsonIngest {
     private NdjsonIngest(Exchange exchange) {
         this.exchange = exchange;
         this.services = exchange.services();
-        this.request = exchange.request();
         this.splitter = new LineSplitter(services.limits().maxBodyBytes());
     }
 
     static void start(Exchange exchange) {
-        NdjsonIngest ingest = new NdjsonIngest(exchange);
-        HttpServerRequest request = exchange.request();
-        request.handler(chunk -> {
-            if (ingest.failure != null) {
-                return; // draining the rest of a refused body
-            }
+        exchange.readBody(new NdjsonIngest(exchange));
+    }
+
+    @Override
+    public void chunk(Buffer chunk) {
+        if (failure != null) {
+            return; // draining the rest of a refused body
+        }
+        try {
+            splitter.feed(chunk, this::line);
+        } catch (RuntimeException e) {
+            refuse(e); // a line over the limit: the splitter names it
+        }
+        flushIfFull();
+    }
+
+    @Override
+    public void end() {
+        if (failure == null) {
             try {
-                ingest.splitter.feed(chunk, ingest::line);
+                splitter.finish(this::line);
             } catch (RuntimeException e) {
-                ingest.refuse(e, ingest.splitter.lineNumber() + 1);
+                refuse(e);
             }
-            ingest.flushIfFull();
-        });
-        request.exceptionHandler(exchange::fail);
-        request.endHandler(ignored -> {
-            if (ingest.failure == null) {
-                try {
-                    ingest.splitter.finish(ingest::line);
-                } catch (RuntimeException e) {
-                    ingest.refuse(e, ingest.splitter.lineNumber());
-                }
-            }
-            ingest.ended = true;
-            ingest.flushOrFinish();
-        });
+        }
+        ended = true;
+        flushOrFinish();
+    }
+
+    @Override
+    public void broken(Throwable cause) {
+        broken = true;
+        pending.clear();
     }
 
     private void line(byte[] bytes, int offset, int length, long lineNumber) {
@@ -81,17 +95,16 @@ final class NdjsonIngest {
             return;
         }
         try {
-            pending.add(services.parser().line(bytes, offset, length, lineNumber));
-        } catch (Exception e) {
-            refuse(e, lineNumber);
+            pending.add(new LineEvent(services.parser().line(bytes, offset, length, lineNumber), lineNumber));
+        } catch (RuntimeException e) {
+            refuse(e); // the parser names the line
         }
     }
 
     /** Remembers the first bad line; what came before it is still appended. */
-    private void refuse(Throwable cause, long lineNumber) {
+    private void refuse(Throwable cause) {
         if (failure == null) {
             failure = cause;
-            failedLine = lineNumber;
         }
     }
 
@@ -100,14 +113,14 @@ final class NdjsonIngest {
             return;
         }
         if (appending) {
-            request.pause(); // the next chunk is ready: wait for the one in flight
+            exchange.pauseBody(); // the next chunk is ready: wait for the one in flight
         } else {
             appendPending();
         }
     }
 
     private void flushOrFinish() {
-        if (appending) {
+        if (appending || broken) {
             return;
         }
         if (!pending.isEmpty() && (ended || failure != null || pending.size() >= services.limits().ndjsonChunkEvents())) {
@@ -119,26 +132,48 @@ final class NdjsonIngest {
 
     private void appendPending() {
         int chunkSize = Math.min(pending.size(), services.limits().ndjsonChunkEvents());
-        List<NewEvent> chunk = new ArrayList<>(pending.subList(0, chunkSize));
+        List<LineEvent> chunk = new ArrayList<>(pending.subList(0, chunkSize));
         pending = new ArrayList<>(pending.subList(chunkSize, pending.size()));
+        append(chunk);
+    }
+
+    private void append(List<LineEvent> chunk) {
         appending = true;
-        EventRoutes.append(services, chunk).whenComplete((results, error) -> exchange.onEventLoop(() -> {
+        List<NewEvent> events = chunk.stream().map(LineEvent::event).toList();
+        EventRoutes.append(services, events).whenComplete((results, error) -> exchange.onEventLoop(() -> {
             appending = false;
             if (error != null) {
-                // The chunk failed as a whole: drop what is pending after it too, and report.
-                pending.clear();
-                if (failure == null) {
-                    failure = error;
-                    failedLine = -1;
-                }
+                chunkFailed(chunk, error);
             } else {
                 acknowledge(results);
             }
+            if (appending || broken) {
+                return;
+            }
             if (!ended) {
-                request.resume();
+                exchange.resumeBody();
             }
             flushOrFinish();
         }));
+    }
+
+    /**
+     * The chunk failed as a whole; nothing after it is appended. Its failure comes before any bad
+     * line found meanwhile (those lines follow the chunk), so it is the one reported. When the store
+     * refused one event, the lines before it are appended, as for a line the parser refused.
+     */
+    private void chunkFailed(List<LineEvent> chunk, Throwable error) {
+        pending.clear();
+        OptionalInt refused = EventRoutes.refusedIndex(error);
+        if (refused.isEmpty()) {
+            failure = error;
+            return;
+        }
+        int index = refused.getAsInt();
+        failure = EventLocation.line(chunk.get(index).line()).locate(error);
+        if (index > 0 && !broken) {
+            append(chunk.subList(0, index));
+        }
     }
 
     private void acknowledge(List<AppendResult> results) {
@@ -155,15 +190,11 @@ final class NdjsonIngest {
     private void answer() {
         if (failure != null) {
             ErrorMapper.Mapped mapped = ErrorMapper.map(failure, exchange);
-            String where = failedLine > 0 ? "line " + failedLine + ": " : "";
             exchange.json(mapped.status(), g -> {
                 g.writeStartObject();
-                g.writeStringField("error", mapped.message().startsWith("line ") ? mapped.message() : where + mapped.message());
-                if (failedLine > 0) {
-                    g.writeNumberField("line", failedLine);
-                }
-                g.writeNumberField("ingested", ingested);
+                g.writeStringField("error", mapped.message());
                 mapped.writeDetails(g);
+                g.writeNumberField("ingested", ingested);
                 g.writeEndObject();
             });
             return;

@@ -76,7 +76,7 @@ public final class PeregrineServer implements AutoCloseable {
             AdminRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
-            frontend = HttpFrontend.start(vertx, config.host(), config.port(), new RequestDispatcher(router, services));
+            frontend = HttpFrontend.start(vertx, config, new RequestDispatcher(router, services));
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
             store.close();

@@ -1,7 +1,6 @@
 package dev.peregrine.server;
 
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,7 +11,7 @@ import java.util.Map;
  * The request handler of every event loop: routes the request, runs its handler, and turns any
  * exception a handler throws into the mapped JSON error. Stateless apart from the shared router.
  */
-final class RequestDispatcher implements Handler<HttpServerRequest> {
+final class RequestDispatcher {
     /** Metrics label for requests that match no route, so unknown paths cannot explode label sets. */
     static final String UNMATCHED = "unmatched";
 
@@ -24,18 +23,19 @@ final class RequestDispatcher implements Handler<HttpServerRequest> {
         this.services = services;
     }
 
-    @Override
-    public void handle(HttpServerRequest request) {
+    /** Serves a request that arrived on the connection {@code watch} follows. */
+    void handle(HttpServerRequest request, ConnectionGuard.Watch watch) {
         long start = System.nanoTime();
         Context context = Vertx.currentContext();
         Router.Match match;
         try {
             match = router.match(request.method().name(), request.path());
         } catch (RuntimeException e) {
-            new Exchange(request, context, services, UNMATCHED, Map.of(), start).fail(e);
+            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch).fail(e);
             return;
         }
-        Exchange exchange = new Exchange(request, context, services, match.route().pattern(), match.parameters(), start);
+        Exchange exchange = new Exchange(request, context, services, match.route().pattern(), match.parameters(),
+                start, watch);
         try {
             match.route().handler().handle(exchange);
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package dev.peregrine.server;
 
 import dev.peregrine.store.StoreOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +17,8 @@ import java.util.Objects;
  *
  * <p>Defaults: host {@value #DEFAULT_HOST}, port {@value #DEFAULT_PORT}, data directory
  * {@value #DEFAULT_DATA_DIRECTORY}, durability {@value #DEFAULT_DURABILITY}, limits
- * {@link ServerLimits#defaults()}, no {@linkplain Builder#metric extra metrics}.
+ * {@link ServerLimits#defaults()}, header timeout {@link #DEFAULT_HEADER_TIMEOUT}, body timeout
+ * {@link #DEFAULT_BODY_TIMEOUT}, no {@linkplain Builder#metric extra metrics}.
  */
 public final class ServerConfig {
     /** Loopback only by default: exposing an unauthenticated store must be a deliberate choice. */
@@ -27,6 +29,14 @@ public final class ServerConfig {
     public static final String DEFAULT_DATA_DIRECTORY = "peregrine-data";
     /** Acknowledge an append only once it is on disk. */
     public static final String DEFAULT_DURABILITY = "fsync";
+    /** 10 s for a request head: ample for any client on any network, short for a slowloris attack. */
+    public static final long DEFAULT_HEADER_TIMEOUT_MILLIS = 10_000;
+    /** {@link #DEFAULT_HEADER_TIMEOUT_MILLIS} as a duration. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofMillis(DEFAULT_HEADER_TIMEOUT_MILLIS);
+    /** 30 s without a byte of a request body: a client that stalls that long has gone. */
+    public static final long DEFAULT_BODY_TIMEOUT_MILLIS = 30_000;
+    /** {@link #DEFAULT_BODY_TIMEOUT_MILLIS} as a duration. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofMillis(DEFAULT_BODY_TIMEOUT_MILLIS);
 
     private final String host;
     private final int port;
@@ -34,6 +44,8 @@ public final class ServerConfig {
     private final String durability;
     private final int segmentBytes;
     private final ServerLimits limits;
+    private final Duration headerTimeout;
+    private final Duration bodyTimeout;
     private final List<ExtraMetric> extraMetrics;
 
     private ServerConfig(Builder builder) {
@@ -43,6 +55,8 @@ public final class ServerConfig {
         this.durability = builder.durability;
         this.segmentBytes = builder.segmentBytes;
         this.limits = builder.limits;
+        this.headerTimeout = builder.headerTimeout;
+        this.bodyTimeout = builder.bodyTimeout;
         this.extraMetrics = List.copyOf(builder.extraMetrics);
     }
 
@@ -81,6 +95,23 @@ public final class ServerConfig {
         return limits;
     }
 
+    /**
+     * How long a request head (request line and headers) may take to arrive, counted from the
+     * connection's opening or, on a kept-alive connection, from the previous response; also how
+     * long an idle kept-alive connection stays open. A late head's connection is closed.
+     */
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    /**
+     * How long a request body may send nothing (while the server reads it); a stalled body is
+     * answered 408 and its connection closed.
+     */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
+    }
+
     /** Metrics the embedding application adds to {@code GET /metrics}. */
     public List<ExtraMetric> extraMetrics() {
         return extraMetrics;
@@ -89,7 +120,8 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
-                + ", durability=" + durability + ", limits=" + limits + "]";
+                + ", durability=" + durability + ", limits=" + limits + ", headerTimeout=" + headerTimeout
+                + ", bodyTimeout=" + bodyTimeout + "]";
     }
 
     /** Builds a {@link ServerConfig}; not thread-safe. */
@@ -100,6 +132,8 @@ public final class ServerConfig {
         private String durability = DEFAULT_DURABILITY;
         private int segmentBytes = StoreOptions.defaults().segmentBytes();
         private ServerLimits limits = ServerLimits.defaults();
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private final List<ExtraMetric> extraMetrics = new ArrayList<>();
 
         private Builder() {
@@ -146,6 +180,26 @@ public final class ServerConfig {
         public Builder limits(ServerLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;
+        }
+
+        /** Sets the {@linkplain ServerConfig#headerTimeout() header timeout}, at least 1 ms. */
+        public Builder headerTimeout(Duration timeout) {
+            this.headerTimeout = requireTimeout("headerTimeout", timeout);
+            return this;
+        }
+
+        /** Sets the {@linkplain ServerConfig#bodyTimeout() body timeout}, at least 1 ms. */
+        public Builder bodyTimeout(Duration timeout) {
+            this.bodyTimeout = requireTimeout("bodyTimeout", timeout);
+            return this;
+        }
+
+        private static Duration requireTimeout(String name, Duration timeout) {
+            Objects.requireNonNull(timeout, name);
+            if (timeout.toMillis() < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms, got " + timeout);
+            }
+            return timeout;
         }
 
         /** Adds a metric to {@code GET /metrics}; its name must not clash with the server's own. */

@@ -24,6 +24,12 @@ import java.util.function.DoubleSupplier;
  * <p>Thread-safe: the prometheus-metrics-core types are, and every event loop records here.
  */
 final class ServerMetrics {
+    /**
+     * The {@code status} label of requests whose client went away before its request was complete:
+     * nothing was answered, and nothing went wrong on the server's side.
+     */
+    static final String CLIENT_ABORT = "client_abort";
+
     /** From 50 µs to 10 s: a cached read takes microseconds, an fsync'd append milliseconds. */
     private static final double[] LATENCY_BUCKETS = {
             0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
@@ -47,7 +53,8 @@ final class ServerMetrics {
     ServerMetrics() {
         requests = Counter.builder()
                 .name("peregrine_http_requests_total")
-                .help("HTTP requests answered, by route pattern, method and status")
+                .help("HTTP requests by route pattern, method and status: the response's, or " + CLIENT_ABORT
+                        + " when the client disconnected before sending all of its request")
                 .labelNames("route", "method", "status")
                 .register(registry);
         requestDuration = Histogram.builder()
@@ -124,6 +131,12 @@ final class ServerMetrics {
     /** Records one answered request. */
     void request(String route, String method, int status, long nanos) {
         requests.labelValues(route, method, Integer.toString(status)).inc();
+        requestDuration.labelValues(route, method).observe(Unit.nanosToSeconds(nanos));
+    }
+
+    /** Records one request whose client disconnected before sending all of it. */
+    void clientAbort(String route, String method, long nanos) {
+        requests.labelValues(route, method, CLIENT_ABORT).inc();
         requestDuration.labelValues(route, method).observe(Unit.nanosToSeconds(nanos));
     }
 

@@ -78,7 +78,8 @@ final class SseStream implements SubscriptionListener {
         services.metrics().subscribers().decrementAndGet();
         if (cause != null && !(cause instanceof StreamGate.ClosedException) && !gate.isClosed()) {
             // The store ended the subscription (closing, or a storage failure): tell the client why.
-            Buffer error = services.json().error("subscription ended: " + cause.getMessage());
+            Buffer error = services.json().error("subscription ended: "
+                    + ErrorMapper.message(cause, services, "an SSE subscription"));
             response.write(Buffer.buffer("event: error\ndata: ").appendBuffer(error)
                     .appendString("\n\n", StandardCharsets.UTF_8.name()));
             response.end();

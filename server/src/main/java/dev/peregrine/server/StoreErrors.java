@@ -15,9 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps the store's and the record format's typed exceptions to HTTP statuses, AllSource Core's
- * way: not found → 404, invalid → 400, storage → 500; plus conflicts → 409, a deleted entity →
- * 410, and storage refusals that wrote nothing → 507 (disk full) or 503. Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file.
+ * Maps the store's and the record format's typed exceptions that the server answers with a status of
+ * their own to HTTP statuses, AllSource Core's way: not found → 404, invalid → 400; plus conflicts
+ * → 409, a deleted entity → 410, and storage refusals that wrote nothing → 507 (disk full) or 503.
+ * Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file. A storage
+ * failure whose outcome is unknown, and corruption, are the server's: they map to nothing here and
+ * become the logged, reference-only 500 of {@link ErrorMapper}.
  */
 final class StoreErrors {
     private StoreErrors() {
@@ -38,26 +41,22 @@ final class StoreErrors {
             case RecordLimitException limit -> new ErrorMapper.Mapped(400, limit.getMessage());
             case InvalidViewDefinitionException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
             case ViewNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
-            case StorageFailureException storage -> storage(storage);
+            case StorageFailureException storage when storage.outcome() == StorageFailureException.Outcome.NOT_WRITTEN ->
+                    notWritten(storage);
             default -> null;
         };
         return Optional.ofNullable(mapped);
     }
 
     /**
-     * A storage failure says whether the request's events may be stored ({@code "outcome"}): 507 or
-     * 503 when nothing was written (retrying is safe), 500 when the outcome is unknown (retry with the
-     * same {@code event_id}s). The message never names a file: paths stay in the server's log.
+     * A refusal that stored nothing says so ({@code "outcome": "not_written"}): retrying is safe. The
+     * message never names a file: paths stay in the server's log.
      */
-    private static ErrorMapper.Mapped storage(StorageFailureException storage) {
-        return switch (storage.outcome()) {
-            case NOT_WRITTEN -> storage.diskFull()
-                    ? new ErrorMapper.Mapped(507, "insufficient storage: the disk is full; nothing was stored, retry later",
-                            Map.of("outcome", "not_written"))
-                    : new ErrorMapper.Mapped(503, "storage unavailable: " + storage.reason() + "; nothing was stored",
-                            Map.of("outcome", "not_written"));
-            case UNKNOWN -> new ErrorMapper.Mapped(500, "storage failure, outcome unknown: " + storage.reason()
-                    + "; retry with the same event_id to store each event at most once", Map.of("outcome", "unknown"));
-        };
+    private static ErrorMapper.Mapped notWritten(StorageFailureException storage) {
+        return storage.diskFull()
+                ? new ErrorMapper.Mapped(507, "insufficient storage: the disk is full; nothing was stored, retry later",
+                        Map.of("outcome", "not_written"))
+                : new ErrorMapper.Mapped(503, "storage unavailable: " + storage.reason() + "; nothing was stored",
+                        Map.of("outcome", "not_written"));
     }
 }

@@ -33,7 +33,8 @@ final class ViewRoutes {
         BodyReader.requireContentType(exchange.request(), "application/json");
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
-            Json.requireUtf8(body, 0, body.length);
+            // The store parses definitions with its own parser: hold the body to the request limits first.
+            services.json().requireWithinLimits(body);
             ViewDefinition definition = ViewDefinition.fromJson(new String(body, StandardCharsets.UTF_8));
             exchange.answerWhenDone(services.offloop(() -> {
                 try {

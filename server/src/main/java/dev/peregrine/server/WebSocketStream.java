@@ -92,9 +92,7 @@ final class WebSocketStream {
         try {
             message = FilterMessage.parse(services.json(), text);
         } catch (RuntimeException | IOException e) {
-            String reason = e instanceof ApiException ? e.getMessage()
-                    : e instanceof com.fasterxml.jackson.core.JsonProcessingException json ? ErrorMapper.describe(json)
-                    : String.valueOf(e.getMessage());
+            String reason = ErrorMapper.message(e, services, "a WebSocket filter change");
             socket.writeTextMessage(services.json().error(reason).toString(StandardCharsets.UTF_8));
             return;
         }
@@ -149,7 +147,8 @@ final class WebSocketStream {
         @Override
         public void onClosed(Throwable cause) {
             if (cause != null && !(cause instanceof StreamGate.ClosedException) && !gate.isClosed()) {
-                socket.writeTextMessage(services.json().error("subscription ended: " + cause.getMessage())
+                socket.writeTextMessage(services.json().error("subscription ended: "
+                        + ErrorMapper.message(cause, services, "a WebSocket subscription"))
                         .toString(StandardCharsets.UTF_8));
                 socket.close((short) 1011, "subscription ended");
             }

@@ -130,7 +130,7 @@ class BadInputTest extends SharedServer {
         cases.add(new Case("NDJSON with a bad first line", "/api/v1/events/batch", "application/x-ndjson",
                 ("{nope}\n" + withPayload("{}") + "\n").getBytes(StandardCharsets.UTF_8), 400, "line 1"));
         cases.add(new Case("NDJSON line that is an array", "/api/v1/events/batch", "application/x-ndjson",
-                "[1]\n".getBytes(StandardCharsets.UTF_8), 400, "line 1 must be a JSON object"));
+                "[1]\n".getBytes(StandardCharsets.UTF_8), 400, "line 1: the line must be a JSON object"));
         // Query parameters.
         cases.add(get("since not a time", "/api/v1/events/query?since=yesterday", 400, "'since' is not an RFC 3339 timestamp"));
         cases.add(get("as_of month 13", "/api/v1/events/query?as_of=2024-13-01T00:00:00Z", 400, "'as_of'"));

@@ -179,7 +179,7 @@ class StreamingTest extends SharedServer {
     }
 
     /** Collects whole text frames. */
-    private static final class Collector implements WebSocket.Listener {
+    static final class Collector implements WebSocket.Listener {
         private final BlockingQueue<String> frames;
         private final StringBuilder partial = new StringBuilder();
 

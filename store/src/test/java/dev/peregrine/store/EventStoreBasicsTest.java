@@ -124,6 +124,12 @@ class EventStoreBasicsTest {
             assertThatThrownBy(() -> store.append(event(store, "t", "e", "{\"big\":\"" + "x".repeat(20_000) + "\"}").build()))
                     .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("payload"));
             assertThatThrownBy(() -> store.append(List.of())).isInstanceOf(InvalidEventException.class);
+            assertThatThrownBy(() -> store.append(List.of(event(store, "t", "a", "{}").build(),
+                    event(store, "t", "b", "{}").build(), event(store, "Bad Type", "c", "{}").build())))
+                    .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                        assertThat(e.eventIndex()).hasValue(2);
+                        assertThat(e.field()).isEqualTo("event_type");
+                    });
             assertThat(store.lastPosition()).isZero();
             store.append(event(store, "ok.type-1_x", "ünïcødé ✓", "{}").build());
             assertThat(store.query(Query.builder().entityId("ünïcødé ✓").build()).events()).hasSize(1);

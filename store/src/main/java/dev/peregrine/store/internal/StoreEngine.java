@@ -212,7 +212,11 @@ public final class StoreEngine implements AutoCloseable {
                 if (e == null) {
                     throw new InvalidEventException("events", "event " + i + " is null");
                 }
-                prepared.add(validator.prepare(e));
+                try {
+                    prepared.add(validator.prepare(e));
+                } catch (InvalidEventException invalid) {
+                    throw invalid.atIndex(i); // the caller can then point at the event in its request
+                }
             }
             return sequencer.submit(prepared);
         } catch (EventStoreException e) {
