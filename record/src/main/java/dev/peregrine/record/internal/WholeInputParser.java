@@ -3,6 +3,7 @@ package dev.peregrine.record.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 
@@ -15,10 +16,13 @@ import java.io.IOException;
  * factory methods decode bytes through a lenient {@code Reader}; its non-blocking parser reads and
  * validates the UTF-8 itself, as the blocking byte parser does, and keeps no symbol table.
  *
- * <p>Given all the input and told it ended, the non-blocking parser still answers
- * {@link JsonToken#NOT_AVAILABLE} once where a token could have gone on past the last byte (a
- * number, trailing whitespace); {@link #nextToken()} asks again, which then gives the token, the end
- * or the error. Not thread-safe, like any parser.
+ * <p>Two differences from the blocking parser are made up for here. Given all the input and told it
+ * ended, the non-blocking parser still answers {@link JsonToken#NOT_AVAILABLE} once where a token
+ * could have gone on past the last byte (a number, trailing whitespace); {@link #nextToken()} asks
+ * again, which then gives the token, the end or the error. And it does not apply
+ * {@link StreamReadConstraints#getMaxNumberLength()} (jackson-core 2.20), the guard against numbers
+ * of thousands of digits whose conversion costs quadratic time; {@link #nextToken()} applies it to
+ * every number token, with Jackson's own check and message. Not thread-safe, like any parser.
  *
  * <p>Internal: exported to Peregrine's own modules only.
  */
@@ -49,6 +53,15 @@ public final class WholeInputParser extends JsonParserDelegate {
         JsonToken token = delegate.nextToken();
         while (token == JsonToken.NOT_AVAILABLE) {
             token = delegate.nextToken(); // the input is complete: each call moves on
+        }
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            int digits = delegate.getTextLength();
+            if (digits > 0 && delegate.getTextCharacters()[delegate.getTextOffset()] == '-') {
+                digits--;
+            }
+            delegate.streamReadConstraints().validateIntegerLength(digits);
+        } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+            delegate.streamReadConstraints().validateFPLength(delegate.getTextLength());
         }
         return token;
     }
