@@ -3,6 +3,7 @@ package dev.peregrine.cli;
 import dev.peregrine.server.PeregrineServer;
 import dev.peregrine.server.ServerConfig;
 import dev.peregrine.server.ServerLimits;
+import dev.peregrine.store.StoreOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,6 +66,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Events per atomic NDJSON chunk (env PEREGRINE_NDJSON_CHUNK_EVENTS, default ${DEFAULT-VALUE}).")
     int ndjsonChunkEvents;
 
+    @Option(names = "--max-field-names",
+            defaultValue = "${env:PEREGRINE_MAX_FIELD_NAMES:-" + StoreOptions.DEFAULT_MAX_FIELD_NAMES + "}",
+            description = "Most distinct payload/metadata field names the store holds; an append needing more is"
+                    + " refused with 422 (env PEREGRINE_MAX_FIELD_NAMES, default ${DEFAULT-VALUE}).")
+    int maxFieldNames;
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -73,7 +80,8 @@ final class ServeCommand implements Callable<Integer> {
                 .dataDirectory(data)
                 .durability(durability)
                 .limits(new ServerLimits(maxBodyBytes, maxBatchEvents, maxIdLength, maxQueryLimit, maxJsonDepth,
-                        ndjsonChunkEvents));
+                        ndjsonChunkEvents))
+                .maxFieldNames(maxFieldNames);
         ServerFlightRecorder.metrics().forEach(builder::metric);
         return builder.build();
     }

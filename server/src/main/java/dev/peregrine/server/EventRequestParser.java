@@ -21,6 +21,8 @@ import java.util.UUID;
  * <p>Unknown fields are skipped, as AllSource's deserializer does; a known field with the wrong
  * type, a missing required field, a duplicate field or trailing content is a 400 naming the field
  * (and, in a batch, the event's index). The store validates the values again (id syntax, sizes).
+ * Payloads and metadata are parsed into a {@linkplain #draft() draft} of the store's dictionary per
+ * request, so a request that fails here or in the store adds no field name.
  * Thread-safe: stateless apart from its immutable configuration.
  */
 final class EventRequestParser {
@@ -36,11 +38,19 @@ final class EventRequestParser {
         this.codec = JsonCodec.create(JsonLimits.DEFAULTS.withMaxDepth(limits.maxJsonDepth()));
     }
 
+    /**
+     * A new draft of the store's dictionary, for the records of one request: the store adds its new
+     * names only for the events it stores (see {@link FieldDictionary#draft()}).
+     */
+    FieldDictionary draft() {
+        return dictionary.draft();
+    }
+
     /** One event, the whole body. */
     NewEvent single(byte[] body, int offset, int length) throws IOException {
         try (JsonParser parser = json.parser(body, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "the request body must be a JSON object (an event)");
-            NewEvent event = event(parser, "");
+            NewEvent event = event(parser, "", draft());
             requireEnd(parser);
             return event;
         }
@@ -49,10 +59,11 @@ final class EventRequestParser {
     /** A batch, the whole body: {@code {"events":[…]}} or {@code […]}. */
     List<NewEvent> batch(byte[] body, int offset, int length) throws IOException {
         try (JsonParser parser = json.parser(body, offset, length)) {
+            FieldDictionary draft = draft();
             JsonToken first = parser.nextToken();
             List<NewEvent> events;
             if (first == JsonToken.START_ARRAY) {
-                events = events(parser);
+                events = events(parser, draft);
             } else {
                 expect(first, JsonToken.START_OBJECT, "the request body must be {\"events\":[…]} or a JSON array");
                 events = null;
@@ -61,7 +72,7 @@ final class EventRequestParser {
                     JsonToken value = parser.nextToken();
                     if ("events".equals(name)) {
                         expect(value, JsonToken.START_ARRAY, "'events' must be an array");
-                        events = events(parser);
+                        events = events(parser, draft);
                     } else {
                         parser.skipChildren();
                     }
@@ -78,17 +89,17 @@ final class EventRequestParser {
         }
     }
 
-    /** One NDJSON line: an event object. */
-    NewEvent line(byte[] bytes, int offset, int length, long lineNumber) throws IOException {
+    /** One NDJSON line: an event object, its records in {@code draft} (one per chunk of lines). */
+    NewEvent line(FieldDictionary draft, byte[] bytes, int offset, int length, long lineNumber) throws IOException {
         try (JsonParser parser = json.parser(bytes, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "line " + lineNumber + " must be a JSON object (an event)");
-            NewEvent event = event(parser, "line " + lineNumber + ": ");
+            NewEvent event = event(parser, "line " + lineNumber + ": ", draft);
             requireEnd(parser);
             return event;
         }
     }
 
-    private List<NewEvent> events(JsonParser parser) throws IOException {
+    private List<NewEvent> events(JsonParser parser, FieldDictionary draft) throws IOException {
         List<NewEvent> events = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -98,13 +109,13 @@ final class EventRequestParser {
                         + " events (--max-batch-events); send NDJSON for larger loads");
             }
             expect(token, JsonToken.START_OBJECT, "events[" + index + "] must be a JSON object");
-            events.add(event(parser, "events[" + index + "]: "));
+            events.add(event(parser, "events[" + index + "]: ", draft));
         }
         return events;
     }
 
     /** Reads the event object whose START_OBJECT the parser is on, up to its END_OBJECT. */
-    private NewEvent event(JsonParser parser, String where) throws IOException {
+    private NewEvent event(JsonParser parser, String where, FieldDictionary draft) throws IOException {
         NewEvent.Builder builder = NewEvent.builder();
         boolean hasType = false;
         boolean hasEntity = false;
@@ -132,12 +143,12 @@ final class EventRequestParser {
                     }
                 }
                 case "payload" -> {
-                    builder.payload(object(parser, value, where, name));
+                    builder.payload(object(parser, value, where, name, draft));
                     hasPayload = true;
                 }
                 case "metadata" -> {
                     if (value != JsonToken.VALUE_NULL) {
-                        builder.metadata(object(parser, value, where, name));
+                        builder.metadata(object(parser, value, where, name, draft));
                     }
                 }
                 case "expected_version" -> builder.expectedVersion(expectedVersion(parser, value, where));
@@ -184,11 +195,12 @@ final class EventRequestParser {
         return Uuids.parse("event_id", parser.getText(), where);
     }
 
-    private Record object(JsonParser parser, JsonToken value, String where, String name) throws IOException {
+    private Record object(JsonParser parser, JsonToken value, String where, String name, FieldDictionary draft)
+            throws IOException {
         if (value != JsonToken.START_OBJECT) {
             throw ApiException.badRequest(where + "'" + name + "' must be a JSON object, got " + describe(value));
         }
-        return codec.parse(dictionary, parser);
+        return codec.parse(draft, parser);
     }
 
     private static ExpectedVersion expectedVersion(JsonParser parser, JsonToken value, String where) throws IOException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.peregrine.record.internal.WholeInputParser;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +30,10 @@ final class Json {
         this.factory = JsonFactory.builder()
                 // {"entity_id":"a","entity_id":"b"} is ambiguous: refuse it rather than pick one.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Payload keys are the clients' to choose: no Jackson symbol table to copy and String.intern
+                // into per new key (see JsonCodec); the store's field dictionary maps each key once. Bytes are
+                // therefore read by the non-blocking parser (WholeInputParser).
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxJsonDepth())
                         .maxStringLength(limits.maxBodyBytes())
@@ -38,7 +43,7 @@ final class Json {
 
     /** A parser over UTF-8 bytes; invalid UTF-8 is reported by the parser as an error. */
     JsonParser parser(byte[] utf8, int offset, int length) throws IOException {
-        return factory.createParser(utf8, offset, length);
+        return WholeInputParser.over(factory, utf8, offset, length);
     }
 
     /** Renders one document into a new Vert.x buffer. */

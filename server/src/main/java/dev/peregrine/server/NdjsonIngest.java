@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.NewEvent;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +34,8 @@ final class NdjsonIngest {
     private final HttpServerRequest request;
     private final LineSplitter splitter;
     private List<NewEvent> pending = new ArrayList<>();
+    // New names of the lines parsed since the last chunk was cut; the store adds those its events use.
+    private FieldDictionary draft;
     private boolean appending;
     private boolean ended;
     private Throwable failure;
@@ -46,6 +49,7 @@ final class NdjsonIngest {
         this.services = exchange.services();
         this.request = exchange.request();
         this.splitter = new LineSplitter(services.limits().maxBodyBytes());
+        this.draft = services.parser().draft();
     }
 
     static void start(Exchange exchange) {
@@ -81,7 +85,7 @@ final class NdjsonIngest {
             return;
         }
         try {
-            pending.add(services.parser().line(bytes, offset, length, lineNumber));
+            pending.add(services.parser().line(draft, bytes, offset, length, lineNumber));
         } catch (Exception e) {
             refuse(e, lineNumber);
         }
@@ -121,6 +125,7 @@ final class NdjsonIngest {
         int chunkSize = Math.min(pending.size(), services.limits().ndjsonChunkEvents());
         List<NewEvent> chunk = new ArrayList<>(pending.subList(0, chunkSize));
         pending = new ArrayList<>(pending.subList(chunkSize, pending.size()));
+        draft = services.parser().draft();
         appending = true;
         EventRoutes.append(services, chunk).whenComplete((results, error) -> exchange.onEventLoop(() -> {
             appending = false;

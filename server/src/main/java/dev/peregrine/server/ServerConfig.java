@@ -1,5 +1,7 @@
 package dev.peregrine.server;
 
+import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.store.StoreOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.Objects;
  *
  * <p>Defaults: host {@value #DEFAULT_HOST}, port {@value #DEFAULT_PORT}, data directory
  * {@value #DEFAULT_DATA_DIRECTORY}, durability {@value #DEFAULT_DURABILITY}, limits
- * {@link ServerLimits#defaults()}, no {@linkplain Builder#metric extra metrics}.
+ * {@link ServerLimits#defaults()}, at most {@value StoreOptions#DEFAULT_MAX_FIELD_NAMES} distinct
+ * field names, no {@linkplain Builder#metric extra metrics}.
  */
 public final class ServerConfig {
     /** Loopback only by default: exposing an unauthenticated store must be a deliberate choice. */
@@ -32,6 +35,7 @@ public final class ServerConfig {
     private final Path dataDirectory;
     private final String durability;
     private final ServerLimits limits;
+    private final int maxFieldNames;
     private final List<ExtraMetric> extraMetrics;
 
     private ServerConfig(Builder builder) {
@@ -40,6 +44,7 @@ public final class ServerConfig {
         this.dataDirectory = builder.dataDirectory;
         this.durability = builder.durability;
         this.limits = builder.limits;
+        this.maxFieldNames = builder.maxFieldNames;
         this.extraMetrics = List.copyOf(builder.extraMetrics);
     }
 
@@ -73,6 +78,11 @@ public final class ServerConfig {
         return limits;
     }
 
+    /** Most distinct field names the store holds ({@link StoreOptions#maxFieldNames()}). */
+    public int maxFieldNames() {
+        return maxFieldNames;
+    }
+
     /** Metrics the embedding application adds to {@code GET /metrics}. */
     public List<ExtraMetric> extraMetrics() {
         return extraMetrics;
@@ -81,7 +91,7 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
-                + ", durability=" + durability + ", limits=" + limits + "]";
+                + ", durability=" + durability + ", limits=" + limits + ", maxFieldNames=" + maxFieldNames + "]";
     }
 
     /** Builds a {@link ServerConfig}; not thread-safe. */
@@ -91,6 +101,7 @@ public final class ServerConfig {
         private Path dataDirectory = Path.of(DEFAULT_DATA_DIRECTORY);
         private String durability = DEFAULT_DURABILITY;
         private ServerLimits limits = ServerLimits.defaults();
+        private int maxFieldNames = StoreOptions.DEFAULT_MAX_FIELD_NAMES;
         private final List<ExtraMetric> extraMetrics = new ArrayList<>();
 
         private Builder() {
@@ -126,6 +137,16 @@ public final class ServerConfig {
         /** Sets the request limits. */
         public Builder limits(ServerLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Sets the most distinct field names the store holds, 1 to {@link FieldDictionary#MAX_NAMES}. */
+        public Builder maxFieldNames(int maxFieldNames) {
+            if (maxFieldNames < 1 || maxFieldNames > FieldDictionary.MAX_NAMES) {
+                throw new IllegalArgumentException("maxFieldNames must be within 1.." + FieldDictionary.MAX_NAMES
+                        + ", got " + maxFieldNames);
+            }
+            this.maxFieldNames = maxFieldNames;
             return this;
         }
 
