@@ -127,7 +127,12 @@ public final class DictionaryFile implements AutoCloseable {
                 continue;
             }
             Record payload = next.next();
-            PreparedEvent ready = p.withRecords(payload, p.metadataRecord() == null ? null : next.next());
+            Record metadata = p.metadataRecord() == null ? null : next.next();
+            if (payload.segment() == p.payload() && (metadata == null || metadata.segment() == p.metadata())) {
+                out.add(p); // the provisional ids were final: the bytes to write are the same
+                continue;
+            }
+            PreparedEvent ready = p.withRecords(payload, metadata);
             assert ready.entryLength() == p.entryLength() : "re-encoding changed the entry length";
             out.add(ready);
         }
