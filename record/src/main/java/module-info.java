@@ -8,6 +8,7 @@ module dev.peregrine.record {
     requires transitive com.fasterxml.jackson.core;
 
     exports dev.peregrine.record;
-    // Unvalidated wrapping of the store's own CRC-checked log bytes; not for applications.
-    exports dev.peregrine.record.internal to dev.peregrine.store;
+    // Unvalidated wrapping of the store's own CRC-checked log bytes, and the parser over whole request
+    // bodies the server shares with the codec; not for applications.
+    exports dev.peregrine.record.internal to dev.peregrine.store, dev.peregrine.server;
 }

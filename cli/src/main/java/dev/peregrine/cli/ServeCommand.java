@@ -3,6 +3,7 @@ package dev.peregrine.cli;
 import dev.peregrine.server.PeregrineServer;
 import dev.peregrine.server.ServerConfig;
 import dev.peregrine.server.ServerLimits;
+import dev.peregrine.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -83,6 +84,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " (env PEREGRINE_BODY_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
     long bodyTimeoutMillis;
 
+    @Option(names = "--max-field-names",
+            defaultValue = "${env:PEREGRINE_MAX_FIELD_NAMES:-" + StoreOptions.DEFAULT_MAX_FIELD_NAMES + "}",
+            description = "Most distinct payload/metadata field names the store holds; an append needing more is"
+                    + " refused with 422 (env PEREGRINE_MAX_FIELD_NAMES, default ${DEFAULT-VALUE}).")
+    int maxFieldNames;
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -94,7 +101,9 @@ final class ServeCommand implements Callable<Integer> {
                 .limits(new ServerLimits(maxBodyBytes, maxBatchEvents, maxIdLength, maxQueryLimit, maxJsonDepth,
                         ndjsonChunkEvents))
                 .headerTimeout(Duration.ofMillis(headerTimeoutMillis))
-                .bodyTimeout(Duration.ofMillis(bodyTimeoutMillis));
+                .bodyTimeout(Duration.ofMillis(bodyTimeoutMillis))
+
+                .maxFieldNames(maxFieldNames);
         ServerFlightRecorder.metrics().forEach(builder::metric);
         return builder.build();
     }

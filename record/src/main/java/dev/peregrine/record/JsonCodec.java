@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.peregrine.record.internal.WholeInputParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -48,7 +49,14 @@ public final class JsonCodec {
     private JsonCodec(JsonLimits limits) {
         this.limits = limits;
         // Jackson's own nesting check sits just above ours so that ours, with its clearer message, fires first.
+        //
+        // Key canonicalisation is off: Jackson's symbol table copies itself for every parser that meets a new
+        // key and String.intern()s every key, so payloads with ever-new keys cost memory and time per document
+        // that grow with the keys seen. The field dictionary already maps each key to its id. Without it,
+        // Jackson would read bytes through a lenient Reader, so they go to its non-blocking parser instead
+        // (WholeInputParser), which validates UTF-8 like its blocking one and keeps no symbol table.
         this.factory = JsonFactory.builder()
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth() + 1).build())
                 .build();
     }
@@ -76,7 +84,7 @@ public final class JsonCodec {
      */
     public Record parse(FieldDictionary dictionary, byte[] json) {
         JsonUtf8.requireValid(json, 0, json.length);
-        return parseDocument(() -> factory.createParser(json), dictionary, RecordBuilder::build);
+        return parseDocument(() -> WholeInputParser.over(factory, json, 0, json.length), dictionary, RecordBuilder::build);
     }
 
     /** Parses one JSON object given as text; see {@link #parse(FieldDictionary, byte[])}. */
@@ -105,7 +113,7 @@ public final class JsonCodec {
      */
     public int parseInto(FieldDictionary dictionary, byte[] json, int offset, int length, RecordBuffer out) {
         JsonUtf8.requireValid(json, offset, length);
-        return parseDocument(() -> factory.createParser(json, offset, length), dictionary, b -> b.buildInto(out));
+        return parseDocument(() -> WholeInputParser.over(factory, json, offset, length), dictionary, b -> b.buildInto(out));
     }
 
     /** Opens a parser; Jackson's factories throw IOException. */

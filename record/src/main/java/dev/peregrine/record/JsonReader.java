@@ -104,7 +104,9 @@ final class JsonReader {
                 case VALUE_NUMBER_FLOAT -> {
                     if (JsonNumbers.isShortFraction(parser.getTextCharacters(), parser.getTextOffset(),
                             parser.getTextLength())) {
-                        builder.value(target, parser.getDoubleValue());
+                        // From the text, not getDoubleValue(): Jackson's non-blocking parser (the one
+                        // WholeInputParser feeds) can answer a float with the value of an earlier big number.
+                        builder.value(target, Double.parseDouble(parser.getText()));
                     } else {
                         number(target);
                     }

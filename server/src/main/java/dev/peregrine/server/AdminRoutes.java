@@ -40,6 +40,7 @@ final class AdminRoutes {
             g.writeNumberField("bytes_on_disk", stats.bytesOnDisk());
             g.writeNumberField("segments", stats.segments());
             g.writeNumberField("last_position", stats.lastPosition());
+            g.writeNumberField("field_names", stats.fieldNames());
             g.writeNumberField("subscribers", services.metrics().subscribers().get());
             g.writeEndObject();
         });

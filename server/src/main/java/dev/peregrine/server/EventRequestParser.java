@@ -23,6 +23,8 @@ import java.util.UUID;
  * and, in a batch or an NDJSON body, the event's {@linkplain EventLocation location}, whatever
  * raised the error (this class, the record codec, the JSON parser). The store validates the values
  * again (id syntax, sizes).
+ * Payloads and metadata are parsed into a {@linkplain #draft() draft} of the store's dictionary per
+ * request, so a request that fails here or in the store adds no field name.
  * Thread-safe: stateless apart from its immutable configuration.
  */
 final class EventRequestParser {
@@ -38,11 +40,19 @@ final class EventRequestParser {
         this.codec = JsonCodec.create(JsonLimits.DEFAULTS.withMaxDepth(limits.maxJsonDepth()));
     }
 
+    /**
+     * A new draft of the store's dictionary, for the records of one request: the store adds its new
+     * names only for the events it stores (see {@link FieldDictionary#draft()}).
+     */
+    FieldDictionary draft() {
+        return dictionary.draft();
+    }
+
     /** One event, the whole body. */
     NewEvent single(byte[] body, int offset, int length) throws IOException {
         try (JsonParser parser = json.parser(body, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "the request body must be a JSON object (an event)");
-            NewEvent event = event(parser, "");
+            NewEvent event = event(parser, "", draft());
             requireEnd(parser);
             return event;
         }
@@ -51,10 +61,11 @@ final class EventRequestParser {
     /** A batch, the whole body: {@code {"events":[…]}} or {@code […]}. */
     List<NewEvent> batch(byte[] body, int offset, int length) throws IOException {
         try (JsonParser parser = json.parser(body, offset, length)) {
+            FieldDictionary draft = draft();
             JsonToken first = parser.nextToken();
             List<NewEvent> events;
             if (first == JsonToken.START_ARRAY) {
-                events = events(parser);
+                events = events(parser, draft);
             } else {
                 expect(first, JsonToken.START_OBJECT, "the request body must be {\"events\":[…]} or a JSON array");
                 events = null;
@@ -63,7 +74,7 @@ final class EventRequestParser {
                     JsonToken value = parser.nextToken();
                     if ("events".equals(name)) {
                         expect(value, JsonToken.START_ARRAY, "'events' must be an array");
-                        events = events(parser);
+                        events = events(parser, draft);
                     } else {
                         parser.skipChildren();
                     }
@@ -80,12 +91,15 @@ final class EventRequestParser {
         }
     }
 
-    /** One NDJSON line: an event object. Every error names the line (see {@link EventLocation}). */
-    NewEvent line(byte[] bytes, int offset, int length, long lineNumber) {
+    /**
+     * One NDJSON line: an event object, its records in {@code draft} (one per chunk of lines). Every
+     * error names the line (see {@link EventLocation}).
+     */
+    NewEvent line(FieldDictionary draft, byte[] bytes, int offset, int length, long lineNumber) {
         EventLocation at = EventLocation.line(lineNumber);
         try (JsonParser parser = json.parser(bytes, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "the line must be a JSON object (an event)");
-            NewEvent event = event(parser, at.prefix());
+            NewEvent event = event(parser, at.prefix(), draft);
             requireEnd(parser);
             return event;
         } catch (Exception e) {
@@ -93,7 +107,7 @@ final class EventRequestParser {
         }
     }
 
-    private List<NewEvent> events(JsonParser parser) throws IOException {
+    private List<NewEvent> events(JsonParser parser, FieldDictionary draft) throws IOException {
         List<NewEvent> events = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -105,7 +119,7 @@ final class EventRequestParser {
             EventLocation at = EventLocation.batchIndex(index);
             try {
                 expect(token, JsonToken.START_OBJECT, "the event must be a JSON object");
-                events.add(event(parser, at.prefix()));
+                events.add(event(parser, at.prefix(), draft));
             } catch (Exception e) {
                 throw at.locate(e);
             }
@@ -114,7 +128,7 @@ final class EventRequestParser {
     }
 
     /** Reads the event object whose START_OBJECT the parser is on, up to its END_OBJECT. */
-    private NewEvent event(JsonParser parser, String where) throws IOException {
+    private NewEvent event(JsonParser parser, String where, FieldDictionary draft) throws IOException {
         NewEvent.Builder builder = NewEvent.builder();
         boolean hasType = false;
         boolean hasEntity = false;
@@ -142,12 +156,12 @@ final class EventRequestParser {
                     }
                 }
                 case "payload" -> {
-                    builder.payload(object(parser, value, where, name));
+                    builder.payload(object(parser, value, where, name, draft));
                     hasPayload = true;
                 }
                 case "metadata" -> {
                     if (value != JsonToken.VALUE_NULL) {
-                        builder.metadata(object(parser, value, where, name));
+                        builder.metadata(object(parser, value, where, name, draft));
                     }
                 }
                 case "expected_version" -> builder.expectedVersion(expectedVersion(parser, value, where));
@@ -194,11 +208,12 @@ final class EventRequestParser {
         return Uuids.parse("event_id", parser.getText(), where);
     }
 
-    private Record object(JsonParser parser, JsonToken value, String where, String name) throws IOException {
+    private Record object(JsonParser parser, JsonToken value, String where, String name, FieldDictionary draft)
+            throws IOException {
         if (value != JsonToken.START_OBJECT) {
             throw ApiException.badRequest(where + "'" + name + "' must be a JSON object, got " + describe(value));
         }
-        return codec.parse(dictionary, parser);
+        return codec.parse(draft, parser);
     }
 
     private static ExpectedVersion expectedVersion(JsonParser parser, JsonToken value, String where) throws IOException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.peregrine.record.InvalidJsonException;
 import dev.peregrine.record.JsonUtf8;
+import dev.peregrine.record.internal.WholeInputParser;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +35,10 @@ final class Json {
         this.factory = JsonFactory.builder()
                 // {"entity_id":"a","entity_id":"b"} is ambiguous: refuse it rather than pick one.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Payload keys are the clients' to choose: no Jackson symbol table to copy and String.intern
+                // into per new key (see JsonCodec); the store's field dictionary maps each key once. Bytes are
+                // therefore read by the non-blocking parser (WholeInputParser).
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxJsonDepth())
                         .maxStringLength(limits.maxBodyBytes())
@@ -47,7 +52,7 @@ final class Json {
      */
     JsonParser parser(byte[] utf8, int offset, int length) throws IOException {
         requireUtf8(utf8, offset, length);
-        return factory.createParser(utf8, offset, length);
+        return WholeInputParser.over(factory, utf8, offset, length);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.NewEvent;
 import io.vertx.core.buffer.Buffer;
@@ -40,6 +41,8 @@ final class NdjsonIngest implements Exchange.BodySink {
     private final Services services;
     private final LineSplitter splitter;
     private List<LineEvent> pending = new ArrayList<>();
+    // New names of the lines parsed since the last chunk was cut; the store adds those its events use.
+    private FieldDictionary draft;
     private boolean appending;
     private boolean ended;
     private boolean broken;
@@ -52,6 +55,7 @@ final class NdjsonIngest implements Exchange.BodySink {
         this.exchange = exchange;
         this.services = exchange.services();
         this.splitter = new LineSplitter(services.limits().maxBodyBytes());
+        this.draft = services.parser().draft();
     }
 
     static void start(Exchange exchange) {
@@ -95,7 +99,7 @@ final class NdjsonIngest implements Exchange.BodySink {
             return;
         }
         try {
-            pending.add(new LineEvent(services.parser().line(bytes, offset, length, lineNumber), lineNumber));
+            pending.add(new LineEvent(services.parser().line(draft, bytes, offset, length, lineNumber), lineNumber));
         } catch (RuntimeException e) {
             refuse(e); // the parser names the line
         }
@@ -134,6 +138,7 @@ final class NdjsonIngest implements Exchange.BodySink {
         int chunkSize = Math.min(pending.size(), services.limits().ndjsonChunkEvents());
         List<LineEvent> chunk = new ArrayList<>(pending.subList(0, chunkSize));
         pending = new ArrayList<>(pending.subList(chunkSize, pending.size()));
+        draft = services.parser().draft();
         append(chunk);
     }
 

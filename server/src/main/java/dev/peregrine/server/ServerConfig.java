@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import java.util.Objects;
  * <p>Defaults: host {@value #DEFAULT_HOST}, port {@value #DEFAULT_PORT}, data directory
  * {@value #DEFAULT_DATA_DIRECTORY}, durability {@value #DEFAULT_DURABILITY}, limits
  * {@link ServerLimits#defaults()}, header timeout {@link #DEFAULT_HEADER_TIMEOUT}, body timeout
- * {@link #DEFAULT_BODY_TIMEOUT}, no {@linkplain Builder#metric extra metrics}.
+ * {@link #DEFAULT_BODY_TIMEOUT}, at most {@value StoreOptions#DEFAULT_MAX_FIELD_NAMES} distinct
+ * field names, no {@linkplain Builder#metric extra metrics}.
  */
 public final class ServerConfig {
     /** Loopback only by default: exposing an unauthenticated store must be a deliberate choice. */
@@ -46,6 +48,7 @@ public final class ServerConfig {
     private final ServerLimits limits;
     private final Duration headerTimeout;
     private final Duration bodyTimeout;
+    private final int maxFieldNames;
     private final List<ExtraMetric> extraMetrics;
 
     private ServerConfig(Builder builder) {
@@ -57,6 +60,7 @@ public final class ServerConfig {
         this.limits = builder.limits;
         this.headerTimeout = builder.headerTimeout;
         this.bodyTimeout = builder.bodyTimeout;
+        this.maxFieldNames = builder.maxFieldNames;
         this.extraMetrics = List.copyOf(builder.extraMetrics);
     }
 
@@ -112,6 +116,11 @@ public final class ServerConfig {
         return bodyTimeout;
     }
 
+    /** Most distinct field names the store holds ({@link StoreOptions#maxFieldNames()}). */
+    public int maxFieldNames() {
+        return maxFieldNames;
+    }
+
     /** Metrics the embedding application adds to {@code GET /metrics}. */
     public List<ExtraMetric> extraMetrics() {
         return extraMetrics;
@@ -121,7 +130,7 @@ public final class ServerConfig {
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
                 + ", durability=" + durability + ", limits=" + limits + ", headerTimeout=" + headerTimeout
-                + ", bodyTimeout=" + bodyTimeout + "]";
+                + ", bodyTimeout=" + bodyTimeout + ", maxFieldNames=" + maxFieldNames + "]";
     }
 
     /** Builds a {@link ServerConfig}; not thread-safe. */
@@ -134,6 +143,7 @@ public final class ServerConfig {
         private ServerLimits limits = ServerLimits.defaults();
         private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private int maxFieldNames = StoreOptions.DEFAULT_MAX_FIELD_NAMES;
         private final List<ExtraMetric> extraMetrics = new ArrayList<>();
 
         private Builder() {
@@ -200,6 +210,16 @@ public final class ServerConfig {
                 throw new IllegalArgumentException(name + " must be at least 1 ms, got " + timeout);
             }
             return timeout;
+        }
+
+        /** Sets the most distinct field names the store holds, 1 to {@link FieldDictionary#MAX_NAMES}. */
+        public Builder maxFieldNames(int maxFieldNames) {
+            if (maxFieldNames < 1 || maxFieldNames > FieldDictionary.MAX_NAMES) {
+                throw new IllegalArgumentException("maxFieldNames must be within 1.." + FieldDictionary.MAX_NAMES
+                        + ", got " + maxFieldNames);
+            }
+            this.maxFieldNames = maxFieldNames;
+            return this;
         }
 
         /** Adds a metric to {@code GET /metrics}; its name must not clash with the server's own. */

@@ -7,6 +7,7 @@ import dev.peregrine.store.DuplicateEventIdException;
 import dev.peregrine.store.EntityDeletedException;
 import dev.peregrine.store.EntityNotFoundException;
 import dev.peregrine.store.EventNotFoundException;
+import dev.peregrine.store.FieldNameLimitException;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
@@ -17,7 +18,7 @@ import java.util.Optional;
 /**
  * Maps the store's and the record format's typed exceptions that the server answers with a status of
  * their own to HTTP statuses, AllSource Core's way: not found → 404, invalid → 400; plus conflicts
- * → 409, a deleted entity → 410, and storage refusals that wrote nothing → 507 (disk full) or 503.
+ * → 409, a deleted entity → 410, the store's field name limit → 422, and storage refusals that wrote nothing → 507 (disk full) or 503.
  * Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file. A storage
  * failure whose outcome is unknown, and corruption, are the server's: they map to nothing here and
  * become the logged, reference-only 500 of {@link ErrorMapper}.
@@ -33,6 +34,9 @@ final class StoreErrors {
                             "actual_version", conflict.actualVersion()));
             case DuplicateEventIdException duplicate -> new ErrorMapper.Mapped(409, duplicate.getMessage(),
                     Map.of("event_id", duplicate.eventId().toString(), "existing_position", duplicate.existingPosition()));
+            // 422: the request is well-formed and valid, but this store cannot take more names.
+            case FieldNameLimitException limit -> new ErrorMapper.Mapped(422, limit.getMessage() + " (--max-field-names)",
+                    Map.of("field_names", limit.held(), "max_field_names", limit.limit()));
             case EventNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
             case EntityNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
             case EntityDeletedException deleted -> new ErrorMapper.Mapped(410, deleted.getMessage());

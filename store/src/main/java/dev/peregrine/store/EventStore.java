@@ -29,7 +29,7 @@ import java.util.function.LongConsumer;
  * <p>Synchronous use:
  * <pre>{@code
  * try (EventStore store = EventStore.open(Path.of("data"), StoreOptions.defaults())) {
- *     Record payload = JsonCodec.defaults().parse(store.dictionary(), "{\"name\":\"Alice\"}");
+ *     Record payload = JsonCodec.defaults().parse(store.dictionary().draft(), "{\"name\":\"Alice\"}");
  *     AppendResult r = store.append(NewEvent.builder()
  *             .eventType("user.created").entityId("user-123").payload(payload).build());
  *     EntityState state = store.reconstruct("user-123", null);
@@ -45,8 +45,13 @@ import java.util.function.LongConsumer;
  * that it does not delay other appends.
  *
  * <p><b>Records and the dictionary.</b> Payloads and metadata are records whose field ids come from
- * {@link #dictionary()}, which the store persists: parse incoming JSON with it. A record built with
- * another dictionary is accepted and re-encoded.
+ * {@link #dictionary()}, which the store persists. Parse incoming JSON with a
+ * {@linkplain FieldDictionary#draft() draft} of it (one per request): the store then adds a draft's
+ * new names only when it stores an event that uses them, all of an append's or none, so a rejected
+ * append leaves the dictionary as it was, and it refuses an append that would take it past
+ * {@link StoreOptions#maxFieldNames()} with {@link FieldNameLimitException}. Names interned into
+ * {@link #dictionary()} itself are kept at once, whatever happens to the append (and past the limit
+ * the interning itself fails). A record built with another dictionary is accepted and re-encoded.
  *
  * <p><b>Lifetime of results.</b> {@link StoredEvent} payloads are views over the mapped log files,
  * valid until {@link #close()}.
@@ -236,7 +241,10 @@ public final class EventStore implements AutoCloseable {
         return engine.stats();
     }
 
-    /** @return the store's persisted field dictionary: parse incoming JSON with it */
+    /**
+     * @return the store's persisted field dictionary: parse incoming JSON with a
+     *         {@linkplain FieldDictionary#draft() draft} of it, so that only stored events add names
+     */
     public FieldDictionary dictionary() {
         return engine.dictionary();
     }

@@ -8,6 +8,7 @@ package dev.peregrine.store;
  *   <li>{@link InvalidEventException}: the caller sent something the store rejects (bad id, size…);</li>
  *   <li>{@link ConcurrencyConflictException}: an expected version did not match;</li>
  *   <li>{@link DuplicateEventIdException}: an event id was reused with different content;</li>
+ *   <li>{@link FieldNameLimitException}: the events need more distinct field names than the store allows;</li>
  *   <li>{@link EventNotFoundException}, {@link EntityNotFoundException}, {@link EntityDeletedException}:
  *       the thing asked for does not exist (or no longer does);</li>
  *   <li>{@link StorageFailureException}: the disk failed, or the store is closed;</li>
@@ -15,7 +16,7 @@ package dev.peregrine.store;
  * </ul>
  */
 public abstract sealed class EventStoreException extends RuntimeException
-        permits InvalidEventException, ConcurrencyConflictException, DuplicateEventIdException,
+        permits InvalidEventException, ConcurrencyConflictException, DuplicateEventIdException, FieldNameLimitException,
                 EventNotFoundException, EntityNotFoundException, EntityDeletedException,
                 StorageFailureException, CorruptLogException {
 

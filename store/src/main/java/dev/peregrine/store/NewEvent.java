@@ -14,7 +14,7 @@ import java.util.UUID;
  * NewEvent e = NewEvent.builder()
  *         .eventType("user.created")
  *         .entityId("user-123")
- *         .payload(JsonCodec.defaults().parse(store.dictionary(), "{\"name\":\"Alice\"}"))
+ *         .payload(JsonCodec.defaults().parse(store.dictionary().draft(), "{\"name\":\"Alice\"}"))
  *         .expectedVersion(ExpectedVersion.noStream())
  *         .build();
  * }</pre>
@@ -77,7 +77,7 @@ public final class NewEvent {
         return tenantId;
     }
 
-    /** @return the payload, a record (an object) encoded with the store's dictionary */
+    /** @return the payload, a record (an object) of the store's dictionary or of a draft of it */
     public Record payload() {
         return payload;
     }

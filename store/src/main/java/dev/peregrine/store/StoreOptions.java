@@ -1,5 +1,7 @@
 package dev.peregrine.store;
 
+import dev.peregrine.record.FieldDictionary;
+
 import java.util.Objects;
 
 /**
@@ -30,13 +32,27 @@ import java.util.Objects;
  *        projections on open; default {@code true}
  * @param projectionCheckpointEvery persist each projection's state and position after this many
  *        events applied; default 100,000 (and always on close)
+ * @param maxFieldNames most distinct field names (payload and metadata keys, at every nesting level)
+ *        the store holds; an append that needs more fails with {@link FieldNameLimitException} and
+ *        stores nothing; default {@value #DEFAULT_MAX_FIELD_NAMES}, at most
+ *        {@link FieldDictionary#MAX_NAMES}. A store already holding more names opens with all of them
+ *        and accepts no new one.
  */
 public record StoreOptions(Durability durability, int segmentBytes, int snapshotEvery, int maxPayloadBytes,
                            int maxBatchEvents, int maxQueryLimit, boolean repairCorruption,
-                           boolean builtInProjections, int projectionCheckpointEvery) {
+                           boolean builtInProjections, int projectionCheckpointEvery, int maxFieldNames) {
 
     /** Smallest allowed segment. */
     public static final int MIN_SEGMENT_BYTES = 64 * 1024;
+
+    /**
+     * 100,000 distinct field names. Real schemas use hundreds to a few thousand keys; past that, keys
+     * are nearly always values in disguise (ids, timestamps, user input used as keys), which make the
+     * dictionary grow without bound. Each name costs about 100 bytes of heap plus its UTF-8 bytes, and
+     * is loaded on every open, so this default keeps the dictionary to roughly 10–20 MB of heap at
+     * most while leaving two orders of magnitude of headroom.
+     */
+    public static final int DEFAULT_MAX_FIELD_NAMES = 100_000;
 
     /** Validates the options; every builder path goes through here. */
     public StoreOptions {
@@ -59,6 +75,10 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         }
         if (projectionCheckpointEvery < 1) {
             throw new IllegalArgumentException("projectionCheckpointEvery must be >= 1, got " + projectionCheckpointEvery);
+        }
+        if (maxFieldNames < 1 || maxFieldNames > FieldDictionary.MAX_NAMES) {
+            throw new IllegalArgumentException("maxFieldNames must be between 1 and " + FieldDictionary.MAX_NAMES
+                    + ", got " + maxFieldNames);
         }
     }
 
@@ -84,6 +104,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         b.repairCorruption = repairCorruption;
         b.builtInProjections = builtInProjections;
         b.projectionCheckpointEvery = projectionCheckpointEvery;
+        b.maxFieldNames = maxFieldNames;
         return b;
     }
 
@@ -98,6 +119,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         private boolean repairCorruption;
         private boolean builtInProjections = true;
         private int projectionCheckpointEvery = 100_000;
+        private int maxFieldNames = DEFAULT_MAX_FIELD_NAMES;
 
         private Builder() {
         }
@@ -156,11 +178,17 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
             return this;
         }
 
+        /** @param value most distinct field names the store holds @return this builder */
+        public Builder maxFieldNames(int value) {
+            this.maxFieldNames = value;
+            return this;
+        }
+
         /** @return the validated options */
         public StoreOptions build() {
             int payload = maxPayloadBytes > 0 ? maxPayloadBytes : Math.min(1 << 20, segmentBytes / 4);
             return new StoreOptions(durability, segmentBytes, snapshotEvery, payload, maxBatchEvents,
-                    maxQueryLimit, repairCorruption, builtInProjections, projectionCheckpointEvery);
+                    maxQueryLimit, repairCorruption, builtInProjections, projectionCheckpointEvery, maxFieldNames);
         }
     }
 }

@@ -15,7 +15,10 @@ package dev.peregrine.store;
  *               {@code fsync}, one per interval under {@code interval:<ms>}, none under {@code none})
  * @param forceNanos time spent in those forces, in nanoseconds ({@code forceNanos / forces} is the mean
  *                   fsync latency)
+ * @param fieldNames distinct field names in the store's dictionary (limited by
+ *                   {@link StoreOptions#maxFieldNames()})
  */
 public record StoreStats(long totalEvents, long totalEntities, long totalEventTypes, long ingestedSinceStart,
-                         long bytesOnDisk, int segments, long lastPosition, long forces, long forceNanos) {
+                         long bytesOnDisk, int segments, long lastPosition, long forces, long forceNanos,
+                         int fieldNames) {
 }

@@ -151,7 +151,9 @@ public final class BuiltInProjections {
             if (n == null) {
                 return Optional.empty();
             }
-            return Optional.of(RecordBuilder.create(dictionary).put("event_type", eventType).put("count", n.get()).build());
+            // A draft: answering a read must not add names to the store (nor fail at its name limit).
+            return Optional.of(RecordBuilder.create(dictionary.draft()).put("event_type", eventType)
+                    .put("count", n.get()).build());
         }
 
         @Override

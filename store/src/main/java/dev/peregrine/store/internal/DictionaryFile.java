@@ -1,13 +1,17 @@
 package dev.peregrine.store.internal;
 
 import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.record.Record;
+import dev.peregrine.record.RecordLimitException;
 import dev.peregrine.store.CorruptLogException;
+import dev.peregrine.store.FieldNameLimitException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -16,13 +20,25 @@ import java.util.List;
  *
  * <p>Each framed record appends the names with ids {@code first .. first + count - 1}; body layout
  * (little-endian): {@code u32 first id, u32 count, then count × (u16 UTF-8 length, UTF-8 bytes)}.
+ * The file is only ever appended to, one record per batch of new names, so the work per new name is
+ * its own bytes, whatever the dictionary's size.
  *
- * <p>Ordering rule: the sequencer calls {@link #persistNew()} after taking a group of appends off its
- * queue and before writing any of them. Every name those appends use was interned before they were
- * queued, so it is appended and forced here before the first log entry that refers to it is written;
- * a log entry can never be durable while a name it uses is not, under any durability policy.
+ * <p>Which names get in. Requests parsed into a {@linkplain FieldDictionary#draft() draft} (the
+ * server's) leave the dictionary untouched until the sequencer, having checked a request, calls
+ * {@link #commit} for the events it is about to write: exactly the names those events use are
+ * interned, all or none (refused with {@link FieldNameLimitException} past the store's limit), so a
+ * rejected request never adds a name. Names interned directly into {@link #dictionary()} (an
+ * application building records with it) are in it at once and persisted by the next
+ * {@link #persistNew()}.
  *
- * <p>Thread safety: {@link #persistNew()} is called by the sequencer thread only.
+ * <p>Ordering rule: names are appended and forced before the first log entry that refers to them is
+ * written. The sequencer calls {@link #persistNew()} after taking a group of appends off its queue
+ * and before writing any of them (names interned before the appends were queued), and
+ * {@link #commit} forces the names it adopts before returning the events to write. A log entry can
+ * therefore never be durable while a name it uses is not, under any durability policy. Each force
+ * makes at least one new name durable, so there are never more dictionary forces than names.
+ *
+ * <p>Thread safety: {@link #persistNew()} and {@link #commit} are called by the sequencer thread only.
  */
 public final class DictionaryFile implements AutoCloseable {
 
@@ -41,9 +57,11 @@ public final class DictionaryFile implements AutoCloseable {
      *
      * @param path the file
      * @param repair truncate damage instead of failing
+     * @param maxNames most names the dictionary accepts; a file holding more opens with all of them
+     *                 and takes no new ones
      * @return the file with its dictionary
      */
-    public static DictionaryFile open(Path path, boolean repair) {
+    public static DictionaryFile open(Path path, boolean repair, int maxNames) {
         List<String> names = new ArrayList<>();
         FramedFile file = FramedFile.open(path, FramedFileDescriptor.DICTIONARY_MAGIC, repair, (offset, body) -> {
             ByteBuffer in = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
@@ -60,7 +78,7 @@ public final class DictionaryFile implements AutoCloseable {
             }
         });
         try {
-            return new DictionaryFile(file, FieldDictionary.of(names));
+            return new DictionaryFile(file, FieldDictionary.of(names, maxNames));
         } catch (IllegalArgumentException e) {
             file.close();
             throw new CorruptLogException(path, 0, 0, 0, "field names do not form a dictionary: " + e.getMessage());
@@ -70,6 +88,55 @@ public final class DictionaryFile implements AutoCloseable {
     /** @return the live dictionary */
     public FieldDictionary dictionary() {
         return dictionary;
+    }
+
+    /**
+     * Adopts the names the events use into the dictionary and makes them durable. Sequencer only,
+     * for events it has checked and is about to write.
+     *
+     * @param events events whose records may belong to drafts of the dictionary
+     * @return the same events, their records in the dictionary's ids (re-encoded only when a
+     *         provisional id was taken meanwhile; the encoded sizes do not change)
+     * @throws FieldNameLimitException when the new names would pass the limit; nothing was added
+     */
+    public List<PreparedEvent> commit(List<PreparedEvent> events) {
+        List<Record> drafted = new ArrayList<>();
+        for (PreparedEvent p : events) {
+            if (p.usesDraft(dictionary)) {
+                drafted.add(p.payloadRecord());
+                if (p.metadataRecord() != null) {
+                    drafted.add(p.metadataRecord());
+                }
+            }
+        }
+        if (drafted.isEmpty()) {
+            return events;
+        }
+        List<Record> adopted;
+        try {
+            adopted = dictionary.adopt(drafted);
+        } catch (RecordLimitException e) {
+            throw new FieldNameLimitException(dictionary.maxNames(), dictionary.size());
+        }
+        persistNew();
+        List<PreparedEvent> out = new ArrayList<>(events.size());
+        Iterator<Record> next = adopted.iterator();
+        for (PreparedEvent p : events) {
+            if (!p.usesDraft(dictionary)) {
+                out.add(p);
+                continue;
+            }
+            Record payload = next.next();
+            Record metadata = p.metadataRecord() == null ? null : next.next();
+            if (payload.segment() == p.payload() && (metadata == null || metadata.segment() == p.metadata())) {
+                out.add(p); // the provisional ids were final: the bytes to write are the same
+                continue;
+            }
+            PreparedEvent ready = p.withRecords(payload, metadata);
+            assert ready.entryLength() == p.entryLength() : "re-encoding changed the entry length";
+            out.add(ready);
+        }
+        return out;
     }
 
     /** Appends and forces every name interned since the last call. Sequencer only. */

@@ -7,7 +7,6 @@ import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StoreOptions;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,9 +15,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Rules: {@code entity_id} and {@code tenant_id} 1–128 characters (code points), no control
  * characters, no unpaired surrogates; {@code event_type} 1–128 characters of {@code [a-z0-9._-]};
- * payload plus metadata at most {@link StoreOptions#maxPayloadBytes()} encoded bytes. A record built
- * with another dictionary is re-encoded with the store's (through its JSON form) so its field ids mean
- * what the persisted dictionary says.
+ * payload plus metadata at most {@link StoreOptions#maxPayloadBytes()} encoded bytes. Records of the
+ * store's dictionary or of a draft of it are kept as they are; a record built with another dictionary
+ * is re-encoded into a draft (through its JSON form) so its field ids can be made to mean what the
+ * persisted dictionary says. Nothing here interns a name into the store's dictionary.
  *
  * <p>Thread safety: immutable; safe from any thread.
  */
@@ -48,9 +48,9 @@ public final class EventValidator {
         checkEventType("event_type", event.eventType());
         checkId("entity_id", event.entityId());
         checkId("tenant_id", event.tenantId());
-        MemorySegment payload = ownBytes(event.payload());
-        MemorySegment metadata = event.metadata().map(this::ownBytes).orElse(null);
-        long total = payload.byteSize() + (metadata == null ? 0 : metadata.byteSize());
+        Record payload = own(event.payload());
+        Record metadata = event.metadata().map(this::own).orElse(null);
+        long total = payload.segment().byteSize() + (metadata == null ? 0 : metadata.segment().byteSize());
         if (total > maxPayloadBytes) {
             throw new InvalidEventException("payload", "payload and metadata are " + total
                     + " bytes encoded, more than the limit of " + maxPayloadBytes);
@@ -58,16 +58,20 @@ public final class EventValidator {
         byte[] type = event.eventType().getBytes(StandardCharsets.US_ASCII);
         byte[] entity = event.entityId().getBytes(StandardCharsets.UTF_8);
         byte[] tenant = event.tenantId().getBytes(StandardCharsets.UTF_8);
-        int length = PreparedEvent.lengthOf(type, entity, tenant, payload.byteSize(),
-                metadata == null ? 0 : metadata.byteSize());
-        return new PreparedEvent(event, type, entity, tenant, payload, metadata, length);
+        return PreparedEvent.of(event, type, entity, tenant, payload, metadata);
     }
 
-    private MemorySegment ownBytes(Record record) {
-        if (record.dictionary() == dictionary) {
-            return record.segment();
+    /**
+     * The record in the store's ids or in a draft's (which the sequencer adopts when it writes the
+     * event). A record of another dictionary is re-encoded, through its JSON form, into a new draft,
+     * so that its names too are interned only if the event is stored.
+     */
+    private Record own(Record record) {
+        FieldDictionary names = record.dictionary();
+        if (names == dictionary || names.isDraftOf(dictionary)) {
+            return record;
         }
-        return JsonCodec.defaults().parse(dictionary, record.toJson()).segment();
+        return JsonCodec.defaults().parse(dictionary.draft(), record.toJson());
     }
 
     /**

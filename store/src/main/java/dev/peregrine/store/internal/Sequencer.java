@@ -439,7 +439,8 @@ public final class Sequencer implements Runnable {
                         + " bytes of log, more than one segment holds (" + maxBatchBytes + ")");
             }
             if (bytes > 0) {
-                write(events, results, versions, bytes);
+                // Names of drafts only now, for events about to be written; durable first. See DictionaryFile.
+                write(dictionary.commit(events), results, versions, bytes);
             }
             complete(request.future(), Arrays.asList(results));
         } catch (StorageFailureException e) {

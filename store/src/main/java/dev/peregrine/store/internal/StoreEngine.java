@@ -89,7 +89,8 @@ public final class StoreEngine implements AutoCloseable {
         opened.add(lockChannel);
         try {
             lock = acquireLock(directory, lockChannel);
-            dictionary = DictionaryFile.open(directory.resolve("fields.dict"), options.repairCorruption());
+            dictionary = DictionaryFile.open(directory.resolve("fields.dict"), options.repairCorruption(),
+                    options.maxFieldNames());
             opened.add(dictionary);
             LogLoader.Result recovered = LogLoader.load(directory.resolve("log"), options.repairCorruption());
             log = new SegmentedLog(directory.resolve("log"), options.segmentBytes(), recovered.segments());
@@ -285,7 +286,7 @@ public final class StoreEngine implements AutoCloseable {
         long bytes = log.bytesOnDisk() + dictionary.bytesOnDisk() + snapshots.bytesOnDisk();
         return new StoreStats(indexes.eventCount(), indexes.entities().size(), indexes.types().size(),
                 sequencer.ingested(), bytes, segments.length, sequencer.visiblePosition(),
-                sequencer.forces(), sequencer.forceNanos());
+                sequencer.forces(), sequencer.forceNanos(), dictionary.dictionary().size());
     }
 
     /** @return the dictionary */

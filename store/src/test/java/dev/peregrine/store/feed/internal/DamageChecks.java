@@ -26,11 +26,23 @@ public final class DamageChecks {
      */
     public static void everyTruncationAndFlipIsDetected(Path file, Reader reader, long seed, int flips)
             throws Exception {
+        everyTruncationAndFlipIsDetected(file, reader, seed, flips, StateFileCorruptException.class);
+    }
+
+    /**
+     * @param file the file (holding valid content on entry)
+     * @param reader reads it
+     * @param seed the seed of the bit flips
+     * @param flips how many single-bit flips to try
+     * @param detectedAs the exception each damage must raise, naming the file
+     */
+    public static void everyTruncationAndFlipIsDetected(Path file, Reader reader, long seed, int flips,
+            Class<? extends Exception> detectedAs) throws Exception {
         byte[] good = Files.readAllBytes(file);
         for (int length = 0; length < good.length; length++) {
             Files.write(file, Arrays.copyOf(good, length));
             assertThatThrownBy(reader::read).as("%s truncated to %d of %d bytes", file, length, good.length)
-                    .isInstanceOf(StateFileCorruptException.class).hasMessageContaining(file.toString());
+                    .isInstanceOf(detectedAs).hasMessageContaining(file.toString());
         }
         Random rnd = new Random(seed);
         for (int i = 0; i < flips; i++) {
@@ -39,7 +51,7 @@ public final class DamageChecks {
             bad[at] ^= (byte) (1 << rnd.nextInt(8));
             Files.write(file, bad);
             assertThatThrownBy(reader::read).as("seed %d, bit flip at byte %d", seed, at)
-                    .isInstanceOf(StateFileCorruptException.class);
+                    .isInstanceOf(detectedAs);
         }
         Files.write(file, good);
     }
