@@ -16,10 +16,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,18 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * position {@code v0}, ask (by id, by entity, by type, from a position, state, version), read it
  * again as {@code v1}, and require: what they see at a position is that position's event, complete
  * and correct; nothing at or below {@code v0} is missing; nothing above {@code v1} is shown (an
- * event is never visible before its group is). The writer waits for the readers to keep up, so the
+ * event is never visible before its group is). {@link UnderReaders} paces writer and readers, so the
  * reads interleave with every growth whatever the machine's speed.
  */
 class GrowthUnderReadersTest {
 
     private static final int EVENTS = 130_000;
     private static final int READERS = 3;
-    /**
-     * Reads per batch written: the writer waits until the readers made a quarter of this many per
-     * batch so far, and the readers pause while they are this many per batch ahead.
-     */
-    private static final int CHECKS_PER_BATCH = 16;
     private static final int IN_FLIGHT = 8;
     private static final int SMALL_ENTITIES = 3000;
     private static final int SMALL_TYPES = 40;
@@ -89,49 +81,16 @@ class GrowthUnderReadersTest {
         Random random = new Random(seed);
         List<int[]> batches = plan(random);
         index();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicLong checks = new AtomicLong();
         AtomicLong ahead = new AtomicLong();
-        AtomicLong written = new AtomicLong();
         StoreOptions options = StoreOptions.builder().durability(Durability.none()).segmentBytes(4 << 20)
                 .builtInProjections(false).snapshotEvery(0).build();
         try (EventStore store = EventStore.open(dir, options)) {
-            List<Thread> readers = new ArrayList<>();
-            for (int t = 0; t < READERS; t++) {
-                Random r = new Random(random.nextLong());
-                readers.add(Thread.ofPlatform().name("reader-" + t).start(() -> {
-                    try {
-                        while (!done.get()) {
-                            if (checks.get() > CHECKS_PER_BATCH * (written.get() + 1)) {
-                                LockSupport.parkNanos(50_000); // far enough ahead: leave the cores to the writer
-                                continue;
-                            }
-                            read(store, r, ahead);
-                            checks.incrementAndGet();
-                        }
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                }));
-            }
-            try {
-                write(store, batches, checks, written, failures);
-            } catch (Throwable e) {
-                failures.add(e);
-            } finally {
-                done.set(true);
-                for (Thread t : readers) {
-                    t.join();
-                }
-            }
+            long checks = UnderReaders.run("growth under readers", seed, READERS, 4, 16,
+                    pace -> write(store, batches, pace), r -> read(store, r, ahead));
             String context = "seed " + seed + " (replay with -Dperegrine.model.seed=" + seed + ")";
-            assertThat(failures).as(context + ": failures of the writer and the readers").isEmpty();
             assertThat(store.lastPosition()).as(context).isEqualTo(EVENTS);
             assertThat(store.stats().segments()).as(context + ": segments rolled").isGreaterThan(3);
-            System.out.printf("%d reader checks, %d of them by id beyond the visible position%n", checks.get(),
-                    ahead.get());
-            assertThat(checks.get()).as(context + ": readers read throughout").isGreaterThanOrEqualTo(batches.size());
+            System.out.printf("%d reader checks, %d of them by id beyond the visible position%n", checks, ahead.get());
         }
     }
 
@@ -168,12 +127,11 @@ class GrowthUnderReadersTest {
     }
 
     /** Pipelines the batches in order, checking every result; waits for the readers to keep up. */
-    private void write(EventStore store, List<int[]> batches, AtomicLong checks, AtomicLong written,
-                       ConcurrentLinkedQueue<Throwable> failures) {
+    private void write(EventStore store, List<int[]> batches, UnderReaders.Pace pace) {
         Deque<CompletableFuture<List<AppendResult>>> pending = new ArrayDeque<>();
         Deque<Long> firsts = new ArrayDeque<>();
         long k = 0;
-        for (int b = 0; b < batches.size() && failures.isEmpty(); b++) {
+        for (int b = 0; b < batches.size() && !pace.failed(); b++) {
             int[] batch = batches.get(b);
             List<NewEvent> events = new ArrayList<>(batch[0]);
             for (int i = 0; i < batch[0]; i++) {
@@ -185,10 +143,7 @@ class GrowthUnderReadersTest {
             if (pending.size() == IN_FLIGHT) {
                 checkResults(pending.removeFirst().join(), firsts.removeFirst());
             }
-            written.set(b);
-            while (checks.get() < (long) CHECKS_PER_BATCH * b / 4 && failures.isEmpty()) {
-                LockSupport.parkNanos(50_000); // let the readers catch up: reads interleave with every growth
-            }
+            pace.step(); // reads interleave with every batch, so with every growth
         }
         while (!pending.isEmpty()) {
             checkResults(pending.removeFirst().join(), firsts.removeFirst());

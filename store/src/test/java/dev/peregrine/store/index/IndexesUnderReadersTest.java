@@ -1,79 +1,26 @@
 package dev.peregrine.store.index;
 
+import dev.peregrine.store.UnderReaders;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The lock-free indexes under real contention: one writer grows each through its thresholds while
- * reader threads check every answer against what the writer published (a volatile "visible"
- * position, as the sequencer publishes it). Seeds are random, printed on failure, and settable with
+ * four reader threads check every answer against what the writer published (a volatile "visible"
+ * position, as the sequencer publishes it), paced by {@link UnderReaders} so that reads interleave
+ * with every step. Seeds are random, printed on failure, and settable with
  * {@code -Dperegrine.model.seed}.
  */
 class IndexesUnderReadersTest {
 
     private static final int READERS = 4;
 
-    /** One reader's check, given its random source; throws on a wrong answer. */
-    private interface Check extends Consumer<Random> {
-    }
-
-    /**
-     * Runs {@code writer} on this thread while {@link #READERS} threads run {@code check} in a loop
-     * until the writer returns; fails with the seed if the writer or any check failed, or the readers
-     * never ran.
-     */
-    private static void underReaders(String what, long seed, Runnable writer, Check check) throws InterruptedException {
-        Random random = new Random(seed);
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicLong checks = new AtomicLong();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> readers = new ArrayList<>();
-        for (int t = 0; t < READERS; t++) {
-            Random r = new Random(random.nextLong());
-            readers.add(Thread.ofPlatform().start(() -> {
-                try {
-                    while (!done.get()) {
-                        check.accept(r);
-                        checks.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }));
-        }
-        try {
-            writer.run();
-        } catch (Throwable e) {
-            failures.add(e);
-        } finally {
-            done.set(true);
-            for (Thread t : readers) {
-                t.join();
-            }
-        }
-        String context = what + ", seed " + seed + " (replay with -Dperegrine.model.seed=" + seed + ")";
-        assertThat(failures).as(context + ": reader failures").isEmpty();
-        assertThat(checks.get()).as(context + ": readers ran").isGreaterThan(READERS);
-    }
-
     private static long seed() {
         return Long.getLong("peregrine.model.seed", System.nanoTime() % 1_000_000_000L);
-    }
-
-    /** Lets readers in between writes on machines with fewer cores than threads. */
-    private static void pause(int i) {
-        if ((i & 2047) == 0) {
-            Thread.yield();
-        }
     }
 
     private static long value(int index) {
@@ -95,13 +42,15 @@ class IndexesUnderReadersTest {
         for (int l = 0; l < lists.length; l++) {
             lists[l] = new LongPagedList();
         }
-        underReaders("LongPagedList", seed, () -> {
+        UnderReaders.run("LongPagedList", seed, READERS, 1, 8, pace -> {
             for (int l = 0; l < lists.length; l++) {
                 current.set(l);
                 int size = random.nextInt(4) == 0 ? random.nextInt(5 * LongPagedList.PAGE_SIZE) : random.nextInt(64);
                 for (int i = 0; i < size; i++) {
                     lists[l].add(value(i));
-                    pause(i);
+                    if ((i & 127) == 0) {
+                        pace.step();
+                    }
                 }
             }
         }, r -> {
@@ -164,7 +113,7 @@ class IndexesUnderReadersTest {
             }
         });
         AtomicLong visible = new AtomicLong();
-        underReaders("EventIdIndex", seed, () -> {
+        UnderReaders.run("EventIdIndex", seed, READERS, 1, 8, pace -> {
             int p = 0;
             while (p < n) {
                 int batch = Math.min(n - p, 1 + random.nextInt(random.nextInt(20) == 0 ? 2000 : 20));
@@ -175,7 +124,7 @@ class IndexesUnderReadersTest {
                     index.put(msb[p], lsb[p], p);
                 }
                 visible.set(p); // volatile: releases the ids and the table updates of the batch
-                pause(p);
+                pace.step();
             }
         }, r -> {
             long v = visible.get();
@@ -219,7 +168,7 @@ class IndexesUnderReadersTest {
         }
         EntityStream stream = new EntityStream("e");
         AtomicLong visible = new AtomicLong();
-        underReaders("EntityStream", seed, () -> {
+        UnderReaders.run("EntityStream", seed, READERS, 1, 8, pace -> {
             for (int p = 1; p <= n; p++) {
                 if (tombstone[p]) {
                     stream.addTombstone(p);
@@ -231,8 +180,8 @@ class IndexesUnderReadersTest {
                 }
                 if (random.nextInt(8) == 0) {
                     visible.set(p);
+                    pace.step();
                 }
-                pause(p);
             }
             visible.set(n);
         }, r -> {

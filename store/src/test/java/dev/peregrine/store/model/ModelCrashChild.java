@@ -126,10 +126,7 @@ public final class ModelCrashChild {
         try {
             results = store.append(request);
         } catch (EventStoreException e) {
-            print(out, "FAIL " + req + " " + e.getClass().getSimpleName());
-            if (!(expected instanceof StoreModel.Refused r) || !r.type().isInstance(e)) {
-                print(out, "MISMATCH request " + req + ": the store refused with " + e + ", the model: " + expected);
-            }
+            refused(out, req, e, expected);
             return;
         }
         print(out, CrashJournal.ack(req, results));
@@ -162,10 +159,7 @@ public final class ModelCrashChild {
         try {
             position = store.tombstone(entity);
         } catch (EventStoreException e) {
-            print(out, "FAIL " + req + " " + e.getClass().getSimpleName());
-            if (!(expected instanceof StoreModel.Refused r) || !r.type().isInstance(e)) {
-                print(out, "MISMATCH tombstone " + req + ": the store refused with " + e + ", the model: " + expected);
-            }
+            refused(out, req, e, expected);
             return;
         }
         print(out, "TACK " + req + " " + position);
@@ -174,6 +168,13 @@ public final class ModelCrashChild {
             return;
         }
         model.addTombstone(entity, position, store.readFrom(position, 1).getFirst().timestampNanos());
+    }
+
+    private static void refused(FileOutputStream out, long req, EventStoreException e, StoreModel.Outcome expected) {
+        print(out, "FAIL " + req + " " + e.getClass().getSimpleName());
+        if (!(expected instanceof StoreModel.Refused r) || !r.type().isInstance(e)) {
+            print(out, "MISMATCH request " + req + ": the store refused with " + e + ", the model: " + expected);
+        }
     }
 
     private static void print(FileOutputStream out, String lines) {

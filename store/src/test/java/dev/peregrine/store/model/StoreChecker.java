@@ -22,7 +22,6 @@ import dev.peregrine.store.StoredEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +29,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -132,14 +132,8 @@ public final class StoreChecker {
             bound.add(e.clientId() ? e : e.withId(n.eventId()));
         }
         StoreModel.Outcome expected = model.predictAppend(bound);
-        List<AppendResult> results;
-        try {
-            results = store.append(request);
-        } catch (EventStoreException e) {
-            if (!(expected instanceof StoreModel.Refused refused)) {
-                throw new AssertionError("the store refused an append the model stores: " + e, e);
-            }
-            assertRefusal(refused, e);
+        List<AppendResult> results = unlessRefused(() -> store.append(request), expected, "an append");
+        if (results == null) {
             return List.of();
         }
         if (!(expected instanceof StoreModel.Stored stored)) {
@@ -172,6 +166,27 @@ public final class StoreChecker {
             assertSame(back.get(), e, true);
         }
         return added;
+    }
+
+    /**
+     * Calls the store where the model may expect a refusal.
+     *
+     * @param call the call
+     * @param expected the model's answer: a {@link StoreModel.Refused} or anything else for success
+     * @param what the request, for the message
+     * @return the call's result, or null when it was refused as the model expected
+     * @throws AssertionError when it was refused otherwise, or although the model expected success
+     */
+    private <T> T unlessRefused(Supplier<T> call, Object expected, String what) {
+        try {
+            return call.get();
+        } catch (EventStoreException e) {
+            if (!(expected instanceof StoreModel.Refused refused)) {
+                throw new AssertionError("the store refused " + what + "; the model accepts it: " + e, e);
+            }
+            assertRefusal(refused, e);
+            return null;
+        }
     }
 
     /** @param e an entry @return what an append of it returned */
@@ -208,14 +223,8 @@ public final class StoreChecker {
      */
     public void tombstone(String entity) {
         StoreModel.Outcome expected = model.predictTombstone(entity);
-        long position;
-        try {
-            position = store.tombstone(entity);
-        } catch (EventStoreException e) {
-            if (!(expected instanceof StoreModel.Refused refused)) {
-                throw new AssertionError("the store refused a tombstone of " + entity + ": " + e, e);
-            }
-            assertRefusal(refused, e);
+        Long position = unlessRefused(() -> store.tombstone(entity), expected, "a tombstone of " + entity);
+        if (position == null) {
             return;
         }
         assertThat(expected).as("tombstone of %s accepted", entity).isInstanceOf(StoreModel.Stored.class);
@@ -292,14 +301,9 @@ public final class StoreChecker {
 
     private void reconstruct(String entity, Long asOf) {
         StoreModel.StateAnswer expected = model.fold(entity, asOf);
-        EntityState state;
-        try {
-            state = store.reconstruct(entity, instant(asOf));
-        } catch (EventStoreException e) {
-            if (!(expected instanceof StoreModel.Refused refused)) {
-                throw new AssertionError("reconstruct " + entity + " as of " + asOf + " failed: " + e, e);
-            }
-            assertRefusal(refused, e);
+        EntityState state = unlessRefused(() -> store.reconstruct(entity, instant(asOf)), expected,
+                "the state of " + entity + " as of " + asOf);
+        if (state == null) {
             return;
         }
         if (!(expected instanceof StoreModel.Folded folded)) {
@@ -316,14 +320,8 @@ public final class StoreChecker {
 
     private void snapshot(String entity) {
         StoreModel.StateAnswer expected = model.fold(entity, null);
-        Snapshot snapshot;
-        try {
-            snapshot = store.createSnapshot(entity);
-        } catch (EventStoreException e) {
-            if (!(expected instanceof StoreModel.Refused refused)) {
-                throw new AssertionError("snapshot of " + entity + " failed: " + e, e);
-            }
-            assertRefusal(refused, e);
+        Snapshot snapshot = unlessRefused(() -> store.createSnapshot(entity), expected, "a snapshot of " + entity);
+        if (snapshot == null) {
             return;
         }
         if (!(expected instanceof StoreModel.Folded folded)) {
@@ -526,8 +524,7 @@ public final class StoreChecker {
             }
         }
         Projection counters = store.projection("event_counters").orElseThrow();
-        Set<String> types = new HashSet<>(model.types());
-        for (String type : types) {
+        for (String type : model.types()) {
             assertThat(counters.state(type).map(s -> s.getLong("count")).orElse(0L)).as("event_counters of %s", type)
                     .isEqualTo((long) model.typeCount(type));
         }

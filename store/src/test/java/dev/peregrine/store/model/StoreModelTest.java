@@ -51,7 +51,7 @@ class StoreModelTest {
     /** Operations of one epoch: about 130,000 events, past eight growths of the id table. */
     static final int EPOCH_OPS = 7_000;
     private static final int RESTARTS = 8;
-    private static final int FULL_EVERY = 1_000;
+    private static final int FULL_EVERY = 2_000;
     private static final int RECENT = 12;
 
     @TempDir
@@ -87,6 +87,8 @@ class StoreModelTest {
         assertThat(s.largestBatch).as(what + ": a batch bigger than the 64 KiB staging buffer")
                 .isGreaterThan(1000);
         assertThat(s.restarts).as(what).isEqualTo(RESTARTS);
+        assertThat(s.checkpoints).as(what + ": index checkpoints at restarts")
+                .contains("checkpoint kept", "checkpoint deleted", "older checkpoint");
         assertThat(s.refused).as(what + ": refusals of every kind").hasSizeGreaterThanOrEqualTo(5);
         assertThat(s.retries).as(what).isGreaterThan(100);
     }
@@ -106,13 +108,15 @@ class StoreModelTest {
         long fullComparisons;
         long millis;
         final Set<String> refused = new LinkedHashSet<>();
+        final Set<String> checkpoints = new LinkedHashSet<>();
 
         @Override
         public String toString() {
             return ops + " ops, " + events + " events, " + idGrowths + " id-table growths, " + pageCrossings
                     + " list thresholds crossed (longest list " + longestList + "), " + rolls + " segment rolls, "
                     + dictionaryNames + " field names, largest batch " + largestBatch + ", " + retries
-                    + " retries, " + restarts + " restarts, " + fullComparisons + " full comparisons, refusals "
+                    + " retries, " + restarts + " restarts " + checkpoints + ", " + fullComparisons
+                    + " full comparisons, refusals "
                     + refused + ", " + millis + " ms";
         }
     }
@@ -288,7 +292,7 @@ class StoreModelTest {
 
         private void full(boolean payloads) {
             List<Op.Find> queries = new ArrayList<>();
-            for (int q = 0; q < 8; q++) {
+            for (int q = 0; q < 6; q++) {
                 queries.add(workload.query());
             }
             checker.full(payloads, queries);
@@ -308,15 +312,15 @@ class StoreModelTest {
                 Files.copy(checkpoint, running, StandardCopyOption.REPLACE_EXISTING);
             }
             checker.store().close();
-            String mode = switch (phase % 3) {
-                case 0 -> "checkpoint kept";
-                case 1 -> {
-                    Files.delete(checkpoint);
+            String mode = switch (phase % 3) { // kept, then the older one (the kept one is older now), then none
+                case 1 -> "checkpoint kept";
+                case 0 -> {
+                    Files.deleteIfExists(checkpoint);
                     yield "checkpoint deleted";
                 }
                 default -> {
                     if (!hadOne) {
-                        Files.delete(checkpoint);
+                        Files.deleteIfExists(checkpoint);
                         yield "checkpoint deleted (there was no older one)";
                     }
                     Files.move(running, checkpoint, StandardCopyOption.REPLACE_EXISTING);
@@ -331,6 +335,7 @@ class StoreModelTest {
             checker.reopened(reopened);
             segments = reopened.stats().segments();
             summary.restarts++;
+            summary.checkpoints.add(mode);
             full(true);
         }
     }
