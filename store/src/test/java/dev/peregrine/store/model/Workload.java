@@ -315,8 +315,11 @@ public final class Workload {
         if (k == 0) {
             return prefix + "never-" + r.nextInt(100); // no events: not found
         }
-        if (k == 1 && !deleted.isEmpty()) {
-            return deleted.get(r.nextInt(deleted.size())); // deleted already, unless re-created since
+        for (int attempt = 0; k == 1 && attempt < 20 && !deleted.isEmpty(); attempt++) {
+            String e = deleted.get(r.nextInt(deleted.size()));
+            if (model.deleted(e)) {
+                return e; // deleted already (and not re-created since): refused
+            }
         }
         for (int attempt = 0; attempt < 20; attempt++) {
             String e = entities.get(1 + r.nextInt(entities.size() - 1));
