@@ -1,5 +1,6 @@
 package dev.peregrine.store.subscription.internal;
 
+import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.feed.internal.LogSource;
 import dev.peregrine.store.subscription.ConsumerGroup;
@@ -138,10 +139,10 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("consumer group '" + name + "' is closed");
+                throw new StateConflictException("consumer group '" + name + "' is closed");
             }
             if (members.containsKey(memberId)) {
-                throw new IllegalStateException("member '" + memberId + "' is already in group '" + name + "'");
+                throw new StateConflictException("member '" + memberId + "' is already in group '" + name + "'");
             }
             Member m = new Member(memberId);
             members.put(memberId, m);
@@ -211,7 +212,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         try {
             while (true) {
                 if (closed || member.left) {
-                    throw new IllegalStateException("member '" + member.id + "' of group '" + name + "' is closed");
+                    throw new StateConflictException("member '" + member.id + "' of group '" + name + "' is closed");
                 }
                 expireOverdue();
                 Pending p = ready.pollFirst();
@@ -411,7 +412,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
 
         private synchronized void settleOnce() {
             if (settled) {
-                throw new IllegalStateException("delivery of position " + pending.event.position()
+                throw new StateConflictException("delivery of position " + pending.event.position()
                         + " was settled already");
             }
             settled = true;

@@ -2,6 +2,10 @@ package dev.peregrine.store.feed.internal;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.peregrine.store.CorruptFileException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,7 +34,7 @@ public final class DamageChecks {
         for (int length = 0; length < good.length; length++) {
             Files.write(file, Arrays.copyOf(good, length));
             assertThatThrownBy(reader::read).as("%s truncated to %d of %d bytes", file, length, good.length)
-                    .isInstanceOf(StateFileCorruptException.class).hasMessageContaining(file.toString());
+                    .isInstanceOf(CorruptFileException.class).hasMessageContaining(file.toString());
         }
         Random rnd = new Random(seed);
         for (int i = 0; i < flips; i++) {
@@ -39,8 +43,19 @@ public final class DamageChecks {
             bad[at] ^= (byte) (1 << rnd.nextInt(8));
             Files.write(file, bad);
             assertThatThrownBy(reader::read).as("seed %d, bit flip at byte %d", seed, at)
-                    .isInstanceOf(StateFileCorruptException.class);
+                    .isInstanceOf(CorruptFileException.class);
         }
         Files.write(file, good);
+    }
+
+    /**
+     * Overwrites the u16 at {@code offset} and recomputes the CRC-32C footer of {@link StateFiles}, so the
+     * file stays intact but says something else (for example another format version).
+     */
+    public static void rewriteU16AndReseal(Path file, int offset, int value) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer content = ByteBuffer.allocate(bytes.length).order(ByteOrder.LITTLE_ENDIAN);
+        content.put(bytes, 0, bytes.length - StateFiles.FOOTER_LENGTH).putShort(offset, (short) value);
+        Files.write(file, Arrays.copyOf(StateFiles.seal(content).array(), bytes.length));
     }
 }
