@@ -447,11 +447,6 @@ public final class LogSegment implements AutoCloseable {
         return typeOffsetAt(off) + typeLengthAt(off);
     }
 
-    /** @param off entry offset @return absolute offset of the tenant id bytes */
-    public long tenantOffsetAt(long off) {
-        return entityOffsetAt(off) + entityLengthAt(off);
-    }
-
     /** @param off entry offset @return the entry's payload bytes (a slice, no copy) */
     public MemorySegment payloadAt(long off) {
         return map.asSlice(off + HEADER_LENGTH, payloadLengthAt(off));
