@@ -5,10 +5,12 @@
  * described in {@code docs/format.md}.
  */
 module dev.peregrine.record {
-    requires transitive com.fasterxml.jackson.core;
+    // Not transitive: no Jackson type is in this module's public API (JsonCodec hides it).
+    requires com.fasterxml.jackson.core;
 
     exports dev.peregrine.record;
-    // Unvalidated wrapping of the store's own CRC-checked log bytes, and the parser over whole request
-    // bodies the server shares with the codec; not for applications.
+    // Unvalidated wrapping of the store's own CRC-checked log bytes (TrustedRecords), the parser over
+    // whole request bodies (WholeInputParser), and the codec over the server's own Jackson parser and
+    // generator (JsonStreams); not for applications.
     exports dev.peregrine.record.internal to dev.peregrine.store, dev.peregrine.server;
 }

@@ -4,6 +4,7 @@
  */
 module dev.peregrine.store {
     requires transitive dev.peregrine.record;
+    requires com.fasterxml.jackson.core; // view definitions' JSON; not in the store's API
     requires org.slf4j;
 
     exports dev.peregrine.store;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.peregrine.record.internal.WholeInputParser;
+import dev.peregrine.record.internal.JsonStreams;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -13,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * Converts between JSON objects and records with jackson-core's streaming parser and generator: tokens go
- * straight into a {@link RecordBuilder}, no tree is built.
+ * straight into a {@link RecordBuilder}, no tree is built. The API takes and returns only bytes, strings and
+ * records; Jackson is an implementation detail of this module, not part of its API.
  *
  * <p>Mapping. JSON objects become records (nested objects nested records), arrays arrays, strings STRING,
  * {@code true}/{@code false} BOOL, {@code null} NULL. Numbers are never changed, by the rule of
@@ -39,6 +41,27 @@ import java.util.function.Function;
 public final class JsonCodec {
 
     private static final JsonCodec DEFAULTS = new JsonCodec(JsonLimits.DEFAULTS);
+
+    static {
+        // The streaming methods take Jackson's types, which stay out of this module's public API: the
+        // server reaches them through the internal package (see JsonStreams).
+        JsonStreams.install(new JsonStreams.Access() {
+            @Override
+            public Record parse(JsonCodec codec, FieldDictionary dictionary, JsonParser parser) {
+                return codec.parse(dictionary, parser);
+            }
+
+            @Override
+            public void write(Record record, JsonGenerator generator) throws IOException {
+                JsonCodec.write(record, generator);
+            }
+
+            @Override
+            public void write(RecordArray array, JsonGenerator generator) throws IOException {
+                JsonWriter.writeArray(array.dictionary(), array.segment(), 0, generator);
+            }
+        });
+    }
 
     private final JsonLimits limits;
     private final JsonFactory factory;
@@ -92,15 +115,8 @@ public final class JsonCodec {
         return parseDocument(() -> factory.createParser(json), dictionary, RecordBuilder::build);
     }
 
-    /**
-     * Parses the object at the parser's current position: the parser stands on its {@code START_OBJECT} (or
-     * before the first token). On return it stands on the matching {@code END_OBJECT}, so the caller can go on
-     * reading an enclosing document, for example {@code {"payload": {...}, "id": ...}}. The parser decodes
-     * the input itself, so a caller that parses bytes must first check them with {@link JsonUtf8#requireValid}.
-     *
-     * @throws InvalidJsonException naming the problem and its line and column
-     */
-    public Record parse(FieldDictionary dictionary, JsonParser parser) {
+    /** Parses the object at the parser's current position; see {@link JsonStreams#parse}. */
+    private Record parse(FieldDictionary dictionary, JsonParser parser) {
         RecordBuilder builder = builder(dictionary);
         JsonReader reader = new JsonReader(parser, builder, limits);
         reader.readObject();
@@ -176,18 +192,7 @@ public final class JsonCodec {
         return out.toByteArray();
     }
 
-    /**
-     * Writes the record as one JSON object to {@code generator}, which may be in the middle of a larger
-     * document (after a field name or inside an array). Does not flush or close it.
-     *
-     * @throws IOException from the generator's output
-     */
-    public void write(Record record, JsonGenerator generator) throws IOException {
+    private static void write(Record record, JsonGenerator generator) throws IOException {
         JsonWriter.writeObject(record.dictionary(), record.segment(), 0, generator);
-    }
-
-    /** Writes the array as one JSON array to {@code generator}. */
-    public void write(RecordArray array, JsonGenerator generator) throws IOException {
-        JsonWriter.writeArray(array.dictionary(), array.segment(), 0, generator);
     }
 }

@@ -184,17 +184,17 @@ public final class MutableRecord {
     }
 
     private double doubleAt(int i) {
-        if (tag(i) == TAG_I64) {
-            return (long) I64.get(buffer, valueStart(i));
+        int tag = tag(i);
+        if (!RecordRules.isDouble(tag)) {
+            throw typeError(i, FieldType.F64);
         }
-        expect(i, TAG_F64, FieldType.F64);
-        return Double.longBitsToDouble((long) I64.get(buffer, valueStart(i)));
+        return RecordRules.toDouble(tag, (long) I64.get(buffer, valueStart(i)));
     }
 
     private boolean booleanAt(int i) {
         int tag = tag(i);
-        if (tag != TAG_TRUE && tag != TAG_FALSE) {
-            expect(i, TAG_TRUE, FieldType.BOOL);
+        if (!RecordRules.isBoolean(tag)) {
+            throw typeError(i, FieldType.BOOL);
         }
         return tag == TAG_TRUE;
     }
@@ -415,17 +415,17 @@ public final class MutableRecord {
 
     private void expect(int index, int tag, FieldType type) {
         if (tag(index) != tag) {
-            throw new FieldTypeException(dictionary.nameOf(RecordReader.id(segment, 0, index)), type,
-                    FieldType.ofTag(tag(index)));
+            throw typeError(index, type);
         }
     }
 
+    private FieldTypeException typeError(int index, FieldType expected) {
+        return new FieldTypeException(dictionary.nameOf(RecordReader.id(segment, 0, index)), expected,
+                FieldType.ofTag(tag(index)));
+    }
+
     private int checkId(int fieldId) {
-        if (fieldId < 0 || fieldId >= dictionary.size()) {
-            throw new IllegalArgumentException("field id " + fieldId + " is not in the dictionary ("
-                    + dictionary.size() + " names)");
-        }
-        return fieldId;
+        return RecordRules.checkId(dictionary, fieldId);
     }
 
     private MutableRecord setEncoded(String name, int tag, FieldDictionary source, MemorySegment bytes) {

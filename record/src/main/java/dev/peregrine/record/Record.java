@@ -1,7 +1,6 @@
 package dev.peregrine.record;
 
 import static dev.peregrine.record.RecordLayout.TAG_ARRAY;
-import static dev.peregrine.record.RecordLayout.TAG_F64;
 import static dev.peregrine.record.RecordLayout.TAG_I64;
 import static dev.peregrine.record.RecordLayout.TAG_NULL;
 import static dev.peregrine.record.RecordLayout.TAG_OBJECT;
@@ -118,7 +117,7 @@ public final class Record {
 
     /** Whether field {@code name} is present. */
     public boolean has(String name) {
-        return indexOf(name) >= 0;
+        return locate(name) >= 0;
     }
 
     /** Whether the value at {@code path} is present. */
@@ -137,7 +136,7 @@ public final class Record {
 
     /** The type of field {@code name}; throws {@link FieldNotFoundException} when absent. */
     public FieldType typeOf(String name) {
-        return typeAt(indexOf(name), name, -1);
+        return typeAt(locate(name), name, -1);
     }
 
     /** The type of the value at {@code path}; throws {@link FieldNotFoundException} when absent. */
@@ -153,7 +152,7 @@ public final class Record {
 
     /** Whether field {@code name} is present and null. */
     public boolean isNull(String name) {
-        long loc = indexOf(name);
+        long loc = locate(name);
         return loc >= 0 && tagAt(loc) == TAG_NULL;
     }
 
@@ -161,86 +160,69 @@ public final class Record {
 
     /** The I64 field {@code fieldId}; throws {@link FieldNotFoundException} or {@link FieldTypeException}. */
     public long getLong(int fieldId) {
-        int i = find(fieldId);
-        if (i >= 0 && topTag(i) == TAG_I64) {
-            return topLong(i);
-        }
-        throw failure(i, null, fieldId, FieldType.I64);
+        return longAt(find(fieldId), null, fieldId);
     }
 
     /** The I64 field {@code name}; throws {@link FieldNotFoundException} or {@link FieldTypeException}. */
     public long getLong(String name) {
-        return longAt(indexOf(name), name);
+        return longAt(locate(name), name, -1);
     }
 
     /** The I64 value at {@code path}; throws {@link FieldNotFoundException} or {@link FieldTypeException}. */
     public long getLong(FieldPath path) {
-        return longAt(RecordReader.locate(segment, dictionary, path), path.toString());
+        return longAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
     }
 
     /** The I64 field {@code name}, or {@code defaultValue} when absent; throws {@link FieldTypeException}. */
     public long getLong(String name, long defaultValue) {
-        long loc = indexOf(name);
-        return loc < 0 ? defaultValue : longAt(loc, name);
+        long loc = locate(name);
+        return loc < 0 ? defaultValue : longAt(loc, name, -1);
     }
 
-    private long longAt(long loc, String label) {
+    private long longAt(long loc, String label, int fieldId) {
         if (loc >= 0 && tagAt(loc) == TAG_I64) {
             return rawLongAt(loc);
         }
-        throw failure(loc, label, -1, FieldType.I64);
+        throw failure(loc, label, fieldId, FieldType.I64);
     }
 
     /** The 8 value bytes at a location (top-level entries take the fast path). */
     private long rawLongAt(long loc) {
-        return loc <= 0xFFFF ? topLong((int) loc)
-                : RecordReader.readLong(segment, RecordReader.baseOf(loc), RecordReader.indexOf(loc));
+        return ValueLocation.isTopLevel(loc) ? topLong((int) loc)
+                : RecordReader.readLong(segment, ValueLocation.base(loc), ValueLocation.index(loc));
     }
 
     // ---------------------------------------------------------------- F64
 
     /** The F64 (or I64, converted) field {@code fieldId}. */
     public double getDouble(int fieldId) {
-        int i = find(fieldId);
-        if (i >= 0) {
-            int tag = topTag(i);
-            if (tag == TAG_F64) {
-                return Double.longBitsToDouble(topLong(i));
-            }
-            if (tag == TAG_I64) {
-                return topLong(i);
-            }
-        }
-        throw failure(i, null, fieldId, FieldType.F64);
+        return doubleAt(find(fieldId), null, fieldId);
     }
 
     /** The F64 (or I64, converted) field {@code name}. */
     public double getDouble(String name) {
-        return doubleAt(indexOf(name), name);
+        return doubleAt(locate(name), name, -1);
     }
 
     /** The F64 (or I64, converted) value at {@code path}. */
     public double getDouble(FieldPath path) {
-        return doubleAt(RecordReader.locate(segment, dictionary, path), path.toString());
+        return doubleAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
     }
 
     /** The F64 (or I64) field {@code name}, or {@code defaultValue} when absent. */
     public double getDouble(String name, double defaultValue) {
-        long loc = indexOf(name);
-        return loc < 0 ? defaultValue : doubleAt(loc, name);
+        long loc = locate(name);
+        return loc < 0 ? defaultValue : doubleAt(loc, name, -1);
     }
 
-    private double doubleAt(long loc, String label) {
+    private double doubleAt(long loc, String label, int fieldId) {
         if (loc >= 0) {
             int tag = tagAt(loc);
-            if (tag == TAG_F64) {
-                return Double.longBitsToDouble(rawLongAt(loc));
-            }
-            if (tag == TAG_I64) {
-                return rawLongAt(loc);
+            if (RecordRules.isDouble(tag)) {
+                return RecordRules.toDouble(tag, rawLongAt(loc));
             }
         }
-        throw failure(loc, label, -1, FieldType.F64);
+        throw failure(loc, label, fieldId, FieldType.F64);
     }
 
     // ---------------------------------------------------------------- DECIMAL
@@ -255,7 +237,7 @@ public final class Record {
 
     /** The DECIMAL field {@code name}. */
     public BigDecimal getDecimal(String name) {
-        return decimalAt(indexOf(name), name, -1);
+        return decimalAt(locate(name), name, -1);
     }
 
     /** The DECIMAL value at {@code path}. */
@@ -265,8 +247,8 @@ public final class Record {
 
     private BigDecimal decimalAt(long loc, String label, int fieldId) {
         if (loc >= 0 && tagAt(loc) == RecordLayout.TAG_DECIMAL) {
-            long base = RecordReader.baseOf(loc);
-            return RecordReader.readDecimal(segment, base, RecordReader.count(segment, base), RecordReader.indexOf(loc));
+            long base = ValueLocation.base(loc);
+            return RecordReader.readDecimal(segment, base, RecordReader.count(segment, base), ValueLocation.index(loc));
         }
         throw failure(loc, label, fieldId, FieldType.DECIMAL);
     }
@@ -275,40 +257,33 @@ public final class Record {
 
     /** The BOOL field {@code fieldId}. */
     public boolean getBoolean(int fieldId) {
-        int i = find(fieldId);
-        if (i >= 0) {
-            int tag = topTag(i);
-            if (tag == TAG_TRUE || tag == RecordLayout.TAG_FALSE) {
-                return tag == TAG_TRUE;
-            }
-        }
-        throw failure(i, null, fieldId, FieldType.BOOL);
+        return booleanAt(find(fieldId), null, fieldId);
     }
 
     /** The BOOL field {@code name}. */
     public boolean getBoolean(String name) {
-        return booleanAt(indexOf(name), name);
+        return booleanAt(locate(name), name, -1);
     }
 
     /** The BOOL value at {@code path}. */
     public boolean getBoolean(FieldPath path) {
-        return booleanAt(RecordReader.locate(segment, dictionary, path), path.toString());
+        return booleanAt(RecordReader.locate(segment, dictionary, path), path.toString(), -1);
     }
 
     /** The BOOL field {@code name}, or {@code defaultValue} when absent. */
     public boolean getBoolean(String name, boolean defaultValue) {
-        long loc = indexOf(name);
-        return loc < 0 ? defaultValue : booleanAt(loc, name);
+        long loc = locate(name);
+        return loc < 0 ? defaultValue : booleanAt(loc, name, -1);
     }
 
-    private boolean booleanAt(long loc, String label) {
+    private boolean booleanAt(long loc, String label, int fieldId) {
         if (loc >= 0) {
             int tag = tagAt(loc);
-            if (tag == TAG_TRUE || tag == RecordLayout.TAG_FALSE) {
+            if (RecordRules.isBoolean(tag)) {
                 return tag == TAG_TRUE;
             }
         }
-        throw failure(loc, label, -1, FieldType.BOOL);
+        throw failure(loc, label, fieldId, FieldType.BOOL);
     }
 
     // ---------------------------------------------------------------- STRING, BYTES
@@ -321,7 +296,7 @@ public final class Record {
 
     /** The STRING field {@code name}. */
     public String getString(String name) {
-        return stringAt(indexOf(name), name, -1);
+        return stringAt(locate(name), name, -1);
     }
 
     /** The STRING value at {@code path}. */
@@ -331,14 +306,14 @@ public final class Record {
 
     /** The STRING field {@code name}, or {@code defaultValue} when absent. */
     public String getString(String name, String defaultValue) {
-        long loc = indexOf(name);
+        long loc = locate(name);
         return loc < 0 ? defaultValue : stringAt(loc, name, -1);
     }
 
     private String stringAt(long loc, String label, int fieldId) {
         if (loc >= 0 && tagAt(loc) == TAG_STRING) {
-            long base = RecordReader.baseOf(loc);
-            return RecordReader.readString(segment, base, RecordReader.count(segment, base), RecordReader.indexOf(loc));
+            long base = ValueLocation.base(loc);
+            return RecordReader.readString(segment, base, RecordReader.count(segment, base), ValueLocation.index(loc));
         }
         throw failure(loc, label, fieldId, FieldType.STRING);
     }
@@ -350,12 +325,13 @@ public final class Record {
 
     /** A copy of the BYTES field {@code name}. */
     public byte[] getBytes(String name) {
-        return bytesAt(indexOf(name), name, -1);
+        return bytesAt(locate(name), name, -1);
     }
 
     private byte[] bytesAt(long loc, String label, int fieldId) {
         if (loc >= 0 && tagAt(loc) == RecordLayout.TAG_BYTES) {
-            return RecordReader.readBytes(segment, 0, count, (int) loc);
+            long base = ValueLocation.base(loc);
+            return RecordReader.readBytes(segment, base, RecordReader.count(segment, base), ValueLocation.index(loc));
         }
         throw failure(loc, label, fieldId, FieldType.BYTES);
     }
@@ -369,7 +345,7 @@ public final class Record {
 
     /** A view (no copy) of the OBJECT field {@code name}. */
     public Record getRecord(String name) {
-        return recordAt(indexOf(name), name, -1);
+        return recordAt(locate(name), name, -1);
     }
 
     /** A view (no copy) of the OBJECT at {@code path}. */
@@ -391,7 +367,7 @@ public final class Record {
 
     /** A view (no copy) of the ARRAY field {@code name}. */
     public RecordArray getArray(String name) {
-        return arrayAt(indexOf(name), name, -1);
+        return arrayAt(locate(name), name, -1);
     }
 
     /** A view (no copy) of the ARRAY at {@code path}. */
@@ -424,9 +400,9 @@ public final class Record {
     public Record project(String... names) {
         RecordBuilder builder = RecordBuilder.create(dictionary);
         for (String name : names) {
-            long loc = indexOf(name);
-            if (loc >= 0) {
-                builder.putEncoded(dictionary.idOf(name), segment, 0, count, (int) loc);
+            int index = find(name);
+            if (index >= 0) {
+                builder.putEncoded(dictionary.idOf(name), segment, 0, count, index);
             }
         }
         return builder.build();
@@ -481,15 +457,20 @@ public final class Record {
 
     // ---------------------------------------------------------------- internals
 
-    /** Entry index of {@code name} at the top level (base 0), or -1. */
-    private long indexOf(String name) {
+    /** The {@link ValueLocation} of top-level field {@code name}: its entry index, or negative. */
+    private long locate(String name) {
+        return find(name);
+    }
+
+    /** Entry index of top-level field {@code name}, or -1. */
+    private int find(String name) {
         int id = dictionary.idOf(name);
         return id < 0 ? -1 : find(id);
     }
 
     private int tagAt(long loc) {
-        return loc <= 0xFFFF ? topTag((int) loc)
-                : RecordReader.tag(segment, RecordReader.baseOf(loc), RecordReader.indexOf(loc));
+        return ValueLocation.isTopLevel(loc) ? topTag((int) loc)
+                : RecordReader.tag(segment, ValueLocation.base(loc), ValueLocation.index(loc));
     }
 
     /** Index of top-level field {@code fieldId}, or -1. */
@@ -517,8 +498,8 @@ public final class Record {
     }
 
     private MemorySegment sliceAt(long loc) {
-        long base = RecordReader.baseOf(loc);
-        return RecordReader.valueSlice(segment, base, RecordReader.count(segment, base), RecordReader.indexOf(loc));
+        long base = ValueLocation.base(loc);
+        return RecordReader.valueSlice(segment, base, RecordReader.count(segment, base), ValueLocation.index(loc));
     }
 
     private FieldType typeAt(long loc, String label, int fieldId) {

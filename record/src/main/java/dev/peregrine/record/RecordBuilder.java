@@ -439,11 +439,7 @@ public final class RecordBuilder {
     }
 
     private int checkId(int fieldId) {
-        if (fieldId < 0 || fieldId >= dictionary.size()) {
-            throw new IllegalArgumentException("field id " + fieldId + " is not in the dictionary ("
-                    + dictionary.size() + " names)");
-        }
-        return fieldId;
+        return RecordRules.checkId(dictionary, fieldId);
     }
 
     private RecordBuilder string(int fieldId, String value) {

@@ -105,9 +105,9 @@ final class RecordLayout {
         return HEADER_LENGTH + index * ENTRY_LENGTH;
     }
 
-    /** Offset of the first value byte in an object or array of {@code count} entries. */
+    /** Offset of the first value byte in an object or array of {@code count} entries: values follow the last entry. */
     static int dataOffset(int count) {
-        return HEADER_LENGTH + count * ENTRY_LENGTH;
+        return entryOffset(count);
     }
 
     /** Entry key holding {@code id} and {@code tag}. */

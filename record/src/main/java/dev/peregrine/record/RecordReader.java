@@ -153,9 +153,9 @@ final class RecordReader {
     }
 
     /**
-     * Follows {@code path} from the object at offset 0 without decoding anything else. Returns the packed
-     * location ({@code base << 16 | index}) of the last step's entry, or -1 when a step is missing or walks into
-     * a value of the wrong kind.
+     * Follows {@code path} from the object at offset 0 without decoding anything else. Returns the
+     * {@link ValueLocation} of the last step's entry, or {@link ValueLocation#NONE} when a step is missing or
+     * walks into a value of the wrong kind.
      */
     static long locate(MemorySegment seg, FieldDictionary dict, FieldPath path) {
         long base = 0;
@@ -166,34 +166,26 @@ final class RecordReader {
             if (path.isIndex(s)) {
                 index = path.index(s);
                 if (index >= count || seg.get(BYTE, base + RecordLayout.KIND_OFFSET) != RecordLayout.KIND_ARRAY) {
-                    return -1;
+                    return ValueLocation.NONE;
                 }
             } else {
                 if (seg.get(BYTE, base + RecordLayout.KIND_OFFSET) != RecordLayout.KIND_OBJECT) {
-                    return -1;
+                    return ValueLocation.NONE;
                 }
                 int id = dict.idOf(path.name(s));
                 index = id < 0 ? -1 : find(seg, base, count, id);
                 if (index < 0) {
-                    return -1;
+                    return ValueLocation.NONE;
                 }
             }
             if (s == steps - 1) {
-                return base << 16 | index;
+                return ValueLocation.of(base, index);
             }
             int tag = tag(seg, base, index);
             if (tag != RecordLayout.TAG_OBJECT && tag != RecordLayout.TAG_ARRAY) {
-                return -1;
+                return ValueLocation.NONE;
             }
             base = valueStart(seg, base, index);
         }
-    }
-
-    static long baseOf(long location) {
-        return location >>> 16;
-    }
-
-    static int indexOf(long location) {
-        return (int) (location & 0xFFFF);
     }
 }

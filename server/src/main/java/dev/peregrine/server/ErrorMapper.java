@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.peregrine.record.InvalidJsonException;
+import dev.peregrine.record.RecordLimitException;
+import dev.peregrine.store.EventStoreException;
 import dev.peregrine.store.StorageFailureException;
 import java.io.IOException;
 import java.util.HexFormat;
@@ -73,18 +76,20 @@ final class ErrorMapper {
                 .orElseGet(() -> serverError(failure, what).message());
     }
 
-    /** The 4xx answer to a failure caused by the request, or empty when the failure is the server's. */
+    /** The 4xx (or 503/507) answer to a failure caused by the request, or empty when the failure is the server's. */
     static Optional<Mapped> clientError(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        Mapped mapped = switch (cause) {
-            case ApiException api -> new Mapped(api.status(), api.getMessage(), api.details());
-            case Router.MethodNotAllowedException notAllowed -> new Mapped(405, notAllowed.getMessage());
-            case StreamConstraintsException limit -> new Mapped(400, "request JSON exceeds a limit: "
-                    + limit.getOriginalMessage());
-            case JsonProcessingException json -> new Mapped(400, describe(json));
-            default -> StoreErrors.map(cause).orElse(null);
+        return switch (unwrap(failure)) {
+            case EventStoreException store -> StoreErrors.map(store);
+            case ApiException api -> Optional.of(new Mapped(api.status(), api.getMessage(), api.details()));
+            case Router.MethodNotAllowedException notAllowed -> Optional.of(new Mapped(405, notAllowed.getMessage()));
+            case StreamConstraintsException limit -> Optional.of(new Mapped(400, "request JSON exceeds a limit: "
+                    + limit.getOriginalMessage()));
+            case JsonProcessingException json -> Optional.of(new Mapped(400, describe(json)));
+            case InvalidJsonException invalid -> Optional.of(new Mapped(400, invalid.getMessage()));
+            case RecordLimitException limit -> Optional.of(new Mapped(400, limit.getMessage()));
+            // Anything else (another record error, a runtime exception) is a bug: the server's.
+            default -> Optional.empty();
         };
-        return Optional.ofNullable(mapped);
     }
 
     /** "malformed JSON at line 1, column 17: Unexpected character ('}' …)". */

@@ -1,8 +1,8 @@
 package dev.peregrine.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.peregrine.record.JsonCodec;
 import dev.peregrine.record.Record;
+import dev.peregrine.record.internal.JsonStreams;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.StoredEvent;
 import java.io.IOException;
@@ -15,8 +15,6 @@ import java.util.Optional;
  * streamed from their records without an intermediate tree. Stateless.
  */
 final class EventJsonWriter {
-    /** Writing needs no limits (they apply to parsing), so one immutable codec serves every call. */
-    private static final JsonCodec CODEC = JsonCodec.defaults();
 
     private EventJsonWriter() {
     }
@@ -50,13 +48,13 @@ final class EventJsonWriter {
 
     /** A record as a JSON object. */
     static void record(Record record, JsonGenerator g) throws IOException {
-        CODEC.write(record, g);
+        JsonStreams.write(record, g);
     }
 
     /** A record, or {@code null} when absent. */
     static void record(Optional<Record> record, JsonGenerator g) throws IOException {
         if (record.isPresent()) {
-            CODEC.write(record.get(), g);
+            JsonStreams.write(record.get(), g);
         } else {
             g.writeNull();
         }

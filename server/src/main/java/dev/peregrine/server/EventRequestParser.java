@@ -6,6 +6,7 @@ import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.JsonCodec;
 import dev.peregrine.record.JsonLimits;
 import dev.peregrine.record.Record;
+import dev.peregrine.record.internal.JsonStreams;
 import dev.peregrine.store.ExpectedVersion;
 import dev.peregrine.store.NewEvent;
 import java.io.IOException;
@@ -213,7 +214,7 @@ final class EventRequestParser {
         if (value != JsonToken.START_OBJECT) {
             throw ApiException.badRequest(where + "'" + name + "' must be a JSON object, got " + describe(value));
         }
-        return codec.parse(draft, parser);
+        return JsonStreams.parse(codec, draft, parser);
     }
 
     private static ExpectedVersion expectedVersion(JsonParser parser, JsonToken value, String where) throws IOException {

@@ -109,17 +109,16 @@ final class EventRoutes {
     private static void query(Exchange exchange) {
         Services services = exchange.services();
         QueryRequest request = QueryRequest.parse(QueryParameters.of(exchange.request()), services.limits());
-        if (request.fetchLimit() <= INLINE_QUERY_LIMIT) {
-            exchange.json(200, render(services, request, services.store().query(request.query())));
+        if (request.examined() <= INLINE_QUERY_LIMIT) {
+            exchange.json(200, render(services, services.store().query(request.query())));
         } else {
-            exchange.answerWhenDone(services.offloop(() -> render(services, request,
+            exchange.answerWhenDone(services.offloop(() -> render(services,
                     services.store().query(request.query()))), buffer -> buffer);
         }
     }
 
-    private static Buffer render(Services services, QueryRequest request, QueryPage page) {
-        List<StoredEvent> events = page.events();
-        List<StoredEvent> shown = events.subList(Math.min(request.offset(), events.size()), events.size());
+    private static Buffer render(Services services, QueryPage page) {
+        List<StoredEvent> shown = page.events();
         return services.json().render(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("events");
@@ -138,13 +137,13 @@ final class EventRoutes {
         });
     }
 
-    /** The parsed parameters of {@code GET /api/v1/events/query}. */
-    record QueryRequest(Query query, int offset, int fetchLimit) {
+    /**
+     * The parsed parameters of {@code GET /api/v1/events/query}, and how many matching events the
+     * store examines at most for them ({@code offset + limit}), which decides where the query runs.
+     */
+    record QueryRequest(Query query, int examined) {
 
-        /**
-         * {@code offset} skips that many matching events of the first page; the store reads
-         * {@code offset + limit} events so that its cursor points after the last one shown.
-         */
+        /** {@code offset} skips that many matching events before the page ({@link Query.Builder#offset}). */
         static QueryRequest parse(QueryParameters parameters, ServerLimits limits) {
             Query.Builder builder = Query.builder();
             parameters.string("entity_id").ifPresent(builder::entityId);
@@ -157,8 +156,8 @@ final class EventRoutes {
             parameters.string("cursor").ifPresent(builder::cursor);
             int limit = (int) parameters.integer("limit", 1, limits.maxQueryLimit()).orElse(limits.maxQueryLimit());
             int offset = (int) parameters.integer("offset", 0, limits.maxQueryLimit()).orElse(0);
-            builder.limit(offset + limit);
-            return new QueryRequest(builder.build(), offset, offset + limit);
+            builder.offset(offset).limit(limit);
+            return new QueryRequest(builder.build(), offset + limit);
         }
     }
 }

@@ -93,8 +93,7 @@ public final class PeregrineServer implements AutoCloseable {
                 .durability(Durability.parse(config.durability()))
                 .segmentBytes(config.segmentBytes())
                 .maxBatchEvents(Math.max(config.limits().maxBatchEvents(), config.limits().ndjsonChunkEvents()))
-                // Queries may skip 'offset' events of their first page, up to one page more.
-                .maxQueryLimit(2 * config.limits().maxQueryLimit())
+                .maxQueryLimit(config.limits().maxQueryLimit())
                 .maxFieldNames(config.maxFieldNames())
                 .build();
         return EventStore.open(config.dataDirectory(), options);

@@ -1,55 +1,67 @@
 package dev.peregrine.server;
 
-import dev.peregrine.record.InvalidJsonException;
-import dev.peregrine.record.RecordLimitException;
 import dev.peregrine.store.ConcurrencyConflictException;
+import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.DuplicateEventIdException;
 import dev.peregrine.store.EntityDeletedException;
 import dev.peregrine.store.EntityNotFoundException;
 import dev.peregrine.store.EventNotFoundException;
 import dev.peregrine.store.FieldNameLimitException;
+import dev.peregrine.store.EventStoreException;
 import dev.peregrine.store.InvalidEventException;
+import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
 import dev.peregrine.store.view.ViewNotFoundException;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps the store's and the record format's typed exceptions that the server answers with a status of
- * their own to HTTP statuses, AllSource Core's way: not found → 404, invalid → 400; plus conflicts
- * → 409, a deleted entity → 410, the store's field name limit → 422, and storage refusals that wrote nothing → 507 (disk full) or 503.
- * Kept apart from {@link ErrorMapper} so that those hierarchies are named in one file. A storage
- * failure whose outcome is unknown, and corruption, are the server's: they map to nothing here and
- * become the logged, reference-only 500 of {@link ErrorMapper}.
+ * Maps the store's typed exceptions to HTTP statuses, AllSource Core's way: not found → 404,
+ * invalid → 400; plus conflicts → 409, a deleted entity → 410, and storage refusals that wrote
+ * nothing → 507 (disk full) or 503. Kept apart from {@link ErrorMapper} so that the store's
+ * hierarchy is named in one file.
+ *
+ * <p>The store's hierarchy is sealed and {@link #map(EventStoreException)} switches over it without a
+ * {@code default}: a new kind of store error does not compile until it is given an answer here. The
+ * failures that are the server's rather than the client's (a storage failure whose outcome is unknown,
+ * a damaged file, a file of another format version) map to empty and become the logged,
+ * reference-only 500 of {@link ErrorMapper}: their messages name files of the data directory.
  */
 final class StoreErrors {
     private StoreErrors() {
     }
 
-    static Optional<ErrorMapper.Mapped> map(Throwable cause) {
-        ErrorMapper.Mapped mapped = switch (cause) {
-            case ConcurrencyConflictException conflict -> new ErrorMapper.Mapped(409, conflict.getMessage(),
-                    Map.of("entity_id", conflict.entityId(), "expected_version", conflict.expected().toString(),
-                            "actual_version", conflict.actualVersion()));
-            case DuplicateEventIdException duplicate -> new ErrorMapper.Mapped(409, duplicate.getMessage(),
-                    Map.of("event_id", duplicate.eventId().toString(), "existing_position", duplicate.existingPosition()));
+    /** The answer to a store error, or empty when the failure is the server's. */
+    static Optional<ErrorMapper.Mapped> map(EventStoreException failure) {
+        return switch (failure) {
+            case ConcurrencyConflictException conflict -> answer(409, conflict, Map.of("entity_id", conflict.entityId(),
+                    "expected_version", conflict.expected().toString(), "actual_version", conflict.actualVersion()));
+            case DuplicateEventIdException duplicate -> answer(409, duplicate, Map.of(
+                    "event_id", duplicate.eventId().toString(), "existing_position", duplicate.existingPosition()));
+            case StateConflictException conflict -> answer(409, conflict, Map.of());
             // 422: the request is well-formed and valid, but this store cannot take more names.
-            case FieldNameLimitException limit -> new ErrorMapper.Mapped(422, limit.getMessage() + " (--max-field-names)",
-                    Map.of("field_names", limit.held(), "max_field_names", limit.limit()));
-            case EventNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
-            case EntityNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
-            case EntityDeletedException deleted -> new ErrorMapper.Mapped(410, deleted.getMessage());
-            case InvalidEventException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
-            case InvalidJsonException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
-            case RecordLimitException limit -> new ErrorMapper.Mapped(400, limit.getMessage());
-            case InvalidViewDefinitionException invalid -> new ErrorMapper.Mapped(400, invalid.getMessage());
-            case ViewNotFoundException notFound -> new ErrorMapper.Mapped(404, notFound.getMessage());
-            case StorageFailureException storage when storage.outcome() == StorageFailureException.Outcome.NOT_WRITTEN ->
-                    notWritten(storage);
-            default -> null;
+            case FieldNameLimitException limit -> Optional.of(new ErrorMapper.Mapped(422,
+                    limit.getMessage() + " (--max-field-names)",
+                    Map.of("field_names", limit.held(), "max_field_names", limit.limit())));
+            case EventNotFoundException notFound -> answer(404, notFound, Map.of());
+            case EntityNotFoundException notFound -> answer(404, notFound, Map.of());
+            case ViewNotFoundException notFound -> answer(404, notFound, Map.of());
+            case EntityDeletedException deleted -> answer(410, deleted, Map.of());
+            case InvalidEventException invalid -> answer(400, invalid, Map.of());
+            case InvalidViewDefinitionException invalid -> answer(400, invalid, Map.of());
+            case StorageFailureException storage -> switch (storage.outcome()) {
+                case NOT_WRITTEN -> Optional.of(notWritten(storage));
+                case UNKNOWN -> Optional.empty();
+            };
+            case CorruptFileException corrupt -> Optional.empty();
+            case UnsupportedFormatException unsupported -> Optional.empty();
         };
-        return Optional.ofNullable(mapped);
+    }
+
+    private static Optional<ErrorMapper.Mapped> answer(int status, EventStoreException failure, Map<String, Object> details) {
+        return Optional.of(new ErrorMapper.Mapped(status, failure.getMessage(), details));
     }
 
     /**

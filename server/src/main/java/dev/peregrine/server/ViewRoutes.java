@@ -36,13 +36,9 @@ final class ViewRoutes {
             // The store parses definitions with its own parser: hold the body to the request limits first.
             services.json().requireWithinLimits(body);
             ViewDefinition definition = ViewDefinition.fromJson(new String(body, StandardCharsets.UTF_8));
-            exchange.answerWhenDone(services.offloop(() -> {
-                try {
-                    return services.store().views().register(definition, BackfillListener.NONE);
-                } catch (IllegalStateException e) {
-                    throw new ApiException(409, e.getMessage());
-                }
-            }), view -> services.json().render(g -> describe(view, g)));
+            // A different view of that name is a StateConflictException: 409, by StoreErrors.
+            exchange.answerWhenDone(services.offloop(() -> services.store().views().register(definition,
+                    BackfillListener.NONE)), view -> services.json().render(g -> describe(view, g)));
         });
     }
 

@@ -198,6 +198,13 @@ class EventApiTest extends SharedServer {
         assertThat(page.get("count").asInt()).isEqualTo(2);
         assertThat(page.get("events").get(0).get("payload").get("i").asInt()).isEqualTo(2);
         assertThat(page.get("events").get(1).get("payload").get("i").asInt()).isEqualTo(3);
+        JsonNode rest = server.get("/api/v1/events/query?entity_id=offsetter&limit=10&cursor="
+                + page.get("next_cursor").asText()).json();
+        assertThat(rest.get("count").asInt()).as("the cursor continues after the last event shown").isEqualTo(1);
+        assertThat(rest.get("events").get(0).get("payload").get("i").asInt()).isEqualTo(4);
+        JsonNode beyond = server.get("/api/v1/events/query?entity_id=offsetter&offset=5").json();
+        assertThat(beyond.get("count").asInt()).isZero();
+        assertThat(beyond.get("next_cursor").isNull()).isTrue();
     }
 
     @Test

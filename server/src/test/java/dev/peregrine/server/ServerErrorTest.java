@@ -42,4 +42,32 @@ class ServerErrorTest {
             }
         }
     }
+
+    /**
+     * A file damaged under the running server (here the snapshot a read needs) is the server's
+     * failure, not the client's: a 500 with a reference, never the file's path or the checksum text.
+     */
+    @Test
+    void aDamagedFileIsAReferencedInternalError() throws Exception {
+        try (TestServer server = new TestServer(data)) {
+            assertThat(server.postJson("/api/v1/events", EventApiTest.event("ok.t", "ok-1", "{\"a\":1}")).status()).isEqualTo(200);
+            assertThat(server.postJson("/api/v1/snapshots", "{\"entity_id\":\"ok-1\"}").status()).isEqualTo(200);
+            Path snapshots = server.server().store().directory().resolve("snapshots.dat");
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(snapshots.toFile(), "rw")) {
+                f.seek(f.length() - 1);
+                int last = f.read();
+                f.seek(f.length() - 1);
+                f.write(last ^ 0x01);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.server().store().latestSnapshot("ok-1"))
+                    .isInstanceOf(dev.peregrine.store.CorruptFileException.class);
+            TestServer.Response damaged = server.get("/api/v1/snapshots/ok-1/latest");
+            assertThat(damaged.status()).as(damaged.body()).isEqualTo(500);
+            assertThat(damaged.json().get("error").asText()).startsWith("internal error; see the server log (ref ");
+            assertThat(damaged.json().get("ref").asText()).isNotEmpty();
+            assertThat(damaged.body()).doesNotContain("snapshots.dat").doesNotContain(data.getFileName().toString())
+                    .doesNotContain("CRC");
+            assertThat(damaged.json().has("outcome")).as("not a storage failure").isFalse();
+        }
+    }
 }

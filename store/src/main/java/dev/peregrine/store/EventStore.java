@@ -106,7 +106,9 @@ public final class EventStore implements AutoCloseable {
      * @param directory the store's directory; only one store may have it open at a time
      * @param options options
      * @return the open store
-     * @throws CorruptLogException if a file is damaged beyond a torn tail
+     * @throws CorruptFileException if a file is damaged beyond a torn tail ({@link CorruptLogException}
+     *     for a log segment)
+     * @throws UnsupportedFormatException if a file is of a format version this build does not read
      * @throws StorageFailureException if the directory cannot be used (or is in use)
      */
     public static EventStore open(Path directory, StoreOptions options) {
@@ -253,7 +255,8 @@ public final class EventStore implements AutoCloseable {
      * Registers a projection and starts feeding it, from its persisted checkpoint if it has one.
      *
      * @param projection the projection
-     * @throws IllegalArgumentException if its name is invalid or already registered
+     * @throws InvalidEventException if its name is invalid
+     * @throws StateConflictException if its name is already registered
      */
     public void registerProjection(Projection projection) {
         engine.registerProjection(projection);

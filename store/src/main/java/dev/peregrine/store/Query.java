@@ -18,8 +18,11 @@ import java.util.OptionalLong;
  *
  * <p>Time bounds are inclusive: {@code since <= timestamp}, {@code timestamp <= until} and
  * {@code timestamp <= asOf} ({@code asOf} is the time-travel spelling of an upper bound; when both
- * are set the earlier one wins). {@code fromPosition} is inclusive. A cursor is an opaque string from
- * {@link QueryPage#nextCursor()}; it is valid only with the same filters.
+ * are set the earlier one wins). {@code fromPosition} is inclusive. {@code offset} skips that many
+ * matching events before the page starts (the skipped events are examined, not read, so an offset
+ * costs about as much as a page of that size); the page's cursor then points after its last event.
+ * A cursor is an opaque string from {@link QueryPage#nextCursor()}; it is valid only with the same
+ * filters.
  */
 public final class Query {
 
@@ -31,6 +34,7 @@ public final class Query {
     private final Instant asOf;
     private final long fromPosition;
     private final int limit;
+    private final int offset;
     private final String cursor;
 
     private Query(Builder b) {
@@ -42,6 +46,7 @@ public final class Query {
         this.asOf = b.asOf;
         this.fromPosition = b.fromPosition;
         this.limit = b.limit;
+        this.offset = b.offset;
         this.cursor = b.cursor;
     }
 
@@ -90,6 +95,11 @@ public final class Query {
         return limit > 0 ? OptionalInt.of(limit) : OptionalInt.empty();
     }
 
+    /** @return how many matching events to skip before the page starts (0 when not set) */
+    public int offset() {
+        return offset;
+    }
+
     /** @return the cursor of the page to continue from */
     public Optional<String> cursor() {
         return Optional.ofNullable(cursor);
@@ -105,6 +115,7 @@ public final class Query {
         private Instant asOf;
         private long fromPosition;
         private int limit;
+        private int offset;
         private String cursor;
 
         private Builder() {
@@ -169,6 +180,20 @@ public final class Query {
                 throw new InvalidEventException("limit", "must be >= 1, got " + value);
             }
             this.limit = value;
+            return this;
+        }
+
+        /**
+         * @param value matching events to skip before the page starts, 0 (the default) to skip none;
+         *     at most {@link StoreOptions#maxQueryLimit()}, checked when the query runs
+         * @return this builder
+         * @throws InvalidEventException if {@code value < 0}
+         */
+        public Builder offset(int value) {
+            if (value < 0) {
+                throw new InvalidEventException("offset", "must be >= 0, got " + value);
+            }
+            this.offset = value;
             return this;
         }
 

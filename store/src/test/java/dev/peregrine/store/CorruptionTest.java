@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -157,6 +159,49 @@ class CorruptionTest {
                 .isInstanceOfSatisfying(CorruptLogException.class, e -> assertThat(e.offset()).isEqualTo(victim));
     }
 
+    /** Writes {@code version} into a header and recomputes the header CRC-32C over [0, crcOffset). */
+    private static void rewriteVersion(Path file, int versionOffset, int crcOffset, int version) throws IOException {
+        ByteBuffer header = ByteBuffer.wrap(Arrays.copyOf(Files.readAllBytes(file), crcOffset)).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(versionOffset, version);
+        CRC32C crc = new CRC32C();
+        crc.update(header.array());
+        write(file, 0, header.array());
+        write(file, crcOffset, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void segmentOfANewerFormatVersionIsUnsupportedNotCorrupt() throws IOException {
+        fill(30);
+        Path first = segments().getFirst();
+        int newer = SegmentHeaderDescriptor.FORMAT_VERSION + 1;
+        rewriteVersion(first, SegmentHeaderDescriptor.VERSION_OFFSET, SegmentHeaderDescriptor.CRC_OFFSET, newer);
+        for (boolean repair : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> EventStore.open(dir, options(repair)))
+                    .as("repair %s", repair)
+                    .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
+                        assertThat(e.file()).isEqualTo(first);
+                        assertThat(e.found()).isEqualTo(newer);
+                        assertThat(e.maxSupported()).isEqualTo(SegmentHeaderDescriptor.FORMAT_VERSION);
+                        assertThat(e.tooNew()).isTrue();
+                        assertThat(e.getMessage()).contains(first.toString()).contains("version " + newer)
+                                .contains("newer release");
+                    });
+        }
+    }
+
+    @Test
+    void dictionaryOfAnotherFormatVersionIsUnsupportedNotCorrupt() throws IOException {
+        fill(5);
+        Path dict = dir.resolve("fields.dict");
+        rewriteVersion(dict, FramedFileDescriptor.VERSION_OFFSET, FramedFileDescriptor.HEADER_CRC_OFFSET, 0);
+        assertThatThrownBy(() -> EventStore.open(dir, options(false)))
+                .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
+                    assertThat(e.file()).isEqualTo(dict);
+                    assertThat(e.found()).isZero();
+                    assertThat(e.tooNew()).isFalse();
+                });
+    }
+
     @Test
     void damagedDictionaryIsReported() throws IOException {
         fill(5);
@@ -164,7 +209,11 @@ class CorruptionTest {
         flipByte(dict, 20);
         Files.write(dict, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, java.nio.file.StandardOpenOption.APPEND);
         assertThatThrownBy(() -> EventStore.open(dir, options(false)))
-                .isInstanceOfSatisfying(CorruptLogException.class, e -> assertThat(e.file()).isEqualTo(dict));
+                .isInstanceOfSatisfying(CorruptFileException.class, e -> {
+                    assertThat(e).isNotInstanceOf(CorruptLogException.class);
+                    assertThat(e.file()).isEqualTo(dict);
+                    assertThat(e.getMessage()).contains(dict.toString()).contains("at byte " + e.offset());
+                });
     }
 
     @Test

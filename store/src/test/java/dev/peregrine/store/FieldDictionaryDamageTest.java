@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every truncation of {@code fields.dict} and random bit flips in it, with a log whose last entry uses
- * every name: each damage must stop the store from opening with a {@link CorruptLogException} naming
+ * every name: each damage must stop the store from opening with a {@link CorruptFileException} naming
  * the file, never open it with names missing or wrong.
  */
 class FieldDictionaryDamageTest {
@@ -44,7 +44,7 @@ class FieldDictionaryDamageTest {
         long seed = Long.getLong("damage.seed", System.nanoTime() % 100_000);
         Path file = dir.resolve("fields.dict");
         DamageChecks.everyTruncationAndFlipIsDetected(file, () -> EventStore.open(dir, options).close(), seed, 200,
-                CorruptLogException.class);
+                CorruptFileException.class);
         try (EventStore store = EventStore.open(dir, options)) {
             assertThat(store.readFrom(7, 1).getFirst().payload().fieldCount()).isEqualTo(30);
         }

@@ -81,7 +81,7 @@ class ProjectionTest {
             }
             store.awaitProjections(Duration.ofSeconds(10));
             assertThat(sum.sum).isEqualTo(325);
-            assertThatThrownBy(() -> store.registerProjection(new Sum(store))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.registerProjection(new Sum(store))).isInstanceOf(StateConflictException.class);
         }
         try (EventStore store = EventStore.open(dir, options())) {
             Sum sum = new Sum(store);

@@ -1,7 +1,8 @@
 package dev.peregrine.store.internal;
 
-import dev.peregrine.store.CorruptLogException;
+import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.log.SegmentedLog;
 
 import java.io.IOException;
@@ -83,7 +84,8 @@ public final class AtomicFile {
      * @param magic the magic it must carry
      * @param version the body version this build reads
      * @return the body (positioned at 0, little-endian), or empty if the file does not exist
-     * @throws CorruptLogException if the file is damaged, of another kind, or of another version
+     * @throws CorruptFileException if the file is damaged or of another kind
+     * @throws UnsupportedFormatException if the file is of another format version
      */
     public static Optional<ByteBuffer> read(Path path, long magic, int version) {
         if (!Files.exists(path)) {
@@ -98,7 +100,7 @@ public final class AtomicFile {
         }
         int size = all.capacity();
         if (size < HEADER_LENGTH + FOOTER_LENGTH) {
-            throw new CorruptLogException(path, 0, 0, 0, "file of " + size + " bytes is too short");
+            throw new CorruptFileException(path, 0, "at least " + (HEADER_LENGTH + FOOTER_LENGTH) + " bytes", size + " bytes");
         }
         int footer = size - FOOTER_LENGTH;
         CRC32C crc = new CRC32C();
@@ -107,15 +109,16 @@ public final class AtomicFile {
         int actual = (int) crc.getValue();
         if (stored != actual || all.getInt(footer + FOOTER_MAGIC_OFFSET) != FOOTER_MAGIC
                 || all.getLong(footer + FOOTER_BODY_LENGTH_OFFSET) != footer - HEADER_LENGTH) {
-            throw new CorruptLogException(path, footer, stored, actual, "footer does not match the file");
+            throw new CorruptFileException(path, footer, "a footer matching the file (CRC-32C 0x%08x)".formatted(actual),
+                    "CRC-32C 0x%08x".formatted(stored));
         }
         if (all.getLong(MAGIC_OFFSET) != magic) {
-            throw new CorruptLogException(path, MAGIC_OFFSET, stored, actual, "not a file of the expected kind");
+            throw new CorruptFileException(path, MAGIC_OFFSET, "magic 0x%016x".formatted(magic),
+                    "0x%016x".formatted(all.getLong(MAGIC_OFFSET)));
         }
         int found = all.getInt(VERSION_OFFSET);
         if (found != version) {
-            throw new CorruptLogException(path, VERSION_OFFSET, stored, actual, "format version " + found
-                    + " is not supported (this build reads version " + version + ")");
+            throw new UnsupportedFormatException(path, found, version, version);
         }
         return Optional.of(all.slice(HEADER_LENGTH, footer - HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN));
     }

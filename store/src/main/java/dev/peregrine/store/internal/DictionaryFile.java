@@ -3,8 +3,8 @@ package dev.peregrine.store.internal;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordLimitException;
-import dev.peregrine.store.CorruptLogException;
 import dev.peregrine.store.FieldNameLimitException;
+import dev.peregrine.store.CorruptFileException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -68,8 +68,7 @@ public final class DictionaryFile implements AutoCloseable {
             int first = in.getInt();
             int count = in.getInt();
             if (first != names.size()) {
-                throw new CorruptLogException(path, offset, 0, 0, "names start at id " + first + " but "
-                        + names.size() + " names precede them");
+                throw new CorruptFileException(path, offset, "names from id " + names.size(), "names from id " + first);
             }
             for (int i = 0; i < count; i++) {
                 byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
@@ -81,7 +80,7 @@ public final class DictionaryFile implements AutoCloseable {
             return new DictionaryFile(file, FieldDictionary.of(names, maxNames));
         } catch (IllegalArgumentException e) {
             file.close();
-            throw new CorruptLogException(path, 0, 0, 0, "field names do not form a dictionary: " + e.getMessage());
+            throw new CorruptFileException(path, 0, "field names that form a dictionary", e.getMessage());
         }
     }
 
@@ -173,12 +172,12 @@ public final class DictionaryFile implements AutoCloseable {
      *
      * @param path the file (for the error)
      * @param required the dictionary size recorded in the log's last entry
-     * @throws CorruptLogException if names are missing
+     * @throws CorruptFileException if names are missing
      */
     public void requireAtLeast(Path path, int required) {
         if (persisted < required) {
-            throw new CorruptLogException(path, 0, 0, 0, "the field dictionary holds " + persisted
-                    + " names but the log uses " + required + "; records cannot be read without them");
+            throw new CorruptFileException(path, 0, "the " + required + " field names the log uses",
+                    persisted + " names; records cannot be read without the others");
         }
     }
 

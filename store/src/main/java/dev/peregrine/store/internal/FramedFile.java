@@ -1,7 +1,8 @@
 package dev.peregrine.store.internal;
 
-import dev.peregrine.store.CorruptLogException;
+import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.log.SegmentedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,7 @@ public final class FramedFile implements AutoCloseable {
      * @param repair truncate at corruption instead of failing
      * @param visitor receives every valid record in order
      * @return the open file, positioned for appends
-     * @throws CorruptLogException when a record other than the last is damaged and {@code repair} is off
+     * @throws CorruptFileException when a record other than the last is damaged and {@code repair} is off
      */
     public static FramedFile open(Path path, long magic, boolean repair, RecordVisitor visitor) {
         FileChannel channel = null;
@@ -96,12 +97,12 @@ public final class FramedFile implements AutoCloseable {
         int stored = header.getInt(HEADER_CRC_OFFSET);
         int actual = crc(header, 0, HEADER_CRC_OFFSET);
         if (header.getLong(MAGIC_OFFSET) != magic || stored != actual) {
-            throw new CorruptLogException(path, 0, stored, actual, "not a valid header for this file");
+            throw new CorruptFileException(path, 0, "a header with magic 0x%016x and CRC-32C 0x%08x".formatted(magic, actual),
+                    "magic 0x%016x and CRC-32C 0x%08x".formatted(header.getLong(MAGIC_OFFSET), stored));
         }
         int version = header.getInt(VERSION_OFFSET);
         if (version != FORMAT_VERSION) {
-            throw new CorruptLogException(path, VERSION_OFFSET, 0, 0, "format version " + version
-                    + " is not supported (this build reads version " + FORMAT_VERSION + ")");
+            throw new UnsupportedFormatException(path, version, FORMAT_VERSION, FORMAT_VERSION);
         }
     }
 
@@ -114,8 +115,8 @@ public final class FramedFile implements AutoCloseable {
             if (body == null) {
                 int stored = frame.getInt(RECORD_CRC_OFFSET);
                 if (validRecordAfter(channel, off + 1, size)) {
-                    CorruptLogException e = new CorruptLogException(path, off, stored, 0,
-                            "damaged record followed by valid ones");
+                    CorruptFileException e = new CorruptFileException(path, off, "a record whose CRC-32C matches",
+                            "a damaged record followed by valid ones");
                     if (!repair) {
                         throw e;
                     }
@@ -206,7 +207,8 @@ public final class FramedFile implements AutoCloseable {
             ByteBuffer frame = ByteBuffer.allocate(RECORD_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             byte[] body = readValid(channel, offset, channel.size(), frame);
             if (body == null) {
-                throw new CorruptLogException(path, offset, frame.getInt(RECORD_CRC_OFFSET), 0, "record fails its CRC");
+                throw new CorruptFileException(path, offset, "a record whose CRC-32C matches",
+                        "a record that fails its CRC-32C 0x%08x".formatted(frame.getInt(RECORD_CRC_OFFSET)));
             }
             return body;
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.peregrine.store.internal;
 
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.Projection;
+import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.StoredEvent;
 import org.slf4j.Logger;
@@ -97,22 +98,19 @@ public final class ProjectionRunner implements AutoCloseable {
      * Registers a projection, restoring it from its checkpoint when one is valid.
      *
      * @param projection the projection
-     * @throws IllegalArgumentException if the name is invalid or taken
+     * @throws InvalidEventException if the name is invalid
+     * @throws StateConflictException if the name is taken
      */
     public void register(Projection projection) {
         String name = projection.name();
-        try {
-            EventValidator.checkEventType("projection name", name);
-        } catch (InvalidEventException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        EventValidator.checkEventType("projection name", name);
         if (slots.containsKey(name)) {
-            throw new IllegalArgumentException("a projection named '" + name + "' is already registered");
+            throw new StateConflictException("a projection named '" + name + "' is already registered");
         }
         Slot slot = new Slot(projection);
         slot.position = restore(projection); // before the runner can see the slot
         if (slots.putIfAbsent(name, slot) != null) {
-            throw new IllegalArgumentException("a projection named '" + name + "' is already registered");
+            throw new StateConflictException("a projection named '" + name + "' is already registered");
         }
         signal();
     }

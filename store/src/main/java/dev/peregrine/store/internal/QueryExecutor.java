@@ -52,13 +52,35 @@ public final class QueryExecutor {
                           boolean checkHidden) {
     }
 
+    /** One page being collected: the first {@code skip} matches are passed over, then up to {@code limit} taken. */
+    private static final class Page {
+        final List<StoredEvent> events;
+        final int limit;
+        int skip;
+
+        Page(int limit, int skip) {
+            this.events = new ArrayList<>(Math.min(limit, 256));
+            this.limit = limit;
+            this.skip = skip;
+        }
+
+        boolean full() {
+            return events.size() == limit;
+        }
+    }
+
     /**
      * @param q the query
      * @return one page of results
+     * @throws InvalidEventException when the query's offset is above the largest page
      */
     public QueryPage run(Query q) {
         long max = visible.getAsLong();
         int limit = Math.min(q.limit().orElse(maxLimit), maxLimit);
+        if (q.offset() > maxLimit) {
+            throw new InvalidEventException("offset", "must be at most " + maxLimit + " (the largest page), got "
+                    + q.offset());
+        }
         long lower = Math.max(q.fromPosition().orElse(1), q.cursor().map(QueryExecutor::decodeCursor).orElse(1L));
         long since = q.since().map(TimeSearch::nanos).orElse(Long.MIN_VALUE);
         long upTo = Math.min(q.until().map(TimeSearch::nanos).orElse(Long.MAX_VALUE),
@@ -67,21 +89,21 @@ public final class QueryExecutor {
         Filter f = new Filter(q.eventType().map(QueryExecutor::utf8).orElse(null),
                 q.entityId().map(QueryExecutor::utf8).orElse(null), q.tenantId().map(QueryExecutor::utf8).orElse(null),
                 since, upTo, indexes.anyTombstones());
-        List<StoredEvent> out = new ArrayList<>(Math.min(limit, 256));
+        Page out = new Page(limit, q.offset());
         long next;
         if (q.entityId().isPresent()) {
             EntityStream stream = indexes.stream(q.entityId().get());
-            next = stream == null ? 0 : scanList(stream.positions(), max, lower, f, limit, out);
+            next = stream == null ? 0 : scanList(stream.positions(), max, lower, f, out);
         } else if (q.eventType().isPresent()) {
             LongPagedList list = indexes.type(q.eventType().get());
-            next = list == null ? 0 : scanList(list, max, lower, f, limit, out);
+            next = list == null ? 0 : scanList(list, max, lower, f, out);
         } else {
-            next = scanLog(max, lower, f, limit, out);
+            next = scanLog(max, lower, f, out);
         }
-        return new QueryPage(out, next == 0 ? Optional.empty() : Optional.of("p" + next));
+        return new QueryPage(out.events, next == 0 ? Optional.empty() : Optional.of("p" + next));
     }
 
-    private long scanList(LongPagedList list, long max, long lower, Filter f, int limit, List<StoredEvent> out) {
+    private long scanList(LongPagedList list, long max, long lower, Filter f, Page out) {
         int to = list.upperBound(max, list.size());
         int i = list.upperBound(lower - 1, to);
         if (f.since() != Long.MIN_VALUE) {
@@ -92,14 +114,14 @@ public final class QueryExecutor {
         }
         for (; i < to; i++) {
             long position = list.get(i);
-            if (collect(position, max, f, out) && out.size() == limit) {
+            if (collect(position, max, f, out) && out.full()) {
                 return i + 1 < to ? list.get(i + 1) : 0;
             }
         }
         return 0;
     }
 
-    private long scanLog(long max, long lower, Filter f, int limit, List<StoredEvent> out) {
+    private long scanLog(long max, long lower, Filter f, Page out) {
         long from = Math.max(lower, 1);
         long end = max + 1;
         if (from >= end) {
@@ -112,15 +134,15 @@ public final class QueryExecutor {
             end = TimeSearch.firstAfter(reader, from, end, f.upTo(), true);
         }
         for (long position = from; position < end; position++) {
-            if (collect(position, max, f, out) && out.size() == limit) {
+            if (collect(position, max, f, out) && out.full()) {
                 return position + 1 < end ? position + 1 : 0;
             }
         }
         return 0;
     }
 
-    /** Checks every filter against the entry's bytes; adds the event if it passes. */
-    private boolean collect(long position, long max, Filter f, List<StoredEvent> out) {
+    /** Checks every filter against the entry's bytes; adds the event if it passes and is not skipped. */
+    private boolean collect(long position, long max, Filter f, Page out) {
         EventReader.Location loc = reader.locate(position);
         if (!reader.isEvent(loc) || !reader.stringsMatch(loc, f.type(), f.entity(), f.tenant())) {
             return false;
@@ -135,7 +157,11 @@ public final class QueryExecutor {
                 return false;
             }
         }
-        out.add(reader.read(loc, position));
+        if (out.skip > 0) {
+            out.skip--;
+            return false;
+        }
+        out.events.add(reader.read(loc, position));
         return true;
     }
 

@@ -2,7 +2,8 @@ package dev.peregrine.store.internal;
 
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.Record;
-import dev.peregrine.store.CorruptLogException;
+import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.Snapshot;
 import dev.peregrine.store.StorageFailureException;
 import org.slf4j.Logger;
@@ -106,7 +107,7 @@ public final class SnapshotStore implements AutoCloseable {
     public static SnapshotStore open(Path path, boolean repair, FieldDictionary dictionary, Validator validator) {
         try {
             return load(path, repair, dictionary, validator);
-        } catch (CorruptLogException e) {
+        } catch (CorruptFileException | UnsupportedFormatException e) {
             // Snapshots are derived from the log: a damaged file costs speed, never data. Keep it aside
             // for inspection and start an empty one.
             Path aside = path.resolveSibling(path.getFileName() + ".corrupt-" + System.currentTimeMillis());

@@ -28,7 +28,8 @@ public final class Crc {
 
     /**
      * The checksum of a log entry as {@link EntryDescriptor} defines it: bytes [0, 4) then
-     * [8, length), i.e. everything but the CRC field.
+     * [8, length), i.e. everything but the CRC field. Allocates; recovery and the sequencer use an
+     * {@link EntryChecker} instead.
      *
      * @param segment the mapped segment
      * @param entryOffset offset of the entry
@@ -36,11 +37,26 @@ public final class Crc {
      * @return CRC-32C of the entry without its CRC field
      */
     public static int ofEntry(MemorySegment segment, long entryOffset, int length) {
-        CRC32C crc = new CRC32C();
-        crc.update(segment.asSlice(entryOffset + EntryDescriptor.LENGTH_OFFSET, EntryDescriptor.LENGTH_LENGTH)
-                .asByteBuffer());
-        crc.update(segment.asSlice(entryOffset + EntryDescriptor.POSITION_OFFSET,
-                length - EntryDescriptor.POSITION_OFFSET).asByteBuffer());
+        return entryCrc(new CRC32C(), segment.asSlice(entryOffset, length).asByteBuffer(), 0, length);
+    }
+
+    /**
+     * The one place that says which bytes of an entry the CRC covers: the length field, then
+     * everything after the CRC field (padding included), as {@link EntryDescriptor} documents.
+     *
+     * @param crc a CRC-32C, reset here
+     * @param view bytes holding the entry at {@code off}; its position and limit are changed
+     * @param off offset of the entry in {@code view}
+     * @param length the entry length
+     * @return the entry's checksum
+     */
+    private static int entryCrc(CRC32C crc, ByteBuffer view, int off, int length) {
+        crc.reset();
+        view.limit(off + EntryDescriptor.LENGTH_OFFSET + EntryDescriptor.LENGTH_LENGTH)
+                .position(off + EntryDescriptor.LENGTH_OFFSET);
+        crc.update(view);
+        view.limit(off + length).position(off + EntryDescriptor.POSITION_OFFSET);
+        crc.update(view);
         return (int) crc.getValue();
     }
 
@@ -65,14 +81,8 @@ public final class Crc {
          * @return the entry checksum as {@link Crc#ofEntry} defines it
          */
         public int ofEntry(long entryOffset, int length) {
-            int off = (int) entryOffset;
-            crc.reset();
-            view.limit(off + EntryDescriptor.LENGTH_OFFSET + EntryDescriptor.LENGTH_LENGTH)
-                    .position(off + EntryDescriptor.LENGTH_OFFSET);
-            crc.update(view);
-            view.limit(off + length).position(off + EntryDescriptor.POSITION_OFFSET);
-            crc.update(view);
-            return (int) crc.getValue();
+            // A segment is at most Integer.MAX_VALUE bytes (LogSegment.open refuses larger ones).
+            return entryCrc(crc, view, (int) entryOffset, length);
         }
     }
 }

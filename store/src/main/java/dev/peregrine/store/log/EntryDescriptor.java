@@ -23,7 +23,7 @@ package dev.peregrine.store.log;
  *  +-------------------------------+-------------------------------+
  *  |   batch remaining (u32)       |     payload length (u32)      | 48
  *  +-------------------------------+-------+-------+---------------+
- *  |   metadata length (u32)       | kind  |  0    | type length   | 56
+ *  |   metadata length (u32)       | kind  | flags | type length   | 56
  *  +---------------+---------------+-------+-------+---------------+
  *  | entity length | tenant length |   dictionary size (u32)       | 64
  *  +---------------+---------------+-------------------------------+
@@ -38,6 +38,9 @@ package dev.peregrine.store.log;
  * except the CRC field itself: bytes [0, 4) (the length) and then bytes [8, length) (everything after
  * the CRC, padding included). Covering the length means a damaged length cannot frame a different
  * entry that happens to check; covering the padding means every byte up to the next entry is checked.
+ *
+ * <p><b>Flags</b> (byte 61) are reserved: no flag is defined yet, every entry is written with 0, and
+ * readers ignore the byte, so a later format can define flags that older entries simply lack.
  *
  * <p><b>Batch remaining</b> is how many entries of the same atomic batch follow this one (0 on a
  * batch's last entry). Recovery drops a batch whose last entry is missing, so a batch is either

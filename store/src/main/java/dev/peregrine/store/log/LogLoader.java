@@ -2,6 +2,7 @@ package dev.peregrine.store.log;
 
 import dev.peregrine.store.CorruptLogException;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.UnsupportedFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +113,7 @@ public final class LogLoader {
             Path file = files.get(i);
             try {
                 segments.add(LogSegment.open(file));
-            } catch (CorruptLogException e) {
+            } catch (CorruptLogException | UnsupportedFormatException e) {
                 if (i == files.size() - 1 && isBlank(file)) {
                     deleteFile(file);
                     actions.add("deleted " + file.getFileName() + ": its creation was interrupted before any entry");

@@ -2,6 +2,7 @@ package dev.peregrine.store.log;
 
 import dev.peregrine.store.CorruptLogException;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.index.LongPagedList;
 
 import java.io.IOException;
@@ -111,6 +112,7 @@ public final class LogSegment implements AutoCloseable {
      * @param path the file
      * @return the open segment, with no entries indexed yet (the loader scans them)
      * @throws CorruptLogException if the header is not a valid segment header
+     * @throws UnsupportedFormatException if the segment is of a format version this build does not read
      */
     public static LogSegment open(Path path) {
         FileChannel channel = null;
@@ -131,9 +133,8 @@ public final class LogSegment implements AutoCloseable {
             int version = map.get(INT, SegmentHeaderDescriptor.VERSION_OFFSET);
             if (version != SegmentHeaderDescriptor.FORMAT_VERSION) {
                 arena.close();
-                throw new CorruptLogException(path, SegmentHeaderDescriptor.VERSION_OFFSET, 0, 0,
-                        "segment format version " + version + " is not supported (this build reads version "
-                                + SegmentHeaderDescriptor.FORMAT_VERSION + ")");
+                throw new UnsupportedFormatException(path, version, SegmentHeaderDescriptor.FORMAT_VERSION,
+                        SegmentHeaderDescriptor.FORMAT_VERSION);
             }
             long base = map.get(LONG, SegmentHeaderDescriptor.BASE_POSITION_OFFSET);
             return new LogSegment(path, channel, arena, map, base);
@@ -444,11 +445,6 @@ public final class LogSegment implements AutoCloseable {
     /** @param off entry offset @return absolute offset of the entity id bytes */
     public long entityOffsetAt(long off) {
         return typeOffsetAt(off) + typeLengthAt(off);
-    }
-
-    /** @param off entry offset @return absolute offset of the tenant id bytes */
-    public long tenantOffsetAt(long off) {
-        return entityOffsetAt(off) + entityLengthAt(off);
     }
 
     /** @param off entry offset @return the entry's payload bytes (a slice, no copy) */

@@ -28,7 +28,8 @@ public interface ConsumerGroup {
     /**
      * @param memberId a name for the member, unique in the group
      * @return the member
-     * @throws IllegalStateException when a member with that id is already in the group
+     * @throws dev.peregrine.store.StateConflictException when a member with that id is already in the
+     *     group, or the group is closed
      */
     GroupMember join(String memberId);
 

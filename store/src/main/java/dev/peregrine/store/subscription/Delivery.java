@@ -15,7 +15,17 @@ public interface Delivery {
     /** @return 1 for the first delivery of this event, 2 for the first retry, and so on */
     int attempt();
 
-    /** The event is processed; the group moves on to the entity's next event. */
+    /**
+     * The event is processed; the group moves on to the entity's next event. Returns once the group's
+     * persisted state reflects this acknowledgement (its checkpoint is on disk, forced, at least as far
+     * as this acknowledgement moved it), so an acknowledged event is not delivered again after a
+     * crash unless an event below it was still unsettled. Acknowledgements of several members that
+     * arrive while one write runs share the next write.
+     *
+     * @throws dev.peregrine.store.StateConflictException when this delivery was settled already
+     * @throws dev.peregrine.store.StorageFailureException when the state cannot be written; the
+     *     acknowledgement then counts in memory but may not survive a crash
+     */
     void ack();
 
     /**
@@ -23,6 +33,7 @@ public interface Delivery {
      * {@link GroupOptions#maxAttempts()} times.
      *
      * @param reason why, kept with the event if it is parked
+     * @throws dev.peregrine.store.StateConflictException when this delivery was settled already
      */
     void nack(String reason);
 }

@@ -16,7 +16,7 @@ public interface DurableSubscription extends Subscription {
      * nothing.
      *
      * @param position a position delivered to this subscription
-     * @throws IllegalArgumentException when {@code position} is past the last position examined
+     * @throws dev.peregrine.store.InvalidEventException when {@code position} is past the end of the log
      */
     void ack(long position);
 

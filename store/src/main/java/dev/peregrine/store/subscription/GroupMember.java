@@ -18,7 +18,7 @@ public interface GroupMember extends AutoCloseable {
      * @param timeout how long to wait at most
      * @return the delivery, or empty when none came in time
      * @throws InterruptedException when interrupted while waiting
-     * @throws IllegalStateException when the member or the group is closed
+     * @throws dev.peregrine.store.StateConflictException when the member or the group is closed
      */
     Optional<Delivery> poll(Duration timeout) throws InterruptedException;
 

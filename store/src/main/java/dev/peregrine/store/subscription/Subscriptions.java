@@ -35,7 +35,8 @@ public interface Subscriptions {
      * @param filter which events to deliver; may differ from the previous opening
      * @param listener receives the events
      * @return the subscription; acknowledge with {@link DurableSubscription#ack(long)}
-     * @throws IllegalStateException when the name is open already
+     * @throws dev.peregrine.store.InvalidEventException when the name is not a valid subscription name
+     * @throws dev.peregrine.store.StateConflictException when the name is open already
      */
     DurableSubscription durable(String name, SubscriptionFilter filter, SubscriptionListener listener);
 

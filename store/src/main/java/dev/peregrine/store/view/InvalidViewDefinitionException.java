@@ -1,10 +1,12 @@
 package dev.peregrine.store.view;
 
+import dev.peregrine.store.EventStoreException;
+
 /**
  * A view definition is malformed: unknown operator or function, missing field, bad name, JSON that
  * does not parse. The message names the place in the definition ({@link #where()}) and the problem.
  */
-public final class InvalidViewDefinitionException extends IllegalArgumentException {
+public final class InvalidViewDefinitionException extends EventStoreException {
 
     private static final long serialVersionUID = 1L;
 

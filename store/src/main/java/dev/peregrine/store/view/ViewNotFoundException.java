@@ -1,7 +1,9 @@
 package dev.peregrine.store.view;
 
+import dev.peregrine.store.EventStoreException;
+
 /** No view is registered under the given name. */
-public final class ViewNotFoundException extends RuntimeException {
+public final class ViewNotFoundException extends EventStoreException {
 
     private static final long serialVersionUID = 1L;
 

@@ -23,7 +23,7 @@ public interface Views {
      * @param definition the view
      * @param progress told about the backfill's progress
      * @return the view, filled up to the log's last position at the time of the call
-     * @throws IllegalStateException when a different view with that name exists
+     * @throws dev.peregrine.store.StateConflictException when a different view with that name exists
      */
     View register(ViewDefinition definition, BackfillListener progress);
 

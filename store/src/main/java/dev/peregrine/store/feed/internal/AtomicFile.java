@@ -1,9 +1,9 @@
 package dev.peregrine.store.feed.internal;
 
+import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.log.SegmentedLog;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,7 +25,7 @@ public final class AtomicFile {
     /**
      * @param target the file to replace (created if absent)
      * @param bytes its new content, from position to limit
-     * @throws UncheckedIOException naming the file when the write fails
+     * @throws StorageFailureException naming the file when the write fails
      */
     public static void write(Path target, ByteBuffer bytes) {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
@@ -44,7 +44,7 @@ public final class AtomicFile {
             }
             SegmentedLog.fsyncDirectory(target.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new StorageFailureException("cannot write", target, e);
         }
     }
 }

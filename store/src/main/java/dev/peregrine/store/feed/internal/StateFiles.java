@@ -1,7 +1,8 @@
 package dev.peregrine.store.feed.internal;
 
+import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.StorageFailureException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -39,17 +40,17 @@ public final class StateFiles {
      * @param file the file
      * @param minContent the fewest content bytes (before the footer) a valid file has
      * @return the content (footer excluded from the limit), little-endian, positioned at 0
-     * @throws StateFileCorruptException when the file is too short or its CRC does not match
+     * @throws CorruptFileException when the file is too short or its CRC does not match
      */
     public static ByteBuffer readVerified(Path file, int minContent) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new StorageFailureException("cannot read", file, e);
         }
         if (bytes.length < minContent + FOOTER_LENGTH) {
-            throw new StateFileCorruptException(file, bytes.length, "at least " + (minContent + FOOTER_LENGTH)
+            throw new CorruptFileException(file, bytes.length, "at least " + (minContent + FOOTER_LENGTH)
                     + " bytes", bytes.length + " bytes");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -58,7 +59,7 @@ public final class StateFiles {
         crc.update(bytes, 0, footer);
         int stored = in.getInt(footer);
         if (stored != (int) crc.getValue()) {
-            throw new StateFileCorruptException(file, footer, "CRC-32C " + hex((int) crc.getValue()), hex(stored));
+            throw new CorruptFileException(file, footer, "CRC-32C " + hex((int) crc.getValue()), hex(stored));
         }
         return in.limit(footer);
     }
@@ -69,13 +70,13 @@ public final class StateFiles {
      * @param in the content
      * @param file the file, for the error
      * @return the string
-     * @throws StateFileCorruptException when the length runs past the content
+     * @throws CorruptFileException when the length runs past the content
      */
     public static String readString(ByteBuffer in, Path file) {
         int at = in.position();
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
-            throw new StateFileCorruptException(file, at, "a string length within the file",
+            throw new CorruptFileException(file, at, "a string length within the file",
                     Integer.toUnsignedString(length));
         }
         String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);

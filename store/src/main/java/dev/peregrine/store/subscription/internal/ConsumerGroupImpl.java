@@ -1,5 +1,6 @@
 package dev.peregrine.store.subscription.internal;
 
+import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.feed.internal.LogSource;
 import dev.peregrine.store.subscription.ConsumerGroup;
@@ -38,10 +39,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * unsettled); it and the parked list are persisted whenever they change. After a restart, events
  * above the checkpoint are delivered again (at least once).
  *
+ * <p><b>Durability.</b> A call that changes the persisted state ({@link Delivery#ack()},
+ * {@link Delivery#nack(String)} that parks, {@link GroupMember#poll} that parks an expired delivery)
+ * returns only once a state at least as new as its change is on disk. The state is snapshotted under
+ * the lock and written outside it by a {@link GroupStateWriter} (one writer, newest state wins), so
+ * members never wait for the disk while holding the lock, and the acks that arrive while one write
+ * runs share the next one.
+ *
  * <p>Replaying a parked event delivers it again without holding back the checkpoint; it stays in the
  * persisted parked list until it is acknowledged.
  *
- * <p>Thread-safety: all state is guarded by {@link #lock}.
+ * <p>Thread-safety: all state is guarded by {@link #lock}, except the file, written by
+ * {@link #writer} after the lock is released.
  */
 final class ConsumerGroupImpl implements ConsumerGroup {
 
@@ -49,7 +58,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
 
     private final String name;
     private final GroupOptions options;
-    private final Path file;
+    private final GroupStateWriter writer;
     private final LogSource source;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -65,12 +74,13 @@ final class ConsumerGroupImpl implements ConsumerGroup {
     private long checkpoint;
     private long received;
     private long deliveries;
+    /** The generation of the last snapshot offered: incremented by every change of the persisted state. */
+    private long generation;
     private boolean closed;
 
     ConsumerGroupImpl(String name, GroupOptions options, Path file, LogSource source, SubscriptionManager manager) {
         this.name = name;
         this.options = options;
-        this.file = file;
         this.source = source;
         if (Files.exists(file)) {
             SubscriptionStateFile.State state = SubscriptionStateFile.read(file);
@@ -78,6 +88,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
             state.parked().forEach(p -> parked.put(p.position(), p));
         }
         received = checkpoint;
+        this.writer = new GroupStateWriter(file, snapshot());
         this.feed = manager.startFeed(name, checkpoint + 1, options.filter(), new Feed());
     }
 
@@ -138,10 +149,10 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("consumer group '" + name + "' is closed");
+                throw new StateConflictException("consumer group '" + name + "' is closed");
             }
             if (members.containsKey(memberId)) {
-                throw new IllegalStateException("member '" + memberId + "' is already in group '" + name + "'");
+                throw new StateConflictException("member '" + memberId + "' is already in group '" + name + "'");
             }
             Member m = new Member(memberId);
             members.put(memberId, m);
@@ -207,30 +218,42 @@ final class ConsumerGroupImpl implements ConsumerGroup {
 
     private Optional<Delivery> poll(Member member, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<Delivery> delivery;
+        long changedTo;
         lock.lockInterruptibly();
         try {
-            while (true) {
-                if (closed || member.left) {
-                    throw new IllegalStateException("member '" + member.id + "' of group '" + name + "' is closed");
-                }
-                expireOverdue();
-                Pending p = ready.pollFirst();
-                if (p != null) {
-                    p.attempts++;
-                    p.deliveryId = ++deliveries;
-                    p.member = member;
-                    p.deadline = System.nanoTime() + options.ackTimeout().toNanos();
-                    inFlight.add(p);
-                    return Optional.of(new GroupDelivery(p, p.deliveryId));
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return Optional.empty();
-                }
-                changed.await(Math.min(left, MAX_WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
-            }
+            long before = generation;
+            delivery = next(member, deadline);
+            // Parking an expired delivery changed the persisted state: wait for it below, unlocked.
+            changedTo = generation > before ? generation : 0;
         } finally {
             lock.unlock();
+        }
+        writer.awaitDurable(changedTo);
+        return delivery;
+    }
+
+    /** Hands out the next ready event, waiting until the deadline. Caller holds the lock. */
+    private Optional<Delivery> next(Member member, long deadline) throws InterruptedException {
+        while (true) {
+            if (closed || member.left) {
+                throw new StateConflictException("member '" + member.id + "' of group '" + name + "' is closed");
+            }
+            expireOverdue();
+            Pending p = ready.pollFirst();
+            if (p != null) {
+                p.attempts++;
+                p.deliveryId = ++deliveries;
+                p.member = member;
+                p.deadline = System.nanoTime() + options.ackTimeout().toNanos();
+                inFlight.add(p);
+                return Optional.of(new GroupDelivery(p, p.deliveryId));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            changed.await(Math.min(left, MAX_WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -286,12 +309,24 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         changed.signalAll();
     }
 
+    /** The persisted state changed: offer a snapshot of it to the writer. Caller holds the lock. */
     private void persist() {
-        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, checkpoint,
-                new ArrayList<>(parked.values()));
+        generation++;
+        writer.offer(snapshot());
     }
 
+    /** The persisted state as it is now. Caller holds the lock (or is the constructor). */
+    private GroupStateWriter.Snapshot snapshot() {
+        return new GroupStateWriter.Snapshot(generation, checkpoint, List.copyOf(parked.values()));
+    }
+
+    /**
+     * Settles under the lock, then waits, unlocked, until the state that reflects the settlement is on
+     * disk. An ack that does not move the checkpoint changes nothing persisted and returns at once
+     * (unless an earlier write failed: then it retries the newest state).
+     */
     private void settleDelivery(Pending p, long deliveryId, String nackReason) {
+        long mustBeDurable;
         lock.lock();
         try {
             if (p.deliveryId != deliveryId || !inFlight.remove(p)) {
@@ -306,9 +341,11 @@ final class ConsumerGroupImpl implements ConsumerGroup {
             } else {
                 fail(p, nackReason);
             }
+            mustBeDurable = generation;
         } finally {
             lock.unlock();
         }
+        writer.awaitDurable(mustBeDurable);
     }
 
     void close() {
@@ -411,7 +448,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
 
         private synchronized void settleOnce() {
             if (settled) {
-                throw new IllegalStateException("delivery of position " + pending.event.position()
+                throw new StateConflictException("delivery of position " + pending.event.position()
                         + " was settled already");
             }
             settled = true;

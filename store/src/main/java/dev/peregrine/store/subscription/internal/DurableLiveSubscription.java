@@ -1,5 +1,6 @@
 package dev.peregrine.store.subscription.internal;
 
+import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.feed.internal.LogSource;
 import dev.peregrine.store.subscription.DurableSubscription;
 import dev.peregrine.store.subscription.SubscriptionFilter;
@@ -41,7 +42,7 @@ final class DurableLiveSubscription extends LiveSubscription implements DurableS
         }
         long last = source.lastPosition();
         if (position > last) {
-            throw new IllegalArgumentException("cannot acknowledge position " + position
+            throw new InvalidEventException("position", "cannot acknowledge position " + position
                     + ": the log ends at " + last);
         }
         SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_DURABLE, position, List.of());

@@ -1,5 +1,8 @@
 package dev.peregrine.store.subscription.internal;
 
+import dev.peregrine.store.InvalidEventException;
+import dev.peregrine.store.StateConflictException;
+import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.feed.internal.LogSource;
 import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.DurableSubscription;
@@ -10,7 +13,6 @@ import dev.peregrine.store.subscription.SubscriptionFilter;
 import dev.peregrine.store.subscription.SubscriptionListener;
 import dev.peregrine.store.subscription.Subscriptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +59,7 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
+            throw new StorageFailureException("cannot create", dir, e);
         }
         this.bufferCapacity = bufferCapacity;
         this.dispatcher = new LiveDispatcher(source);
@@ -86,7 +88,7 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
         synchronized (durables) {
             DurableLiveSubscription open = durables.get(name);
             if (open != null && !open.isClosed()) {
-                throw new IllegalStateException("durable subscription '" + name + "' is open already");
+                throw new StateConflictException("durable subscription '" + name + "' is open already");
             }
             Path file = dir.resolve(name + ".sub");
             long acknowledged = clampToLog(name, Files.exists(file) ? SubscriptionStateFile.read(file).position() : 0);
@@ -125,7 +127,7 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+            throw new StorageFailureException("cannot list", dir, e);
         }
         return new ArrayList<>(names);
     }
@@ -146,14 +148,14 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
 
     private static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a subscription name is 1 to 128 characters of [A-Za-z0-9_.-] "
+            throw new InvalidEventException("name", "a subscription name is 1 to 128 characters of [A-Za-z0-9_.-] "
                     + "starting with a letter or digit, got " + (name == null ? "none" : "'" + name + "'"));
         }
     }
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("the store's subscriptions are closed");
+            throw new StorageFailureException("the store is closed", null, null, StorageFailureException.Outcome.NOT_WRITTEN);
         }
     }
 

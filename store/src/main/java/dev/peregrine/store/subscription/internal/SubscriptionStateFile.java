@@ -2,8 +2,9 @@ package dev.peregrine.store.subscription.internal;
 
 import static dev.peregrine.store.subscription.internal.SubscriptionStateLayout.*;
 
+import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.feed.internal.AtomicFile;
-import dev.peregrine.store.feed.internal.StateFileCorruptException;
 import dev.peregrine.store.feed.internal.StateFiles;
 import dev.peregrine.store.subscription.ParkedEvent;
 import java.nio.BufferUnderflowException;
@@ -44,13 +45,17 @@ final class SubscriptionStateFile {
     /**
      * @param file a state file
      * @return its state
-     * @throws StateFileCorruptException when damaged
+     * @throws CorruptFileException when damaged
+     * @throws UnsupportedFormatException when of a format version this build does not read
      */
     static State read(Path file) {
         ByteBuffer in = StateFiles.readVerified(file, PARKED_OFFSET);
-        if (in.getInt(MAGIC_OFFSET) != MAGIC || in.getShort(VERSION_OFFSET) != VERSION) {
-            throw new StateFileCorruptException(file, MAGIC_OFFSET, "magic PSUB version " + VERSION,
-                    Integer.toHexString(in.getInt(MAGIC_OFFSET)) + " version " + in.getShort(VERSION_OFFSET));
+        if (in.getInt(MAGIC_OFFSET) != MAGIC) {
+            throw new CorruptFileException(file, MAGIC_OFFSET, "magic PSUB " + StateFiles.hex(MAGIC),
+                    StateFiles.hex(in.getInt(MAGIC_OFFSET)));
+        }
+        if (in.getShort(VERSION_OFFSET) != VERSION) {
+            throw new UnsupportedFormatException(file, Short.toUnsignedInt(in.getShort(VERSION_OFFSET)), VERSION, VERSION);
         }
         short kind = in.getShort(KIND_OFFSET);
         long position = in.getLong(POSITION_OFFSET);
@@ -64,7 +69,7 @@ final class SubscriptionStateFile {
                 parked.add(new ParkedEvent(p, string(in, file), string(in, file), attempts, string(in, file)));
             }
         } catch (BufferUnderflowException e) {
-            throw new StateFileCorruptException(file, in.position(), count + " parked events", "the file ends early");
+            throw new CorruptFileException(file, in.position(), count + " parked events", "the file ends early");
         }
         return new State(kind, position, parked);
     }

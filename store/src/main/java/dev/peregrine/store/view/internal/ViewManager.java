@@ -1,8 +1,11 @@
 package dev.peregrine.store.view.internal;
 
+import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.StateConflictException;
+import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.feed.internal.AtomicFile;
-import dev.peregrine.store.feed.internal.StateFileCorruptException;
 import dev.peregrine.store.feed.internal.LogSource;
 import dev.peregrine.store.view.BackfillListener;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
@@ -11,7 +14,6 @@ import dev.peregrine.store.view.ViewDefinition;
 import dev.peregrine.store.view.ViewNotFoundException;
 import dev.peregrine.store.view.Views;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -87,7 +89,7 @@ public final class ViewManager implements Views, AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
+            throw new StorageFailureException("cannot create", dir, e);
         }
         long last = source.lastPosition();
         long start = last;
@@ -114,17 +116,20 @@ public final class ViewManager implements Views, AutoCloseable {
                 out.add(load(defFile, last));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+            throw new StorageFailureException("cannot list", dir, e);
         }
         return out;
     }
 
-    private ViewHandle load(Path defFile, long last) throws IOException {
+    private ViewHandle load(Path defFile, long last) {
         ViewDefinition definition;
         try {
             definition = ViewDefinition.fromJson(Files.readString(defFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot read", defFile, e);
         } catch (InvalidViewDefinitionException e) {
-            throw new IllegalStateException("view definition " + defFile + " is damaged: " + e.getMessage(), e);
+            // Written whole and atomically at registration: damage here is the disk's, not the caller's.
+            throw new CorruptFileException(defFile, 0, "a valid view definition", e.getMessage());
         }
         Path state = stateFile(definition.name());
         if (Files.exists(state)) {
@@ -142,7 +147,7 @@ public final class ViewManager implements Views, AutoCloseable {
                             loaded.checkpoint(), loaded.view().rowCount());
                     return new ViewHandle(this, loaded.view(), loaded.checkpoint());
                 }
-            } catch (StateFileCorruptException e) {
+            } catch (CorruptFileException | UnsupportedFormatException e) {
                 LOG.warn("view {}: {}; rebuilding from position 1", definition.name(), e.getMessage());
             }
         } else {
@@ -251,7 +256,7 @@ public final class ViewManager implements Views, AutoCloseable {
             if (existing.definition().equals(definition)) {
                 return existing;
             }
-            throw new IllegalStateException("a different view named '" + definition.name() + "' exists: "
+            throw new StateConflictException("a different view named '" + definition.name() + "' exists: "
                     + existing.definition().toJson());
         }
         synchronized (this) {
@@ -391,7 +396,7 @@ public final class ViewManager implements Views, AutoCloseable {
                 Files.deleteIfExists(stateFile(name));
                 Files.deleteIfExists(definitionFile(name));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete the files of view " + name, e);
+                throw new StorageFailureException("cannot delete the files of view " + name, dir, e);
             }
             return true;
         }

@@ -2,9 +2,9 @@ package dev.peregrine.store.view.internal;
 
 import static dev.peregrine.store.view.internal.ViewStateLayout.*;
 
-
+import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.feed.internal.AtomicFile;
-import dev.peregrine.store.feed.internal.StateFileCorruptException;
 import dev.peregrine.store.feed.internal.StateFiles;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
 import dev.peregrine.store.view.ViewDefinition;
@@ -55,26 +55,25 @@ public final class ViewStateFile {
      *
      * @param file the state file
      * @return the restored view and its checkpoint
-     * @throws StateFileCorruptException naming the file, offset, expected and actual when the file is
-     *     damaged or of an unknown version
-     * @throws java.io.UncheckedIOException when the file cannot be read
+     * @throws CorruptFileException naming the file, offset, expected and actual when the file is damaged
+     * @throws UnsupportedFormatException when the file is of a format version this build does not read
+     * @throws dev.peregrine.store.StorageFailureException when the file cannot be read
      */
     public static Loaded read(Path file) {
         ByteBuffer in = StateFiles.readVerified(file, DEFINITION_OFFSET);
         int footer = in.limit();
         byte[] bytes = in.array();
         if (in.getInt(MAGIC_OFFSET) != MAGIC) {
-            throw new StateFileCorruptException(file, MAGIC_OFFSET, "magic " + hex(MAGIC), hex(in.getInt(MAGIC_OFFSET)));
+            throw new CorruptFileException(file, MAGIC_OFFSET, "magic " + hex(MAGIC), hex(in.getInt(MAGIC_OFFSET)));
         }
         if (in.getShort(VERSION_OFFSET) != VERSION) {
-            throw new StateFileCorruptException(file, VERSION_OFFSET, "format version " + VERSION,
-                    "version " + in.getShort(VERSION_OFFSET));
+            throw new UnsupportedFormatException(file, Short.toUnsignedInt(in.getShort(VERSION_OFFSET)), VERSION, VERSION);
         }
         long checkpoint = in.getLong(CHECKPOINT_OFFSET);
         long count = in.getLong(COUNT_OFFSET);
         int definitionLength = in.getInt(DEFINITION_LENGTH_OFFSET);
         if (definitionLength < 0 || definitionLength > footer - DEFINITION_OFFSET) {
-            throw new StateFileCorruptException(file, DEFINITION_LENGTH_OFFSET, "a definition length within the file",
+            throw new CorruptFileException(file, DEFINITION_LENGTH_OFFSET, "a definition length within the file",
                     Integer.toUnsignedString(definitionLength));
         }
         ViewDefinition definition;
@@ -82,7 +81,7 @@ public final class ViewStateFile {
             definition = ViewDefinition.fromJson(new String(bytes, DEFINITION_OFFSET, definitionLength,
                     StandardCharsets.UTF_8));
         } catch (InvalidViewDefinitionException e) {
-            throw new StateFileCorruptException(file, DEFINITION_OFFSET, "a valid definition", e.getMessage());
+            throw new CorruptFileException(file, DEFINITION_OFFSET, "a valid definition", e.getMessage());
         }
         MaintainedView view = new MaintainedView(definition);
         in.position(DEFINITION_OFFSET + definitionLength);
@@ -98,12 +97,12 @@ public final class ViewStateFile {
                 view.restore(position, entity, retractedAt, tuple);
             }
         } catch (BufferUnderflowException e) {
-            throw new StateFileCorruptException(file, in.position(), count + " contributions", "the file ends early");
+            throw new CorruptFileException(file, in.position(), count + " contributions", "the file ends early");
         } catch (IllegalStateException e) {
-            throw new StateFileCorruptException(file, in.position(), "consistent contributions", e.getMessage());
+            throw new CorruptFileException(file, in.position(), "consistent contributions", e.getMessage());
         }
         if (in.hasRemaining()) {
-            throw new StateFileCorruptException(file, in.position(), "the footer", in.remaining() + " extra bytes");
+            throw new CorruptFileException(file, in.position(), "the footer", in.remaining() + " extra bytes");
         }
         return new Loaded(view, checkpoint);
     }
@@ -119,7 +118,7 @@ public final class ViewStateFile {
             case TAG_DOUBLE -> Double.longBitsToDouble(in.getLong());
             case TAG_STRING -> string(in, file);
             case TAG_DECIMAL -> decimal(in, file, at);
-            default -> throw new StateFileCorruptException(file, at, "a value tag 0-6", Byte.toString(tag));
+            default -> throw new CorruptFileException(file, at, "a value tag 0-6", Byte.toString(tag));
         };
     }
 
@@ -128,7 +127,7 @@ public final class ViewStateFile {
         try {
             return new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new StateFileCorruptException(file, at, "a decimal", "'" + text + "'");
+            throw new CorruptFileException(file, at, "a decimal", "'" + text + "'");
         }
     }
 

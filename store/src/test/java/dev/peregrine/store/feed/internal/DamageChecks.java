@@ -2,6 +2,10 @@ package dev.peregrine.store.feed.internal;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.peregrine.store.CorruptFileException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +30,7 @@ public final class DamageChecks {
      */
     public static void everyTruncationAndFlipIsDetected(Path file, Reader reader, long seed, int flips)
             throws Exception {
-        everyTruncationAndFlipIsDetected(file, reader, seed, flips, StateFileCorruptException.class);
+        everyTruncationAndFlipIsDetected(file, reader, seed, flips, CorruptFileException.class);
     }
 
     /**
@@ -54,5 +58,16 @@ public final class DamageChecks {
                     .isInstanceOf(detectedAs);
         }
         Files.write(file, good);
+    }
+
+    /**
+     * Overwrites the u16 at {@code offset} and recomputes the CRC-32C footer of {@link StateFiles}, so the
+     * file stays intact but says something else (for example another format version).
+     */
+    public static void rewriteU16AndReseal(Path file, int offset, int value) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer content = ByteBuffer.allocate(bytes.length).order(ByteOrder.LITTLE_ENDIAN);
+        content.put(bytes, 0, bytes.length - StateFiles.FOOTER_LENGTH).putShort(offset, (short) value);
+        Files.write(file, Arrays.copyOf(StateFiles.seal(content).array(), bytes.length));
     }
 }

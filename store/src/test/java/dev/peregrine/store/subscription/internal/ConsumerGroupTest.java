@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.store.EventStore;
+import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.Delivery;
 import dev.peregrine.store.subscription.GroupMember;
@@ -104,7 +105,7 @@ class ConsumerGroupTest {
                 assertThat(d.event().position()).isEqualTo(poison);
                 assertThat(d.attempt()).isEqualTo(1);
                 d.ack();
-                assertThatThrownBy(d::ack).isInstanceOf(IllegalStateException.class)
+                assertThatThrownBy(d::ack).isInstanceOf(StateConflictException.class)
                         .hasMessageContaining("settled already");
             }
             assertThat(group.parked()).isEmpty();
@@ -123,7 +124,7 @@ class ConsumerGroupTest {
                     GroupOptions.DEFAULTS.withAckTimeout(Duration.ofMillis(200)));
             GroupMember a = group.join("a");
             GroupMember b = group.join("b");
-            assertThatThrownBy(() -> group.join("a")).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> group.join("a")).isInstanceOf(StateConflictException.class);
             Delivery first = a.poll(Duration.ofSeconds(30)).orElseThrow();
             Delivery second = a.poll(Duration.ofSeconds(30)).orElseThrow();
             assertThat(List.of(first.event().position(), second.event().position())).containsExactly(1L, 2L);
@@ -140,7 +141,7 @@ class ConsumerGroupTest {
             }
             assertThat(attempts).hasSize(1);
             assertThat(group.acknowledgedPosition()).isEqualTo(2);
-            assertThatThrownBy(() -> a.poll(POLL)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> a.poll(POLL)).isInstanceOf(StateConflictException.class);
         }
     }
 }

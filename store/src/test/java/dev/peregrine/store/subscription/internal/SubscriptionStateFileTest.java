@@ -1,7 +1,9 @@
 package dev.peregrine.store.subscription.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.feed.internal.DamageChecks;
 import dev.peregrine.store.subscription.ParkedEvent;
 import java.nio.file.Path;
@@ -29,5 +31,18 @@ class SubscriptionStateFileTest {
         assertThat(state.parked()).isEqualTo(parked);
 
         DamageChecks.everyTruncationAndFlipIsDetected(file, () -> SubscriptionStateFile.read(file), SEED, 200);
+    }
+
+    @Test
+    void anotherFormatVersionIsUnsupportedNotCorrupt() throws Exception {
+        Path file = dir.resolve("s.sub");
+        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_DURABLE, 3, List.of());
+        DamageChecks.rewriteU16AndReseal(file, SubscriptionStateLayout.VERSION_OFFSET, SubscriptionStateLayout.VERSION + 1);
+        assertThatThrownBy(() -> SubscriptionStateFile.read(file))
+                .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
+                    assertThat(e.file()).isEqualTo(file);
+                    assertThat(e.found()).isEqualTo(SubscriptionStateLayout.VERSION + 1);
+                    assertThat(e.tooNew()).isTrue();
+                });
     }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.peregrine.record.RecordBuilder;
 import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
+import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.NewEvent;
+import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.feed.internal.EventStoreLogSource;
@@ -184,10 +186,10 @@ class SubscriptionTest {
             d.ack(60);
             d.ack(40); // lower: ignored
             assertThat(d.acknowledgedPosition()).isEqualTo(60);
-            assertThatThrownBy(() -> d.ack(1_000)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> d.ack(1_000)).isInstanceOf(InvalidEventException.class)
                     .hasMessageContaining("the log ends at 100");
             assertThatThrownBy(() -> store.subscriptions().durable("billing", SubscriptionFilter.ALL, new Collector()))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("open already");
+                    .isInstanceOf(StateConflictException.class).hasMessageContaining("open already");
             acked = d.acknowledgedPosition();
         }
         try (EventStore store = EventStore.open(dir, options())) {
@@ -200,7 +202,7 @@ class SubscriptionTest {
             assertThat(c.positions).hasSize((int) (110 - acked)).isSorted();
             assertThat(store.subscriptions().durableNames()).containsExactly("billing");
             assertThatThrownBy(() -> store.subscriptions().durable("../x", SubscriptionFilter.ALL, c))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subscription name");
+                    .isInstanceOf(InvalidEventException.class).hasMessageContaining("subscription name");
         }
     }
 

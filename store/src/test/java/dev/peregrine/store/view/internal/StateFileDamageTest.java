@@ -1,9 +1,11 @@
 package dev.peregrine.store.view.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.RecordBuilder;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.feed.internal.DamageChecks;
 import dev.peregrine.store.view.ViewDefinition;
 import java.nio.file.Path;
@@ -36,5 +38,17 @@ class StateFileDamageTest {
         Path file = dir.resolve("d.view");
         ViewStateFile.write(file, view, 40);
         DamageChecks.everyTruncationAndFlipIsDetected(file, () -> ViewStateFile.read(file), SEED, 200);
+    }
+
+    @Test
+    void anotherFormatVersionIsUnsupportedNotCorrupt() throws Exception {
+        Path file = dir.resolve("v.view");
+        ViewStateFile.write(file, new MaintainedView(ViewDefinition.fromJson("{\"name\": \"v\"}")), 0);
+        DamageChecks.rewriteU16AndReseal(file, ViewStateLayout.VERSION_OFFSET, ViewStateLayout.VERSION + 1);
+        assertThatThrownBy(() -> ViewStateFile.read(file))
+                .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
+                    assertThat(e.file()).isEqualTo(file);
+                    assertThat(e.found()).isEqualTo(ViewStateLayout.VERSION + 1);
+                });
     }
 }

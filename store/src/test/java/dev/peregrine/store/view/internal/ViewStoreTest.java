@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
+import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.view.BackfillListener;
 import dev.peregrine.store.view.View;
@@ -182,7 +183,7 @@ class ViewStoreTest {
             assertThat(store.views().register(d, BackfillListener.NONE)).isSameAs(v);
             assertThatThrownBy(() -> store.views().register(
                     ViewDefinition.fromJson("{\"name\": \"v\", \"event_types\": [\"x\"]}"), BackfillListener.NONE))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("a different view named 'v'");
+                    .isInstanceOf(StateConflictException.class).hasMessageContaining("a different view named 'v'");
             assertThat(store.views().drop("v")).isTrue();
             assertThat(store.views().drop("v")).isFalse();
             assertThat(Files.exists(dir.resolve("views").resolve("v.json"))).isFalse();
