@@ -17,8 +17,8 @@ import java.util.List;
  * <p>Each framed record appends the names with ids {@code first .. first + count - 1}; body layout
  * (little-endian): {@code u32 first id, u32 count, then count × (u16 UTF-8 length, UTF-8 bytes)}.
  *
- * <p>Ordering rule: the sequencer calls {@link #persistNew()} after taking a group of appends off its
- * queue and before writing any of them. Every name those appends use was interned before they were
+ * <p>Ordering rule: the sequencer calls {@link #persistNew()} ({@link RequestWriter#beginGroup()})
+ * after taking a group of appends off its queue and before writing any of them. Every name those appends use was interned before they were
  * queued, so it is appended and forced here before the first log entry that refers to it is written;
  * a log entry can never be durable while a name it uses is not, under any durability policy.
  *

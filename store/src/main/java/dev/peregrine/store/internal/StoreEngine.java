@@ -19,6 +19,7 @@ import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.LogLoader;
 import dev.peregrine.store.log.LogSegment;
+import dev.peregrine.store.log.SegmentHeaderDescriptor;
 import dev.peregrine.store.log.SegmentedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +38,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
@@ -72,7 +70,9 @@ public final class StoreEngine implements AutoCloseable {
     private final QueryExecutor queries;
     private final StateReconstructor states;
     private final ProjectionRunner projections;
-    private final ExecutorService snapshotWorker;
+    private final AutoSnapshots autoSnapshots;
+    /** Events in the log when it was opened (for {@link StoreStats#ingestedSinceStart()}). */
+    private final long eventsAtOpen;
     private final List<String> recoveryActions;
     private volatile boolean closed;
 
@@ -110,16 +110,21 @@ public final class StoreEngine implements AutoCloseable {
                     dictionary.dictionary(), (entity, position, msb, lsb) -> position <= last
                             && reader.msb(position) == msb && reader.lsb(position) == lsb);
             opened.add(snapshots);
-            snapshotWorker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("peregrine-snapshots")
-                    .daemon(true).unstarted(r));
-            sequencer = new Sequencer(log, indexes, reader, dictionary, options.durability(), options.snapshotEvery(),
-                    this::snapshotDue, last, last == 0 ? 0 : reader.timestamp(last));
+            states = new StateReconstructor(indexes, reader, snapshots, this::lastPosition);
+            autoSnapshots = new AutoSnapshots(options.snapshotEvery(), states);
+            opened.add(autoSnapshots);
+            eventsAtOpen = indexes.eventCount();
+            RequestChecks checks = new RequestChecks(indexes, reader,
+                    options.segmentBytes() - SegmentHeaderDescriptor.HEADER_LENGTH);
+            RequestWriter writer = new RequestWriter(log, indexes, dictionary, autoSnapshots,
+                    last == 0 ? 0 : reader.timestamp(last));
+            sequencer = new Sequencer(log, checks, writer, ForcePolicy.of(options.durability()), last);
             validator = new EventValidator(dictionary.dictionary(), options);
             queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit());
-            states = new StateReconstructor(indexes, reader, snapshots, sequencer::visiblePosition);
             projections = new ProjectionRunner(directory.resolve("projections"), reader, sequencer::visiblePosition,
                     options.projectionCheckpointEvery());
             sequencer.addListener(position -> projections.signal());
+            sequencer.addListener(autoSnapshots);
             sequencer.start();
             projections.start();
             if (options.builtInProjections()) {
@@ -172,18 +177,6 @@ public final class StoreEngine implements AutoCloseable {
                 indexes.addEvent(p, reader.entityId(p), reader.eventType(p), s.idMsbAt(off), s.idLsbAt(off));
             }
         }
-    }
-
-    private void snapshotDue(String entityId, long position) {
-        snapshotWorker.execute(() -> {
-            try {
-                states.snapshot(entityId, position);
-            } catch (EventStoreException e) {
-                LOG.debug("automatic snapshot of {} at {} skipped: {}", entityId, position, e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("automatic snapshot of {} at {} failed", entityId, position, e);
-            }
-        });
     }
 
     private void checkOpen() {
@@ -280,8 +273,8 @@ public final class StoreEngine implements AutoCloseable {
         LogSegment[] segments = log.segments();
         long bytes = log.bytesOnDisk() + dictionary.bytesOnDisk() + snapshots.bytesOnDisk();
         return new StoreStats(indexes.eventCount(), indexes.entities().size(), indexes.types().size(),
-                sequencer.ingested(), bytes, segments.length, sequencer.visiblePosition(),
-                sequencer.forces(), sequencer.forceNanos());
+                indexes.eventCount() - eventsAtOpen, bytes, segments.length, sequencer.visiblePosition(),
+                log.forces(), log.forceNanos());
     }
 
     /** @return the dictionary */
@@ -379,14 +372,7 @@ public final class StoreEngine implements AutoCloseable {
         closed = true; // new calls fail from here on; queued appends still complete below
         sequencer.stop();
         projections.close();
-        snapshotWorker.shutdown();
-        try {
-            if (!snapshotWorker.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("snapshot worker did not finish in 30 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        autoSnapshots.close();
         try {
             snapshots.force();
             Path checkpoint = directory.resolve("index.ckpt");

@@ -218,8 +218,8 @@ public final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Claims {@code length} bytes for a new entry. Sequencer only; the caller checked
-     * {@link #remaining()}.
+     * Claims {@code length} bytes for a new entry. Sequencer only, through
+     * {@link EntryWriter#stage}; the caller checked {@link #remaining()}.
      *
      * @param length the entry length (a multiple of 8)
      * @return the offset of the claimed bytes
