@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static dev.peregrine.store.log.FileBytes.flip;
+import static dev.peregrine.store.log.FileBytes.read;
+import static dev.peregrine.store.log.FileBytes.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +39,7 @@ class LogLoaderTest {
     private final List<Written> written = new ArrayList<>();
 
     /** Writes batches of events with the given sizes (one array per batch); returns the last position. */
-    private long write(Random random, int[]... batches) {
+    private long writeBatches(Random random, int[]... batches) {
         TestEntries entries = new TestEntries(random);
         long last = written.size();
         try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_BYTES, loadedSegments())) {
@@ -74,28 +76,6 @@ class LogLoaderTest {
         return r;
     }
 
-    private static void write(Path file, long offset, byte[] bytes) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(offset);
-            f.write(bytes);
-        }
-    }
-
-    private static byte[] read(Path file, long offset, int length) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            byte[] b = new byte[length];
-            f.seek(offset);
-            f.readFully(b);
-            return b;
-        }
-    }
-
-    private static void flip(Path file, long offset) throws IOException {
-        byte[] b = read(file, offset, 1);
-        b[0] ^= 0x10;
-        write(file, offset, b);
-    }
-
     /** @return bytes from {@code offset} up to and including the last non-zero byte of the file */
     private static long nonZeroExtent(Path file, long offset) throws IOException {
         byte[] all = Files.readAllBytes(file);
@@ -108,7 +88,7 @@ class LogLoaderTest {
 
     @Test
     void aCleanLogLoadsEveryEntryAndReportsNothing() throws IOException {
-        long last = write(new Random(1), sizes(100, 200), sizes(3000), sizes(5000, 5000), sizes(10), sizes(7000));
+        long last = writeBatches(new Random(1), sizes(100, 200), sizes(3000), sizes(5000, 5000), sizes(10), sizes(7000));
         assertThat(segmentFiles()).hasSizeGreaterThan(1);
         LogLoader.Result r = LogLoader.load(dir, false);
         try {
@@ -131,7 +111,7 @@ class LogLoaderTest {
 
     @Test
     void aTornTailIsTruncatedZeroedAndReported() throws IOException {
-        long last = write(new Random(2), sizes(100), sizes(200), sizes(900));
+        long last = writeBatches(new Random(2), sizes(100), sizes(200), sizes(900));
         Written tail = written.getLast();
         write(tail.file(), tail.offset() + tail.length() / 2, new byte[tail.length() - tail.length() / 2]);
         long torn = nonZeroExtent(tail.file(), tail.offset());
@@ -155,7 +135,7 @@ class LogLoaderTest {
 
     @Test
     void anIncompleteBatchIsDroppedWhole() throws IOException {
-        long last = write(new Random(3), sizes(100, 100), sizes(50));
+        long last = writeBatches(new Random(3), sizes(100, 100), sizes(50));
         // A batch of three whose last entry never reached the file.
         TestEntries entries = new TestEntries(new Random(4));
         long first;
@@ -184,7 +164,7 @@ class LogLoaderTest {
 
     @Test
     void damageFollowedByAValidEntryIsCorruptionNotATail() throws IOException {
-        write(new Random(5), sizes(100), sizes(100), sizes(100), sizes(100));
+        writeBatches(new Random(5), sizes(100), sizes(100), sizes(100), sizes(100));
         Written victim = written.get(1);
         flip(victim.file(), victim.offset() + EntryDescriptor.HEADER_LENGTH + 7);
         byte[] before = Files.readAllBytes(victim.file());
@@ -199,7 +179,7 @@ class LogLoaderTest {
 
     @Test
     void damageInAnOlderSegmentIsCorruptionEvenAtItsEnd() throws IOException {
-        write(new Random(6), sizes(6000), sizes(6000), sizes(6000), sizes(6000));
+        writeBatches(new Random(6), sizes(6000), sizes(6000), sizes(6000), sizes(6000));
         List<Path> files = segmentFiles();
         assertThat(files).hasSizeGreaterThan(1);
         Written lastOfFirst = written.stream().filter(w -> w.file().equals(files.getFirst())).reduce((a, b) -> b).orElseThrow();
@@ -212,7 +192,7 @@ class LogLoaderTest {
 
     @Test
     void repairTruncatesAtTheDamageAndDeletesEveryLaterSegment() throws IOException {
-        write(new Random(7), sizes(3000), sizes(3000), sizes(3000), sizes(6000), sizes(6000), sizes(6000), sizes(6000));
+        writeBatches(new Random(7), sizes(3000), sizes(3000), sizes(3000), sizes(6000), sizes(6000), sizes(6000), sizes(6000));
         List<Path> files = segmentFiles();
         assertThat(files).hasSizeGreaterThanOrEqualTo(3);
         Written victim = written.get(1);
@@ -240,7 +220,7 @@ class LogLoaderTest {
 
     @Test
     void aMissingSegmentIsCorruptionAndRepairKeepsWhatPrecedesIt() throws IOException {
-        write(new Random(8), sizes(6000), sizes(6000), sizes(6000), sizes(6000), sizes(6000), sizes(6000));
+        writeBatches(new Random(8), sizes(6000), sizes(6000), sizes(6000), sizes(6000), sizes(6000), sizes(6000));
         List<Path> files = segmentFiles();
         assertThat(files).hasSizeGreaterThanOrEqualTo(3);
         Files.delete(files.get(1));
@@ -259,7 +239,7 @@ class LogLoaderTest {
 
     @Test
     void aBlankLastSegmentIsDeletedAndADamagedOneIsNot() throws IOException {
-        long last = write(new Random(9), sizes(100), sizes(100));
+        long last = writeBatches(new Random(9), sizes(100), sizes(100));
         Path blank = dir.resolve(SegmentHeaderDescriptor.fileName(last + 1));
         byte[] partialHeader = new byte[SEGMENT_BYTES];
         SegmentHeaderDescriptor.encode(last + 1, SEGMENT_BYTES, 0).get(0, partialHeader, 0, 20); // cut short
@@ -302,7 +282,7 @@ class LogLoaderTest {
                     batches[b][i] = random.nextInt(1200);
                 }
             }
-            write(random, batches);
+            writeBatches(random, batches);
             Path lastFile = written.getLast().file();
             Written firstInLast = written.stream().filter(w -> w.file().equals(lastFile)).findFirst().orElseThrow();
             long end = written.getLast().offset() + written.getLast().length();

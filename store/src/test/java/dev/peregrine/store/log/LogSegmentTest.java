@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
+import static dev.peregrine.store.log.FileBytes.read;
+import static dev.peregrine.store.log.FileBytes.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,22 +41,6 @@ class LogSegmentTest {
         String[] out = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ");
         assertThat(stat.waitFor()).as("stat %s: %s", file, String.join(" ", out)).isZero();
         return Long.parseLong(out[0]) * Long.parseLong(out[1]);
-    }
-
-    private static byte[] read(Path file, long offset, int length) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            byte[] b = new byte[length];
-            f.seek(offset);
-            f.readFully(b);
-            return b;
-        }
-    }
-
-    private static void write(Path file, long offset, byte[] bytes) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(offset);
-            f.write(bytes);
-        }
     }
 
     @Test
