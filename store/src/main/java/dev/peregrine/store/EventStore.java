@@ -414,7 +414,7 @@ public final class EventStore implements AutoCloseable {
      */
     public synchronized Views views() {
         if (views == null) {
-            views = new ViewManager(new EventStoreLogSource(engine()));
+            views = new ViewManager(new EventStoreLogSource(engine));
         }
         return views;
     }
@@ -431,7 +431,7 @@ public final class EventStore implements AutoCloseable {
      */
     public synchronized Subscriptions subscriptions() {
         if (subscriptions == null) {
-            subscriptions = new SubscriptionManager(new EventStoreLogSource(engine()), SubscriptionManager.DEFAULT_BUFFER);
+            subscriptions = new SubscriptionManager(new EventStoreLogSource(engine), SubscriptionManager.DEFAULT_BUFFER);
         }
         return subscriptions;
     }
