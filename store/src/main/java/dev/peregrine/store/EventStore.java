@@ -2,6 +2,7 @@ package dev.peregrine.store;
 
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.feed.internal.EventStoreLogSource;
+import dev.peregrine.store.internal.EventValidator;
 import dev.peregrine.store.internal.StoreEngine;
 import dev.peregrine.store.subscription.Subscriptions;
 import dev.peregrine.store.subscription.internal.SubscriptionManager;
@@ -18,7 +19,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongConsumer;
 
 /**
  * A durable event store on one directory: an append-only log of events with entity, type, id and
@@ -58,7 +58,7 @@ import java.util.function.LongConsumer;
  *
  * <p><b>Tombstones.</b> {@link #tombstone(String)} appends a tombstone entry (it takes a position).
  * From then on the entity's earlier events are hidden from queries, {@link #get(UUID)}, state and
- * snapshots (they stay in the log and in {@link #readFrom(long, int)}), its version reads 0, and
+ * snapshots (they stay in the log, and subscriptions still deliver them), its version reads 0, and
  * appending to it fails with {@link EntityDeletedException} unless the append expects
  * {@link ExpectedVersion#noStream()}, which re-creates the stream from version 1.
  */
@@ -74,34 +74,15 @@ public final class EventStore implements AutoCloseable {
     }
 
     /**
-     * The store's incrementally maintained views; persisted views resume from their checkpoints when
-     * this is first called after opening.
-     *
-     * @return the views
-     */
-    public synchronized Views views() {
-        if (views == null) {
-            views = new ViewManager(new EventStoreLogSource(this));
-        }
-        return views;
-    }
-
-    /**
-     * The store's subscriptions (live, durable and consumer groups).
-     *
-     * @return the subscriptions
-     */
-    public synchronized Subscriptions subscriptions() {
-        if (subscriptions == null) {
-            subscriptions = new SubscriptionManager(new EventStoreLogSource(this), SubscriptionManager.DEFAULT_BUFFER);
-        }
-        return subscriptions;
-    }
-
-    /**
      * Opens (creating if needed) the store in {@code directory}, recovering it after a crash: a torn
      * last entry or incomplete last batch is truncated; a damaged entry anywhere else fails the open
-     * with {@link CorruptLogException} unless {@link StoreOptions#repairCorruption()} is set.
+     * with {@link CorruptLogException} unless {@link StoreOptions#repairCorruption()} is set. What
+     * recovery did is in {@link #diagnostics()}.
+     *
+     * <pre>{@code
+     * EventStore store = EventStore.open(Path.of("data"),
+     *         StoreOptions.builder().durability(Durability.fsync()).build());
+     * }</pre>
      *
      * @param directory the store's directory; only one store may have it open at a time
      * @param options options
@@ -115,11 +96,22 @@ public final class EventStore implements AutoCloseable {
         return new EventStore(StoreEngine.open(directory, options));
     }
 
+    /** @return the engine, after checking the store is open */
+    private StoreEngine engine() {
+        engine.checkOpen();
+        return engine;
+    }
+
     /**
      * Appends a batch atomically: all events are stored, in order and at consecutive positions, or none
      * is. Expected versions are checked against the stream as it stands when the sequencer reaches the
      * batch (including earlier events of the same batch). An event whose client-supplied id is already
      * stored with the same content is not stored again: its original result is returned.
+     *
+     * <pre>{@code
+     * store.appendAsync(List.of(opened, deposited))
+     *      .thenAcceptAsync(results -> reply(results.getLast().position()));
+     * }</pre>
      *
      * @param events 1 to {@link StoreOptions#maxBatchEvents()} events
      * @return completes with one result per event, in order, once the policy is met; or exceptionally
@@ -128,11 +120,20 @@ public final class EventStore implements AutoCloseable {
      *         {@link EntityDeletedException}, {@link StorageFailureException})
      */
     public CompletableFuture<List<AppendResult>> appendAsync(List<NewEvent> events) {
-        return engine.appendAsync(events);
+        try {
+            StoreEngine e = engine();
+            return e.sequencer().submit(e.validator().prepareBatch(events));
+        } catch (EventStoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
      * Blocking form of {@link #appendAsync(List)}.
+     *
+     * <pre>{@code
+     * List<AppendResult> results = store.append(List.of(opened, deposited));
+     * }</pre>
      *
      * @param events the batch
      * @return one result per event
@@ -144,6 +145,11 @@ public final class EventStore implements AutoCloseable {
 
     /**
      * Appends one event, blocking.
+     *
+     * <pre>{@code
+     * AppendResult r = store.append(NewEvent.builder().eventType("account.opened").entityId("acct-1")
+     *         .payload(payload).expectedVersion(ExpectedVersion.noStream()).build());
+     * }</pre>
      *
      * @param event the event
      * @return its result
@@ -165,27 +171,43 @@ public final class EventStore implements AutoCloseable {
     }
 
     /**
-     * Runs a query; see {@link Query} for the filters.
+     * Runs a query; see {@link Query} for the filters. With no filter it reads the whole log in
+     * position order (tombstones and the events they hide left out).
+     *
+     * <pre>{@code
+     * QueryPage page = store.query(Query.builder().eventType("order.placed").limit(100).build());
+     * }</pre>
      *
      * @param query the query
      * @return one page of matching events in position order
      * @throws InvalidEventException for a malformed cursor or event type
      */
     public QueryPage query(Query query) {
-        return engine.query(query);
+        return engine().queries().run(query);
     }
 
     /**
+     * Looks an event up by its id.
+     *
+     * <pre>{@code
+     * Optional<StoredEvent> e = store.get(UUID.fromString("0190f3a2-7c1e-7d41-9a55-3f0e2b7c9d10"));
+     * }</pre>
+     *
      * @param eventId an event id
      * @return the event, unless absent or its entity was tombstoned after it
      */
     public Optional<StoredEvent> get(UUID eventId) {
-        return engine.get(eventId);
+        return engine().queries().get(eventId);
     }
 
     /**
      * Folds the entity's payloads with JSON Merge Patch (RFC 7396), from its newest snapshot at or
      * before the point asked for.
+     *
+     * <pre>{@code
+     * EntityState now = store.reconstruct("user-123", null);
+     * EntityState lastYear = store.reconstruct("user-123", Instant.parse("2025-12-31T23:59:59Z"));
+     * }</pre>
      *
      * @param entityId the entity
      * @param asOfOrNull fold only events with a timestamp at or before this; {@code null} for all
@@ -194,19 +216,31 @@ public final class EventStore implements AutoCloseable {
      * @throws EntityDeletedException if it was tombstoned and not re-created
      */
     public EntityState reconstruct(String entityId, Instant asOfOrNull) {
-        return engine.reconstruct(entityId, asOfOrNull);
+        return engine().states().reconstruct(entityId, asOfOrNull);
     }
 
     /**
+     * The version to expect when appending to the entity next.
+     *
+     * <pre>{@code
+     * long v = store.streamVersion("acct-1");
+     * store.append(NewEvent.builder().eventType("money.withdrawn").entityId("acct-1").payload(payload)
+     *         .expectedVersion(ExpectedVersion.exact(v)).build()); // conflicts if another append came first
+     * }</pre>
+     *
      * @param entityId the entity
      * @return its current visible stream version: 0 if it has no events or was tombstoned
      */
     public long streamVersion(String entityId) {
-        return engine.streamVersion(entityId);
+        return engine().queries().streamVersion(entityId);
     }
 
     /**
      * Takes and persists a snapshot of the entity's current state.
+     *
+     * <pre>{@code
+     * Snapshot s = store.createSnapshot("user-123"); // later reconstructions start from it
+     * }</pre>
      *
      * @param entityId the entity
      * @return the snapshot
@@ -214,20 +248,32 @@ public final class EventStore implements AutoCloseable {
      * @throws EntityDeletedException if it was tombstoned
      */
     public Snapshot createSnapshot(String entityId) {
-        return engine.createSnapshot(entityId);
+        StoreEngine e = engine();
+        return e.states().snapshot(entityId, e.lastPosition());
     }
 
     /**
+     * The newest persisted snapshot of an entity's live stream, automatic
+     * ({@link StoreOptions#snapshotEvery()}) or requested.
+     *
+     * <pre>{@code
+     * long from = store.latestSnapshot("user-123").map(Snapshot::position).orElse(0L);
+     * }</pre>
+     *
      * @param entityId the entity
-     * @return the newest persisted snapshot of its live stream (automatic or requested)
+     * @return the snapshot, if there is one
      */
     public Optional<Snapshot> latestSnapshot(String entityId) {
-        return engine.latestSnapshot(entityId);
+        return engine().states().latestSnapshot(entityId);
     }
 
     /**
      * Deletes an entity by appending a tombstone; see the class documentation for what that hides.
      * Blocks until the tombstone is durable per the policy.
+     *
+     * <pre>{@code
+     * long at = store.tombstone("user-123"); // store.streamVersion("user-123") is 0 from here on
+     * }</pre>
      *
      * @param entityId the entity
      * @return the tombstone's position
@@ -235,17 +281,48 @@ public final class EventStore implements AutoCloseable {
      * @throws EntityDeletedException if it is already tombstoned
      */
     public long tombstone(String entityId) {
-        return join(engine.tombstone(entityId));
-    }
-
-    /** @return counters describing the store */
-    public StoreStats stats() {
-        return engine.stats();
+        StoreEngine e = engine();
+        EventValidator.checkId("entity_id", entityId);
+        return join(e.sequencer().tombstone(entityId));
     }
 
     /**
-     * @return the store's persisted field dictionary: parse incoming JSON with a
-     *         {@linkplain FieldDictionary#draft() draft} of it, so that only stored events add names
+     * Counters describing the store.
+     *
+     * <pre>{@code
+     * StoreStats s = store.stats();
+     * double meanFsyncMicros = s.forces() == 0 ? 0 : s.forceNanos() / 1e3 / s.forces();
+     * }</pre>
+     *
+     * @return the counters, read now
+     */
+    public StoreStats stats() {
+        return engine().stats();
+    }
+
+    /**
+     * What the store found and did inside: what recovery did on open, and the heap its indexes hold.
+     *
+     * <pre>{@code
+     * RecoveryReport r = store.diagnostics().recovery();
+     * log.info("replayed {} entries, truncated {} bytes", r.entriesReplayed(), r.bytesTruncated());
+     * }</pre>
+     *
+     * @return the diagnostics, taken now
+     */
+    public StoreDiagnostics diagnostics() {
+        return engine().diagnostics();
+    }
+
+    /**
+     * The store's persisted field dictionary: parse incoming JSON with it, or with a
+     * {@linkplain FieldDictionary#draft() draft} of it, so that only stored events add names.
+     *
+     * <pre>{@code
+     * Record payload = JsonCodec.defaults().parse(store.dictionary(), "{\"name\":\"Alice\"}");
+     * }</pre>
+     *
+     * @return the dictionary
      */
     public FieldDictionary dictionary() {
         return engine.dictionary();
@@ -254,99 +331,131 @@ public final class EventStore implements AutoCloseable {
     /**
      * Registers a projection and starts feeding it, from its persisted checkpoint if it has one.
      *
+     * <pre>{@code
+     * store.registerProjection(new OrderTotals(store.dictionary()));
+     * }</pre>
+     *
      * @param projection the projection
      * @throws InvalidEventException if its name is invalid
      * @throws StateConflictException if its name is already registered
      */
     public void registerProjection(Projection projection) {
-        engine.registerProjection(projection);
+        engine().projections().register(projection);
     }
 
     /**
+     * Looks a projection up by name.
+     *
+     * <pre>{@code
+     * Optional<Record> counts = store.projection("event_counters").flatMap(p -> p.state("order.placed"));
+     * }</pre>
+     *
      * @param name a projection name ({@code "entity_snapshots"}, {@code "event_counters"}, or a custom one)
      * @return the projection
      */
     public Optional<Projection> projection(String name) {
-        return engine.projections().get(name);
+        return engine().projections().get(name);
     }
 
-    /** @return names of all registered projections, sorted */
+    /**
+     * <pre>{@code
+     * store.projectionNames().forEach(n -> System.out.println(n + " at " + store.projectionPosition(n)));
+     * }</pre>
+     *
+     * @return names of all registered projections, sorted
+     */
     public List<String> projectionNames() {
-        return engine.projections().names();
+        return engine().projections().names();
     }
 
     /**
      * Resets a projection and feeds it again from position 1 (in the background).
      *
+     * <pre>{@code
+     * store.rebuildProjection("order_totals");
+     * store.awaitProjections(Duration.ofMinutes(1));
+     * }</pre>
+     *
      * @param name the projection
      * @return whether a projection of that name exists
      */
     public boolean rebuildProjection(String name) {
-        return engine.projections().rebuild(name);
+        return engine().projections().rebuild(name);
     }
 
     /**
+     * <pre>{@code
+     * long lag = store.lastPosition() - store.projectionPosition("order_totals");
+     * }</pre>
+     *
      * @param name a projection
      * @return the last position it has applied, or -1 if there is no such projection
      */
     public long projectionPosition(String name) {
-        return engine.projections().position(name);
+        return engine().projections().position(name);
     }
 
     /**
      * Waits until every projection has applied every event visible at the time of the call.
+     *
+     * <pre>{@code
+     * store.append(event);
+     * store.awaitProjections(Duration.ofSeconds(5)); // read-your-writes through the projections
+     * }</pre>
      *
      * @param timeout longest wait
      * @throws TimeoutException if they did not catch up in time
      * @throws InterruptedException if interrupted
      */
     public void awaitProjections(Duration timeout) throws TimeoutException, InterruptedException {
-        engine.awaitProjections(timeout);
+        engine().projections().awaitCaughtUp(timeout);
     }
 
-    /** @return the last position visible to readers (acknowledged per the policy); 0 when empty */
+    /**
+     * The store's incrementally maintained views; persisted views resume from their checkpoints when
+     * this is first called after opening.
+     *
+     * <pre>{@code
+     * View totals = store.views().register(ViewDefinition.fromJson(json), BackfillListener.NONE);
+     * }</pre>
+     *
+     * @return the views
+     */
+    public synchronized Views views() {
+        if (views == null) {
+            views = new ViewManager(new EventStoreLogSource(engine));
+        }
+        return views;
+    }
+
+    /**
+     * The store's subscriptions (live, durable and consumer groups).
+     *
+     * <pre>{@code
+     * Subscription s = store.subscriptions().subscribe(StartPosition.at(1), SubscriptionFilter.ALL,
+     *         event -> System.out.println(event.position()));
+     * }</pre>
+     *
+     * @return the subscriptions
+     */
+    public synchronized Subscriptions subscriptions() {
+        if (subscriptions == null) {
+            subscriptions = new SubscriptionManager(new EventStoreLogSource(engine), SubscriptionManager.DEFAULT_BUFFER);
+        }
+        return subscriptions;
+    }
+
+    /**
+     * The last position readers may see: every event up to it is acknowledged per the policy.
+     *
+     * <pre>{@code
+     * QueryPage fresh = store.query(Query.builder().fromPosition(seen + 1).build());
+     * }</pre>
+     *
+     * @return the last visible position; 0 when empty
+     */
     public long lastPosition() {
         return engine.lastPosition();
-    }
-
-    /**
-     * Reads the raw log in position order, for subscriptions and views: every entry from
-     * {@code position}, tombstones included ({@link StoredEvent#isTombstone()}), events of deleted
-     * entities included (the log is immutable). No gaps: entry {@code i} of the result has position
-     * {@code position + i}.
-     *
-     * @param position first position, from 1
-     * @param maxEvents most entries to return
-     * @return up to {@code maxEvents} entries; fewer (possibly none) at the end of the log
-     */
-    public List<StoredEvent> readFrom(long position, int maxEvents) {
-        return engine.readFrom(position, maxEvents);
-    }
-
-    /**
-     * Adds a listener called with the new {@link #lastPosition()} each time appends become visible,
-     * after their futures completed. It runs on the sequencer thread: it must return quickly and never
-     * block (hand work to another thread, e.g. by unparking it).
-     *
-     * @param listener receives the committed position
-     */
-    public void addCommitListener(LongConsumer listener) {
-        engine.addCommitListener(listener);
-    }
-
-    /** @param listener a listener added before */
-    public void removeCommitListener(LongConsumer listener) {
-        engine.removeCommitListener(listener);
-    }
-
-    /** @return what recovery did when this store was opened (empty after a clean shutdown) */
-    public List<String> recoveryActions() {
-        return engine.recoveryActions();
-    }
-
-    /** @return approximate heap bytes held by the indexes (for capacity planning and benchmarks) */
-    public long indexHeapBytes() {
-        return engine.indexHeapBytes();
     }
 
     /** @return the store's directory */
@@ -357,6 +466,11 @@ public final class EventStore implements AutoCloseable {
     /** @return the options it was opened with */
     public StoreOptions options() {
         return engine.options();
+    }
+
+    /** @return the engine, for the store's own packages and tests (not exported) */
+    StoreEngine internals() {
+        return engine;
     }
 
     /**

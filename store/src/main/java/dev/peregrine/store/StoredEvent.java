@@ -11,9 +11,9 @@ import java.util.UUID;
  * file: they stay readable while the store is open and fail with {@link IllegalStateException} after
  * {@link EventStore#close()} (copy them with {@code Record.toByteArray()} to keep them longer).
  *
- * <p>A tombstone ({@link #isTombstone()}) appears only when reading the raw log with
- * {@link EventStore#readFrom(long, int)}: it has event type {@value #TOMBSTONE_TYPE}, version 0 and an
- * empty payload. Queries never return tombstones.
+ * <p>A tombstone ({@link #isTombstone()}) appears only where the raw log is read in order: in
+ * subscriptions, and in the projections the store feeds. It has event type {@value #TOMBSTONE_TYPE},
+ * version 0 and an empty payload. Queries never return tombstones.
  */
 public final class StoredEvent {
 

@@ -3,6 +3,7 @@ package dev.peregrine.store;
 import dev.peregrine.store.internal.FramedFileDescriptor;
 import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.SegmentHeaderDescriptor;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,14 +90,27 @@ class CorruptionTest {
         write(last, tail + length / 2, new byte[length - length / 2]);
         try (EventStore store = EventStore.open(dir, options(false))) {
             assertThat(store.lastPosition()).isEqualTo(49);
-            assertThat(store.recoveryActions()).anySatisfy(a -> assertThat(a).contains("torn tail"));
-            assertThat(store.readFrom(49, 1).getFirst().payload().getLong("i")).isEqualTo(48);
+            RecoveryReport report = store.diagnostics().recovery();
+            assertThat(report.actions()).singleElement().satisfies(a -> {
+                assertThat(a.kind()).isEqualTo(RecoveryReport.Kind.TORN_TAIL_TRUNCATED);
+                assertThat(a.file()).isEqualTo(last.getFileName().toString());
+                assertThat(a.offset()).isEqualTo(tail);
+                assertThat(a.bytes()).isPositive().isLessThanOrEqualTo(length / 2);
+            });
+            assertThat(report.bytesTruncated()).isEqualTo(report.actions().getFirst().bytes());
+            assertThat(report.entriesDropped()).isZero();
+            assertThat(report.filesRepaired()).isZero();
+            assertThat(report.filesDeleted()).isZero();
+            assertThat(RawLog.read(store, 49, 1).getFirst().payload().getLong("i")).isEqualTo(48);
             AppendResult again = store.append(event(store, "t", "e9", "{\"i\":999}").build());
             assertThat(again.position()).isEqualTo(50);
         }
         try (EventStore store = EventStore.open(dir, options(false))) {
-            assertThat(store.readFrom(50, 1).getFirst().payload().getLong("i")).isEqualTo(999);
-            assertThat(store.recoveryActions()).isEmpty();
+            assertThat(RawLog.read(store, 50, 1).getFirst().payload().getLong("i")).isEqualTo(999);
+            RecoveryReport report = store.diagnostics().recovery();
+            assertThat(report.clean()).isTrue();
+            assertThat(report.bytesTruncated()).isZero();
+            assertThat(report.entriesReplayed()).as("the clean close left an index checkpoint").isZero();
         }
     }
 
@@ -109,9 +123,21 @@ class CorruptionTest {
         byte[] garbage = new byte[300];
         new Random(7).nextBytes(garbage);
         write(last, end, garbage);
+        int written = garbage.length;
+        while (garbage[written - 1] == 0) {
+            written--; // trailing zeros are indistinguishable from the untouched file
+        }
+        long garbageEnd = end;
+        long garbageBytes = written;
         try (EventStore store = EventStore.open(dir, options(false))) {
             assertThat(store.lastPosition()).isEqualTo(20);
-            assertThat(store.recoveryActions()).hasSize(1);
+            RecoveryReport report = store.diagnostics().recovery();
+            assertThat(report.actions())
+                    .extracting(RecoveryReport.Action::kind, RecoveryReport.Action::file, RecoveryReport.Action::offset,
+                            RecoveryReport.Action::bytes)
+                    .containsExactly(Tuple.tuple(RecoveryReport.Kind.TORN_TAIL_TRUNCATED, last.getFileName().toString(),
+                            garbageEnd, garbageBytes));
+            assertThat(report.bytesTruncated()).isEqualTo(garbageBytes);
         }
     }
 
@@ -138,9 +164,23 @@ class CorruptionTest {
         try (EventStore store = EventStore.open(dir, options(true))) {
             long kept = offsets.size() / 2; // entries before the damaged one
             assertThat(store.lastPosition()).isEqualTo(kept);
-            assertThat(store.recoveryActions()).isNotEmpty();
+            RecoveryReport report = store.diagnostics().recovery();
+            assertThat(report.actions()).first().satisfies(a -> {
+                assertThat(a.kind()).isEqualTo(RecoveryReport.Kind.DAMAGE_TRUNCATED);
+                assertThat(a.file()).isEqualTo(first.getFileName().toString());
+                assertThat(a.offset()).isEqualTo(victim);
+                assertThat(a.detail()).contains("CRC-32C mismatch").doesNotContain(dir.toString());
+            });
+            assertThat(report.actions().subList(1, report.actions().size()))
+                    .extracting(RecoveryReport.Action::kind, RecoveryReport.Action::file)
+                    .containsExactlyInAnyOrderElementsOf(segments.subList(1, segments.size()).stream()
+                            .map(p -> Tuple.tuple(RecoveryReport.Kind.SEGMENT_DELETED,
+                                    p.getFileName().toString())).toList());
+            assertThat(report.filesRepaired()).isEqualTo(1);
+            assertThat(report.filesDeleted()).isEqualTo(segments.size() - 1);
+            assertThat(report.entriesReplayed()).as("the checkpoint was past the repaired end").isEqualTo(kept);
             assertThat(store.stats().segments()).isEqualTo(1);
-            assertThat(store.readFrom(kept, 1).getFirst().payload().getLong("i")).isEqualTo(kept - 1);
+            assertThat(RawLog.read(store, kept, 1).getFirst().payload().getLong("i")).isEqualTo(kept - 1);
             assertThat(store.append(event(store, "t", "e", "{}").build()).position()).isEqualTo(kept + 1);
         }
         try (EventStore store = EventStore.open(dir, options(false))) {
@@ -222,7 +262,7 @@ class CorruptionTest {
         Path dict = dir.resolve("fields.dict");
         Files.write(dict, new byte[] {9, 0, 0, 0, 1, 2}, java.nio.file.StandardOpenOption.APPEND);
         try (EventStore store = EventStore.open(dir, options(false))) {
-            assertThat(store.readFrom(5, 1).getFirst().payload().getLong("i")).isEqualTo(4);
+            assertThat(RawLog.read(store, 5, 1).getFirst().payload().getLong("i")).isEqualTo(4);
         }
     }
 
@@ -233,6 +273,8 @@ class CorruptionTest {
         assertThat(ckpt).exists();
         flipByte(ckpt, Files.size(ckpt) / 2);
         try (EventStore store = EventStore.open(dir, options(false))) {
+            assertThat(store.diagnostics().recovery().entriesReplayed()).isEqualTo(40);
+            assertThat(store.diagnostics().recovery().clean()).isTrue();
             assertThat(store.query(Query.builder().entityId("e1").build()).events()).hasSize(13);
             assertThat(store.streamVersion("e0")).isEqualTo(14);
         }

@@ -24,8 +24,9 @@ import java.util.Optional;
  * ({@code fsync}: acknowledged after the group commit's force; {@code none}: left to the OS). The
  * JSON payload and metadata bytes are parsed into Peregrine records on every append, the cost a
  * user pays (as PostgreSQL parses its jsonb). Stream loads and the type-filtered catch-up go
- * through {@link EventStore#query(Query)} (entity and type indexes); the full catch-up reads the
- * raw log with {@link EventStore#readFrom(long, int)}. A read copies each payload record's bytes.
+ * through {@link EventStore#query(Query)} (entity and type indexes), and so does the full catch-up
+ * (a query without filters walks the log in position order). A read copies each payload record's
+ * bytes.
  */
 final class PeregrineEmbeddedAdapter implements PeerAdapter {
 
@@ -84,23 +85,12 @@ final class PeregrineEmbeddedAdapter implements PeerAdapter {
   @Override
   public long catchUp(String type, EventSink sink) {
     long count = 0;
-    if (type == null) {
-      long position = 1;
-      while (true) {
-        List<StoredEvent> page = store.readFrom(position, PAGE);
-        for (StoredEvent event : page) {
-          deliver(event, sink);
-        }
-        count += page.size();
-        position += page.size();
-        if (page.size() < PAGE) {
-          return count;
-        }
-      }
-    }
     Optional<String> cursor = Optional.empty();
     do {
-      Query.Builder query = Query.builder().eventType(type).limit(PAGE);
+      Query.Builder query = Query.builder().limit(PAGE);
+      if (type != null) {
+        query.eventType(type);
+      }
       cursor.ifPresent(query::cursor);
       QueryPage page = store.query(query.build());
       for (StoredEvent event : page.events()) {

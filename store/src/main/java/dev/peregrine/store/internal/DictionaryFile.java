@@ -31,6 +31,11 @@ import java.util.List;
  * application building records with it) are in it at once and persisted by the next
  * {@link #persistNew()}.
  *
+ * <p>Ordering rule: the sequencer calls {@link #persistNew()} ({@link RequestWriter#beginGroup()}, and {@link #commit} before a request's entries)
+ * after taking a group of appends off its queue and before writing any of them. Every name those appends use was interned before they were
+ * queued, so it is appended and forced here before the first log entry that refers to it is written;
+ * a log entry can never be durable while a name it uses is not, under any durability policy.
+ *
  * <p>Ordering rule: names are appended and forced before the first log entry that refers to them is
  * written. The sequencer calls {@link #persistNew()} after taking a group of appends off its queue
  * and before writing any of them (names interned before the appends were queued), and

@@ -8,6 +8,8 @@ import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StoreOptions;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Validates events and encodes them into {@link PreparedEvent}s, on the appending thread. Every
@@ -29,6 +31,7 @@ public final class EventValidator {
 
     private final FieldDictionary dictionary;
     private final int maxPayloadBytes;
+    private final int maxBatchEvents;
 
     /**
      * @param dictionary the store's dictionary
@@ -37,6 +40,36 @@ public final class EventValidator {
     public EventValidator(FieldDictionary dictionary, StoreOptions options) {
         this.dictionary = dictionary;
         this.maxPayloadBytes = options.maxPayloadBytes();
+        this.maxBatchEvents = options.maxBatchEvents();
+    }
+
+    /**
+     * @param events a batch
+     * @return each event's encoded form, in order
+     * @throws InvalidEventException if the batch is empty, too long, holds a {@code null} or an
+     *         invalid event (naming the first problem found)
+     */
+    public List<PreparedEvent> prepareBatch(List<NewEvent> events) {
+        if (events == null || events.isEmpty()) {
+            throw new InvalidEventException("events", "a batch must hold at least one event");
+        }
+        if (events.size() > maxBatchEvents) {
+            throw new InvalidEventException("events", "a batch holds at most " + maxBatchEvents
+                    + " events, got " + events.size());
+        }
+        List<PreparedEvent> prepared = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent e = events.get(i);
+            if (e == null) {
+                throw new InvalidEventException("events", "event " + i + " is null");
+            }
+            try {
+                prepared.add(prepare(e));
+            } catch (InvalidEventException invalid) {
+                throw invalid.atIndex(i); // the caller can then point at the event in its request
+            }
+        }
+        return prepared;
     }
 
     /**

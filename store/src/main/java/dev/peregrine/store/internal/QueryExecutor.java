@@ -13,10 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
- * Runs {@link Query}s. The entity index, else the type index, else the log itself supplies candidate
+ * Runs {@link Query}s and the lookups by event id and stream. The entity index, else the type index, else the log itself supplies candidate
  * positions in ascending order; binary searches narrow them to the position and time bounds; then
  * <em>every</em> filter of the query is checked against each candidate's bytes, whichever path
  * supplied it, so no path can forget a filter.
@@ -67,6 +68,33 @@ public final class QueryExecutor {
         boolean full() {
             return events.size() == limit;
         }
+    }
+
+    /**
+     * @param id an event id
+     * @return the event, if visible and its entity was not tombstoned after it
+     */
+    public Optional<StoredEvent> get(UUID id) {
+        long max = visible.getAsLong();
+        long position = indexes.ids().find(id.getMostSignificantBits(), id.getLeastSignificantBits(), max);
+        if (position == 0) {
+            return Optional.empty();
+        }
+        StoredEvent event = reader.read(position);
+        EntityStream stream = indexes.stream(event.entityId());
+        if (stream != null && stream.lastTombstone(max) > position) {
+            return Optional.empty();
+        }
+        return Optional.of(event);
+    }
+
+    /**
+     * @param entityId an entity
+     * @return its visible stream version: 0 if it has no events or was tombstoned
+     */
+    public long streamVersion(String entityId) {
+        EntityStream stream = indexes.stream(entityId);
+        return stream == null ? 0 : stream.visibleVersion(visible.getAsLong());
     }
 
     /**

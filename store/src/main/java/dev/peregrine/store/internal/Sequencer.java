@@ -1,50 +1,29 @@
 package dev.peregrine.store.internal;
 
 import dev.peregrine.store.AppendResult;
-import dev.peregrine.store.ConcurrencyConflictException;
-import dev.peregrine.store.Durability;
-import dev.peregrine.store.DuplicateEventIdException;
-import dev.peregrine.store.EntityDeletedException;
-import dev.peregrine.store.EntityNotFoundException;
 import dev.peregrine.store.EventStoreException;
-import dev.peregrine.store.ExpectedVersion;
-import dev.peregrine.store.InvalidEventException;
-import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StorageFailureException;
-import dev.peregrine.store.StoredEvent;
-import dev.peregrine.store.index.EntityStream;
-import dev.peregrine.store.index.LogIndexes;
-import dev.peregrine.store.log.EntryDescriptor;
-import dev.peregrine.store.log.EntryWriter;
-import dev.peregrine.store.log.LogSegment;
-import dev.peregrine.store.log.SegmentHeaderDescriptor;
 import dev.peregrine.store.log.SegmentedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * The single writer. Appends from any thread are queued; this one thread takes them off in groups,
- * checks expected versions and event-id idempotency, assigns positions and timestamps, copies the
- * entries into the mapped log, updates the indexes, forces according to the durability policy, then
- * publishes the new visible position and completes the callers' futures.
+ * The single writer. Requests from any thread are queued; this one thread takes them off in groups
+ * and, for each request of a group, runs its checks ({@link RequestChecks}) and writes and indexes
+ * its entries ({@link RequestWriter}); then it forces the log as the durability policy says
+ * ({@link ForcePolicy}), publishes the new visible position, completes the callers' futures and tells
+ * its listeners.
  *
  * <p><b>Group commit.</b> While one force runs, new requests pile up in the queue; the next loop
  * iteration drains all of them at once, writes them, and covers them with a single force. Under load
@@ -52,120 +31,85 @@ import java.util.function.LongConsumer;
  *
  * <p><b>Visibility.</b> {@link #visiblePosition()} is a volatile written after the group's entries and
  * index updates (and, under {@code fsync}, after the force). Readers acquire it first and never look
- * past it, which is what makes the sequencer's plain writes to the mapped file and the index arrays
- * safe to read: an event is never seen by a query before its append is acknowledged.
+ * past it, which is what makes the sequencer's plain writes to the index arrays safe to read: an
+ * event is never seen by a query before its append is acknowledged.
  *
- * <p><b>Atomic batches.</b> All checks for a batch run before any of its bytes are written; a failing
- * check fails the whole batch and writes nothing. A batch is written into one segment, and its entries
- * carry how many of the batch follow, so recovery keeps it whole or drops it whole.
+ * <p><b>Failures.</b> A request whose checks fail completes with that error and writes nothing. A
+ * request whose write was undone ({@link StorageFailureException.Outcome#NOT_WRITTEN}: the disk is
+ * full) is refused alone, and the next request tries again. Any other failure may have left the
+ * indexes ahead of the file: it fails the store, which from then on refuses every request.
  *
  * <p><b>Callbacks.</b> Futures are completed on this thread: dependent stages attached with the
  * non-async {@code CompletableFuture} methods run here and delay every other append; attach heavy work
- * with {@code *Async}. Commit listeners run here too and must return quickly.
+ * with {@code *Async}. Listeners run here too and must return quickly.
  *
- * <p>Thread safety: {@link #submit}/{@link #tombstone} from any thread; everything else on the
- * sequencer thread, which {@link #checkThread()} asserts.
+ * <p>Thread safety: {@link #submit}, {@link #tombstone}, {@link #stop}, {@link #addListener} and the
+ * getters from any thread; everything else on the sequencer thread, which {@link #checkThread()}
+ * asserts.
  */
 public final class Sequencer implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
     private static final int MAX_GROUP = 4096;
-    private static final byte[] TOMBSTONE_TYPE = StoredEvent.TOMBSTONE_TYPE.getBytes(StandardCharsets.US_ASCII);
-    private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]);
 
     /** Something for the sequencer to do. */
-    private sealed interface Request permits AppendRequest, TombstoneRequest, StopRequest {
+    private sealed interface Request permits WriteRequest, StopRequest {
     }
 
-    private record AppendRequest(List<PreparedEvent> events, CompletableFuture<List<AppendResult>> future)
+    /**
+     * A request that writes: its checks (run on the sequencer thread, against the log as it stands
+     * then) say what it writes; its future completes with what the entries' kind returns.
+     */
+    private record WriteRequest<R>(Function<RequestChecks, PendingEntries<R>> check, CompletableFuture<R> future)
             implements Request {
-    }
-
-    private record TombstoneRequest(String entityId, byte[] entity, CompletableFuture<Long> future) implements Request {
     }
 
     private record StopRequest(CompletableFuture<Void> future) implements Request {
     }
 
-    /** An entity that reached a snapshot boundary at a position. */
-    private record DueSnapshot(String entityId, long position) {
-    }
-
-    /** Work to finish after the group is durable and visible. */
-    private record Completion(CompletableFuture<Object> future, Object value) {
-    }
-
-    /** Receives positions whose entity reached a snapshot boundary. */
-    @FunctionalInterface
-    public interface SnapshotTrigger {
-        /**
-         * @param entityId the entity
-         * @param position the position of its event at the boundary
-         */
-        void snapshotDue(String entityId, long position);
+    /** A future to complete once the group is durable and visible. */
+    private record Completion<R>(CompletableFuture<R> future, R value) {
+        void complete() {
+            future.complete(value);
+        }
     }
 
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>(1 << 16);
     private final SegmentedLog log;
-    private final LogIndexes indexes;
-    private final EventReader reader;
-    private final DictionaryFile dictionary;
-    private final Durability durability;
-    private final int snapshotEvery;
-    private final SnapshotTrigger snapshots;
-    private final int maxBatchBytes;
+    private final RequestChecks checks;
+    private final RequestWriter writer;
+    private final ForcePolicy forcePolicy;
     private final CopyOnWriteArrayList<LongConsumer> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
-    private final EntryWriter entries = new EntryWriter();
 
     // Sequencer-thread state.
     private long lastPosition;
-    private long lastTimestamp;
-    private long lastForceNanos = System.nanoTime();
-    /**
-     * Forces done and their summed duration, for the metrics. Volatile: written only by the sequencer
-     * thread (so the increments cannot race), read by {@code stats()} from any thread.
-     */
-    private volatile long forces;
-    private volatile long forceNanos;
     private long notified;
     private final List<Request> group = new ArrayList<>();
-    private final List<Completion> completions = new ArrayList<>();
-    private final List<DueSnapshot> dueSnapshots = new ArrayList<>();
+    private final List<Completion<?>> completions = new ArrayList<>();
     private EventStoreException failure;
     /** Appends refused with nothing written since open (for the log's rate limit). */
     private long refusals;
 
     private volatile long visiblePosition;
-    private volatile long ingested;
     private volatile boolean stopped;
 
     /**
-     * @param log the log, recovered
-     * @param indexes the indexes, rebuilt up to {@code lastPosition}
-     * @param reader reads stored entries (idempotency checks)
-     * @param dictionary the persisted dictionary
-     * @param durability the policy
-     * @param snapshotEvery events per entity between automatic snapshots (0: never)
-     * @param snapshots notified of snapshot boundaries once they are visible
+     * @param log the log, recovered (forced here)
+     * @param checks pass 1 of each request
+     * @param writer pass 2 of each request
+     * @param forcePolicy when to force
      * @param lastPosition the last position in the log
-     * @param lastTimestamp the last timestamp in the log
      */
-    public Sequencer(SegmentedLog log, LogIndexes indexes, EventReader reader, DictionaryFile dictionary,
-                     Durability durability, int snapshotEvery, SnapshotTrigger snapshots, long lastPosition,
-                     long lastTimestamp) {
+    Sequencer(SegmentedLog log, RequestChecks checks, RequestWriter writer, ForcePolicy forcePolicy,
+              long lastPosition) {
         this.log = log;
-        this.indexes = indexes;
-        this.reader = reader;
-        this.dictionary = dictionary;
-        this.durability = durability;
-        this.snapshotEvery = snapshotEvery;
-        this.snapshots = snapshots;
+        this.checks = checks;
+        this.writer = writer;
+        this.forcePolicy = forcePolicy;
         this.lastPosition = lastPosition;
-        this.lastTimestamp = lastTimestamp;
         this.visiblePosition = lastPosition;
         this.notified = lastPosition;
-        this.maxBatchBytes = Math.toIntExact(log.segmentBytes() - SegmentHeaderDescriptor.HEADER_LENGTH);
         this.thread = Thread.ofPlatform().name("peregrine-sequencer").daemon(true).unstarted(this);
     }
 
@@ -187,11 +131,6 @@ public final class Sequencer implements Runnable {
         return failure != null;
     }
 
-    /** @return events appended since open */
-    public long ingested() {
-        return ingested;
-    }
-
     /** @param listener called on the sequencer thread with each new visible position */
     public void addListener(LongConsumer listener) {
         listeners.add(listener);
@@ -209,9 +148,7 @@ public final class Sequencer implements Runnable {
      * @return completes with one result per event when the batch is durable per the policy
      */
     public CompletableFuture<List<AppendResult>> submit(List<PreparedEvent> events) {
-        CompletableFuture<List<AppendResult>> future = new CompletableFuture<>();
-        enqueue(new AppendRequest(events, future), future);
-        return future;
+        return enqueue(c -> c.append(events));
     }
 
     /**
@@ -221,14 +158,19 @@ public final class Sequencer implements Runnable {
      * @return completes with the tombstone's position
      */
     public CompletableFuture<Long> tombstone(String entityId) {
-        CompletableFuture<Long> future = new CompletableFuture<>();
-        enqueue(new TombstoneRequest(entityId, entityId.getBytes(StandardCharsets.UTF_8), future), future);
+        byte[] entity = entityId.getBytes(StandardCharsets.UTF_8);
+        return enqueue(c -> c.tombstone(entityId, entity));
+    }
+
+    private <R> CompletableFuture<R> enqueue(Function<RequestChecks, PendingEntries<R>> check) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        enqueue(new WriteRequest<>(check, future), future);
         return future;
     }
 
     private void enqueue(Request request, CompletableFuture<?> future) {
         if (stopped) {
-            future.completeExceptionally(new StorageFailureException("the store is closed", null, null, StorageFailureException.Outcome.NOT_WRITTEN));
+            future.completeExceptionally(closed());
             return;
         }
         try {
@@ -243,9 +185,13 @@ public final class Sequencer implements Runnable {
         }
     }
 
+    private static StorageFailureException closed() {
+        return new StorageFailureException("the store is closed", null, null, StorageFailureException.Outcome.NOT_WRITTEN);
+    }
+
     /** Fails requests left in the queue after the sequencer thread ended, so no caller waits forever. */
     private void failLeftovers() {
-        StorageFailureException closed = new StorageFailureException("the store is closed", null, null, StorageFailureException.Outcome.NOT_WRITTEN);
+        StorageFailureException closed = closed();
         Request r;
         while ((r = queue.poll()) != null) {
             failRequest(r, closed);
@@ -281,7 +227,7 @@ public final class Sequencer implements Runnable {
             try {
                 Request first = nextRequest();
                 if (first == null) {
-                    forceIfDue();
+                    forceIfDue(); // the wait ended without a request: the policy's time is up
                     continue;
                 }
                 group.add(first);
@@ -296,20 +242,29 @@ public final class Sequencer implements Runnable {
             } finally {
                 group.clear();
                 completions.clear();
-                dueSnapshots.clear();
             }
         }
     }
 
+    /** @return the next request, or {@code null} if the force policy's wait ran out first */
     private Request nextRequest() throws InterruptedException {
-        if (durability.mode() == Durability.Mode.INTERVAL && log.hasDirty()) {
-            long wait = durability.interval().orElseThrow().toNanos() - (System.nanoTime() - lastForceNanos);
-            return wait <= 0 ? null : queue.poll(wait, TimeUnit.NANOSECONDS);
+        if (log.hasDirty()) {
+            long wait = forcePolicy.maxWaitNanos(log.nanosSinceForce());
+            if (wait != ForcePolicy.FOREVER) {
+                return wait <= 0 ? null : queue.poll(wait, TimeUnit.NANOSECONDS);
+            }
         }
         return queue.take();
     }
 
+    private void forceIfDue() {
+        if (log.hasDirty() && forcePolicy.due(log.nanosSinceForce())) {
+            log.forceDirty();
+        }
+    }
+
     private boolean processGroup() {
+        checkThread();
         if (failure != null) {
             boolean stop = false;
             for (Request r : group) {
@@ -318,27 +273,21 @@ public final class Sequencer implements Runnable {
             return !stop;
         }
         try {
-            dictionary.persistNew(); // names before the entries that use them; see DictionaryFile
+            writer.beginGroup();
         } catch (StorageFailureException e) {
             return refuseGroup(e);
         }
-        long before = lastPosition;
         StopRequest stop = null;
         for (Request r : group) {
             switch (r) {
-                case AppendRequest a -> append(a);
-                case TombstoneRequest t -> tombstone(t);
+                case WriteRequest<?> w -> write(w);
                 case StopRequest s -> stop = s;
             }
         }
-        if (lastPosition != before) {
-            if (durability.mode() == Durability.Mode.FSYNC || stop != null) {
-                force();
-            } else {
-                forceIfDue();
-            }
-        } else if (stop != null && log.hasDirty()) {
-            force();
+        if (stop != null) {
+            log.forceDirty(); // close forces under every policy
+        } else {
+            forceIfDue();
         }
         publish();
         if (stop != null) {
@@ -348,17 +297,28 @@ public final class Sequencer implements Runnable {
         return true;
     }
 
+    private <R> void write(WriteRequest<R> request) {
+        try {
+            PendingEntries<R> entries = request.check().apply(checks);
+            if (entries.count() > 0) {
+                lastPosition = writer.write(entries, lastPosition);
+            }
+            completions.add(new Completion<>(request.future(), entries.result()));
+        } catch (StorageFailureException e) {
+            refuseOrFail(request.future(), e);
+        } catch (EventStoreException e) {
+            request.future().completeExceptionally(e);
+        }
+    }
+
     /** Refuses every request of the group (nothing of it was written) and keeps running unless one is a stop. */
     private boolean refuseGroup(StorageFailureException e) {
         boolean stop = false;
         for (Request r : group) {
             switch (r) {
-                case AppendRequest a -> refuseOrFail(a.future(), e);
-                case TombstoneRequest t -> refuseOrFail(t.future(), e);
+                case WriteRequest<?> w -> refuseOrFail(w.future(), e);
                 case StopRequest s -> {
-                    if (log.hasDirty()) {
-                        force();
-                    }
+                    log.forceDirty();
                     s.future().complete(null);
                     stop = true;
                 }
@@ -370,11 +330,8 @@ public final class Sequencer implements Runnable {
     private void publish() {
         long published = lastPosition;
         visiblePosition = published; // volatile: releases the entries and index updates above
-        for (Completion c : completions) {
-            c.future().complete(c.value());
-        }
-        for (DueSnapshot due : dueSnapshots) {
-            snapshots.snapshotDue(due.entityId(), due.position());
+        for (Completion<?> c : completions) {
+            c.complete();
         }
         if (published == notified) {
             return; // nothing new became visible (every request of the group failed)
@@ -386,204 +343,6 @@ public final class Sequencer implements Runnable {
             } catch (RuntimeException e) {
                 LOG.warn("commit listener {} failed", listener, e);
             }
-        }
-    }
-
-    private void force() {
-        long started = System.nanoTime();
-        log.forceDirty();
-        lastForceNanos = System.nanoTime();
-        forceNanos += lastForceNanos - started;
-        forces++;
-    }
-
-    /** @return how many times the log was forced to disk since the store opened */
-    long forces() {
-        return forces;
-    }
-
-    /** @return the time spent in those forces, in nanoseconds */
-    long forceNanos() {
-        return forceNanos;
-    }
-
-    private void forceIfDue() {
-        if (durability.mode() == Durability.Mode.INTERVAL && log.hasDirty()
-                && System.nanoTime() - lastForceNanos >= durability.interval().orElseThrow().toNanos()) {
-            force();
-        }
-    }
-
-    private long nextTimestamp() {
-        Instant now = Instant.now();
-        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        lastTimestamp = Math.max(lastTimestamp, nanos); // never backwards, even if the clock is
-        return lastTimestamp;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void complete(CompletableFuture<?> future, Object value) {
-        completions.add(new Completion((CompletableFuture<Object>) future, value));
-    }
-
-    private void append(AppendRequest request) {
-        checkThread();
-        List<PreparedEvent> events = request.events();
-        int n = events.size();
-        AppendResult[] results = new AppendResult[n];
-        long[] versions = new long[n];
-        try {
-            int bytes = check(events, results, versions);
-            if (bytes > maxBatchBytes) {
-                throw new InvalidEventException("events", "the batch needs " + bytes
-                        + " bytes of log, more than one segment holds (" + maxBatchBytes + ")");
-            }
-            if (bytes > 0) {
-                // Names of drafts only now, for events about to be written; durable first. See DictionaryFile.
-                write(dictionary.commit(events), results, versions, bytes);
-            }
-            complete(request.future(), Arrays.asList(results));
-        } catch (StorageFailureException e) {
-            refuseOrFail(request.future(), e);
-        } catch (EventStoreException e) {
-            request.future().completeExceptionally(e);
-        }
-    }
-
-    /**
-     * Pass 1 of an append: every check, no writes.
-     *
-     * @return bytes of log the new events need (0 when all are idempotent repeats)
-     */
-    private int check(List<PreparedEvent> events, AppendResult[] results, long[] versions) {
-        int n = events.size();
-        Map<String, Long> batchVersions = n > 1 ? new HashMap<>() : null;
-        Set<UUID> batchIds = n > 1 ? new HashSet<>() : null;
-        int bytes = 0;
-        for (int i = 0; i < n; i++) {
-            PreparedEvent p = events.get(i);
-            NewEvent e = p.event();
-            UUID id = e.eventId();
-            if (e.clientSuppliedId()) {
-                long existing = indexes.ids().find(id.getMostSignificantBits(), id.getLeastSignificantBits(), Long.MAX_VALUE);
-                if (existing != 0) {
-                    if (!p.sameContentAs(reader, existing)) {
-                        throw new DuplicateEventIdException(id, existing);
-                    }
-                    results[i] = reader.appendResult(existing);
-                    continue;
-                }
-                if (batchIds != null && !batchIds.add(id)) {
-                    throw new InvalidEventException("id", "event id " + id + " appears twice in the batch");
-                }
-            }
-            String entityId = e.entityId();
-            EntityStream stream = indexes.stream(entityId);
-            Long pending = batchVersions == null ? null : batchVersions.get(entityId);
-            long current = pending != null ? pending : stream == null ? 0 : stream.writerVersion();
-            if (current == 0 && pending == null && stream != null && e.expectedVersion().kind() != ExpectedVersion.Kind.NO_STREAM) {
-                long tomb = stream.lastTombstone(Long.MAX_VALUE);
-                if (tomb != 0) {
-                    throw new EntityDeletedException(entityId, tomb);
-                }
-            }
-            if (!e.expectedVersion().matches(current)) {
-                throw new ConcurrencyConflictException(entityId, e.expectedVersion(), current);
-            }
-            versions[i] = current + 1;
-            if (batchVersions != null) {
-                batchVersions.put(entityId, current + 1);
-            }
-            bytes += p.entryLength();
-        }
-        return bytes;
-    }
-
-    /**
-     * Pass 2 of an append: write the new events into one segment, then index them.
-     *
-     * <p>The order is the point: every entry is staged and written to the file before any index
-     * learns its position. Indexes read entries back (the id table re-reads every id when it grows),
-     * and a staged entry is not in the file until {@link EntryWriter#flush()}; an index that saw a
-     * position before its bytes were written rehashed it from zeros and lost it.
-     */
-    private void write(List<PreparedEvent> events, AppendResult[] results, long[] versions, int bytes) {
-        int remaining = 0;
-        for (AppendResult r : results) {
-            if (r == null) {
-                remaining++;
-            }
-        }
-        int written = remaining;
-        LogSegment segment = log.ensureRoom(bytes, lastPosition + 1);
-        long timestamp = nextTimestamp();
-        long[] offsets = new long[events.size()];
-        long position = lastPosition;
-        for (int i = 0; i < events.size(); i++) {
-            if (results[i] != null) {
-                continue;
-            }
-            PreparedEvent p = events.get(i);
-            UUID id = p.event().eventId();
-            offsets[i] = segment.claim(p.entryLength());
-            entries.write(segment, offsets[i], p.entryLength(), ++position, timestamp, id.getMostSignificantBits(),
-                    id.getLeastSignificantBits(), versions[i], --remaining, EntryDescriptor.KIND_EVENT, p.payload(),
-                    p.metadata(), p.type(), p.entity(), p.tenant(), dictionary.persistedSize());
-        }
-        entries.flush();
-        log.markDirty(segment);
-        Instant instant = Instant.ofEpochSecond(0, timestamp);
-        for (int i = 0; i < events.size(); i++) {
-            if (results[i] != null) {
-                continue;
-            }
-            PreparedEvent p = events.get(i);
-            UUID id = p.event().eventId();
-            segment.indexEntry(offsets[i]);
-            long indexed = lastPosition + 1;
-            long version = indexes.addEvent(indexed, p.event().entityId(), p.event().eventType(),
-                    id.getMostSignificantBits(), id.getLeastSignificantBits());
-            assert version == versions[i] : "index version " + version + " != checked version " + versions[i];
-            lastPosition = indexed;
-            results[i] = new AppendResult(id, indexed, version, instant);
-            if (snapshotEvery > 0 && version % snapshotEvery == 0) {
-                dueSnapshots.add(new DueSnapshot(p.event().entityId(), indexed));
-            }
-        }
-        ingested = ingested + written; // single writer: a plain read-modify-write of the volatile is safe
-    }
-
-    private void tombstone(TombstoneRequest request) {
-        checkThread();
-        try {
-            EntityStream stream = indexes.stream(request.entityId());
-            if (stream == null) {
-                throw new EntityNotFoundException(request.entityId());
-            }
-            if (stream.writerVersion() == 0) {
-                long tomb = stream.lastTombstone(Long.MAX_VALUE);
-                throw tomb != 0 ? new EntityDeletedException(request.entityId(), tomb)
-                        : new EntityNotFoundException(request.entityId());
-            }
-            byte[] tenant = NewEvent.DEFAULT_TENANT.getBytes(StandardCharsets.UTF_8);
-            int length = PreparedEvent.lengthOf(TOMBSTONE_TYPE, request.entity(), tenant, 0, 0);
-            LogSegment segment = log.ensureRoom(length, lastPosition + 1);
-            long position = lastPosition + 1;
-            long off = segment.claim(length);
-            UUID id = Uuids.timeOrdered();
-            entries.write(segment, off, length, position, nextTimestamp(), id.getMostSignificantBits(),
-                    id.getLeastSignificantBits(), 0, 0, EntryDescriptor.KIND_TOMBSTONE, EMPTY, null, TOMBSTONE_TYPE,
-                    request.entity(), tenant, dictionary.persistedSize());
-            entries.flush();
-            segment.indexEntry(off);
-            indexes.addTombstone(position, request.entityId());
-            lastPosition = position;
-            log.markDirty(segment);
-            complete(request.future(), position);
-        } catch (StorageFailureException e) {
-            refuseOrFail(request.future(), e);
-        } catch (EventStoreException e) {
-            request.future().completeExceptionally(e);
         }
     }
 
@@ -609,7 +368,7 @@ public final class Sequencer implements Runnable {
         for (Request r : group) {
             failRequest(r, failure);
         }
-        for (Completion c : completions) {
+        for (Completion<?> c : completions) {
             c.future().completeExceptionally(failure);
         }
     }
@@ -617,8 +376,7 @@ public final class Sequencer implements Runnable {
     /** @return whether the request was a stop */
     private static boolean failRequest(Request r, EventStoreException e) {
         switch (r) {
-            case AppendRequest a -> a.future().completeExceptionally(e);
-            case TombstoneRequest t -> t.future().completeExceptionally(e);
+            case WriteRequest<?> w -> w.future().completeExceptionally(e);
             case StopRequest s -> {
                 s.future().complete(null);
                 return true;

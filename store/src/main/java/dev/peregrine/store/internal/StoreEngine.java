@@ -1,24 +1,16 @@
 package dev.peregrine.store.internal;
 
 import dev.peregrine.record.FieldDictionary;
-import dev.peregrine.store.AppendResult;
-import dev.peregrine.store.EntityState;
-import dev.peregrine.store.EventStoreException;
-import dev.peregrine.store.InvalidEventException;
-import dev.peregrine.store.NewEvent;
-import dev.peregrine.store.Projection;
-import dev.peregrine.store.Query;
-import dev.peregrine.store.QueryPage;
-import dev.peregrine.store.Snapshot;
+import dev.peregrine.store.RecoveryReport;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.StoreDiagnostics;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoreStats;
-import dev.peregrine.store.StoredEvent;
-import dev.peregrine.store.index.EntityStream;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.LogLoader;
 import dev.peregrine.store.log.LogSegment;
+import dev.peregrine.store.log.SegmentHeaderDescriptor;
 import dev.peregrine.store.log.SegmentedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,29 +22,23 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.LongConsumer;
 
 /**
- * Wires the engine together on open, in order: lock the directory, load the field dictionary,
- * recover the log ({@link LogLoader}), load the index checkpoint and replay the log after it, open the
- * snapshots, start the sequencer and the projection runner. Closing reverses it and leaves a fresh
- * index checkpoint behind.
+ * The parts of an open store and their lifetime. Opening wires them together, in order: lock the
+ * directory, load the field dictionary, recover the log ({@link LogLoader}), load the index
+ * checkpoint and replay the log after it, open the snapshots, start the sequencer and the projection
+ * runner. Closing reverses it and leaves a fresh index checkpoint behind. The operations of the
+ * store are {@link dev.peregrine.store.EventStore}'s, which calls the parts handed out here; this
+ * class has none of its own beyond the counters that span every part ({@link #stats()},
+ * {@link #diagnostics()}).
  *
  * <p>Directory layout: {@code LOCK}, {@code log/<position>.seg}, {@code fields.dict},
  * {@code index.ckpt}, {@code snapshots.dat}, {@code projections/<name>.ckpt}.
  *
- * <p>Thread safety: every public method may be called from any thread; {@link #close()} once.
+ * <p>Thread safety: every public method may be called from any thread; {@link #close()} once. The
+ * parts state their own.
  */
 public final class StoreEngine implements AutoCloseable {
 
@@ -72,8 +58,10 @@ public final class StoreEngine implements AutoCloseable {
     private final QueryExecutor queries;
     private final StateReconstructor states;
     private final ProjectionRunner projections;
-    private final ExecutorService snapshotWorker;
-    private final List<String> recoveryActions;
+    private final AutoSnapshots autoSnapshots;
+    /** Events in the log when it was opened (for {@link StoreStats#ingestedSinceStart()}). */
+    private final long eventsAtOpen;
+    private final RecoveryReport recovery;
     private volatile boolean closed;
 
     private StoreEngine(Path directory, StoreOptions options) {
@@ -106,21 +94,26 @@ public final class StoreEngine implements AutoCloseable {
             replay(covered + 1, last);
             LOG.info("opened store {}: {} events in {} segments; indexes loaded to position {}, replayed {} entries",
                     directory, last, log.segments().length, covered, last - covered);
-            recoveryActions = recovered.actions();
+            recovery = recovered.report(last - covered);
             snapshots = SnapshotStore.open(directory.resolve("snapshots.dat"), options.repairCorruption(),
                     dictionary.dictionary(), (entity, position, msb, lsb) -> position <= last
                             && reader.msb(position) == msb && reader.lsb(position) == lsb);
             opened.add(snapshots);
-            snapshotWorker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("peregrine-snapshots")
-                    .daemon(true).unstarted(r));
-            sequencer = new Sequencer(log, indexes, reader, dictionary, options.durability(), options.snapshotEvery(),
-                    this::snapshotDue, last, last == 0 ? 0 : reader.timestamp(last));
+            states = new StateReconstructor(indexes, reader, snapshots, this::lastPosition);
+            autoSnapshots = new AutoSnapshots(options.snapshotEvery(), states);
+            opened.add(autoSnapshots);
+            eventsAtOpen = indexes.eventCount();
+            RequestChecks checks = new RequestChecks(indexes, reader,
+                    options.segmentBytes() - SegmentHeaderDescriptor.HEADER_LENGTH);
+            RequestWriter writer = new RequestWriter(log, indexes, dictionary, autoSnapshots,
+                    last == 0 ? 0 : reader.timestamp(last));
+            sequencer = new Sequencer(log, checks, writer, ForcePolicy.of(options.durability()), last);
             validator = new EventValidator(dictionary.dictionary(), options);
             queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit());
-            states = new StateReconstructor(indexes, reader, snapshots, sequencer::visiblePosition);
             projections = new ProjectionRunner(directory.resolve("projections"), reader, sequencer::visiblePosition,
                     options.projectionCheckpointEvery());
             sequencer.addListener(position -> projections.signal());
+            sequencer.addListener(autoSnapshots);
             sequencer.start();
             projections.start();
             if (options.builtInProjections()) {
@@ -175,195 +168,71 @@ public final class StoreEngine implements AutoCloseable {
         }
     }
 
-    private void snapshotDue(String entityId, long position) {
-        snapshotWorker.execute(() -> {
-            try {
-                states.snapshot(entityId, position);
-            } catch (EventStoreException e) {
-                LOG.debug("automatic snapshot of {} at {} skipped: {}", entityId, position, e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("automatic snapshot of {} at {} failed", entityId, position, e);
-            }
-        });
-    }
-
-    private void checkOpen() {
+    /**
+     * @throws StorageFailureException with outcome {@code NOT_WRITTEN} once the store is closed
+     */
+    public void checkOpen() {
         if (closed) {
             throw new StorageFailureException("the store is closed", directory, null, StorageFailureException.Outcome.NOT_WRITTEN);
         }
     }
 
-    /**
-     * @param events the batch
-     * @return the results future
-     */
-    public CompletableFuture<List<AppendResult>> appendAsync(List<NewEvent> events) {
-        try {
-            checkOpen();
-            if (events == null || events.isEmpty()) {
-                throw new InvalidEventException("events", "a batch must hold at least one event");
-            }
-            if (events.size() > options.maxBatchEvents()) {
-                throw new InvalidEventException("events", "a batch holds at most " + options.maxBatchEvents()
-                        + " events, got " + events.size());
-            }
-            List<PreparedEvent> prepared = new ArrayList<>(events.size());
-            for (int i = 0; i < events.size(); i++) {
-                NewEvent e = events.get(i);
-                if (e == null) {
-                    throw new InvalidEventException("events", "event " + i + " is null");
-                }
-                try {
-                    prepared.add(validator.prepare(e));
-                } catch (InvalidEventException invalid) {
-                    throw invalid.atIndex(i); // the caller can then point at the event in its request
-                }
-            }
-            return sequencer.submit(prepared);
-        } catch (EventStoreException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    /** @return the single writer: appends, tombstones, the visible position, commit listeners */
+    public Sequencer sequencer() {
+        return sequencer;
     }
 
-    /** @param q query @return page */
-    public QueryPage query(Query q) {
-        checkOpen();
-        return queries.run(q);
+    /** @return validates and encodes events before they are queued */
+    public EventValidator validator() {
+        return validator;
     }
 
-    /** @param id event id @return the event if visible and not tombstoned */
-    public Optional<StoredEvent> get(UUID id) {
-        checkOpen();
-        long max = sequencer.visiblePosition();
-        long position = indexes.ids().find(id.getMostSignificantBits(), id.getLeastSignificantBits(), max);
-        if (position == 0) {
-            return Optional.empty();
-        }
-        StoredEvent event = reader.read(position);
-        EntityStream stream = indexes.stream(event.entityId());
-        if (stream != null && stream.lastTombstone(max) > position) {
-            return Optional.empty();
-        }
-        return Optional.of(event);
+    /** @return runs queries and lookups by id */
+    public QueryExecutor queries() {
+        return queries;
     }
 
-    /** @param entityId entity @param asOf point or null @return state */
-    public EntityState reconstruct(String entityId, Instant asOf) {
-        checkOpen();
-        return states.reconstruct(entityId, asOf);
+    /** @return state reconstruction and snapshots */
+    public StateReconstructor states() {
+        return states;
     }
 
-    /** @param entityId entity @return visible version */
-    public long streamVersion(String entityId) {
-        checkOpen();
-        EntityStream stream = indexes.stream(entityId);
-        return stream == null ? 0 : stream.visibleVersion(sequencer.visiblePosition());
-    }
-
-    /** @param entityId entity @return new snapshot */
-    public Snapshot createSnapshot(String entityId) {
-        checkOpen();
-        return states.snapshot(entityId, sequencer.visiblePosition());
-    }
-
-    /** @param entityId entity @return newest snapshot */
-    public Optional<Snapshot> latestSnapshot(String entityId) {
-        checkOpen();
-        return states.latestSnapshot(entityId);
-    }
-
-    /** @param entityId entity @return tombstone position future */
-    public CompletableFuture<Long> tombstone(String entityId) {
-        checkOpen();
-        EventValidator.checkId("entity_id", entityId);
-        return sequencer.tombstone(entityId);
-    }
-
-    /** @return stats */
-    public StoreStats stats() {
-        checkOpen();
-        LogSegment[] segments = log.segments();
-        long bytes = log.bytesOnDisk() + dictionary.bytesOnDisk() + snapshots.bytesOnDisk();
-        return new StoreStats(indexes.eventCount(), indexes.entities().size(), indexes.types().size(),
-                sequencer.ingested(), bytes, segments.length, sequencer.visiblePosition(),
-                sequencer.forces(), sequencer.forceNanos(), dictionary.dictionary().size());
-    }
-
-    /** @return the dictionary */
-    public FieldDictionary dictionary() {
-        return dictionary.dictionary();
-    }
-
-    /** @return the projection runner */
+    /** @return the projections */
     public ProjectionRunner projections() {
-        checkOpen();
         return projections;
     }
 
-    /** @param projection projection to register */
-    public void registerProjection(Projection projection) {
-        checkOpen();
-        projections.register(projection);
+    /** @return reads entries of the log; read only positions up to {@link #lastPosition()} */
+    public EventReader reader() {
+        return reader;
     }
 
-    /**
-     * @param timeout longest wait
-     * @throws TimeoutException if not caught up in time
-     * @throws InterruptedException if interrupted
-     */
-    public void awaitProjections(Duration timeout) throws TimeoutException, InterruptedException {
-        checkOpen();
-        projections.awaitCaughtUp(timeout);
-    }
-
-    /** @return last visible position */
+    /** @return the last visible position */
     public long lastPosition() {
         return sequencer.visiblePosition();
     }
 
-    /**
-     * @param position first position
-     * @param maxEvents most entries
-     * @return entries in position order, tombstones included
-     */
-    public List<StoredEvent> readFrom(long position, int maxEvents) {
-        checkOpen();
-        if (position < 1) {
-            throw new InvalidEventException("position", "must be >= 1, got " + position);
-        }
-        if (maxEvents < 1) {
-            throw new InvalidEventException("max_events", "must be >= 1, got " + maxEvents);
-        }
-        long end = Math.min(sequencer.visiblePosition(), position + maxEvents - 1);
-        List<StoredEvent> out = new ArrayList<>((int) Math.max(0, end - position + 1));
-        for (long p = position; p <= end; p++) {
-            out.add(reader.read(p));
-        }
-        return out;
+    /** @return the store's persisted field dictionary */
+    public FieldDictionary dictionary() {
+        return dictionary.dictionary();
     }
 
-    /** @param listener commit listener */
-    public void addCommitListener(LongConsumer listener) {
-        sequencer.addListener(listener);
+    /** @return the counters of {@link dev.peregrine.store.EventStore#stats()} */
+    public StoreStats stats() {
+        LogSegment[] segments = log.segments();
+        long bytes = log.bytesOnDisk() + dictionary.bytesOnDisk() + snapshots.bytesOnDisk();
+        return new StoreStats(indexes.eventCount(), indexes.entities().size(), indexes.types().size(),
+                indexes.eventCount() - eventsAtOpen, bytes, segments.length, sequencer.visiblePosition(),
+                log.forces(), log.forceNanos(), dictionary.dictionary().size());
     }
 
-    /** @param listener commit listener */
-    public void removeCommitListener(LongConsumer listener) {
-        sequencer.removeListener(listener);
-    }
-
-    /** @return what recovery did on open */
-    public List<String> recoveryActions() {
-        return recoveryActions;
-    }
-
-    /** @return heap bytes of the secondary indexes and offset indexes (approximate, for measurement) */
-    public long indexHeapBytes() {
-        long bytes = indexes.heapBytes();
+    /** @return the diagnostics of {@link dev.peregrine.store.EventStore#diagnostics()} */
+    public StoreDiagnostics diagnostics() {
+        long heap = indexes.heapBytes();
         for (LogSegment s : log.segments()) {
-            bytes += s.offsetIndexHeapBytes();
+            heap += s.offsetIndexHeapBytes();
         }
-        return bytes;
+        return new StoreDiagnostics(heap, recovery);
     }
 
     /** @return the directory */
@@ -384,14 +253,7 @@ public final class StoreEngine implements AutoCloseable {
         closed = true; // new calls fail from here on; queued appends still complete below
         sequencer.stop();
         projections.close();
-        snapshotWorker.shutdown();
-        try {
-            if (!snapshotWorker.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("snapshot worker did not finish in 30 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        autoSnapshots.close();
         try {
             snapshots.force();
             Path checkpoint = directory.resolve("index.ckpt");

@@ -13,7 +13,7 @@ import static dev.peregrine.store.log.LogSegment.SHORT;
 
 /**
  * Encodes entries ({@link EntryDescriptor}) into an off-heap staging buffer and writes them to their
- * segment file with one positional write per {@link #flush()}. Sequencer only.
+ * segment file with one positional write per {@link #flush()}.
  *
  * <p><b>Why not store through the mapping.</b> After a force the kernel write-protects the pages it
  * cleaned, so the next store into the same page faults, and on ext4 each such fault joins the
@@ -25,6 +25,8 @@ import static dev.peregrine.store.log.LogSegment.SHORT;
  * <p>The bytes of a claimed region are zero in the file already (new blocks read as zeros, and
  * whatever recovery or a failed write leaves behind is zeroed before the next write), and the staging
  * buffer is cleared before reuse, so padding needs no writes.
+ *
+ * <p>Thread safety: none; the sequencer thread only.
  */
 public final class EntryWriter {
 
@@ -40,51 +42,58 @@ public final class EntryWriter {
     private int used;
 
     /**
-     * Stages a complete entry. Entries staged between two flushes must be contiguous in one segment;
-     * staging into another segment flushes the previous one first.
+     * Claims room for an entry at the end of {@code segment} and stages it there. Entries staged
+     * between two flushes are contiguous in one segment: flush before staging into another.
      *
-     * @param segment target segment
-     * @param off offset claimed for it
-     * @param length entry length from {@link EntryDescriptor#entryLength}
-     * @param position global position
-     * @param timestampNanos timestamp
-     * @param msb event id high bits
-     * @param lsb event id low bits
-     * @param version stream version
-     * @param batchRemaining entries of the same batch after this one
-     * @param kind entry kind
-     * @param payload payload bytes (may be empty)
-     * @param metadata metadata bytes, or null
-     * @param type event type UTF-8
-     * @param entity entity id UTF-8
-     * @param tenant tenant id UTF-8
-     * @param dictionarySize field names persisted when the entry is written
+     * @param segment target segment; the caller made sure it has room
+     *                ({@link SegmentedLog#ensureRoom})
+     * @param entry the entry's fields; read here, not kept
+     * @return the entry's offset in the segment
+     * @throws IllegalStateException if entries staged for another segment are not flushed yet
      */
-    public void write(LogSegment segment, long off, int length, long position, long timestampNanos,
-                      long msb, long lsb, long version, int batchRemaining, byte kind,
-                      MemorySegment payload, MemorySegment metadata, byte[] type, byte[] entity, byte[] tenant,
-                      int dictionarySize) {
-        long rel = stage(segment, off, length);
+    public long stage(LogSegment segment, EntryFields entry) {
+        if (used > 0 && segment != target) {
+            throw new IllegalStateException("flush " + target + " before staging into " + segment);
+        }
+        int length = entry.length();
+        long off = segment.claim(length);
+        if (used == 0) {
+            target = segment;
+            fileStart = off;
+        }
+        assert off == fileStart + used : "staged entries must be contiguous in the file";
+        if (used + (long) length > buffer.byteSize()) {
+            grow(used + (long) length);
+        }
+        encode(used, length, entry);
+        used += length;
+        return off;
+    }
+
+    private void encode(long rel, int length, EntryFields e) {
         MemorySegment map = buffer;
-        int payloadLength = (int) payload.byteSize();
-        int metadataLength = metadata == null ? 0 : (int) metadata.byteSize();
+        int payloadLength = e.payloadLength();
+        int metadataLength = e.metadataLength();
+        byte[] type = e.type();
+        byte[] entity = e.entity();
+        byte[] tenant = e.tenant();
         map.set(INT, rel + LENGTH_OFFSET, length);
-        map.set(LONG, rel + POSITION_OFFSET, position);
-        map.set(LONG, rel + TIMESTAMP_OFFSET, timestampNanos);
-        map.set(LONG, rel + ID_MSB_OFFSET, msb);
-        map.set(LONG, rel + ID_LSB_OFFSET, lsb);
-        map.set(LONG, rel + VERSION_OFFSET, version);
-        map.set(INT, rel + BATCH_REMAINING_OFFSET, batchRemaining);
+        map.set(LONG, rel + POSITION_OFFSET, e.position());
+        map.set(LONG, rel + TIMESTAMP_OFFSET, e.timestampNanos());
+        map.set(LONG, rel + ID_MSB_OFFSET, e.idMsb());
+        map.set(LONG, rel + ID_LSB_OFFSET, e.idLsb());
+        map.set(LONG, rel + VERSION_OFFSET, e.version());
+        map.set(INT, rel + BATCH_REMAINING_OFFSET, e.batchRemaining());
         map.set(INT, rel + PAYLOAD_LENGTH_OFFSET, payloadLength);
         map.set(INT, rel + METADATA_LENGTH_OFFSET, metadataLength);
-        map.set(ValueLayout.JAVA_BYTE, rel + KIND_OFFSET, kind);
+        map.set(ValueLayout.JAVA_BYTE, rel + KIND_OFFSET, e.kind());
         map.set(SHORT, rel + TYPE_LENGTH_OFFSET, (short) type.length);
         map.set(SHORT, rel + ENTITY_LENGTH_OFFSET, (short) entity.length);
         map.set(SHORT, rel + TENANT_LENGTH_OFFSET, (short) tenant.length);
-        map.set(INT, rel + DICTIONARY_SIZE_OFFSET, dictionarySize);
-        MemorySegment.copy(payload, 0, map, rel + HEADER_LENGTH, payloadLength);
+        map.set(INT, rel + DICTIONARY_SIZE_OFFSET, e.dictionarySize());
+        MemorySegment.copy(e.payload(), 0, map, rel + HEADER_LENGTH, payloadLength);
         if (metadataLength > 0) {
-            MemorySegment.copy(metadata, 0, map, rel + metadataOffset(payloadLength), metadataLength);
+            MemorySegment.copy(e.metadata(), 0, map, rel + metadataOffset(payloadLength), metadataLength);
         }
         long strings = rel + stringsOffset(payloadLength, metadataLength);
         MemorySegment.copy(type, 0, map, ValueLayout.JAVA_BYTE, strings, type.length);
@@ -94,8 +103,9 @@ public final class EntryWriter {
     }
 
     /**
-     * Writes the staged entries to their segment file (into the page cache; forcing is the log's
-     * job). Call before anything reads them: the sequencer flushes after every request.
+     * Writes the staged entries to their segment file with one positional write (into the page
+     * cache; forcing is the log's job). Call before anything reads them, indexes included: the
+     * sequencer flushes once per request, before indexing it.
      *
      * @throws StorageFailureException with outcome {@code NOT_WRITTEN} if the write fails; the
      *         segment's write offset is then back where the staged entries began
@@ -117,23 +127,6 @@ public final class EntryWriter {
             used = 0;
             target = null;
         }
-    }
-
-    /** Reserves {@code length} zeroed bytes for the entry at file offset {@code off}; returns its buffer offset. */
-    private long stage(LogSegment segment, long off, int length) {
-        if (used > 0 && (segment != target || off != fileStart + used)) {
-            flush();
-        }
-        if (used == 0) {
-            target = segment;
-            fileStart = off;
-        }
-        if (used + (long) length > buffer.byteSize()) {
-            grow(used + (long) length);
-        }
-        long rel = used;
-        used += length;
-        return rel;
     }
 
     private void grow(long atLeast) {

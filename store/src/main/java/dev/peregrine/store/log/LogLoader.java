@@ -1,6 +1,9 @@
 package dev.peregrine.store.log;
 
 import dev.peregrine.store.CorruptLogException;
+import dev.peregrine.store.RecoveryReport;
+import dev.peregrine.store.RecoveryReport.Action;
+import dev.peregrine.store.RecoveryReport.Kind;
 import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.UnsupportedFormatException;
 import org.slf4j.Logger;
@@ -38,9 +41,9 @@ import static dev.peregrine.store.log.EntryDescriptor.*;
  * </ol>
  *
  * <p>Every truncation zeroes the dropped bytes (with positional writes, never through the mapping;
- * if the disk is too full for that, before the next write instead) and is logged with what was
- * dropped. Thread safety:
- * runs on the opening thread before the store exists.
+ * if the disk is too full for that, before the next write instead). Every action is recorded as a
+ * typed {@link Action} of the {@link RecoveryReport} and logged. Thread safety: runs on the opening
+ * thread before the store exists.
  */
 public final class LogLoader {
 
@@ -53,16 +56,36 @@ public final class LogLoader {
      *
      * @param segments the valid segments, in order, each with its offset index built
      * @param lastPosition position of the last valid entry (0 if none)
-     * @param droppedBytes bytes truncated (torn tail, incomplete batch, or repair)
-     * @param actions human-readable description of each action taken
+     * @param bytesTruncated bytes cut from segments that were kept
+     * @param entriesDropped valid entries dropped with an incomplete batch
+     * @param actions each action taken, in order
      */
-    public record Result(List<LogSegment> segments, long lastPosition, long droppedBytes, List<String> actions) {
+    public record Result(List<LogSegment> segments, long lastPosition, long bytesTruncated, long entriesDropped,
+                         List<Action> actions) {
+
+        /**
+         * @param entriesReplayed entries the store indexed from the log after its index checkpoint
+         * @return the report of the whole open
+         */
+        public RecoveryReport report(long entriesReplayed) {
+            int repaired = 0;
+            int deleted = 0;
+            for (Action a : actions) {
+                switch (a.kind()) {
+                    case DAMAGE_TRUNCATED -> repaired++;
+                    case SEGMENT_DELETED, BLANK_SEGMENT_DELETED -> deleted++;
+                    case TORN_TAIL_TRUNCATED, INCOMPLETE_BATCH_DROPPED -> { }
+                }
+            }
+            return new RecoveryReport(bytesTruncated, entriesDropped, entriesReplayed, repaired, deleted, actions);
+        }
     }
 
     private final Path directory;
     private final boolean repair;
-    private final List<String> actions = new ArrayList<>();
-    private long droppedBytes;
+    private final List<Action> actions = new ArrayList<>();
+    private long bytesTruncated;
+    private long entriesDropped;
 
     private LogLoader(Path directory, boolean repair) {
         this.directory = directory;
@@ -86,10 +109,7 @@ public final class LogLoader {
         try {
             long last = scanAll(segments);
             last = dropIncompleteBatch(segments, last);
-            for (String action : actions) {
-                LOG.warn("log recovery in {}: {}", directory, action);
-            }
-            return new Result(segments, last, droppedBytes, List.copyOf(actions));
+            return new Result(segments, last, bytesTruncated, entriesDropped, List.copyOf(actions));
         } catch (RuntimeException e) {
             segments.forEach(LogSegment::close);
             throw e;
@@ -115,8 +135,9 @@ public final class LogLoader {
                 segments.add(LogSegment.open(file));
             } catch (CorruptLogException | UnsupportedFormatException e) {
                 if (i == files.size() - 1 && isBlank(file)) {
+                    long size = sizeOf(file);
                     deleteFile(file);
-                    actions.add("deleted " + file.getFileName() + ": its creation was interrupted before any entry");
+                    record(Kind.BLANK_SEGMENT_DELETED, file, 0, size, "no valid header and nothing after it");
                 } else {
                     segments.forEach(LogSegment::close);
                     throw e;
@@ -179,12 +200,10 @@ public final class LogLoader {
             if (extent > 0) {
                 boolean validLater = validEntryAfter(segment, off, off + extent, expected);
                 if (isLast && !validLater) {
-                    long dropped = extent;
                     boolean zeroed = segment.truncate(segment.entryCount(), (int) off, off + extent);
-                    droppedBytes += dropped;
-                    actions.add("truncated torn tail of " + segment.path().getFileName() + " at offset " + off
-                            + " (" + dropped + " bytes after the last valid entry, position " + (expected - 1) + ")"
-                            + deferred(zeroed));
+                    bytesTruncated += extent;
+                    record(Kind.TORN_TAIL_TRUNCATED, segment.path(), off, extent,
+                            "after the last valid entry, position " + (expected - 1) + deferred(zeroed));
                 } else {
                     int len = segment.lengthAt(off);
                     int stored = segment.crcAt(off);
@@ -281,31 +300,29 @@ public final class LogLoader {
 
     private void corruption(List<LogSegment> segments, int index, long off, int stored, int actual, String detail) {
         LogSegment segment = segments.get(index);
-        CorruptLogException e = new CorruptLogException(segment.path(), off, stored, actual, detail);
         if (!repair) {
-            throw e;
+            throw new CorruptLogException(segment.path(), off, stored, actual, detail);
         }
-        long dropped;
+        String found = detail + String.format(" (stored crc32c 0x%08x, computed 0x%08x)", stored, actual);
         int firstDeleted;
         if (off < SegmentHeaderDescriptor.HEADER_LENGTH) {
             // The segment itself is out of place: none of it can be kept.
-            dropped = 0;
             firstDeleted = index;
         } else {
-            dropped = nonZeroExtent(segment, off);
+            long dropped = nonZeroExtent(segment, off);
             boolean zeroed = segment.truncate(segment.entryCount(), (int) off, off + dropped);
-            actions.add("repair: " + e.getMessage() + "; truncated " + segment.path().getFileName() + " at offset " + off
-                    + deferred(zeroed));
+            bytesTruncated += dropped;
+            record(Kind.DAMAGE_TRUNCATED, segment.path(), off, dropped, found + deferred(zeroed));
             firstDeleted = index + 1;
         }
         for (int j = segments.size() - 1; j >= firstDeleted; j--) {
             LogSegment later = segments.remove(j);
-            dropped += later.capacity();
+            long size = later.capacity();
             later.close();
             deleteFile(later.path());
-            actions.add("repair: " + e.getMessage() + "; deleted segment " + later.path().getFileName());
+            record(Kind.SEGMENT_DELETED, later.path(), 0, size, "after damage in " + segment.path().getFileName()
+                    + " at offset " + off + ": " + found);
         }
-        droppedBytes += dropped;
     }
 
     // Pass 4
@@ -325,11 +342,26 @@ public final class LogLoader {
         long from = segment.offsets().get(keep);
         long dropped = segment.writeOffset() - from;
         boolean zeroed = segment.truncate(keep, (int) from, segment.writeOffset());
-        droppedBytes += dropped;
         int droppedEntries = count - keep;
-        actions.add("dropped an incomplete batch of " + droppedEntries + " entries (positions " + (last - droppedEntries + 1)
-                + ".." + last + ") at the end of " + segment.path().getFileName() + deferred(zeroed));
+        bytesTruncated += dropped;
+        entriesDropped += droppedEntries;
+        record(Kind.INCOMPLETE_BATCH_DROPPED, segment.path(), from, dropped, droppedEntries + " entries, positions "
+                + (last - droppedEntries + 1) + ".." + last + deferred(zeroed));
         return last - droppedEntries;
+    }
+
+    private void record(Kind kind, Path file, long offset, long bytes, String detail) {
+        Action action = new Action(kind, file.getFileName().toString(), offset, bytes, detail);
+        actions.add(action);
+        LOG.warn("log recovery in {}: {}", directory, action);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0; // only for the report; the delete that follows says whether the file is usable
+        }
     }
 
     /**

@@ -73,7 +73,7 @@ public final class LogSegment implements AutoCloseable {
     /**
      * Creates a new segment file, allocates all of its blocks, writes its header, fsyncs it and maps
      * it. The caller fsyncs the directory. If any step fails (for example because the disk is full),
-     * the file is deleted again and nothing of it remains.
+     * the file is deleted again and nothing of it remains; a file that already existed is left alone.
      *
      * @param path file to create (must not exist)
      * @param basePosition position of the first entry it will hold
@@ -99,8 +99,10 @@ public final class LogSegment implements AutoCloseable {
             segment.allocated = true;
             return segment;
         } catch (IOException e) {
-            closeQuietly(channel);
-            deleteQuietly(path);
+            if (channel != null) { // this call created the file: remove it; never a file that was there before
+                closeQuietly(channel);
+                deleteQuietly(path);
+            }
             throw new StorageFailureException("cannot create segment: " + e.getMessage(), path, e,
                     StorageFailureException.Outcome.NOT_WRITTEN);
         }
@@ -219,8 +221,8 @@ public final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Claims {@code length} bytes for a new entry. Sequencer only; the caller checked
-     * {@link #remaining()}.
+     * Claims {@code length} bytes for a new entry. Sequencer only, through
+     * {@link EntryWriter#stage}; the caller checked {@link #remaining()}.
      *
      * @param length the entry length (a multiple of 8)
      * @return the offset of the claimed bytes

@@ -18,9 +18,10 @@ import java.util.List;
  * before any entry is written to it, so a position acknowledged later can never live in a file whose
  * name is not durable.
  *
- * <p>Thread safety: {@link #roll}, {@link #markDirty} and {@link #forceDirty} are for the sequencer
- * thread only. {@link #segmentFor} and {@link #segments} may be called from any thread: the segment
- * array is replaced copy-on-write and published with release.
+ * <p>Thread safety: {@link #ensureRoom}, {@link #markDirty} and {@link #forceDirty} are for the
+ * sequencer thread only. {@link #segmentFor} and {@link #segments} may be called from any thread: the
+ * segment array is replaced copy-on-write and published with release. The force counters are
+ * volatile, written by the sequencer thread only and read by any.
  */
 public final class SegmentedLog implements AutoCloseable {
 
@@ -41,6 +42,11 @@ public final class SegmentedLog implements AutoCloseable {
     /** Segments written since the last force; at most two (the active one and the one rolled from). */
     private LogSegment dirtyPrevious;
     private LogSegment dirtyActive;
+    /** {@link System#nanoTime()} when the last {@link #forceDirty} returned (or the log was opened). */
+    private long lastForceNanos = System.nanoTime();
+    /** Forces done and their summed duration: single writer, so the plain increments cannot race. */
+    private volatile long forces;
+    private volatile long forceNanos;
 
     /**
      * @param directory the log directory
@@ -155,8 +161,15 @@ public final class SegmentedLog implements AutoCloseable {
         return dirtyActive != null || dirtyPrevious != null;
     }
 
-    /** Forces every segment written since the last force, older first. Sequencer only. */
+    /**
+     * Forces every segment written since the last force, older first, and counts the force.
+     * Sequencer only; does nothing if nothing was written.
+     */
     public void forceDirty() {
+        if (!hasDirty()) {
+            return;
+        }
+        long started = System.nanoTime();
         if (dirtyPrevious != null) {
             dirtyPrevious.force();
             dirtyPrevious = null;
@@ -165,6 +178,24 @@ public final class SegmentedLog implements AutoCloseable {
             dirtyActive.force();
             dirtyActive = null;
         }
+        lastForceNanos = System.nanoTime();
+        forceNanos = forceNanos + (lastForceNanos - started);
+        forces = forces + 1;
+    }
+
+    /** @return nanoseconds since the last {@link #forceDirty} returned, or since open (sequencer only) */
+    public long nanosSinceForce() {
+        return System.nanoTime() - lastForceNanos;
+    }
+
+    /** @return how many times {@link #forceDirty} forced the log since it was opened */
+    public long forces() {
+        return forces;
+    }
+
+    /** @return the time spent in those forces, in nanoseconds */
+    public long forceNanos() {
+        return forceNanos;
     }
 
     /** @return bytes of all segment files */

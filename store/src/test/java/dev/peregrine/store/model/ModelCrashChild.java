@@ -1,5 +1,6 @@
 package dev.peregrine.store.model;
 
+import dev.peregrine.store.RawLog;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
@@ -90,7 +91,7 @@ public final class ModelCrashChild {
     /** Rebuilds each thread's model from the recovered log (content as the store holds it). */
     private static void load(EventStore store, List<StoreModel> models) {
         for (long p = 1; p <= store.lastPosition(); p += 1000) {
-            for (StoredEvent e : store.readFrom(p, 1000)) {
+            for (StoredEvent e : RawLog.read(store, p, 1000)) {
                 for (int t = 0; t < models.size(); t++) {
                     if (!e.entityId().startsWith(prefix(t))) {
                         continue;
@@ -167,7 +168,7 @@ public final class ModelCrashChild {
             print(out, "MISMATCH tombstone " + req + " of " + entity + " stored; the model: " + expected);
             return;
         }
-        model.addTombstone(entity, position, store.readFrom(position, 1).getFirst().timestampNanos());
+        model.addTombstone(entity, position, RawLog.read(store, position, 1).getFirst().timestampNanos());
     }
 
     private static void refused(FileOutputStream out, long req, EventStoreException e, StoreModel.Outcome expected) {

@@ -1,5 +1,6 @@
 package dev.peregrine.store.model;
 
+import dev.peregrine.store.RawLog;
 import dev.peregrine.store.EventStore;
 import dev.peregrine.store.StoredEvent;
 import org.junit.jupiter.api.Test;
@@ -149,15 +150,15 @@ class StoreModelCrashTest {
             }
         }
         try (EventStore store = EventStore.open(store(), ModelCrashChild.options())) {
-            System.out.printf("reopened at position %d; recovery: %s%n", store.lastPosition(), store.recoveryActions());
-            journal.add("REOPENED " + store.lastPosition() + " " + store.recoveryActions());
+            System.out.printf("reopened at position %d; recovery: %s%n", store.lastPosition(), store.diagnostics().recovery());
+            journal.add("REOPENED " + store.lastPosition() + " " + store.diagnostics().recovery());
             StoreModel model = new StoreModel();
             Map<CrashJournal.Request, List<Long>> stored = new HashMap<>();
             Map<String, Integer> tombstonesSent = new HashMap<>();
             requests.values().stream().filter(r -> r.sent && r.tombstone != null)
                     .forEach(r -> tombstonesSent.merge(r.tombstone, 1, Integer::sum));
             for (long p = 1; p <= store.lastPosition(); p += 1000) {
-                for (StoredEvent e : store.readFrom(p, 1000)) {
+                for (StoredEvent e : RawLog.read(store, p, 1000)) {
                     replay(model, e, content, owner, stored, tombstonesSent);
                 }
             }
