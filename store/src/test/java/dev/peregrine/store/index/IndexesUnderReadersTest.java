@@ -38,7 +38,7 @@ class IndexesUnderReadersTest {
         long seed = seed();
         Random random = new Random(seed ^ 1);
         AtomicLong current = new AtomicLong(); // which list readers look at: lists[current]
-        LongPagedList[] lists = new LongPagedList[200];
+        LongPagedList[] lists = new LongPagedList[2000];
         for (int l = 0; l < lists.length; l++) {
             lists[l] = new LongPagedList();
         }
