@@ -1,0 +1,192 @@
+package dev.peregrine.bench.view;
+
+import dev.peregrine.bench.BenchFiles;
+import dev.peregrine.record.Record;
+import dev.peregrine.record.RecordBuilder;
+import dev.peregrine.store.Durability;
+import dev.peregrine.store.EventStore;
+import dev.peregrine.store.NewEvent;
+import dev.peregrine.store.Projection;
+import dev.peregrine.store.StoreOptions;
+import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.subscription.StartPosition;
+import dev.peregrine.store.subscription.Subscription;
+import dev.peregrine.store.subscription.SubscriptionFilter;
+import dev.peregrine.store.view.BackfillListener;
+import dev.peregrine.store.view.View;
+import dev.peregrine.store.view.ViewDefinition;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How fast the store's readers of the log catch up on a backlog: the rate at which each one consumes
+ * a log of N order events ({@code {"amount", "status", "customer": {"id", "tier"}}}) it has not seen.
+ *
+ * <ul>
+ *   <li>{@code views}: two views (a filter with two columns, a group by {@code customer.id} with count
+ *       and sum) whose state files were deleted, fed from position 1 by the view feeder after
+ *       reopening, until both reach the last position.</li>
+ *   <li>{@code projection}: a projection that sums {@code amount} over every event, registered on an
+ *       open store, until {@code awaitProjections} returns.</li>
+ *   <li>{@code subscription}: a subscription from position 1 that reads {@code amount} from every
+ *       event, until it has received the last one.</li>
+ * </ul>
+ *
+ * <p>Each round reopens the store; prints every round and the median events/s per reader. Uses only
+ * the public API, so the same class measures any version of the store. Arguments:
+ * {@code [events=500000] [rounds=5]}.
+ */
+public final class FollowerCatchUpMain {
+
+    private static final ViewDefinition FILTER = ViewMaintenanceBenchmark.FILTER;
+    private static final ViewDefinition GROUP = ViewMaintenanceBenchmark.GROUP;
+
+    private FollowerCatchUpMain() {}
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Path dir = Files.createTempDirectory("peregrine-catchup-");
+        try {
+            long last = fill(dir, events);
+            double[] views = new double[rounds];
+            double[] projection = new double[rounds];
+            double[] subscription = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                views[r] = views(dir, last);
+                projection[r] = projection(dir, last);
+                subscription[r] = subscription(dir, last);
+                System.out.printf("round %d: views %.0f, projection %.0f, subscription %.0f events/s%n", r + 1,
+                        views[r], projection[r], subscription[r]);
+            }
+            System.out.printf("median of %d rounds, %d events: views %.0f, projection %.0f, subscription %.0f "
+                    + "events/s%n", rounds, last, median(views), median(projection), median(subscription));
+        } finally {
+            BenchFiles.deleteTree(dir);
+        }
+    }
+
+    private static StoreOptions options() {
+        return StoreOptions.builder().durability(Durability.none()).segmentBytes(256 << 20)
+                .builtInProjections(false).build();
+    }
+
+    /** Appends the events with both views registered, so their definitions are persisted. */
+    private static long fill(Path dir, int events) throws Exception {
+        try (EventStore store = EventStore.open(dir, options())) {
+            store.views().register(FILTER, BackfillListener.NONE);
+            store.views().register(GROUP, BackfillListener.NONE);
+            Random rnd = new Random(42);
+            List<NewEvent> batch = new ArrayList<>();
+            for (int i = 0; i < events; i++) {
+                int customer = rnd.nextInt(1_000);
+                Record payload = RecordBuilder.create(store.dictionary()).withFields(Map.of(
+                        "amount", (long) rnd.nextInt(500),
+                        "status", rnd.nextBoolean() ? "new" : "paid",
+                        "customer", Map.of("id", "c" + customer, "tier", (long) rnd.nextInt(3)))).build();
+                batch.add(NewEvent.builder().eventType("order.placed").entityId("order-" + i).payload(payload).build());
+                if (batch.size() == 1_000) {
+                    store.append(batch);
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                store.append(batch);
+            }
+            long last = store.lastPosition();
+            for (View v : store.views().list()) {
+                v.awaitPosition(last, Duration.ofMinutes(10));
+            }
+            return last;
+        }
+    }
+
+    private static double views(Path dir, long last) throws Exception {
+        try (DirectoryStream<Path> states = Files.newDirectoryStream(dir.resolve("views"), "*.view")) {
+            for (Path state : states) {
+                Files.delete(state);
+            }
+        }
+        try (EventStore store = EventStore.open(dir, options())) {
+            long started = System.nanoTime();
+            for (View v : store.views().list()) {
+                if (!v.awaitPosition(last, Duration.ofMinutes(10))) {
+                    throw new IllegalStateException("view " + v.name() + " did not catch up");
+                }
+            }
+            return rate(last, started);
+        }
+    }
+
+    private static double projection(Path dir, long last) throws Exception {
+        try (EventStore store = EventStore.open(dir, options())) {
+            AtomicLong sum = new AtomicLong();
+            long started = System.nanoTime();
+            store.registerProjection(new Projection() {
+                @Override
+                public String name() {
+                    return "amounts";
+                }
+
+                @Override
+                public void apply(StoredEvent event) {
+                    sum.addAndGet(event.payload().getLong("amount"));
+                }
+
+                @Override
+                public Optional<Record> state(String key) {
+                    return Optional.empty();
+                }
+
+                @Override
+                public void reset() {
+                    sum.set(0);
+                }
+            });
+            store.awaitProjections(Duration.ofMinutes(10));
+            return rate(last, started);
+        }
+    }
+
+    private static double subscription(Path dir, long last) throws Exception {
+        try (EventStore store = EventStore.open(dir, options())) {
+            CountDownLatch done = new CountDownLatch(1);
+            long[] sum = new long[1];
+            long started = System.nanoTime();
+            Subscription sub = store.subscriptions().subscribe(StartPosition.at(1), SubscriptionFilter.ALL, e -> {
+                sum[0] += e.payload().getLong("amount");
+                if (e.position() == last) {
+                    done.countDown();
+                }
+            });
+            if (!done.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("subscription did not catch up");
+            }
+            double rate = rate(last, started);
+            sub.close();
+            return rate;
+        }
+    }
+
+    private static double rate(long events, long startedNanos) {
+        return events * 1e9 / (System.nanoTime() - startedNanos);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
