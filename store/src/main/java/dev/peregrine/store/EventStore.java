@@ -2,6 +2,7 @@ package dev.peregrine.store;
 
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.feed.internal.EventStoreLogSource;
+import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.internal.StoreEngine;
 import dev.peregrine.store.subscription.Subscriptions;
 import dev.peregrine.store.subscription.internal.SubscriptionManager;
@@ -336,6 +337,11 @@ public final class EventStore implements AutoCloseable {
     /** @return approximate heap bytes held by the indexes (for capacity planning and benchmarks) */
     public long indexHeapBytes() {
         return engine.indexHeapBytes();
+    }
+
+    /** @return the log as the engine's readers follow it (for tests of those readers: not public API) */
+    CommittedLog committedLog() {
+        return engine.committedLog();
     }
 
     /** @return the store's directory */

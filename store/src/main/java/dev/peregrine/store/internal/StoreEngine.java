@@ -14,6 +14,7 @@ import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoreStats;
 import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.index.EntityStream;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.log.EntryDescriptor;
@@ -71,6 +72,7 @@ public final class StoreEngine implements AutoCloseable {
     private final EventValidator validator;
     private final QueryExecutor queries;
     private final StateReconstructor states;
+    private final CommittedLog committedLog;
     private final ProjectionRunner projections;
     private final ExecutorService snapshotWorker;
     private final List<String> recoveryActions;
@@ -117,6 +119,7 @@ public final class StoreEngine implements AutoCloseable {
             validator = new EventValidator(dictionary.dictionary(), options);
             queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit());
             states = new StateReconstructor(indexes, reader, snapshots, sequencer::visiblePosition);
+            committedLog = new VisibleLog(sequencer, reader);
             projections = new ProjectionRunner(directory.resolve("projections"), reader, sequencer::visiblePosition,
                     options.projectionCheckpointEvery());
             sequencer.addListener(position -> projections.signal());
@@ -339,6 +342,11 @@ public final class StoreEngine implements AutoCloseable {
             out.add(reader.read(p));
         }
         return out;
+    }
+
+    /** @return the log up to the visible position, for the readers that follow it */
+    public CommittedLog committedLog() {
+        return committedLog;
     }
 
     /** @param listener commit listener */
