@@ -28,12 +28,14 @@ import java.util.Objects;
  *        {@link CorruptLogException}; default {@code false}
  * @param builtInProjections register the built-in {@code entity_snapshots} and {@code event_counters}
  *        projections on open; default {@code true}
- * @param projectionCheckpointEvery persist each projection's state and position after this many
- *        events applied; default 100,000 (and always on close)
+ * @param followerCheckpointEvery how often every reader that follows the log persists where it is:
+ *        each projection its state and position, the views their state, after this many entries
+ *        consumed; default 100,000 (and always on close). Lower means a shorter replay after a crash
+ *        and more checkpoint writes.
  */
 public record StoreOptions(Durability durability, int segmentBytes, int snapshotEvery, int maxPayloadBytes,
                            int maxBatchEvents, int maxQueryLimit, boolean repairCorruption,
-                           boolean builtInProjections, int projectionCheckpointEvery) {
+                           boolean builtInProjections, int followerCheckpointEvery) {
 
     /** Smallest allowed segment. */
     public static final int MIN_SEGMENT_BYTES = 64 * 1024;
@@ -57,8 +59,8 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         if (maxQueryLimit < 1) {
             throw new IllegalArgumentException("maxQueryLimit must be >= 1, got " + maxQueryLimit);
         }
-        if (projectionCheckpointEvery < 1) {
-            throw new IllegalArgumentException("projectionCheckpointEvery must be >= 1, got " + projectionCheckpointEvery);
+        if (followerCheckpointEvery < 1) {
+            throw new IllegalArgumentException("followerCheckpointEvery must be >= 1, got " + followerCheckpointEvery);
         }
     }
 
@@ -83,7 +85,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         b.maxQueryLimit = maxQueryLimit;
         b.repairCorruption = repairCorruption;
         b.builtInProjections = builtInProjections;
-        b.projectionCheckpointEvery = projectionCheckpointEvery;
+        b.followerCheckpointEvery = followerCheckpointEvery;
         return b;
     }
 
@@ -97,7 +99,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         private int maxQueryLimit = 10_000;
         private boolean repairCorruption;
         private boolean builtInProjections = true;
-        private int projectionCheckpointEvery = 100_000;
+        private int followerCheckpointEvery = 100_000;
 
         private Builder() {
         }
@@ -150,9 +152,12 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
             return this;
         }
 
-        /** @param value events between projection checkpoints @return this builder */
-        public Builder projectionCheckpointEvery(int value) {
-            this.projectionCheckpointEvery = value;
+        /**
+         * @param value entries consumed between two checkpoints of each projection and of the views
+         * @return this builder
+         */
+        public Builder followerCheckpointEvery(int value) {
+            this.followerCheckpointEvery = value;
             return this;
         }
 
@@ -160,7 +165,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         public StoreOptions build() {
             int payload = maxPayloadBytes > 0 ? maxPayloadBytes : Math.min(1 << 20, segmentBytes / 4);
             return new StoreOptions(durability, segmentBytes, snapshotEvery, payload, maxBatchEvents,
-                    maxQueryLimit, repairCorruption, builtInProjections, projectionCheckpointEvery);
+                    maxQueryLimit, repairCorruption, builtInProjections, followerCheckpointEvery);
         }
     }
 }

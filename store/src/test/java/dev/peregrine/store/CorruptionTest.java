@@ -192,7 +192,7 @@ class CorruptionTest {
     @Test
     void damagedDerivedFilesCostSpeedNotData() throws Exception {
         StoreOptions options = StoreOptions.builder().durability(Durability.none()).snapshotEvery(3)
-                .projectionCheckpointEvery(5).build();
+                .followerCheckpointEvery(5).build();
         String expectedState;
         try (EventStore store = EventStore.open(dir, options)) {
             for (int i = 0; i < 30; i++) {

@@ -24,7 +24,7 @@ public final class CrashWriterMain {
         long seed = Long.parseLong(args[1]);
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
         EventStore store = EventStore.open(dir, StoreOptions.builder().durability(Durability.fsync())
-                .segmentBytes(256 * 1024).snapshotEvery(7).projectionCheckpointEvery(40).build());
+                .segmentBytes(256 * 1024).snapshotEvery(7).followerCheckpointEvery(40).build());
         AtomicLong batches = new AtomicLong(seed * 1_000_000L);
         synchronized (out) {
             out.println("READY " + store.lastPosition());

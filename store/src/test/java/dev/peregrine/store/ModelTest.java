@@ -137,7 +137,7 @@ class ModelTest {
 
     private static StoreOptions options() {
         return StoreOptions.builder().durability(Durability.none()).segmentBytes(128 * 1024).snapshotEvery(5)
-                .projectionCheckpointEvery(50).maxQueryLimit(500).build();
+                .followerCheckpointEvery(50).maxQueryLimit(500).build();
     }
 
     @ParameterizedTest

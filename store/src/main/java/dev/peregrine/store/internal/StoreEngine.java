@@ -120,11 +120,9 @@ public final class StoreEngine implements AutoCloseable {
             queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit());
             states = new StateReconstructor(indexes, reader, snapshots, sequencer::visiblePosition);
             committedLog = new VisibleLog(sequencer, reader);
-            projections = new ProjectionRunner(directory.resolve("projections"), reader, sequencer::visiblePosition,
-                    options.projectionCheckpointEvery());
-            sequencer.addListener(position -> projections.signal());
+            projections = new ProjectionRunner(directory.resolve("projections"), reader, committedLog,
+                    options.followerCheckpointEvery());
             sequencer.start();
-            projections.start();
             if (options.builtInProjections()) {
                 projections.register(BuiltInProjections.entitySnapshots(dictionary.dictionary()));
                 projections.register(BuiltInProjections.eventCounters(dictionary.dictionary()));
