@@ -77,7 +77,8 @@ public final class EventStore implements AutoCloseable {
      */
     public synchronized Views views() {
         if (views == null) {
-            views = new ViewManager(new EventStoreLogSource(this));
+            views = new ViewManager(engine.committedLog(), engine.directory(),
+                    engine.options().followerCheckpointEvery());
         }
         return views;
     }
