@@ -1,7 +1,6 @@
 package dev.peregrine.store;
 
 import dev.peregrine.record.FieldDictionary;
-import dev.peregrine.store.feed.internal.EventStoreLogSource;
 import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.internal.StoreEngine;
 import dev.peregrine.store.subscription.Subscriptions;
@@ -90,7 +89,8 @@ public final class EventStore implements AutoCloseable {
      */
     public synchronized Subscriptions subscriptions() {
         if (subscriptions == null) {
-            subscriptions = new SubscriptionManager(new EventStoreLogSource(this), SubscriptionManager.DEFAULT_BUFFER);
+            subscriptions = new SubscriptionManager(engine.committedLog(), engine.directory(),
+                    SubscriptionManager.DEFAULT_BUFFER);
         }
         return subscriptions;
     }

@@ -8,8 +8,8 @@ import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StoreOptions;
+import dev.peregrine.store.StoreInternals;
 import dev.peregrine.store.StoredEvent;
-import dev.peregrine.store.feed.internal.EventStoreLogSource;
 import dev.peregrine.store.subscription.DurableSubscription;
 import dev.peregrine.store.subscription.StartPosition;
 import dev.peregrine.store.subscription.Subscription;
@@ -103,7 +103,8 @@ class SubscriptionTest {
     @Test
     void aBlockedSubscriberNeverBlocksTheWriterAndCatchesUpFromTheLog() throws Exception {
         try (EventStore store = EventStore.open(dir, options());
-             SubscriptionManager subs = new SubscriptionManager(new EventStoreLogSource(store), 16)) {
+             SubscriptionManager subs = new SubscriptionManager(StoreInternals.committedLog(store), store.directory(),
+                     16)) {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch firstSeen = new CountDownLatch(1);
             Collector c = new Collector() {
