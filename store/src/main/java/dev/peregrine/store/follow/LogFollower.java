@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * // a new reader of the log: where it got to is its own business, the follower does the rest
+ * CommittedLog log = engine.committedLog();
  * LogFollower follower = LogFollower.builder("replication", log, entry -> sender.send(entry))
  *         .from(sender.acknowledgedPosition())
  *         .checkpointEvery(options.followerCheckpointEvery())
@@ -211,8 +212,13 @@ public final class LogFollower implements AutoCloseable {
                 applyRewind();
                 long at = position();
                 long visible = log.visiblePosition();
+                if (halted) {
+                    signalProgress();
+                    LockSupport.park(this); // until a rewind or close; commits unpark it too
+                    continue;
+                }
                 logProgress(at, visible);
-                if (halted || at >= visible) {
+                if (at >= visible) {
                     signalProgress();
                     LockSupport.park(this);
                     continue;

@@ -7,8 +7,9 @@ import dev.peregrine.store.log.LogSegment;
 
 /**
  * The engine's {@link LogCursor}: a segment and an offset, re-pointed per entry, with every field read
- * from the mapped bytes through {@link EventReader} when asked for. The payload record and the
- * {@link StoredEvent} are made on first use for an entry and kept until the cursor moves on.
+ * from the mapped bytes through {@link EventReader} when asked for. The strings (cached instances),
+ * the payload record and the {@link StoredEvent} are looked up or made on first use for an entry and
+ * kept until the cursor moves on, so several readers of one entry decode it once.
  * Not thread-safe: one per reading thread.
  */
 final class EntryCursor implements LogCursor {
@@ -17,6 +18,9 @@ final class EntryCursor implements LogCursor {
     private LogSegment segment;
     private long offset;
     private long position;
+    private String eventType;
+    private String entityId;
+    private String tenantId;
     private Record payload;
     private StoredEvent event;
 
@@ -30,6 +34,9 @@ final class EntryCursor implements LogCursor {
         this.segment = s;
         this.offset = s.offsetOf(position);
         this.position = position;
+        this.eventType = null;
+        this.entityId = null;
+        this.tenantId = null;
         this.payload = null;
         this.event = null;
         return this;
@@ -47,17 +54,32 @@ final class EntryCursor implements LogCursor {
 
     @Override
     public String eventType() {
-        return reader.eventType(segment, offset);
+        String s = eventType;
+        if (s == null) {
+            s = reader.eventType(segment, offset);
+            eventType = s;
+        }
+        return s;
     }
 
     @Override
     public String entityId() {
-        return reader.entityId(segment, offset);
+        String s = entityId;
+        if (s == null) {
+            s = reader.entityId(segment, offset);
+            entityId = s;
+        }
+        return s;
     }
 
     @Override
     public String tenantId() {
-        return reader.tenantId(segment, offset);
+        String s = tenantId;
+        if (s == null) {
+            s = reader.tenantId(segment, offset);
+            tenantId = s;
+        }
+        return s;
     }
 
     @Override
@@ -84,7 +106,7 @@ final class EntryCursor implements LogCursor {
     public StoredEvent toStoredEvent() {
         StoredEvent e = event;
         if (e == null) {
-            e = reader.read(segment, offset, position, payload());
+            e = reader.event(segment, offset, position, eventType(), entityId(), tenantId(), payload());
             event = e;
         }
         return e;

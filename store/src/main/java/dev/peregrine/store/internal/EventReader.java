@@ -64,15 +64,8 @@ public final class EventReader implements EventIdIndex.IdSource {
      * @return the entry as an event view
      */
     public StoredEvent read(Location loc, long position) {
-        return read(loc.segment(), loc.offset(), position, payload(loc.segment(), loc.offset()));
-    }
-
-    /**
-     * The one decoding of an entry into a {@link StoredEvent}, for {@link #read} and {@link EntryCursor}.
-     *
-     * @param payload the entry's payload view ({@link #payload(LogSegment, long)})
-     */
-    StoredEvent read(LogSegment s, long off, long position, Record payload) {
+        LogSegment s = loc.segment();
+        long off = loc.offset();
         MemorySegment map = s.memory();
         long typeAt = s.typeOffsetAt(off); // the three strings are contiguous: locate them once
         int typeLen = s.typeLengthAt(off);
@@ -80,6 +73,15 @@ public final class EventReader implements EventIdIndex.IdSource {
         String type = strings.get(map, typeAt, typeLen);
         String entity = strings.get(map, typeAt + typeLen, entityLen);
         String tenant = strings.get(map, typeAt + typeLen + entityLen, s.tenantLengthAt(off));
+        return event(s, off, position, type, entity, tenant, payload(s, off));
+    }
+
+    /**
+     * The one assembly of an entry into a {@link StoredEvent}, for {@link #read} and {@link EntryCursor}
+     * (which has decoded the strings and the payload already).
+     */
+    StoredEvent event(LogSegment s, long off, long position, String type, String entity, String tenant,
+                      Record payload) {
         MemorySegment meta = s.metadataAt(off);
         Record metadata = meta == null ? null : TrustedRecords.wrap(dictionary, meta);
         return new StoredEvent(new UUID(s.idMsbAt(off), s.idLsbAt(off)), type, entity, tenant, payload, metadata,

@@ -40,6 +40,8 @@ class LiveSubscription implements Subscription {
     private final CommittedLog log;
     private final LiveDispatcher dispatcher;
     private final SubscriptionFilter filter;
+    /** The filter accepts everything: no need to look at an entry's strings to test it. */
+    private final boolean acceptsAll;
     private final SubscriptionListener listener;
     private final ArrayBlockingQueue<StoredEvent> buffer;
     private final Runnable onEnd;
@@ -64,6 +66,7 @@ class LiveSubscription implements Subscription {
         this.log = log;
         this.dispatcher = dispatcher;
         this.filter = filter;
+        this.acceptsAll = filter.equals(SubscriptionFilter.ALL);
         this.listener = listener;
         this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
         this.onEnd = onEnd;
@@ -93,7 +96,7 @@ class LiveSubscription implements Subscription {
     }
 
     private boolean accepts(LogEntry e) {
-        return filter.accepts(e.eventType(), e.entityId(), e.tenantId());
+        return acceptsAll || filter.accepts(e.eventType(), e.entityId(), e.tenantId());
     }
 
     private void run() {
