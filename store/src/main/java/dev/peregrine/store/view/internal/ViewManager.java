@@ -64,7 +64,11 @@ public final class ViewManager implements Views, AutoCloseable {
     private final Path dir;
     private final Map<String, ViewHandle> views = new ConcurrentHashMap<>();
     private final ViewRouter<ViewHandle> router = new ViewRouter<>(ViewHandle.class, ViewHandle::definition);
-    private final ReentrantLock feedLock = new ReentrantLock();
+    /**
+     * Fair: the feeder takes it once per event, and a registration or checkpoint waiting for it must
+     * get it at the feeder's next release rather than lose every race to it while a backlog is fed.
+     */
+    private final ReentrantLock feedLock = new ReentrantLock(true);
     private final EntryInput input = new EntryInput();
     private final LogFollower follower;
     /**
