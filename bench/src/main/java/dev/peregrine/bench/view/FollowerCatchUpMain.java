@@ -15,6 +15,8 @@ import dev.peregrine.store.subscription.SubscriptionFilter;
 import dev.peregrine.store.view.BackfillListener;
 import dev.peregrine.store.view.View;
 import dev.peregrine.store.view.ViewDefinition;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       event, until it has received the last one.</li>
  * </ul>
  *
- * <p>Each round reopens the store; prints every round and the median events/s per reader. Uses only
- * the public API, so the same class measures any version of the store. Arguments:
+ * <p>Each round reopens the store; prints every round and, per reader, the median events/s (wall time)
+ * and the median CPU time of the whole process per event (every thread, the collector's and the
+ * compiler's included), which a machine shared with other busy processes disturbs far less than wall
+ * time. Uses only the public API, so the same class measures any version of the store. Arguments:
  * {@code [events=500000] [rounds=5]}.
  */
 public final class FollowerCatchUpMain {
@@ -60,18 +64,18 @@ public final class FollowerCatchUpMain {
         Path dir = Files.createTempDirectory("peregrine-catchup-");
         try {
             long last = fill(dir, events);
-            double[] views = new double[rounds];
-            double[] projection = new double[rounds];
-            double[] subscription = new double[rounds];
+            Timing views = new Timing(rounds);
+            Timing projection = new Timing(rounds);
+            Timing subscription = new Timing(rounds);
             for (int r = 0; r < rounds; r++) {
-                views[r] = views(dir, last);
-                projection[r] = projection(dir, last);
-                subscription[r] = subscription(dir, last);
-                System.out.printf("round %d: views %.0f, projection %.0f, subscription %.0f events/s%n", r + 1,
-                        views[r], projection[r], subscription[r]);
+                views(dir, last, views, r);
+                projection(dir, last, projection, r);
+                subscription(dir, last, subscription, r);
+                System.out.printf("round %d: views %s, projection %s, subscription %s%n", r + 1,
+                        views.round(r), projection.round(r), subscription.round(r));
             }
-            System.out.printf("median of %d rounds, %d events: views %.0f, projection %.0f, subscription %.0f "
-                    + "events/s%n", rounds, last, median(views), median(projection), median(subscription));
+            System.out.printf("median of %d rounds, %d events: views %s, projection %s, subscription %s%n",
+                    rounds, last, views.median(), projection.median(), subscription.median());
         } finally {
             BenchFiles.deleteTree(dir);
         }
@@ -112,27 +116,65 @@ public final class FollowerCatchUpMain {
         }
     }
 
-    private static double views(Path dir, long last) throws Exception {
+    /** Wall and process CPU time of each round of one reader. */
+    private static final class Timing {
+        private static final OperatingSystemMXBean OS =
+                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        final double[] eventsPerSecond;
+        final double[] cpuNanosPerEvent;
+        long startedNanos;
+        long startedCpu;
+
+        Timing(int rounds) {
+            eventsPerSecond = new double[rounds];
+            cpuNanosPerEvent = new double[rounds];
+        }
+
+        /** Marks the beginning of the measured part of a round. */
+        void begin() {
+            startedCpu = OS.getProcessCpuTime();
+            startedNanos = System.nanoTime();
+        }
+
+        /** Marks its end. */
+        void end(int round, long events) {
+            long wall = System.nanoTime() - startedNanos;
+            long cpu = OS.getProcessCpuTime() - startedCpu;
+            eventsPerSecond[round] = events * 1e9 / wall;
+            cpuNanosPerEvent[round] = (double) cpu / events;
+        }
+
+        String round(int r) {
+            return String.format("%.0f events/s %.0f ns CPU/event", eventsPerSecond[r], cpuNanosPerEvent[r]);
+        }
+
+        String median() {
+            return String.format("%.0f events/s %.0f ns CPU/event", FollowerCatchUpMain.median(eventsPerSecond),
+                    FollowerCatchUpMain.median(cpuNanosPerEvent));
+        }
+    }
+
+    private static void views(Path dir, long last, Timing timing, int round) throws Exception {
         try (DirectoryStream<Path> states = Files.newDirectoryStream(dir.resolve("views"), "*.view")) {
             for (Path state : states) {
                 Files.delete(state);
             }
         }
         try (EventStore store = EventStore.open(dir, options())) {
-            long started = System.nanoTime();
+            timing.begin();
             for (View v : store.views().list()) {
                 if (!v.awaitPosition(last, Duration.ofMinutes(10))) {
                     throw new IllegalStateException("view " + v.name() + " did not catch up");
                 }
             }
-            return rate(last, started);
+            timing.end(round, last);
         }
     }
 
-    private static double projection(Path dir, long last) throws Exception {
+    private static void projection(Path dir, long last, Timing timing, int round) throws Exception {
         try (EventStore store = EventStore.open(dir, options())) {
             AtomicLong sum = new AtomicLong();
-            long started = System.nanoTime();
+            timing.begin();
             store.registerProjection(new Projection() {
                 @Override
                 public String name() {
@@ -155,15 +197,15 @@ public final class FollowerCatchUpMain {
                 }
             });
             store.awaitProjections(Duration.ofMinutes(10));
-            return rate(last, started);
+            timing.end(round, last);
         }
     }
 
-    private static double subscription(Path dir, long last) throws Exception {
+    private static void subscription(Path dir, long last, Timing timing, int round) throws Exception {
         try (EventStore store = EventStore.open(dir, options())) {
             CountDownLatch done = new CountDownLatch(1);
             long[] sum = new long[1];
-            long started = System.nanoTime();
+            timing.begin();
             Subscription sub = store.subscriptions().subscribe(StartPosition.at(1), SubscriptionFilter.ALL, e -> {
                 sum[0] += e.payload().getLong("amount");
                 if (e.position() == last) {
@@ -173,14 +215,9 @@ public final class FollowerCatchUpMain {
             if (!done.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("subscription did not catch up");
             }
-            double rate = rate(last, started);
+            timing.end(round, last);
             sub.close();
-            return rate;
         }
-    }
-
-    private static double rate(long events, long startedNanos) {
-        return events * 1e9 / (System.nanoTime() - startedNanos);
     }
 
     private static double median(double[] values) {
