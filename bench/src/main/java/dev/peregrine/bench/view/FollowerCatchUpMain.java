@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the median CPU time of the whole process per event (every thread, the collector's and the
  * compiler's included), which a machine shared with other busy processes disturbs far less than wall
  * time. Uses only the public API, so the same class measures any version of the store. Arguments:
- * {@code [events=500000] [rounds=5]}.
+ * {@code [events=500000] [rounds=5] [readers=vps]} (the readers to measure: {@code v}iews,
+ * {@code p}rojection, {@code s}ubscription; measuring one alone keeps the others' code out of the
+ * JIT's profile).
  */
 public final class FollowerCatchUpMain {
 
@@ -61,6 +63,7 @@ public final class FollowerCatchUpMain {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String readers = args.length > 2 ? args[2] : "vps";
         Path dir = Files.createTempDirectory("peregrine-catchup-");
         try {
             long last = fill(dir, events);
@@ -68,9 +71,15 @@ public final class FollowerCatchUpMain {
             Timing projection = new Timing(rounds);
             Timing subscription = new Timing(rounds);
             for (int r = 0; r < rounds; r++) {
-                views(dir, last, views, r);
-                projection(dir, last, projection, r);
-                subscription(dir, last, subscription, r);
+                if (readers.contains("v")) {
+                    views(dir, last, views, r);
+                }
+                if (readers.contains("p")) {
+                    projection(dir, last, projection, r);
+                }
+                if (readers.contains("s")) {
+                    subscription(dir, last, subscription, r);
+                }
                 System.out.printf("round %d: views %s, projection %s, subscription %s%n", r + 1,
                         views.round(r), projection.round(r), subscription.round(r));
             }
