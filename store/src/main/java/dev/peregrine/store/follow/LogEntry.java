@@ -10,9 +10,9 @@ import dev.peregrine.store.StoredEvent;
  * strings, the {@link #payload()} record, or {@link #toStoredEvent()}), never the entry itself.
  *
  * <p>Reading a number or a string allocates nothing: strings are the store's cached instances.
- * {@link #payload()} and {@link #toStoredEvent()} are created on first use for an entry and then
- * returned again for the same entry; both stay valid after the entry is re-pointed (they are views of
- * the mapped log, readable until the store closes).
+ * {@link #payload()} and {@link #toStoredEvent()} make a new object on each call (call them once per
+ * entry and keep the result if it is needed twice); both stay valid after the entry is re-pointed
+ * (they are views of the mapped log, readable until the store closes).
  *
  * <p>Thread safety: none; an entry belongs to the thread that reads it.
  */

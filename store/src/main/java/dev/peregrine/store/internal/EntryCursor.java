@@ -7,9 +7,11 @@ import dev.peregrine.store.log.LogSegment;
 
 /**
  * The engine's {@link LogCursor}: a segment and an offset, re-pointed per entry, with every field read
- * from the mapped bytes through {@link EventReader} when asked for. The strings (cached instances),
- * the payload record and the {@link StoredEvent} are looked up or made on first use for an entry and
- * kept until the cursor moves on, so several readers of one entry decode it once.
+ * from the mapped bytes through {@link EventReader} when asked for. The strings (the reader's cached
+ * instances) are looked up on first use for an entry and kept until the cursor moves on, so several
+ * readers of one entry decode them once. The payload record and the {@link StoredEvent} are made anew
+ * on each call and never kept: a cursor is long-lived, and an object stored in it could never be
+ * scalar-replaced by the JIT in a consumer that only reads a field or two.
  * Not thread-safe: one per reading thread.
  */
 final class EntryCursor implements LogCursor {
@@ -21,8 +23,6 @@ final class EntryCursor implements LogCursor {
     private String eventType;
     private String entityId;
     private String tenantId;
-    private Record payload;
-    private StoredEvent event;
 
     EntryCursor(EventReader reader) {
         this.reader = reader;
@@ -37,8 +37,6 @@ final class EntryCursor implements LogCursor {
         this.eventType = null;
         this.entityId = null;
         this.tenantId = null;
-        this.payload = null;
-        this.event = null;
         return this;
     }
 
@@ -94,22 +92,15 @@ final class EntryCursor implements LogCursor {
 
     @Override
     public Record payload() {
-        Record p = payload;
-        if (p == null) {
-            p = reader.payload(segment, offset);
-            payload = p;
-        }
-        return p;
+        return reader.payload(segment, offset);
     }
 
     @Override
     public StoredEvent toStoredEvent() {
-        StoredEvent e = event;
-        if (e == null) {
-            e = reader.event(segment, offset, position, eventType(), entityId(), tenantId(), payload());
-            event = e;
+        if (eventType == null && entityId == null && tenantId == null) {
+            return reader.read(segment, offset, position); // finds the three contiguous strings at once
         }
-        return e;
+        return reader.event(segment, offset, position, eventType(), entityId(), tenantId(), payload());
     }
 
     @Override

@@ -64,8 +64,11 @@ public final class EventReader implements EventIdIndex.IdSource {
      * @return the entry as an event view
      */
     public StoredEvent read(Location loc, long position) {
-        LogSegment s = loc.segment();
-        long off = loc.offset();
+        return read(loc.segment(), loc.offset(), position);
+    }
+
+    /** Reads the entry at {@code off}, for {@link #read(Location, long)} and {@link EntryCursor}. */
+    StoredEvent read(LogSegment s, long off, long position) {
         MemorySegment map = s.memory();
         long typeAt = s.typeOffsetAt(off); // the three strings are contiguous: locate them once
         int typeLen = s.typeLengthAt(off);

@@ -1,5 +1,6 @@
 package dev.peregrine.store.subscription.internal;
 
+import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.follow.LogConsumer;
 import dev.peregrine.store.follow.LogEntry;
@@ -11,8 +12,7 @@ import java.util.List;
  * Offers each newly committed event once to every live subscription's bounded buffer: the consumer of
  * one {@link LogFollower} (thread {@code peregrine-subscriptions}) that starts at the end of the log.
  * Appends never wait for subscribers; a full buffer is never waited on either: its subscription is
- * detached and falls back to reading the log itself ({@link LiveSubscription}). The event is made into
- * a {@code StoredEvent} once, and only when some subscription accepts it.
+ * detached and falls back to reading the log itself ({@link LiveSubscription}).
  *
  * <p>The switch from catch-up to live is exact: under this object's monitor, {@link #attach} returns
  * {@link #dispatched} (every event up to it was offered to the subscriptions attached then), and every
@@ -60,11 +60,22 @@ final class LiveDispatcher implements LogConsumer {
         return true;
     }
 
-    /** Offers one entry to every attached subscription, then records it as dispatched, atomically. */
+    /**
+     * Offers one entry to every attached subscription, then records it as dispatched, atomically.
+     * The entry becomes a {@code StoredEvent} at most once, shared by the subscriptions that accept it.
+     */
     @Override
     public synchronized void accept(LogEntry entry) {
+        StoredEvent event = null;
         for (LiveSubscription s : snapshot) {
-            if (!s.offer(entry)) {
+            StoredEvent offered = null;
+            if (s.accepts(entry)) {
+                if (event == null) {
+                    event = entry.toStoredEvent();
+                }
+                offered = event;
+            }
+            if (!s.offer(entry.position(), offered)) {
                 detach(s);
             }
         }

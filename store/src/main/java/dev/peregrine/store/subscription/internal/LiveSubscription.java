@@ -81,21 +81,24 @@ class LiveSubscription implements Subscription {
     /**
      * Dispatcher thread: offers a committed entry. Never blocks.
      *
+     * @param position the entry's position
+     * @param event the entry as an event if this subscription {@link #accepts} it, else {@code null}
      * @return false when the buffer is full or the subscription closed: the dispatcher detaches it
      */
-    boolean offer(LogEntry e) {
+    boolean offer(long position, StoredEvent event) {
         if (closed) {
             return false;
         }
-        if (accepts(e) && !buffer.offer(e.toStoredEvent())) {
+        if (event != null && !buffer.offer(event)) {
             overflowed = true;
             return false;
         }
-        scanned = e.position();
+        scanned = position;
         return true;
     }
 
-    private boolean accepts(LogEntry e) {
+    /** @return whether this subscription's filter accepts the entry */
+    boolean accepts(LogEntry e) {
         return acceptsAll || filter.accepts(e.eventType(), e.entityId(), e.tenantId());
     }
 

@@ -5,14 +5,17 @@ import dev.peregrine.store.follow.LogEntry;
 
 /**
  * Presents a {@link LogEntry} as a {@link ViewInput}. Re-pointed at each entry rather than allocated
- * per entry; owned by one thread.
+ * per entry, and makes the entry's payload record once for all the views it is offered to; owned by
+ * one thread.
  */
 final class EntryInput implements ViewInput {
 
     private LogEntry entry;
+    private Record payload;
 
     EntryInput of(LogEntry e) {
         this.entry = e;
+        this.payload = null;
         return this;
     }
 
@@ -48,6 +51,11 @@ final class EntryInput implements ViewInput {
 
     @Override
     public Record payload() {
-        return entry.payload();
+        Record p = payload;
+        if (p == null) {
+            p = entry.payload();
+            payload = p;
+        }
+        return p;
     }
 }
