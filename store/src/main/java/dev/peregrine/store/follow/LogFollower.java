@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Checkpoints.</b> Each time {@link Builder#checkpointEvery} entries have been consumed since
  * the last checkpoint (so at exact multiples of it from the start, unless the consumer skips), and
  * once more at {@link #close()} (unless halted), the follower calls {@link LogConsumer#checkpoint}
- * with its position. A checkpoint that fails (a full disk) is
- * logged and the count starts again, so the next attempt comes that many entries later: a checkpoint
- * only shortens the replay after a restart, and the previous one is still intact.
+ * with its position. A checkpoint that fails (a full disk) is logged and the count starts again, so
+ * the next attempt comes that many entries later: a checkpoint only shortens the replay after a
+ * restart, and the previous one is still intact.
  *
  * <p><b>Failures.</b> When an entry cannot be read or consumed, {@link LogConsumer#onFailure} decides:
  * retry the same entry after {@link Builder#retryDelay} (commits during the delay do not cut it short,
