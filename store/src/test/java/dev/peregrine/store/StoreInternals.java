@@ -11,6 +11,7 @@ public final class StoreInternals {
      * @param store an open store
      * @return its committed log, as followers, views and subscriptions read it
      */
+    @SuppressWarnings("exports") // tests run on the class path; the follow package is internal on purpose
     public static CommittedLog committedLog(EventStore store) {
         return store.committedLog();
     }
