@@ -1,7 +1,7 @@
 package dev.peregrine.store;
 
 import dev.peregrine.record.FieldDictionary;
-import dev.peregrine.store.feed.internal.EventStoreLogSource;
+import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.internal.EventValidator;
 import dev.peregrine.store.internal.StoreEngine;
 import dev.peregrine.store.subscription.Subscriptions;
@@ -423,7 +423,8 @@ public final class EventStore implements AutoCloseable {
      */
     public synchronized Views views() {
         if (views == null) {
-            views = new ViewManager(new EventStoreLogSource(engine));
+            views = new ViewManager(engine.committedLog(), engine.directory(),
+                    engine.options().followerCheckpointEvery());
         }
         return views;
     }
@@ -440,7 +441,8 @@ public final class EventStore implements AutoCloseable {
      */
     public synchronized Subscriptions subscriptions() {
         if (subscriptions == null) {
-            subscriptions = new SubscriptionManager(new EventStoreLogSource(engine), SubscriptionManager.DEFAULT_BUFFER);
+            subscriptions = new SubscriptionManager(engine.committedLog(), engine.directory(),
+                    SubscriptionManager.DEFAULT_BUFFER);
         }
         return subscriptions;
     }
@@ -456,6 +458,11 @@ public final class EventStore implements AutoCloseable {
      */
     public long lastPosition() {
         return engine.lastPosition();
+    }
+
+    /** @return the log as the engine's readers follow it (for tests of those readers: not public API) */
+    CommittedLog committedLog() {
+        return engine.committedLog();
     }
 
     /** @return the store's directory */

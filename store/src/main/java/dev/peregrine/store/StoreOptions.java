@@ -30,8 +30,10 @@ import java.util.Objects;
  *        {@link CorruptLogException}; default {@code false}
  * @param builtInProjections register the built-in {@code entity_snapshots} and {@code event_counters}
  *        projections on open; default {@code true}
- * @param projectionCheckpointEvery persist each projection's state and position after this many
- *        events applied; default 100,000 (and always on close)
+ * @param followerCheckpointEvery how often every reader that follows the log persists where it is:
+ *        each projection its state and position, the views their state, after this many entries
+ *        consumed; default 100,000 (and always on close). Lower means a shorter replay after a crash
+ *        and more checkpoint writes.
  * @param maxFieldNames most distinct field names (payload and metadata keys, at every nesting level)
  *        the store holds; an append that needs more fails with {@link FieldNameLimitException} and
  *        stores nothing; default {@value #DEFAULT_MAX_FIELD_NAMES}, at most
@@ -40,7 +42,7 @@ import java.util.Objects;
  */
 public record StoreOptions(Durability durability, int segmentBytes, int snapshotEvery, int maxPayloadBytes,
                            int maxBatchEvents, int maxQueryLimit, boolean repairCorruption,
-                           boolean builtInProjections, int projectionCheckpointEvery, int maxFieldNames) {
+                           boolean builtInProjections, int followerCheckpointEvery, int maxFieldNames) {
 
     /** Smallest allowed segment. */
     public static final int MIN_SEGMENT_BYTES = 64 * 1024;
@@ -73,8 +75,8 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         if (maxQueryLimit < 1) {
             throw new IllegalArgumentException("maxQueryLimit must be >= 1, got " + maxQueryLimit);
         }
-        if (projectionCheckpointEvery < 1) {
-            throw new IllegalArgumentException("projectionCheckpointEvery must be >= 1, got " + projectionCheckpointEvery);
+        if (followerCheckpointEvery < 1) {
+            throw new IllegalArgumentException("followerCheckpointEvery must be >= 1, got " + followerCheckpointEvery);
         }
         if (maxFieldNames < 1 || maxFieldNames > FieldDictionary.MAX_NAMES) {
             throw new IllegalArgumentException("maxFieldNames must be between 1 and " + FieldDictionary.MAX_NAMES
@@ -103,7 +105,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         b.maxQueryLimit = maxQueryLimit;
         b.repairCorruption = repairCorruption;
         b.builtInProjections = builtInProjections;
-        b.projectionCheckpointEvery = projectionCheckpointEvery;
+        b.followerCheckpointEvery = followerCheckpointEvery;
         b.maxFieldNames = maxFieldNames;
         return b;
     }
@@ -118,7 +120,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         private int maxQueryLimit = 10_000;
         private boolean repairCorruption;
         private boolean builtInProjections = true;
-        private int projectionCheckpointEvery = 100_000;
+        private int followerCheckpointEvery = 100_000;
         private int maxFieldNames = DEFAULT_MAX_FIELD_NAMES;
 
         private Builder() {
@@ -172,9 +174,12 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
             return this;
         }
 
-        /** @param value events between projection checkpoints @return this builder */
-        public Builder projectionCheckpointEvery(int value) {
-            this.projectionCheckpointEvery = value;
+        /**
+         * @param value entries consumed between two checkpoints of each projection and of the views
+         * @return this builder
+         */
+        public Builder followerCheckpointEvery(int value) {
+            this.followerCheckpointEvery = value;
             return this;
         }
 
@@ -188,7 +193,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         public StoreOptions build() {
             int payload = maxPayloadBytes > 0 ? maxPayloadBytes : Math.min(1 << 20, segmentBytes / 4);
             return new StoreOptions(durability, segmentBytes, snapshotEvery, payload, maxBatchEvents,
-                    maxQueryLimit, repairCorruption, builtInProjections, projectionCheckpointEvery, maxFieldNames);
+                    maxQueryLimit, repairCorruption, builtInProjections, followerCheckpointEvery, maxFieldNames);
         }
     }
 }

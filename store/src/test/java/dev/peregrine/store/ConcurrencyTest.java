@@ -87,7 +87,7 @@ class ConcurrencyTest {
             });
             // The log agrees with what each winner was told.
             for (Win w : wins) {
-                StoredEvent e = RawLog.read(store, w.position(), 1).getFirst();
+                StoredEvent e = StoreInternals.read(store, w.position(), 1).getFirst();
                 assertThat(e.entityId()).isEqualTo(w.entity());
                 assertThat(e.version()).isEqualTo(w.version());
                 assertThat(e.payload().getLong("t")).isEqualTo(w.thread());

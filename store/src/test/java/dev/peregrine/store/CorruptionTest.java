@@ -101,12 +101,12 @@ class CorruptionTest {
             assertThat(report.entriesDropped()).isZero();
             assertThat(report.filesRepaired()).isZero();
             assertThat(report.filesDeleted()).isZero();
-            assertThat(RawLog.read(store, 49, 1).getFirst().payload().getLong("i")).isEqualTo(48);
+            assertThat(StoreInternals.read(store, 49, 1).getFirst().payload().getLong("i")).isEqualTo(48);
             AppendResult again = store.append(event(store, "t", "e9", "{\"i\":999}").build());
             assertThat(again.position()).isEqualTo(50);
         }
         try (EventStore store = EventStore.open(dir, options(false))) {
-            assertThat(RawLog.read(store, 50, 1).getFirst().payload().getLong("i")).isEqualTo(999);
+            assertThat(StoreInternals.read(store, 50, 1).getFirst().payload().getLong("i")).isEqualTo(999);
             RecoveryReport report = store.diagnostics().recovery();
             assertThat(report.clean()).isTrue();
             assertThat(report.bytesTruncated()).isZero();
@@ -180,7 +180,7 @@ class CorruptionTest {
             assertThat(report.filesDeleted()).isEqualTo(segments.size() - 1);
             assertThat(report.entriesReplayed()).as("the checkpoint was past the repaired end").isEqualTo(kept);
             assertThat(store.stats().segments()).isEqualTo(1);
-            assertThat(RawLog.read(store, kept, 1).getFirst().payload().getLong("i")).isEqualTo(kept - 1);
+            assertThat(StoreInternals.read(store, kept, 1).getFirst().payload().getLong("i")).isEqualTo(kept - 1);
             assertThat(store.append(event(store, "t", "e", "{}").build()).position()).isEqualTo(kept + 1);
         }
         try (EventStore store = EventStore.open(dir, options(false))) {
@@ -262,7 +262,7 @@ class CorruptionTest {
         Path dict = dir.resolve("fields.dict");
         Files.write(dict, new byte[] {9, 0, 0, 0, 1, 2}, java.nio.file.StandardOpenOption.APPEND);
         try (EventStore store = EventStore.open(dir, options(false))) {
-            assertThat(RawLog.read(store, 5, 1).getFirst().payload().getLong("i")).isEqualTo(4);
+            assertThat(StoreInternals.read(store, 5, 1).getFirst().payload().getLong("i")).isEqualTo(4);
         }
     }
 
@@ -283,7 +283,7 @@ class CorruptionTest {
     @Test
     void damagedDerivedFilesCostSpeedNotData() throws Exception {
         StoreOptions options = StoreOptions.builder().durability(Durability.none()).snapshotEvery(3)
-                .projectionCheckpointEvery(5).build();
+                .followerCheckpointEvery(5).build();
         String expectedState;
         try (EventStore store = EventStore.open(dir, options)) {
             for (int i = 0; i < 30; i++) {

@@ -107,7 +107,7 @@ class CrashRecoveryTest {
             Map<Long, Integer> sizePerBatch = new HashMap<>();
             long position = 1;
             while (position <= last) {
-                List<StoredEvent> chunk = RawLog.read(store, position, 1000);
+                List<StoredEvent> chunk = StoreInternals.read(store, position, 1000);
                 assertThat(chunk).as(context).isNotEmpty();
                 for (StoredEvent e : chunk) {
                     assertThat(e.position()).as(context + ": no gap").isEqualTo(position);

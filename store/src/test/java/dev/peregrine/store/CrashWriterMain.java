@@ -20,7 +20,7 @@ public final class CrashWriterMain {
         Path dir = Path.of(args[0]);
         long seed = Long.parseLong(args[1]);
         EventStore store = EventStore.open(dir, StoreOptions.builder().durability(Durability.fsync())
-                .segmentBytes(256 * 1024).snapshotEvery(7).projectionCheckpointEvery(40).build());
+                .segmentBytes(256 * 1024).snapshotEvery(7).followerCheckpointEvery(40).build());
         CrashWriters.run(store, seed, (batch, random) -> {
             int size = 1 + random.nextInt(5);
             List<NewEvent> events = new ArrayList<>(size);

@@ -62,7 +62,7 @@ class EventStoreBasicsTest {
                 store.append(event(store, "t", "e" + (i % 7), "{\"i\":" + i + ",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}").build());
             }
             assertThat(store.stats().segments()).isGreaterThan(3);
-            List<StoredEvent> all = RawLog.read(store, 1, 5000);
+            List<StoredEvent> all = StoreInternals.read(store, 1, 5000);
             assertThat(all).hasSize(2000);
             for (int i = 0; i < all.size(); i++) {
                 assertThat(all.get(i).position()).isEqualTo(i + 1);
@@ -70,7 +70,7 @@ class EventStoreBasicsTest {
             }
         }
         try (EventStore store = EventStore.open(dir, small())) {
-            assertThat(RawLog.read(store, 1999, 10)).extracting(e -> e.payload().getLong("i")).containsExactly(1998L, 1999L);
+            assertThat(StoreInternals.read(store, 1999, 10)).extracting(e -> e.payload().getLong("i")).containsExactly(1998L, 1999L);
             assertThat(store.streamVersion("e0")).isEqualTo(286);
         }
     }
@@ -151,7 +151,7 @@ class EventStoreBasicsTest {
             AppendResult again = store.append(event(store, "t", "a", "{\"z\":2}").expectedVersion(ExpectedVersion.noStream()).build());
             assertThat(again.version()).isEqualTo(1);
             assertThat(store.reconstruct("a", null).state().toJson()).isEqualTo("{\"z\":2}");
-            assertThat(RawLog.read(store, 3, 1).get(0).isTombstone()).isTrue();
+            assertThat(StoreInternals.read(store, 3, 1).get(0).isTombstone()).isTrue();
             store.awaitProjections(Duration.ofSeconds(10));
             assertThat(store.projection("entity_snapshots").orElseThrow().state("a").orElseThrow().toJson())
                     .isEqualTo("{\"z\":2}");

@@ -46,7 +46,7 @@ class FieldDictionaryDamageTest {
         DamageChecks.everyTruncationAndFlipIsDetected(file, () -> EventStore.open(dir, options).close(), seed, 200,
                 CorruptFileException.class);
         try (EventStore store = EventStore.open(dir, options)) {
-            assertThat(RawLog.read(store, 7, 1).getFirst().payload().fieldCount()).isEqualTo(30);
+            assertThat(StoreInternals.read(store, 7, 1).getFirst().payload().fieldCount()).isEqualTo(30);
         }
     }
 }

@@ -78,7 +78,7 @@ class FieldNamesCrashTest {
             assertThat(last).as(context + ": every acknowledged event is there")
                     .isGreaterThanOrEqualTo(ackedBatchAt.keySet().stream().mapToLong(Long::longValue).max().orElse(0));
             for (long position = 1; position <= last; position += 500) {
-                List<StoredEvent> chunk = RawLog.read(store, position, 500);
+                List<StoredEvent> chunk = StoreInternals.read(store, position, 500);
                 for (StoredEvent e : chunk) {
                     long batch = e.payload().getLong("batch");
                     int k = (int) e.payload().getLong("k");

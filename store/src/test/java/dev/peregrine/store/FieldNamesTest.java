@@ -78,7 +78,7 @@ class FieldNamesTest {
         try (EventStore store = EventStore.open(dir, options().maxFieldNames(events).build())) {
             assertThat(store.dictionary().names()).isEqualTo(names);
             for (long p = 1; p <= events; p += 997) {
-                StoredEvent e = RawLog.read(store, p, 1).getFirst();
+                StoredEvent e = StoreInternals.read(store, p, 1).getFirst();
                 assertThat(e.payload().getLong(names.get((int) p - 1))).isEqualTo(p - 1);
             }
         }
@@ -126,7 +126,7 @@ class FieldNamesTest {
         // A limit lowered below what the store holds: everything opens and reads, nothing new gets in.
         try (EventStore store = EventStore.open(dir, options().maxFieldNames(2).build())) {
             assertThat(store.dictionary().names()).containsExactly("n1", "n2", "n3", "n4", "n5", "n6", "n7");
-            assertThat(RawLog.read(store, 4, 1).getFirst().payload().getLong("n7")).isEqualTo(2);
+            assertThat(StoreInternals.read(store, 4, 1).getFirst().payload().getLong("n7")).isEqualTo(2);
             assertThatThrownBy(() -> store.append(drafted(store.dictionary().draft(), "a", "{\"n9\":1}").build()))
                     .isInstanceOf(FieldNameLimitException.class);
             assertThatThrownBy(() -> JSON.parse(store.dictionary(), "{\"n9\":1}")).hasMessageContaining("limit");

@@ -196,7 +196,7 @@ class GrowthUnderReadersTest {
             case 5 -> {
                 long from = 1 + (long) (r.nextDouble() * (v0 + 50));
                 int max = 1 + r.nextInt(500);
-                List<StoredEvent> got = RawLog.read(store, from, max);
+                List<StoredEvent> got = StoreInternals.read(store, from, max);
                 long v1 = store.lastPosition();
                 assertThat((long) got.size()).as("readFrom(%d, %d) between visible %d and %d", from, max, v0, v1)
                         .isBetween(Math.max(0, Math.min(max, v0 - from + 1)), Math.max(0, Math.min(max, v1 - from + 1)));

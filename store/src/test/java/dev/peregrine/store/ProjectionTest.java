@@ -68,7 +68,7 @@ class ProjectionTest {
     }
 
     private static StoreOptions options() {
-        return StoreOptions.builder().durability(Durability.none()).projectionCheckpointEvery(10).build();
+        return StoreOptions.builder().durability(Durability.none()).followerCheckpointEvery(10).build();
     }
 
     @Test

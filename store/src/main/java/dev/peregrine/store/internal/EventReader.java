@@ -64,17 +64,27 @@ public final class EventReader implements EventIdIndex.IdSource {
      * @return the entry as an event view
      */
     public StoredEvent read(Location loc, long position) {
-        LogSegment s = loc.segment();
-        long off = loc.offset();
+        return read(loc.segment(), loc.offset(), position);
+    }
+
+    /** Reads the entry at {@code off}, for {@link #read(Location, long)} and {@link EntryCursor}. */
+    StoredEvent read(LogSegment s, long off, long position) {
         MemorySegment map = s.memory();
-        long typeAt = s.typeOffsetAt(off);
+        long typeAt = s.typeOffsetAt(off); // the three strings are contiguous: locate them once
         int typeLen = s.typeLengthAt(off);
         int entityLen = s.entityLengthAt(off);
         String type = strings.get(map, typeAt, typeLen);
         String entity = strings.get(map, typeAt + typeLen, entityLen);
         String tenant = strings.get(map, typeAt + typeLen + entityLen, s.tenantLengthAt(off));
-        boolean tombstone = s.kindAt(off) == EntryDescriptor.KIND_TOMBSTONE;
-        Record payload = tombstone ? Record.empty(dictionary) : TrustedRecords.wrap(dictionary, s.payloadAt(off));
+        return event(s, off, position, type, entity, tenant, payload(s, off));
+    }
+
+    /**
+     * The one assembly of an entry into a {@link StoredEvent}, for {@link #read} and {@link EntryCursor}
+     * (which has decoded the strings and the payload already).
+     */
+    StoredEvent event(LogSegment s, long off, long position, String type, String entity, String tenant,
+                      Record payload) {
         MemorySegment meta = s.metadataAt(off);
         Record metadata = meta == null ? null : TrustedRecords.wrap(dictionary, meta);
         return new StoredEvent(new UUID(s.idMsbAt(off), s.idLsbAt(off)), type, entity, tenant, payload, metadata,
@@ -98,6 +108,15 @@ public final class EventReader implements EventIdIndex.IdSource {
         return TrustedRecords.wrap(dictionary, s.payloadAt(s.offsetOf(position)));
     }
 
+    /** @return the payload of the entry at {@code off} as a record view; empty for a tombstone */
+    Record payload(LogSegment s, long off) {
+        return isTombstone(s, off) ? Record.empty(dictionary) : TrustedRecords.wrap(dictionary, s.payloadAt(off));
+    }
+
+    static boolean isTombstone(LogSegment s, long off) {
+        return s.kindAt(off) == EntryDescriptor.KIND_TOMBSTONE;
+    }
+
     /** @param position a written position @return its timestamp in epoch nanoseconds */
     public long timestamp(long position) {
         LogSegment s = log.segmentFor(position);
@@ -107,15 +126,31 @@ public final class EventReader implements EventIdIndex.IdSource {
     /** @param position a written position @return its entity id */
     public String entityId(long position) {
         LogSegment s = log.segmentFor(position);
-        long off = s.offsetOf(position);
-        return strings.get(s.memory(), s.entityOffsetAt(off), s.entityLengthAt(off));
+        return entityId(s, s.offsetOf(position));
     }
 
     /** @param position a written position @return its event type */
     public String eventType(long position) {
         LogSegment s = log.segmentFor(position);
-        long off = s.offsetOf(position);
+        return eventType(s, s.offsetOf(position));
+    }
+
+    String eventType(LogSegment s, long off) {
         return strings.get(s.memory(), s.typeOffsetAt(off), s.typeLengthAt(off));
+    }
+
+    String entityId(LogSegment s, long off) {
+        return strings.get(s.memory(), s.entityOffsetAt(off), s.entityLengthAt(off));
+    }
+
+    String tenantId(LogSegment s, long off) {
+        long entityAt = s.entityOffsetAt(off);
+        return strings.get(s.memory(), entityAt + s.entityLengthAt(off), s.tenantLengthAt(off));
+    }
+
+    /** @return the segments, for cursors that locate entries themselves */
+    SegmentedLog log() {
+        return log;
     }
 
     /**

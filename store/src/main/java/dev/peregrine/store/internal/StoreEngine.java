@@ -6,6 +6,7 @@ import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.StoreDiagnostics;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoreStats;
+import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.LogLoader;
@@ -57,6 +58,7 @@ public final class StoreEngine implements AutoCloseable {
     private final EventValidator validator;
     private final QueryExecutor queries;
     private final StateReconstructor states;
+    private final CommittedLog committedLog;
     private final ProjectionRunner projections;
     private final AutoSnapshots autoSnapshots;
     /** Events in the log when it was opened (for {@link StoreStats#ingestedSinceStart()}). */
@@ -110,12 +112,11 @@ public final class StoreEngine implements AutoCloseable {
             sequencer = new Sequencer(log, checks, writer, ForcePolicy.of(options.durability()), last);
             validator = new EventValidator(dictionary.dictionary(), options);
             queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit());
-            projections = new ProjectionRunner(directory.resolve("projections"), reader, sequencer::visiblePosition,
-                    options.projectionCheckpointEvery());
-            sequencer.addListener(position -> projections.signal());
+            committedLog = new VisibleLog(sequencer, reader);
+            projections = new ProjectionRunner(directory.resolve("projections"), reader, committedLog,
+                    options.followerCheckpointEvery());
             sequencer.addListener(autoSnapshots);
             sequencer.start();
-            projections.start();
             if (options.builtInProjections()) {
                 projections.register(BuiltInProjections.entitySnapshots(dictionary.dictionary()));
                 projections.register(BuiltInProjections.eventCounters(dictionary.dictionary()));
@@ -224,6 +225,11 @@ public final class StoreEngine implements AutoCloseable {
         return new StoreStats(indexes.eventCount(), indexes.entities().size(), indexes.types().size(),
                 indexes.eventCount() - eventsAtOpen, bytes, segments.length, sequencer.visiblePosition(),
                 log.forces(), log.forceNanos(), dictionary.dictionary().size());
+    }
+
+    /** @return the log up to the visible position, for the readers that follow it */
+    public CommittedLog committedLog() {
+        return committedLog;
     }
 
     /** @return the diagnostics of {@link dev.peregrine.store.EventStore#diagnostics()} */

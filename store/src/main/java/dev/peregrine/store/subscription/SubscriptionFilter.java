@@ -55,9 +55,21 @@ public final class SubscriptionFilter {
      * @return whether the filter accepts it
      */
     public boolean test(StoredEvent event) {
-        return (eventTypes.isEmpty() || eventTypes.contains(event.eventType()))
-                && (entityId == null || entityId.equals(event.entityId()))
-                && (tenantId == null || tenantId.equals(event.tenantId()));
+        return accepts(event.eventType(), event.entityId(), event.tenantId());
+    }
+
+    /**
+     * The same test on an event's parts, for readers that have not made a {@link StoredEvent}.
+     *
+     * @param eventType the event type
+     * @param entityId the entity id
+     * @param tenantId the tenant id
+     * @return whether the filter accepts an event with them
+     */
+    public boolean accepts(String eventType, String entityId, String tenantId) {
+        return (eventTypes.isEmpty() || eventTypes.contains(eventType))
+                && (this.entityId == null || this.entityId.equals(entityId))
+                && (this.tenantId == null || this.tenantId.equals(tenantId));
     }
 
     @Override

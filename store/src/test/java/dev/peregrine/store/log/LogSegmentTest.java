@@ -1,6 +1,7 @@
 package dev.peregrine.store.log;
 
 import dev.peregrine.store.CorruptLogException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.testing.SmallFileSystem;
 import org.junit.jupiter.api.Test;
@@ -114,9 +115,11 @@ class LogSegmentTest {
         int crc = Crc.of(MemorySegment.ofArray(bytes), 0, SegmentHeaderDescriptor.CRC_OFFSET);
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(SegmentHeaderDescriptor.CRC_OFFSET, crc);
         write(path, 0, bytes);
-        assertThatThrownBy(() -> LogSegment.open(path)).isInstanceOfSatisfying(CorruptLogException.class, e -> {
-            assertThat(e.offset()).isEqualTo(SegmentHeaderDescriptor.VERSION_OFFSET);
-            assertThat(e.getMessage()).contains("version 99");
+        assertThatThrownBy(() -> LogSegment.open(path)).isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
+            assertThat(e.file()).isEqualTo(path);
+            assertThat(e.found()).isEqualTo(99);
+            assertThat(e.maxSupported()).isEqualTo(1);
+            assertThat(e.tooNew()).isTrue();
         });
 
         Path small = file(2);

@@ -1,6 +1,6 @@
 package dev.peregrine.store.model;
 
-import dev.peregrine.store.RawLog;
+import dev.peregrine.store.StoreInternals;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
@@ -45,7 +45,7 @@ public final class ModelCrashChild {
     /** @return the options the child writes with (the parent reads with the same segment size) */
     static StoreOptions options() {
         return StoreOptions.builder().durability(Durability.fsync()).segmentBytes(SEGMENT_BYTES).snapshotEvery(7)
-                .projectionCheckpointEvery(40).build();
+                .followerCheckpointEvery(40).build();
     }
 
     /** @param thread a thread number @return the prefix of its entities */
@@ -91,7 +91,7 @@ public final class ModelCrashChild {
     /** Rebuilds each thread's model from the recovered log (content as the store holds it). */
     private static void load(EventStore store, List<StoreModel> models) {
         for (long p = 1; p <= store.lastPosition(); p += 1000) {
-            for (StoredEvent e : RawLog.read(store, p, 1000)) {
+            for (StoredEvent e : StoreInternals.read(store, p, 1000)) {
                 for (int t = 0; t < models.size(); t++) {
                     if (!e.entityId().startsWith(prefix(t))) {
                         continue;
@@ -168,7 +168,7 @@ public final class ModelCrashChild {
             print(out, "MISMATCH tombstone " + req + " of " + entity + " stored; the model: " + expected);
             return;
         }
-        model.addTombstone(entity, position, RawLog.read(store, position, 1).getFirst().timestampNanos());
+        model.addTombstone(entity, position, StoreInternals.read(store, position, 1).getFirst().timestampNanos());
     }
 
     private static void refused(FileOutputStream out, long req, EventStoreException e, StoreModel.Outcome expected) {

@@ -1,6 +1,6 @@
 package dev.peregrine.store.model;
 
-import dev.peregrine.store.RawLog;
+import dev.peregrine.store.StoreInternals;
 import dev.peregrine.record.JsonCodec;
 import dev.peregrine.record.Record;
 import dev.peregrine.store.AppendResult;
@@ -230,7 +230,7 @@ public final class StoreChecker {
         }
         assertThat(expected).as("tombstone of %s accepted", entity).isInstanceOf(StoreModel.Stored.class);
         assertThat(position).as("tombstone position").isEqualTo(model.lastPosition() + 1);
-        StoredEvent t = RawLog.read(store, position, 1).getFirst();
+        StoredEvent t = StoreInternals.read(store, position, 1).getFirst();
         assertThat(t.isTombstone()).as("entry at %d is a tombstone", position).isTrue();
         assertThat(t.entityId()).isEqualTo(entity);
         assertThat(t.timestampNanos()).as("tombstone timestamp never goes back")
@@ -349,7 +349,7 @@ public final class StoreChecker {
      * @param payloads whether to compare every payload (else one in 64)
      */
     public void readFrom(long from, int max, boolean payloads) {
-        List<StoredEvent> got = RawLog.read(store, from, max);
+        List<StoredEvent> got = StoreInternals.read(store, from, max);
         long expected = Math.max(0, Math.min(model.lastPosition(), from + max - 1) - from + 1);
         assertThat(got).as("readFrom(%d, %d)", from, max).hasSize((int) expected);
         for (int i = 0; i < got.size(); i++) {

@@ -1,6 +1,6 @@
 package dev.peregrine.store.model;
 
-import dev.peregrine.store.RawLog;
+import dev.peregrine.store.StoreInternals;
 import dev.peregrine.store.EventStore;
 import dev.peregrine.store.StoredEvent;
 import org.junit.jupiter.api.Test;
@@ -158,7 +158,7 @@ class StoreModelCrashTest {
             requests.values().stream().filter(r -> r.sent && r.tombstone != null)
                     .forEach(r -> tombstonesSent.merge(r.tombstone, 1, Integer::sum));
             for (long p = 1; p <= store.lastPosition(); p += 1000) {
-                for (StoredEvent e : RawLog.read(store, p, 1000)) {
+                for (StoredEvent e : StoreInternals.read(store, p, 1000)) {
                     replay(model, e, content, owner, stored, tombstonesSent);
                 }
             }

@@ -129,7 +129,7 @@ class StoreModelTest {
         int[] queryLimit = {500, 10_000};
         return StoreOptions.builder().durability(Durability.none()).segmentBytes(segments[phase % segments.length])
                 .snapshotEvery(snapshotEvery[phase % snapshotEvery.length])
-                .projectionCheckpointEvery(checkpointEvery[phase % checkpointEvery.length])
+                .followerCheckpointEvery(checkpointEvery[phase % checkpointEvery.length])
                 .maxQueryLimit(queryLimit[phase % queryLimit.length]).build();
     }
 

@@ -2,7 +2,7 @@ package dev.peregrine.store.subscription.internal;
 
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StoredEvent;
-import dev.peregrine.store.feed.internal.LogSource;
+import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.Delivery;
 import dev.peregrine.store.subscription.GroupMember;
@@ -59,7 +59,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
     private final String name;
     private final GroupOptions options;
     private final GroupStateWriter writer;
-    private final LogSource source;
+    private final CommittedLog log;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
 
@@ -78,10 +78,10 @@ final class ConsumerGroupImpl implements ConsumerGroup {
     private long generation;
     private boolean closed;
 
-    ConsumerGroupImpl(String name, GroupOptions options, Path file, LogSource source, SubscriptionManager manager) {
+    ConsumerGroupImpl(String name, GroupOptions options, Path file, CommittedLog log, SubscriptionManager manager) {
         this.name = name;
         this.options = options;
-        this.source = source;
+        this.log = log;
         if (Files.exists(file)) {
             SubscriptionStateFile.State state = SubscriptionStateFile.read(file);
             checkpoint = manager.clampToLog(name, state.position());
@@ -190,7 +190,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
                 return false;
             }
             StoredEvent[] found = new StoredEvent[1];
-            source.read(position, position, e -> found[0] = e);
+            log.read(position, position, e -> found[0] = e.toStoredEvent());
             replaying.add(position);
             ready.addLast(new Pending(found[0], true));
             changed.signalAll();

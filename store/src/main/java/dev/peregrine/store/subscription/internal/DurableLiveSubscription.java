@@ -1,7 +1,7 @@
 package dev.peregrine.store.subscription.internal;
 
 import dev.peregrine.store.InvalidEventException;
-import dev.peregrine.store.feed.internal.LogSource;
+import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.subscription.DurableSubscription;
 import dev.peregrine.store.subscription.SubscriptionFilter;
 import dev.peregrine.store.subscription.SubscriptionListener;
@@ -17,16 +17,16 @@ final class DurableLiveSubscription extends LiveSubscription implements DurableS
 
     private final String name;
     private final Path file;
-    private final LogSource source;
+    private final CommittedLog log;
     private volatile long acknowledged;
 
-    DurableLiveSubscription(LogSource source, LiveDispatcher dispatcher, String name, Path file, long acknowledged,
+    DurableLiveSubscription(CommittedLog log, LiveDispatcher dispatcher, String name, Path file, long acknowledged,
                             SubscriptionFilter filter, SubscriptionListener listener, int bufferCapacity,
                             Runnable onEnd) {
-        super(source, dispatcher, acknowledged + 1, filter, listener, bufferCapacity, name, onEnd);
+        super(log, dispatcher, acknowledged + 1, filter, listener, bufferCapacity, name, onEnd);
         this.name = name;
         this.file = file;
-        this.source = source;
+        this.log = log;
         this.acknowledged = acknowledged;
     }
 
@@ -40,7 +40,7 @@ final class DurableLiveSubscription extends LiveSubscription implements DurableS
         if (position <= acknowledged) {
             return;
         }
-        long last = source.lastPosition();
+        long last = log.visiblePosition();
         if (position > last) {
             throw new InvalidEventException("position", "cannot acknowledge position " + position
                     + ": the log ends at " + last);

@@ -1,43 +1,34 @@
 package dev.peregrine.store.subscription.internal;
 
 import dev.peregrine.store.StoredEvent;
-import dev.peregrine.store.feed.internal.LogSource;
+import dev.peregrine.store.follow.CommittedLog;
+import dev.peregrine.store.follow.LogConsumer;
+import dev.peregrine.store.follow.LogEntry;
+import dev.peregrine.store.follow.LogFollower;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reads each newly committed event from the log once and offers it to every live subscription's
- * bounded buffer. The store's commit listener only unparks this thread, so appends never wait for
- * subscribers; a full buffer is never waited on either: its subscription is detached and falls back to
- * reading the log itself ({@link LiveSubscription}).
+ * Offers each newly committed event once to every live subscription's bounded buffer: the consumer of
+ * one {@link LogFollower} (thread {@code peregrine-subscriptions}) that starts at the end of the log.
+ * Appends never wait for subscribers; a full buffer is never waited on either: its subscription is
+ * detached and falls back to reading the log itself ({@link LiveSubscription}).
  *
  * <p>The switch from catch-up to live is exact: under this object's monitor, {@link #attach} returns
  * {@link #dispatched} (every event up to it was offered to the subscriptions attached then), and every
  * later event is offered to the newly attached one. The subscription reads the log up to that position
  * and then takes the rest from its buffer: no gap, and positions it already has are skipped.
  */
-final class LiveDispatcher {
+final class LiveDispatcher implements LogConsumer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LiveDispatcher.class);
-    private static final long BATCH = 4_096;
-
-    private final LogSource source;
-    private final Thread thread;
-    private final AutoCloseable commitRegistration;
     private final List<LiveSubscription> attached = new ArrayList<>();
+    private final LogFollower follower;
     private LiveSubscription[] snapshot = new LiveSubscription[0];
     private long dispatched;
-    private volatile boolean closed;
 
-    LiveDispatcher(LogSource source) {
-        this.source = source;
-        this.dispatched = source.lastPosition();
-        this.thread = Thread.ofPlatform().name("peregrine-subscriptions").daemon().unstarted(this::run);
-        this.commitRegistration = source.onCommit(() -> LockSupport.unpark(thread));
-        thread.start();
+    LiveDispatcher(CommittedLog log) {
+        this.dispatched = log.visiblePosition();
+        this.follower = LogFollower.builder("subscriptions", log, this).from(dispatched).start();
     }
 
     /**
@@ -59,58 +50,39 @@ final class LiveDispatcher {
         }
     }
 
-    private void run() {
-        while (!closed) {
-            try {
-                long last = source.lastPosition();
-                long from;
-                synchronized (this) {
-                    from = dispatched + 1;
-                    if (from > last) {
-                        from = -1;
-                    } else if (attached.isEmpty()) {
-                        dispatched = last; // nobody to offer to: skip reading
-                        from = -1;
-                    }
-                }
-                if (from < 0) {
-                    LockSupport.parkNanos(this, 100_000_000L);
-                    continue;
-                }
-                long to = Math.min(last, from + BATCH - 1);
-                source.read(from, to, this::offer);
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                LOG.error("subscriptions: dispatching failed after position {}; retrying in 1 s", dispatched, e);
-                LockSupport.parkNanos(this, 1_000_000_000L);
-            }
+    /** Nobody to offer to: the entries are passed over unread, and a later attach reads them from the log. */
+    @Override
+    public synchronized boolean skip(long through) {
+        if (!attached.isEmpty()) {
+            return false;
         }
+        dispatched = through;
+        return true;
     }
 
-    /** Offers one event to every attached subscription, then records it as dispatched, atomically. */
-    private synchronized void offer(StoredEvent e) {
+    /**
+     * Offers one entry to every attached subscription, then records it as dispatched, atomically.
+     * The entry becomes a {@code StoredEvent} at most once, shared by the subscriptions that accept it.
+     */
+    @Override
+    public synchronized void accept(LogEntry entry) {
+        StoredEvent event = null;
         for (LiveSubscription s : snapshot) {
-            if (!s.offer(e)) {
+            StoredEvent offered = null;
+            if (s.accepts(entry)) {
+                if (event == null) {
+                    event = entry.toStoredEvent();
+                }
+                offered = event;
+            }
+            if (!s.offer(entry.position(), offered)) {
                 detach(s);
             }
         }
-        dispatched = e.position();
+        dispatched = entry.position();
     }
 
     void close() {
-        closed = true;
-        try {
-            commitRegistration.close();
-        } catch (Exception e) {
-            LOG.warn("subscriptions: cannot unregister the commit listener", e);
-        }
-        LockSupport.unpark(thread);
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -1,7 +1,8 @@
 package dev.peregrine.store.subscription.internal;
 
 import dev.peregrine.store.StoredEvent;
-import dev.peregrine.store.feed.internal.LogSource;
+import dev.peregrine.store.follow.CommittedLog;
+import dev.peregrine.store.follow.LogEntry;
 import dev.peregrine.store.subscription.Subscription;
 import dev.peregrine.store.subscription.SubscriptionFilter;
 import dev.peregrine.store.subscription.SubscriptionListener;
@@ -36,9 +37,11 @@ class LiveSubscription implements Subscription {
     private static final long BATCH = 1_024;
     private static final long POLL_MILLIS = 100;
 
-    private final LogSource source;
+    private final CommittedLog log;
     private final LiveDispatcher dispatcher;
     private final SubscriptionFilter filter;
+    /** The filter accepts everything: no need to look at an entry's strings to test it. */
+    private final boolean acceptsAll;
     private final SubscriptionListener listener;
     private final ArrayBlockingQueue<StoredEvent> buffer;
     private final Runnable onEnd;
@@ -58,11 +61,12 @@ class LiveSubscription implements Subscription {
      * @param bufferCapacity the live buffer's size
      * @param onEnd run once when the subscription ends, on its thread; may be null
      */
-    LiveSubscription(LogSource source, LiveDispatcher dispatcher, long start, SubscriptionFilter filter,
+    LiveSubscription(CommittedLog log, LiveDispatcher dispatcher, long start, SubscriptionFilter filter,
                      SubscriptionListener listener, int bufferCapacity, String name, Runnable onEnd) {
-        this.source = source;
+        this.log = log;
         this.dispatcher = dispatcher;
         this.filter = filter;
+        this.acceptsAll = filter.equals(SubscriptionFilter.ALL);
         this.listener = listener;
         this.buffer = new ArrayBlockingQueue<>(bufferCapacity);
         this.onEnd = onEnd;
@@ -75,20 +79,27 @@ class LiveSubscription implements Subscription {
     }
 
     /**
-     * Dispatcher thread: offers a committed event. Never blocks.
+     * Dispatcher thread: offers a committed entry. Never blocks.
      *
+     * @param position the entry's position
+     * @param event the entry as an event if this subscription {@link #accepts} it, else {@code null}
      * @return false when the buffer is full or the subscription closed: the dispatcher detaches it
      */
-    boolean offer(StoredEvent e) {
+    boolean offer(long position, StoredEvent event) {
         if (closed) {
             return false;
         }
-        if (filter.test(e) && !buffer.offer(e)) {
+        if (event != null && !buffer.offer(event)) {
             overflowed = true;
             return false;
         }
-        scanned = e.position();
+        scanned = position;
         return true;
+    }
+
+    /** @return whether this subscription's filter accepts the entry */
+    boolean accepts(LogEntry e) {
+        return acceptsAll || filter.accepts(e.eventType(), e.entityId(), e.tenantId());
     }
 
     private void run() {
@@ -153,24 +164,24 @@ class LiveSubscription implements Subscription {
     /** Reads the log from {@code next} up to {@code limit} or its committed end. */
     private void catchUp(long limit) throws Exception {
         while (!closed) {
-            long to = Math.min(limit, source.lastPosition());
+            long to = Math.min(limit, log.visiblePosition());
             if (next > to) {
                 return;
             }
             long end = Math.min(to, next + BATCH - 1);
-            source.read(next, end, this::deliverFromLog);
+            log.read(next, end, this::deliverFromLog);
             next = end + 1;
         }
         throw new Stop();
     }
 
-    private void deliverFromLog(StoredEvent e) {
+    private void deliverFromLog(LogEntry e) {
         if (closed) {
             throw new Stop();
         }
-        if (filter.test(e)) {
+        if (accepts(e)) {
             try {
-                listener.onEvent(e);
+                listener.onEvent(e.toStoredEvent());
             } catch (Exception ex) {
                 throw new ListenerFailed(ex);
             }

@@ -3,7 +3,7 @@ package dev.peregrine.store.subscription.internal;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StorageFailureException;
-import dev.peregrine.store.feed.internal.LogSource;
+import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.DurableSubscription;
 import dev.peregrine.store.subscription.GroupOptions;
@@ -37,7 +37,7 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
-    private final LogSource source;
+    private final CommittedLog log;
     private final Path dir;
     private final int bufferCapacity;
     private final LiveDispatcher dispatcher;
@@ -47,31 +47,32 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param source the store's log
+     * @param log the store's committed log
+     * @param storeDirectory the store's directory; subscription state goes under {@code subscriptions/}
      * @param bufferCapacity each subscription's live buffer, in events
      */
-    public SubscriptionManager(LogSource source, int bufferCapacity) {
+    public SubscriptionManager(CommittedLog log, Path storeDirectory, int bufferCapacity) {
         if (bufferCapacity < 1) {
             throw new IllegalArgumentException("buffer capacity must be at least 1, got " + bufferCapacity);
         }
-        this.source = source;
-        this.dir = source.directory().resolve("subscriptions");
+        this.log = log;
+        this.dir = storeDirectory.resolve("subscriptions");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StorageFailureException("cannot create", dir, e);
         }
         this.bufferCapacity = bufferCapacity;
-        this.dispatcher = new LiveDispatcher(source);
+        this.dispatcher = new LiveDispatcher(log);
     }
 
     @Override
     public Subscription subscribe(StartPosition from, SubscriptionFilter filter, SubscriptionListener listener) {
         long start = switch (from) {
             case StartPosition.At at -> at.position();
-            case StartPosition.Now now -> source.lastPosition() + 1;
+            case StartPosition.Now now -> log.visiblePosition() + 1;
         };
-        return start(new LiveSubscription(source, dispatcher, start, filter, listener, bufferCapacity,
+        return start(new LiveSubscription(log, dispatcher, start, filter, listener, bufferCapacity,
                 "from-" + start, null));
     }
 
@@ -93,7 +94,7 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
             Path file = dir.resolve(name + ".sub");
             long acknowledged = clampToLog(name, Files.exists(file) ? SubscriptionStateFile.read(file).position() : 0);
             DurableLiveSubscription[] self = new DurableLiveSubscription[1];
-            self[0] = new DurableLiveSubscription(source, dispatcher, name, file, acknowledged, filter, listener,
+            self[0] = new DurableLiveSubscription(log, dispatcher, name, file, acknowledged, filter, listener,
                     bufferCapacity, () -> durables.remove(name, self[0]));
             durables.put(name, self[0]);
             return start(self[0]);
@@ -105,12 +106,12 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
         checkName(name);
         checkOpen();
         return groups.computeIfAbsent(name, n -> new ConsumerGroupImpl(n, options, dir.resolve(n + ".group"),
-                source, this));
+                log, this));
     }
 
     /** Starts the internal subscription feeding a consumer group. */
     LiveSubscription startFeed(String group, long start, SubscriptionFilter filter, SubscriptionListener listener) {
-        return start(new LiveSubscription(source, dispatcher, start, filter, listener, bufferCapacity,
+        return start(new LiveSubscription(log, dispatcher, start, filter, listener, bufferCapacity,
                 "group-" + group, null));
     }
 
@@ -137,7 +138,7 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
      * non-fsync durability policy; positions are then reused by new events, which must not be skipped.
      */
     long clampToLog(String name, long checkpoint) {
-        long last = source.lastPosition();
+        long last = log.visiblePosition();
         if (checkpoint > last) {
             LOG.warn("subscription {}: acknowledged position {} is past the end of the log ({}); events were lost "
                     + "in a crash; resuming after {}", name, checkpoint, last, last);

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * moved its floor to {@code A + 1} when its engine holds it, so {@code max(floor, A)} read under the
  * handle's monitor is exactly the position the engine's content reflects.
  *
- * <p>Thread-safety: the engine is mutated by the feeder (or a backfill) and read by any thread, all
- * under this handle's monitor. Followers are a copy-on-write list read by the feeder.
+ * <p>Thread-safety: the engine is mutated by the feeder (the views' log follower thread) or a
+ * backfill, and read by any thread, all under this handle's monitor. Followers are a copy-on-write
+ * list read by the feeder.
  */
 final class ViewHandle implements View {
 

@@ -3,10 +3,12 @@ package dev.peregrine.store.view.internal;
 import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StorageFailureException;
-import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.feed.internal.AtomicFile;
-import dev.peregrine.store.feed.internal.LogSource;
+import dev.peregrine.store.follow.CommittedLog;
+import dev.peregrine.store.follow.LogConsumer;
+import dev.peregrine.store.follow.LogEntry;
+import dev.peregrine.store.follow.LogFollower;
 import dev.peregrine.store.view.BackfillListener;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
 import dev.peregrine.store.view.View;
@@ -26,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,63 +36,66 @@ import org.slf4j.LoggerFactory;
  * Keeps a store's views: feeds them in log order from their checkpoints, persists them, registers,
  * backfills, rebuilds and drops them.
  *
- * <p><b>Feeding.</b> One feeder thread ({@code peregrine-views}) reads the committed log from the
- * applied position onwards and offers each event to the views its type routes to
- * ({@link ViewRouter}), each tombstone to every view as a retraction. The store's commit listener only
- * unparks the feeder, so appends never wait for views. Views lag the log by the feeder's latency;
- * {@link View#awaitPosition} waits for a position.
+ * <p><b>Feeding.</b> The manager is the consumer of one {@link LogFollower} (thread
+ * {@code peregrine-views}), which reads the committed log from the applied position onwards; the
+ * manager offers each event to the views its type routes to ({@link ViewRouter}), each tombstone to
+ * every view as a retraction. All views share that one follower because they share one applied
+ * position (a view's own floor only makes it skip what it already holds), so the log is read once for
+ * all of them. Appends never wait for views; views lag the log by the follower's latency;
+ * {@link View#awaitPosition} waits for a position. A failure to feed an event (a damaged log) is
+ * retried after a second, from that event: views that already hold it skip it by their floor.
  *
  * <p><b>Files</b>, under {@code <store>/views/}: {@code <name>.json}, the definition (written once at
- * registration), and {@code <name>.view}, the state ({@link ViewStateLayout}) written every
- * {@link #CHECKPOINT_EVERY} events, after registration and at close. On open each view resumes from
- * its state file; a view whose state is missing, damaged, of another definition, or ahead of the
- * recovered log (events lost under a non-fsync policy) restarts from position 1.
+ * registration), and {@code <name>.view}, the state ({@link ViewStateLayout}) written on the
+ * follower's checkpoint policy ({@link dev.peregrine.store.StoreOptions#followerCheckpointEvery()}),
+ * after registration and rebuild, and at close. On open each view resumes from its state file; a view
+ * whose state is missing, damaged, of another definition, or ahead of the recovered log (events lost
+ * under a non-fsync policy) restarts from position 1.
  *
  * <p>Thread-safety: public methods are safe from any thread. {@link #feedLock} serialises feeding
- * with registration, rebuild and drop.
+ * (one event at a time) with registration, rebuild, drop and checkpoints.
  */
 public final class ViewManager implements Views, AutoCloseable {
 
-    /**
-     * Events applied between two persisted checkpoints of every view: 100,000 unless the system
-     * property {@code peregrine.views.checkpointEvery} says otherwise (crash tests set it low).
-     */
-    static final long CHECKPOINT_EVERY = Long.getLong("peregrine.views.checkpointEvery", 100_000);
-    /** Entries read per feeder pass before it releases the lock (so registration can interleave). */
+    /** Entries a backfill reads per call. */
     private static final long BATCH = 4_096;
 
     private static final Logger LOG = LoggerFactory.getLogger(ViewManager.class);
 
-    private final LogSource source;
+    private final CommittedLog log;
     private final Path dir;
     private final Map<String, ViewHandle> views = new ConcurrentHashMap<>();
     private final ViewRouter<ViewHandle> router = new ViewRouter<>(ViewHandle.class, ViewHandle::definition);
-    private final ReentrantLock feedLock = new ReentrantLock();
-    private final Object progress = new Object();
-    private final StoredEventInput input = new StoredEventInput();
-    private final Thread feeder;
-    private final AutoCloseable commitRegistration;
+    /**
+     * Fair: the feeder takes it once per event, and a registration or checkpoint waiting for it must
+     * get it at the feeder's next release rather than lose every race to it while a backlog is fed.
+     */
+    private final ReentrantLock feedLock = new ReentrantLock(true);
+    private final EntryInput input = new EntryInput();
+    private final LogFollower follower;
+    /**
+     * The last position offered to every attached view; written under {@link #feedLock} as each event
+     * is offered, so that a registration taking the lock sees exactly what the router's views hold.
+     */
     private volatile long applied;
     private volatile boolean closed;
-    private long sinceCheckpoint;
-    /** Catch-up progress logging: the position at which the next line is due, and the target. */
-    private long nextProgressLog = Long.MAX_VALUE;
-    private long progressTarget;
 
     /**
-     * Opens the views persisted under the source's directory and starts feeding them.
+     * Opens the views persisted under {@code <storeDirectory>/views} and starts feeding them.
      *
-     * @param source the store's log
+     * @param log the store's committed log
+     * @param storeDirectory the store's directory
+     * @param checkpointEvery events between two checkpoints of every view's state
      */
-    public ViewManager(LogSource source) {
-        this.source = source;
-        this.dir = source.directory().resolve("views");
+    public ViewManager(CommittedLog log, Path storeDirectory, long checkpointEvery) {
+        this.log = log;
+        this.dir = storeDirectory.resolve("views");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StorageFailureException("cannot create", dir, e);
         }
-        long last = source.lastPosition();
+        long last = log.visiblePosition();
         long start = last;
         for (ViewHandle h : loadAll(last)) {
             views.put(h.name(), h);
@@ -99,9 +103,8 @@ public final class ViewManager implements Views, AutoCloseable {
             start = Math.min(start, h.floor());
         }
         this.applied = start;
-        this.feeder = Thread.ofPlatform().name("peregrine-views").daemon().unstarted(this::feedLoop);
-        this.commitRegistration = source.onCommit(() -> LockSupport.unpark(feeder));
-        feeder.start();
+        this.follower = LogFollower.builder("views", log, new Feed()).from(start).checkpointEvery(checkpointEvery)
+                .start();
     }
 
     /** @return the last position offered to every attached view */
@@ -156,68 +159,45 @@ public final class ViewManager implements Views, AutoCloseable {
         return new ViewHandle(this, new MaintainedView(definition), 0);
     }
 
-    private void feedLoop() {
-        while (!closed) {
+    /** The follower's consumer: offers each entry to the views it routes to. */
+    private final class Feed implements LogConsumer {
+        @Override
+        public boolean skip(long through) {
+            feedLock.lock();
             try {
-                long last = source.lastPosition();
-                if (applied >= last) {
-                    LockSupport.parkNanos(this, 100_000_000L);
-                    continue;
+                if (router.all().length > 0) {
+                    return false;
                 }
-                logProgress(last);
-                feedLock.lock();
-                try {
-                    long from = applied + 1;
-                    long to = Math.min(last, applied + BATCH);
-                    if (router.all().length == 0) {
-                        applied = to; // nothing to feed: skip reading
-                    } else {
-                        source.read(from, to, this::apply);
-                    }
-                    sinceCheckpoint += to - from + 1;
-                    if (sinceCheckpoint >= CHECKPOINT_EVERY) {
-                        sinceCheckpoint = 0;
-                        persistAll();
-                    }
-                } finally {
-                    feedLock.unlock();
-                }
-                synchronized (progress) {
-                    progress.notifyAll();
-                }
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                // A read failure (a damaged log) must not kill the views for good: log and retry.
-                LOG.error("views: feeding failed at position {}; retrying in 1 s", applied + 1, e);
-                LockSupport.parkNanos(this, 1_000_000_000L);
+                applied = through; // nothing to feed: no view reads these entries
+                return true;
+            } finally {
+                feedLock.unlock();
             }
         }
-    }
 
-    /**
-     * Views far behind the log (rebuilt from position 1 at open, or resumed from an old checkpoint)
-     * catch up in the background: say how far they are, about every 5%.
-     */
-    private void logProgress(long last) {
-        if (last - applied > 100_000 && progressTarget == 0) {
-            progressTarget = last;
-            nextProgressLog = applied;
-            LOG.info("views: catching up from position {} to {}", applied, last);
+        @Override
+        public void accept(LogEntry entry) {
+            feedLock.lock();
+            try {
+                apply(entry);
+            } finally {
+                feedLock.unlock();
+            }
         }
-        if (progressTarget > 0 && (applied >= nextProgressLog || applied >= progressTarget)) {
-            LOG.info("views: at position {} of {} ({}%)", applied, progressTarget, applied * 100 / progressTarget);
-            nextProgressLog = applied + Math.max(1, progressTarget / 20);
-            if (applied >= progressTarget) {
-                progressTarget = 0;
-                nextProgressLog = Long.MAX_VALUE;
+
+        @Override
+        public void checkpoint(long position) {
+            feedLock.lock();
+            try {
+                persistAll();
+            } finally {
+                feedLock.unlock();
             }
         }
     }
 
     /** Offers one log entry to the views it routes to. Caller holds {@link #feedLock}. */
-    private void apply(StoredEvent e) {
+    private void apply(LogEntry e) {
         if (e.isTombstone()) {
             for (ViewHandle v : router.all()) {
                 v.retract(e.entityId(), e.position());
@@ -235,18 +215,7 @@ public final class ViewManager implements Views, AutoCloseable {
     }
 
     boolean awaitApplied(long position, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (progress) {
-            while (applied < position) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                LockSupport.unpark(feeder);
-                progress.wait(Math.max(1, left / 1_000_000), 0);
-            }
-        }
-        return true;
+        return follower.awaitPosition(position, timeout);
     }
 
     @Override
@@ -321,16 +290,16 @@ public final class ViewManager implements Views, AutoCloseable {
      * lock (the feeder keeps feeding the other views meanwhile), reporting progress about every 1%.
      */
     private Backfill backfill(MaintainedView view, BackfillListener listener) {
-        long target = source.lastPosition();
+        long target = log.visiblePosition();
         String name = view.definition().name();
         long step = Math.max(1, target / 100);
         long[] next = {step};
-        StoredEventInput in = new StoredEventInput();
+        EntryInput in = new EntryInput();
         RoutingFilter route = new RoutingFilter(view.definition());
         long from = 1;
         while (from <= target) {
             long to = Math.min(target, from + BATCH - 1);
-            source.read(from, to, e -> {
+            log.read(from, to, e -> {
                 applyTo(view, route, in, e);
                 if (e.position() >= next[0]) {
                     listener.onProgress(name, e.position(), target);
@@ -346,14 +315,14 @@ public final class ViewManager implements Views, AutoCloseable {
     /** Brings a backfilled view up to {@code to}. Caller holds {@link #feedLock}. */
     private long catchUp(Backfill filled, long to) {
         if (to > filled.position) {
-            StoredEventInput in = new StoredEventInput();
+            EntryInput in = new EntryInput();
             RoutingFilter route = new RoutingFilter(filled.view.definition());
-            source.read(filled.position + 1, to, e -> applyTo(filled.view, route, in, e));
+            log.read(filled.position + 1, to, e -> applyTo(filled.view, route, in, e));
         }
         return Math.max(to, filled.position);
     }
 
-    private static void applyTo(MaintainedView view, RoutingFilter route, StoredEventInput in, StoredEvent e) {
+    private static void applyTo(MaintainedView view, RoutingFilter route, EntryInput in, LogEntry e) {
         if (e.isTombstone()) {
             view.retract(e.entityId(), e.position(), null);
         } else if (route.accepts(e.eventType())) {
@@ -402,7 +371,7 @@ public final class ViewManager implements Views, AutoCloseable {
         }
     }
 
-    /** Persists every view's state. Caller holds {@link #feedLock} or the feeder is stopped. */
+    /** Persists every view's state. Caller holds {@link #feedLock}. */
     private void persistAll() {
         for (ViewHandle h : views.values()) {
             persist(h);
@@ -426,29 +395,13 @@ public final class ViewManager implements Views, AutoCloseable {
         return dir.resolve(name + ".view");
     }
 
-    /** Stops feeding and persists every view. The store must still be readable. */
+    /** Stops feeding and persists every view (the follower's last checkpoint). The store must still be readable. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            commitRegistration.close();
-        } catch (Exception e) {
-            LOG.warn("views: cannot unregister the commit listener", e);
-        }
-        LockSupport.unpark(feeder);
-        try {
-            feeder.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        feedLock.lock();
-        try {
-            persistAll();
-        } finally {
-            feedLock.unlock();
-        }
+        follower.close();
     }
 }

@@ -10,8 +10,8 @@ import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StoreOptions;
+import dev.peregrine.store.StoreInternals;
 import dev.peregrine.store.StoredEvent;
-import dev.peregrine.store.RawLog;
 import dev.peregrine.store.subscription.DurableSubscription;
 import dev.peregrine.store.subscription.StartPosition;
 import dev.peregrine.store.subscription.Subscription;
@@ -105,7 +105,8 @@ class SubscriptionTest {
     @Test
     void aBlockedSubscriberNeverBlocksTheWriterAndCatchesUpFromTheLog() throws Exception {
         try (EventStore store = EventStore.open(dir, options());
-             SubscriptionManager subs = new SubscriptionManager(RawLog.source(store), 16)) {
+             SubscriptionManager subs = new SubscriptionManager(StoreInternals.committedLog(store), store.directory(),
+                     16)) {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch firstSeen = new CountDownLatch(1);
             Collector c = new Collector() {
@@ -153,7 +154,7 @@ class SubscriptionTest {
             long last = store.lastPosition();
             List<StoredEvent> all = new ArrayList<>();
             for (long p = 1; p <= last; p += 100) {
-                all.addAll(RawLog.read(store, p, 100));
+                all.addAll(StoreInternals.read(store, p, 100));
             }
             SubscriptionFilter f = SubscriptionFilter.builder().eventTypes("a").entityId("e3").tenantId("t2").build();
             Collector c = new Collector();
@@ -162,7 +163,7 @@ class SubscriptionTest {
             store.tombstone("e3");
             List<Long> expected = new ArrayList<>();
             for (long p = last + 1; p <= store.lastPosition(); p += 100) {
-                all.addAll(RawLog.read(store, p, 100));
+                all.addAll(StoreInternals.read(store, p, 100));
             }
             for (StoredEvent e : all) {
                 if (f.test(e)) {

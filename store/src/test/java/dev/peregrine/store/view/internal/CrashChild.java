@@ -11,17 +11,17 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The child JVM of {@link CrashRecoveryTest}: opens a store (fsync), registers views, runs a durable
- * subscription that acknowledges every event, and appends random events and tombstones until it is
- * killed. Prints {@code ACK <position>} after each acknowledgement has returned (so it is durable) and
- * {@code POS <position>} after each append.
+ * The child JVM of {@link CrashRecoveryTest}: opens a store (fsync, views checkpointed every 300
+ * events), registers views, runs a durable subscription that acknowledges every event, and appends
+ * random events and tombstones until it is killed. Prints {@code ACK <position>} after each
+ * acknowledgement has returned (so it is durable) and {@code POS <position>} after each append.
  */
 public final class CrashChild {
 
     private CrashChild() {}
 
     static StoreOptions options() {
-        return StoreOptions.builder().durability(Durability.fsync()).build();
+        return StoreOptions.builder().durability(Durability.fsync()).followerCheckpointEvery(300).build();
     }
 
     /** @param args store directory, seed */

@@ -39,7 +39,7 @@ class CrashRecoveryTest {
     void viewsAndDurableSubscriptionsResumeAfterAKill() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dperegrine.views.checkpointEvery=300", "--enable-native-access=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED",
                 CrashChild.class.getName(), dir.toString(), Long.toString(SEED))
                 .redirectErrorStream(true).start();
         long lastAck = 0;

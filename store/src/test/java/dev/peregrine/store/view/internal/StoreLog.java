@@ -4,7 +4,7 @@ import dev.peregrine.record.FieldCursor;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordArray;
 import dev.peregrine.store.EventStore;
-import dev.peregrine.store.RawLog;
+import dev.peregrine.store.StoreInternals;
 import dev.peregrine.store.StoredEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ public final class StoreLog {
         List<ViewOracle.Entry> out = new ArrayList<>();
         long next = 1;
         while (true) {
-            List<StoredEvent> page = RawLog.read(store, next, 1000);
+            List<StoredEvent> page = StoreInternals.read(store, next, 1000);
             if (page.isEmpty()) {
                 return out;
             }

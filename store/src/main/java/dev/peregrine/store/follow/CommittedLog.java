@@ -1,0 +1,50 @@
+package dev.peregrine.store.follow;
+
+import java.util.function.Consumer;
+
+/**
+ * The log as its readers see it: entries up to the visible position (acknowledged under the store's
+ * durability policy, never lowered), read in place through {@link LogCursor}s, and a wake-up after
+ * each commit. The one seam between the engine and every reader of the log ({@link LogFollower},
+ * the views' backfill, a subscription's catch-up); the engine implements it.
+ *
+ * <p>Thread safety: every method from any thread; each cursor belongs to one thread.
+ */
+public interface CommittedLog {
+
+    /** @return the last committed position; 0 for an empty log */
+    long visiblePosition();
+
+    /** @return a new cursor, not yet pointed at an entry */
+    LogCursor cursor();
+
+    /**
+     * Registers a callback run after each group of entries becomes visible ({@link #visiblePosition()}
+     * already covers them). It runs on the sequencer thread, so it must not block: it only wakes a
+     * thread.
+     *
+     * @param wake the callback
+     * @return closing it unregisters the callback
+     */
+    AutoCloseable onCommit(Runnable wake);
+
+    /**
+     * Reads entries {@code from..to} in position order through one new cursor, tombstones included.
+     *
+     * @param from the first position, at least 1
+     * @param to the last position (inclusive)
+     * @param sink receives each entry; the same cursor, re-pointed
+     * @throws IllegalArgumentException if {@code from < 1} or {@code to} is past the visible position
+     */
+    default void read(long from, long to, Consumer<? super LogEntry> sink) {
+        long visible = visiblePosition();
+        if (from < 1 || to > visible) {
+            throw new IllegalArgumentException("cannot read positions " + from + " to " + to
+                    + ": the log is visible from 1 to " + visible);
+        }
+        LogCursor cursor = cursor();
+        for (long p = from; p <= to; p++) {
+            sink.accept(cursor.moveTo(p));
+        }
+    }
+}

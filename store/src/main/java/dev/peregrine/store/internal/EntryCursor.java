@@ -1,0 +1,110 @@
+package dev.peregrine.store.internal;
+
+import dev.peregrine.record.Record;
+import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.follow.LogCursor;
+import dev.peregrine.store.log.LogSegment;
+
+/**
+ * The engine's {@link LogCursor}: a segment and an offset, re-pointed per entry, with every field read
+ * from the mapped bytes through {@link EventReader} when asked for. The strings (the reader's cached
+ * instances) are looked up on first use for an entry and kept until the cursor moves on, so several
+ * readers of one entry decode them once. The payload record and the {@link StoredEvent} are made anew
+ * on each call and never kept: a cursor is long-lived, and an object stored in it could never be
+ * scalar-replaced by the JIT in a consumer that only reads a field or two.
+ * Not thread-safe: one per reading thread.
+ */
+final class EntryCursor implements LogCursor {
+
+    private final EventReader reader;
+    private LogSegment segment;
+    private long offset;
+    private long position;
+    private String eventType;
+    private String entityId;
+    private String tenantId;
+
+    EntryCursor(EventReader reader) {
+        this.reader = reader;
+    }
+
+    @Override
+    public LogCursor moveTo(long position) {
+        LogSegment s = reader.log().segmentFor(position);
+        this.segment = s;
+        this.offset = s.offsetOf(position);
+        this.position = position;
+        this.eventType = null;
+        this.entityId = null;
+        this.tenantId = null;
+        return this;
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public boolean isTombstone() {
+        return EventReader.isTombstone(segment, offset);
+    }
+
+    @Override
+    public String eventType() {
+        String s = eventType;
+        if (s == null) {
+            s = reader.eventType(segment, offset);
+            eventType = s;
+        }
+        return s;
+    }
+
+    @Override
+    public String entityId() {
+        String s = entityId;
+        if (s == null) {
+            s = reader.entityId(segment, offset);
+            entityId = s;
+        }
+        return s;
+    }
+
+    @Override
+    public String tenantId() {
+        String s = tenantId;
+        if (s == null) {
+            s = reader.tenantId(segment, offset);
+            tenantId = s;
+        }
+        return s;
+    }
+
+    @Override
+    public long timestampNanos() {
+        return segment.timestampAt(offset);
+    }
+
+    @Override
+    public long version() {
+        return segment.versionAt(offset);
+    }
+
+    @Override
+    public Record payload() {
+        return reader.payload(segment, offset);
+    }
+
+    @Override
+    public StoredEvent toStoredEvent() {
+        if (eventType == null && entityId == null && tenantId == null) {
+            return reader.read(segment, offset, position); // finds the three contiguous strings at once
+        }
+        return reader.event(segment, offset, position, eventType(), entityId(), tenantId(), payload());
+    }
+
+    @Override
+    public String toString() {
+        return "LogEntry[" + position + "]";
+    }
+}
