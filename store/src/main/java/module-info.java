@@ -1,5 +1,5 @@
 /**
- * Peregrine's storage engine. Only {@code dev.peregrine.store} and the view and subscription APIs are
+ * Peregrine's storage engine. Only {@code dev.peregrine.store} and the backup, view and subscription APIs are
  * exported: the log, index and internal packages are implementation.
  */
 module dev.peregrine.store {
@@ -8,6 +8,7 @@ module dev.peregrine.store {
     requires org.slf4j;
 
     exports dev.peregrine.store;
+    exports dev.peregrine.store.backup;
     exports dev.peregrine.store.subscription;
     exports dev.peregrine.store.view;
 }

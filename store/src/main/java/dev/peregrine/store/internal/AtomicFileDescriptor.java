@@ -51,6 +51,8 @@ public final class AtomicFileDescriptor {
     public static final long INDEX_MAGIC = 0x005844494E475250L;
     /** Magic of a projection checkpoint: "PRGNPROJ" read little-endian. */
     public static final long PROJECTION_MAGIC = 0x4A4F52504E475250L;
+    /** Magic of a backup's manifest: "PRGNBKUP" read little-endian. */
+    public static final long BACKUP_MAGIC = 0x50554B424E475250L;
 
     private AtomicFileDescriptor() {
     }

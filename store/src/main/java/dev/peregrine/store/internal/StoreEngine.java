@@ -3,6 +3,7 @@ package dev.peregrine.store.internal;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.RecoveryReport;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.backup.internal.BackupCut;
 import dev.peregrine.store.StoreDiagnostics;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoreStats;
@@ -44,6 +45,7 @@ import java.util.List;
 public final class StoreEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreEngine.class);
+    private static final String DICTIONARY_FILE = "fields.dict";
 
     private final Path directory;
     private final StoreOptions options;
@@ -79,7 +81,7 @@ public final class StoreEngine implements AutoCloseable {
         opened.add(lockChannel);
         try {
             lock = acquireLock(directory, lockChannel);
-            dictionary = DictionaryFile.open(directory.resolve("fields.dict"), options.repairCorruption(),
+            dictionary = DictionaryFile.open(directory.resolve(DICTIONARY_FILE), options.repairCorruption(),
                     options.maxFieldNames());
             opened.add(dictionary);
             LogLoader.Result recovered = LogLoader.load(directory.resolve("log"), options.repairCorruption());
@@ -88,7 +90,7 @@ public final class StoreEngine implements AutoCloseable {
             long last = recovered.lastPosition();
             if (last > 0) {
                 LogSegment tail = log.segmentFor(last);
-                dictionary.requireAtLeast(directory.resolve("fields.dict"), tail.dictionarySizeAt(tail.offsetOf(last)));
+                dictionary.requireAtLeast(directory.resolve(DICTIONARY_FILE), tail.dictionarySizeAt(tail.offsetOf(last)));
             }
             reader = new EventReader(log, dictionary.dictionary());
             indexes = new LogIndexes(reader);
@@ -230,6 +232,12 @@ public final class StoreEngine implements AutoCloseable {
     /** @return the log up to the visible position, for the readers that follow it */
     public CommittedLog committedLog() {
         return committedLog;
+    }
+
+    /** @return a consistent cut of the store for {@link dev.peregrine.store.EventStore#backup} */
+    public BackupCut backupCut() {
+        checkOpen();
+        return BackupCut.take(directory, log, sequencer::visiblePosition, dictionary::bytesOnDisk, DICTIONARY_FILE);
     }
 
     /** @return the diagnostics of {@link dev.peregrine.store.EventStore#diagnostics()} */
