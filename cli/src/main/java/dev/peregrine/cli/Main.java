@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             StatsCommand.class,
             FlightCommand.class,
             DemoCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -90,6 +90,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " refused with 422 (env PEREGRINE_MAX_FIELD_NAMES, default ${DEFAULT-VALUE}).")
     int maxFieldNames;
 
+    @Option(names = "--backup-dir", defaultValue = "${env:PEREGRINE_BACKUP_DIR}",
+            description = "Where POST /api/v1/ops/backup writes backups, one directory per backup name"
+                    + " (env PEREGRINE_BACKUP_DIR, default <data>-backups beside the data directory).")
+    Path backupDirectory;
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -102,8 +107,10 @@ final class ServeCommand implements Callable<Integer> {
                         ndjsonChunkEvents))
                 .headerTimeout(Duration.ofMillis(headerTimeoutMillis))
                 .bodyTimeout(Duration.ofMillis(bodyTimeoutMillis))
-
                 .maxFieldNames(maxFieldNames);
+        if (backupDirectory != null) {
+            builder.backupDirectory(backupDirectory);
+        }
         ServerFlightRecorder.metrics().forEach(builder::metric);
         return builder.build();
     }

@@ -51,7 +51,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "ingest", "query", "state", "stats"})
+    @ValueSource(strings = {"serve", "ingest", "query", "state", "stats", "backup", "restore"})
     void everyCommandHasHelp(String command) {
         Run run = run(command, "--help");
         assertThat(run.exit()).isZero();

@@ -68,7 +68,8 @@ public final class PeregrineServer implements AutoCloseable {
             metrics.extraMetrics(config.extraMetrics());
             services = new Services(json, metrics, config.limits(), version(), store,
                     new EventRequestParser(json, store.dictionary(), config.limits()),
-                    vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry());
+                    vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry(),
+                    new BackupJobs(store, config.backupDirectory()));
             Router router = new Router();
             SystemRoutes.register(router);
             EventRoutes.register(router);

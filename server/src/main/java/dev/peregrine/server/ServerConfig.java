@@ -50,6 +50,7 @@ public final class ServerConfig {
     private final Duration bodyTimeout;
     private final int maxFieldNames;
     private final List<ExtraMetric> extraMetrics;
+    private final Path backupDirectory;
 
     private ServerConfig(Builder builder) {
         this.host = builder.host;
@@ -62,6 +63,14 @@ public final class ServerConfig {
         this.bodyTimeout = builder.bodyTimeout;
         this.maxFieldNames = builder.maxFieldNames;
         this.extraMetrics = List.copyOf(builder.extraMetrics);
+        this.backupDirectory = builder.backupDirectory != null ? builder.backupDirectory
+                : defaultBackupDirectory(builder.dataDirectory);
+    }
+
+    /** @return {@code <data>-backups}, beside the data directory */
+    static Path defaultBackupDirectory(Path dataDirectory) {
+        Path absolute = dataDirectory.toAbsolutePath().normalize();
+        return absolute.resolveSibling(absolute.getFileName() + "-backups");
     }
 
     /** A builder holding the defaults. */
@@ -126,6 +135,14 @@ public final class ServerConfig {
         return extraMetrics;
     }
 
+    /**
+     * Where {@code POST /api/v1/ops/backup} writes backups, one directory per backup name; by default
+     * {@code <data>-backups} beside the data directory. Clients name a backup, never a path.
+     */
+    public Path backupDirectory() {
+        return backupDirectory;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
@@ -138,6 +155,7 @@ public final class ServerConfig {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private Path dataDirectory = Path.of(DEFAULT_DATA_DIRECTORY);
+        private Path backupDirectory;
         private String durability = DEFAULT_DURABILITY;
         private int segmentBytes = StoreOptions.defaults().segmentBytes();
         private ServerLimits limits = ServerLimits.defaults();
@@ -219,6 +237,12 @@ public final class ServerConfig {
                         + ", got " + maxFieldNames);
             }
             this.maxFieldNames = maxFieldNames;
+            return this;
+        }
+
+        /** Sets the {@linkplain ServerConfig#backupDirectory() backup directory}. */
+        public Builder backupDirectory(Path backupDirectory) {
+            this.backupDirectory = Objects.requireNonNull(backupDirectory, "backupDirectory");
             return this;
         }
 
