@@ -50,7 +50,7 @@ class BackupTest {
     @TempDir
     Path tmp;
 
-    private static StoreOptions options() {
+    static StoreOptions options() {
         return StoreOptions.builder().durability(Durability.none()).segmentBytes(StoreOptions.MIN_SEGMENT_BYTES)
                 .snapshotEvery(50).build();
     }
@@ -263,7 +263,7 @@ class BackupTest {
     }
 
     /** Opens the restored copy and compares every event with the source's, up to {@code position}. */
-    private static void assertRestored(EventStore source, Path restored, long position, long seed) {
+    static void assertRestored(EventStore source, Path restored, long position, long seed) {
         JsonCodec json = JsonCodec.defaults();
         try (EventStore copy = EventStore.open(restored, options())) {
             assertThat(copy.lastPosition()).as("seed %d", seed).isEqualTo(position);
@@ -299,7 +299,7 @@ class BackupTest {
         return n;
     }
 
-    private static List<NewEvent> batch(EventStore store, Random random) {
+    static List<NewEvent> batch(EventStore store, Random random) {
         int size = 1 + random.nextInt(5);
         List<NewEvent> events = new ArrayList<>(size);
         for (int k = 0; k < size; k++) {

@@ -1,0 +1,91 @@
+package dev.peregrine.store.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.EventStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILLs a child JVM ({@link BackupCrashMain}) at random moments while it appends and backs up
+ * into one directory over and over: after every kill the backup directory must restore, to at least
+ * the last backup the child reported finished, and the restored store must hold exactly the source
+ * store's events up to that position.
+ */
+class BackupCrashTest {
+
+    private static final int ROUNDS = 6;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aKilledBackupAlwaysLeavesARestorableBackup() throws Exception {
+        long seed = Long.getLong("crash.seed", System.nanoTime() % 100_000);
+        Random random = new Random(seed);
+        Path data = tmp.resolve("data");
+        Path backup = tmp.resolve("backup");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        long reported = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            String context = "seed " + seed + ", round " + round;
+            Process child = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    BackupCrashMain.class.getName(), data.toString(), backup.toString(), Long.toString(seed * 100 + round))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            AtomicLong lastBackup = new AtomicLong(reported);
+            CountDownLatch ready = new CountDownLatch(1);
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        if (line.startsWith("BACKUP ")) {
+                            lastBackup.set(Long.parseLong(line.substring(7)));
+                        }
+                        ready.countDown();
+                    }
+                } catch (Exception e) {
+                    // the pipe closes when the child dies
+                }
+                ready.countDown();
+            });
+            assertThat(ready.await(60, TimeUnit.SECONDS) && child.isAlive()).as(context + ": the child runs").isTrue();
+            Thread.sleep(200 + random.nextInt(1500));
+            child.destroyForcibly();
+            child.waitFor();
+            reader.join();
+            reported = lastBackup.get();
+
+            Path restored = tmp.resolve("restored-" + round);
+            if (reported == 0) {
+                // killed before any backup finished: there may be no manifest yet, and then restore says so
+                try {
+                    EventStore.restore(backup, restored, BackupProgress.NONE);
+                } catch (CorruptFileException noManifestYet) {
+                    assertThat(noManifestYet.file().getFileName().toString()).isEqualTo("backup.manifest");
+                    continue;
+                }
+            } else {
+                BackupManifest m = EventStore.restore(backup, restored, BackupProgress.NONE);
+                assertThat(m.position()).as(context).isGreaterThanOrEqualTo(reported);
+            }
+            BackupManifest manifest = dev.peregrine.store.backup.internal.ManifestFile.read(backup).orElseThrow();
+            try (EventStore source = EventStore.open(data, BackupTest.options())) {
+                assertThat(source.lastPosition()).as(context).isGreaterThanOrEqualTo(manifest.position());
+                BackupTest.assertRestored(source, restored, manifest.position(), seed);
+            }
+        }
+        assertThat(reported).as("seed %d: the child finished backups", seed).isPositive();
+        assertThatThrownBy(() -> EventStore.restore(tmp.resolve("nothing"), tmp.resolve("x"), BackupProgress.NONE))
+                .isInstanceOf(CorruptFileException.class);
+    }
+}
