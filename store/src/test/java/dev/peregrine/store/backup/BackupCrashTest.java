@@ -45,11 +45,13 @@ class BackupCrashTest {
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             AtomicLong lastBackup = new AtomicLong(reported);
             CountDownLatch ready = new CountDownLatch(1);
+            CountDownLatch backedUp = new CountDownLatch(1);
             Thread reader = Thread.ofPlatform().start(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         if (line.startsWith("BACKUP ")) {
                             lastBackup.set(Long.parseLong(line.substring(7)));
+                            backedUp.countDown();
                         }
                         ready.countDown();
                     }
@@ -57,9 +59,15 @@ class BackupCrashTest {
                     // the pipe closes when the child dies
                 }
                 ready.countDown();
+                backedUp.countDown();
             });
             assertThat(ready.await(60, TimeUnit.SECONDS) && child.isAlive()).as(context + ": the child runs").isTrue();
-            Thread.sleep(200 + random.nextInt(1500));
+            // Kill at a random moment of the next runs: after the first backup of this round (a slow
+            // machine may take long for it) or, every other round, at a random time from start.
+            if (round % 2 == 0) {
+                assertThat(backedUp.await(120, TimeUnit.SECONDS)).as(context + ": a backup finished").isTrue();
+            }
+            Thread.sleep(random.nextInt(800));
             child.destroyForcibly();
             child.waitFor();
             reader.join();
