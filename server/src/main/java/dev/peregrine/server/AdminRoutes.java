@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.peregrine.record.Record;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.Snapshot;
-import dev.peregrine.store.backup.BackupReport;
 import dev.peregrine.store.StoreStats;
 import java.io.IOException;
 import java.util.Optional;
@@ -14,12 +13,9 @@ import java.util.Optional;
 /**
  * Store-level reads and operations: {@code GET /api/v1/stats}, snapshots
  * ({@code POST /api/v1/snapshots}, {@code GET /api/v1/snapshots/{entity_id}/latest}) and projections
- * ({@code GET /api/v1/projections}, {@code GET /api/v1/projections/{name}/{entity_id}}) and online
- * backups ({@code POST /api/v1/ops/backup}, {@code GET /api/v1/ops/backup}).
+ * ({@code GET /api/v1/projections}, {@code GET /api/v1/projections/{name}/{entity_id}}).
  */
 final class AdminRoutes {
-    private static final String DEFAULT_BACKUP_NAME = "latest";
-
     private AdminRoutes() {
     }
 
@@ -29,8 +25,6 @@ final class AdminRoutes {
         router.add("GET", "/api/v1/snapshots/{entity_id}/latest", AdminRoutes::latestSnapshot);
         router.add("GET", "/api/v1/projections", AdminRoutes::projections);
         router.add("GET", "/api/v1/projections/{name}/{entity_id}", AdminRoutes::projectionState);
-        router.add("POST", "/api/v1/ops/backup", AdminRoutes::startBackup);
-        router.add("GET", "/api/v1/ops/backup", AdminRoutes::backupStatus);
     }
 
     /** Counters kept by the store: cheap, answered on the event loop. */
@@ -63,49 +57,6 @@ final class AdminRoutes {
         });
     }
 
-    /**
-     * Body {@code {"name": "…"}} (optional; default {@value #DEFAULT_BACKUP_NAME}): starts an online
-     * backup into the server's backup directory under that name, answering 202 at once; a name used
-     * before is backed up incrementally.
-     */
-    private static void startBackup(Exchange exchange) {
-        Services services = exchange.services();
-        BodyReader.readThen(exchange, body -> {
-            String name = body.length == 0 ? DEFAULT_BACKUP_NAME : stringField(services, body, "name", false);
-            BackupJobs.Job job = services.backups().start(name == null ? DEFAULT_BACKUP_NAME : name, services);
-            exchange.json(202, g -> backupJob(job, g));
-        });
-    }
-
-    /** The running or last backup: state, bytes done of the total, and once done what it holds. */
-    private static void backupStatus(Exchange exchange) {
-        BackupJobs.Job job = exchange.services().backups().last()
-                .orElseThrow(() -> ApiException.notFound("no backup has run since the server started"));
-        exchange.json(200, g -> backupJob(job, g));
-    }
-
-    private static void backupJob(BackupJobs.Job job, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", job.name);
-        g.writeStringField("state", job.state());
-        g.writeStringField("started", Timestamps.format(java.time.Instant.ofEpochMilli(job.startedMillis)));
-        g.writeNumberField("bytes_done", job.done);
-        g.writeNumberField("bytes_total", job.total);
-        BackupReport report = job.report;
-        if (report != null) {
-            g.writeNumberField("position", report.manifest().position());
-            g.writeNumberField("files", report.manifest().files().size());
-            g.writeNumberField("bytes", report.manifest().totalBytes());
-            g.writeNumberField("bytes_copied", report.bytesCopied());
-            g.writeNumberField("files_reused", report.filesReused());
-        }
-        String error = job.error;
-        if (error != null) {
-            g.writeStringField("error", error);
-        }
-        g.writeEndObject();
-    }
-
     private static String entityIdOf(Services services, byte[] body) throws IOException {
         return stringField(services, body, "entity_id", true);
     }
@@ -115,7 +66,7 @@ final class AdminRoutes {
      *
      * @return the field's value, or {@code null} when it is absent and not {@code required}
      */
-    private static String stringField(Services services, byte[] body, String field, boolean required) throws IOException {
+    static String stringField(Services services, byte[] body, String field, boolean required) throws IOException {
         try (JsonParser parser = services.json().parser(body, 0, body.length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("the request body must be a JSON object {\"" + field + "\": \"…\"}");

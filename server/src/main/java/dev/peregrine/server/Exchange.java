@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * One request being answered: the matched route, its path parameters, its body, and the ways to
@@ -224,13 +225,18 @@ final class Exchange {
      * the mapped error when it fails.
      */
     <T> void answerWhenDone(CompletionStage<T> stage, Function<T, Buffer> render) {
+        answerWhenDone(stage, value -> 200, render);
+    }
+
+    /** As {@link #answerWhenDone(CompletionStage, Function)}, with the status chosen by the value. */
+    <T> void answerWhenDone(CompletionStage<T> stage, ToIntFunction<T> status, Function<T, Buffer> render) {
         stage.whenComplete((value, failure) -> onEventLoop(() -> {
             if (failure != null) {
                 fail(failure);
                 return;
             }
             try {
-                json(200, render.apply(value));
+                json(status.applyAsInt(value), render.apply(value));
             } catch (RuntimeException e) {
                 fail(e);
             }

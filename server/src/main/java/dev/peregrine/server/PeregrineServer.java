@@ -75,6 +75,7 @@ public final class PeregrineServer implements AutoCloseable {
             EventRoutes.register(router);
             EntityRoutes.register(router);
             AdminRoutes.register(router);
+            OpsRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
             frontend = HttpFrontend.start(vertx, config, new RequestDispatcher(router, services));

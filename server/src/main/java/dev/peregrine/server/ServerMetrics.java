@@ -93,7 +93,7 @@ final class ServerMetrics {
         this.store = store;
         gauge("peregrine_events_stored", "Events in the store", () -> scraped.totalEvents());
         gauge("peregrine_entities_stored", "Entities in the store", () -> scraped.totalEntities());
-        gauge("peregrine_bytes_stored", "Bytes of log segments on disk", () -> scraped.bytesOnDisk());
+        gauge("peregrine_bytes_stored", "Bytes the store holds: the log up to its last position, the dictionary and the snapshots", () -> scraped.bytesOnDisk());
         gauge("peregrine_segments", "Log segment files", () -> scraped.segments());
         gauge("peregrine_last_position", "Global position of the last event", () -> scraped.lastPosition());
         // Counted by the store's sequencer: the rate of the second over the first is the mean fsync latency.

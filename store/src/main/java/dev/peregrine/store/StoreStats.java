@@ -8,7 +8,9 @@ package dev.peregrine.store;
  * @param totalEntities entities with at least one event ever (tombstoned ones included)
  * @param totalEventTypes distinct event types
  * @param ingestedSinceStart events appended since this store was opened
- * @param bytesOnDisk bytes allocated to segment files (preallocated sizes) plus side files
+ * @param bytesOnDisk bytes the store holds: {@code logBytesUsed} plus the field dictionary and the
+ *                    snapshots (the segments' allocated but unwritten space is not counted; see
+ *                    {@code GET /api/v1/ops/storage/stats} for file sizes)
  * @param segments number of segment files
  * @param lastPosition the last visible position (0 when empty)
  * @param forces times the log was forced to disk since the store opened (one per group commit under
@@ -17,8 +19,12 @@ package dev.peregrine.store;
  *                   fsync latency)
  * @param fieldNames distinct field names in the store's dictionary (limited by
  *                   {@link StoreOptions#maxFieldNames()})
+ * @param logBytesUsed bytes of the segment files that hold headers and entries up to
+ *                     {@code lastPosition}: the log's size without its allocated, unwritten space
+ * @param lastForceMillis when the log was last forced to disk, epoch milliseconds; 0 if not since the
+ *                        store opened
  */
 public record StoreStats(long totalEvents, long totalEntities, long totalEventTypes, long ingestedSinceStart,
                          long bytesOnDisk, int segments, long lastPosition, long forces, long forceNanos,
-                         int fieldNames) {
+                         int fieldNames, long logBytesUsed, long lastForceMillis) {
 }

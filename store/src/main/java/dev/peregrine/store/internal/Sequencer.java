@@ -87,7 +87,7 @@ public final class Sequencer implements Runnable {
     private long notified;
     private final List<Request> group = new ArrayList<>();
     private final List<Completion<?>> completions = new ArrayList<>();
-    private EventStoreException failure;
+    private volatile EventStoreException failure; // written by the sequencer thread, read by diagnostics from any
     /** Appends refused with nothing written since open (for the log's rate limit). */
     private long refusals;
 

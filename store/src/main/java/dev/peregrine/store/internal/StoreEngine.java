@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -223,10 +224,12 @@ public final class StoreEngine implements AutoCloseable {
     /** @return the counters of {@link dev.peregrine.store.EventStore#stats()} */
     public StoreStats stats() {
         LogSegment[] segments = log.segments();
-        long bytes = log.bytesOnDisk() + dictionary.bytesOnDisk() + snapshots.bytesOnDisk();
+        long logUsed = Arrays.stream(log.usedBytes(sequencer.visiblePosition())).sum();
+        long bytes = logUsed + dictionary.bytesOnDisk() + snapshots.bytesOnDisk();
         return new StoreStats(indexes.eventCount(), indexes.entities().size(), indexes.types().size(),
                 indexes.eventCount() - eventsAtOpen, bytes, segments.length, sequencer.visiblePosition(),
-                log.forces(), log.forceNanos(), dictionary.dictionary().size());
+                log.forces(), log.forceNanos(), dictionary.dictionary().size(),
+                logUsed, log.lastForceMillis());
     }
 
     /** @return the log up to the visible position, for the readers that follow it */
@@ -246,7 +249,7 @@ public final class StoreEngine implements AutoCloseable {
         for (LogSegment s : log.segments()) {
             heap += s.offsetIndexHeapBytes();
         }
-        return new StoreDiagnostics(heap, recovery);
+        return new StoreDiagnostics(heap, recovery, !closed && !sequencer.failed());
     }
 
     /** @return the directory */

@@ -364,6 +364,15 @@ public final class LogSegment implements AutoCloseable {
 
     // ---- entry accessors: offsets come from the offset index or from the loader's scan ----
 
+    /**
+     * @param position a position in this segment that is written
+     * @return the offset just past its entry: this segment's used bytes if it is the last entry read
+     */
+    public long endOf(long position) {
+        long off = offsetOf(position);
+        return off + lengthAt(off);
+    }
+
     /** @param off entry offset @return the entry length field */
     public int lengthAt(long off) {
         return map.get(INT, off + LENGTH_OFFSET);

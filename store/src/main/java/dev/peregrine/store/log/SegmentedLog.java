@@ -44,6 +44,8 @@ public final class SegmentedLog implements AutoCloseable {
     private LogSegment dirtyActive;
     /** {@link System#nanoTime()} when the last {@link #forceDirty} returned (or the log was opened). */
     private long lastForceNanos = System.nanoTime();
+    /** {@link System#currentTimeMillis()} when the last force returned; 0 before the first. */
+    private volatile long lastForceMillis;
     /** Forces done and their summed duration: single writer, so the plain increments cannot race. */
     private volatile long forces;
     private volatile long forceNanos;
@@ -179,6 +181,7 @@ public final class SegmentedLog implements AutoCloseable {
             dirtyActive = null;
         }
         lastForceNanos = System.nanoTime();
+        lastForceMillis = System.currentTimeMillis();
         forceNanos = forceNanos + (lastForceNanos - started);
         forces = forces + 1;
     }
@@ -196,6 +199,29 @@ public final class SegmentedLog implements AutoCloseable {
     /** @return the time spent in those forces, in nanoseconds */
     public long forceNanos() {
         return forceNanos;
+    }
+
+    /** @return when the last force returned, epoch milliseconds; 0 if none since the log was opened */
+    public long lastForceMillis() {
+        return lastForceMillis;
+    }
+
+    /**
+     * The bytes each segment holds up to {@code position}: its header and its entries up to that
+     * position (a segment that ends before it, up to its last entry; one that starts after it, none).
+     * Unlike {@link #bytesOnDisk()} this leaves out the allocated space not yet written.
+     *
+     * @param position a position readers may see (at most the visible one)
+     * @return used bytes per segment, in order; 0 for segments past {@code position}
+     */
+    public long[] usedBytes(long position) {
+        LogSegment[] all = segments();
+        long[] used = new long[all.length];
+        for (int i = 0; i < all.length && all[i].basePosition() <= position; i++) {
+            long last = i + 1 < all.length ? Math.min(position, all[i + 1].basePosition() - 1) : position;
+            used[i] = all[i].endOf(last);
+        }
+        return used;
     }
 
     /** @return bytes of all segment files */

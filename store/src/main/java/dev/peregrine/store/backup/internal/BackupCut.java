@@ -102,12 +102,11 @@ public record BackupCut(long position, List<Source> sources) {
             readStateFiles(directory, kind[0], kind[1], sources);
         }
         long position = visiblePosition.getAsLong();
-        LogSegment[] segments = log.segments();
+        LogSegment[] segments = log.segments(); // before usedBytes: a segment rolled in between is past the position
+        long[] used = log.usedBytes(position);
         for (int i = 0; i < segments.length && segments[i].basePosition() <= position; i++) {
             LogSegment s = segments[i];
-            long last = i + 1 < segments.length ? Math.min(position, segments[i + 1].basePosition() - 1) : position;
-            long offset = s.offsetOf(last);
-            sources.add(new FilePrefix(relative(directory, s.path()), s.path(), offset + s.lengthAt(offset), s.capacity()));
+            sources.add(new FilePrefix(relative(directory, s.path()), s.path(), used[i], s.capacity()));
         }
         long names = dictionaryBytes.getAsLong();
         sources.add(new FilePrefix(dictionaryName, directory.resolve(dictionaryName), names, names));
