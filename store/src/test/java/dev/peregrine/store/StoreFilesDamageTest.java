@@ -1,6 +1,5 @@
 package dev.peregrine.store;
 
-import static dev.peregrine.store.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.store.framing.AtomicFile;
@@ -10,12 +9,8 @@ import dev.peregrine.store.internal.DictionaryFile;
 import dev.peregrine.store.internal.IndexCheckpoint;
 import dev.peregrine.store.internal.ProjectionRunner;
 import dev.peregrine.store.internal.SnapshotStore;
-import dev.peregrine.store.view.BackfillListener;
-import dev.peregrine.store.view.View;
-import dev.peregrine.store.view.ViewDefinition;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,65 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreFilesDamageTest {
 
     private static final long SEED = Long.getLong("damage.seed", 0xF11E_DA3AL);
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final List<String> ENTITIES = List.of("e0", "e1", "e2", "e3");
-    private static final List<String> TYPES = List.of("t0", "t1");
 
     @TempDir
     Path dir;
 
-    private static StoreOptions options() {
-        return StoreOptions.builder().durability(Durability.none()).segmentBytes(256 * 1024).snapshotEvery(3)
-                .followerCheckpointEvery(5).build();
-    }
-
     @BeforeEach
     void writeEveryFile() throws Exception {
-        try (EventStore store = EventStore.open(dir, options())) {
-            store.views().register(ViewDefinition.fromJson("""
-                    {"name": "totals", "group_by": ["g"], "aggregates": [{"fn": "sum", "field": "i"},
-                     {"fn": "max", "field": "i"}]}"""), BackfillListener.NONE);
-            for (int i = 0; i < 40; i++) {
-                store.append(event(store, TYPES.get(i % 2), ENTITIES.get(i % 4),
-                        "{\"i\":" + i + ",\"g\":\"g" + i % 3 + "\",\"k" + i % 5 + "\":" + i + "}").build());
-            }
-            store.awaitProjections(WAIT);
-            assertThat(store.views().get("totals").orElseThrow().awaitPosition(40, WAIT)).isTrue();
-        }
-        for (String f : List.of("fields.dict", "index.ckpt", "snapshots.dat", "projections/event_counters.ckpt",
-                "projections/entity_snapshots.ckpt", "views/totals.view", "views/totals.def")) {
-            assertThat(dir.resolve(f)).as("the store wrote %s", f).exists();
-        }
-    }
-
-    /** Everything the store answers about its events. */
-    private static String answers(EventStore store) throws Exception {
-        StringBuilder out = new StringBuilder();
-        for (String e : ENTITIES) {
-            out.append(e).append(' ').append(positions(store.query(Query.builder().entityId(e).build())))
-                    .append(" v").append(store.streamVersion(e)).append(' ')
-                    .append(store.reconstruct(e, null).state().toJson()).append('\n');
-        }
-        for (String t : TYPES) {
-            out.append(t).append(' ').append(positions(store.query(Query.builder().eventType(t).build()))).append('\n');
-        }
-        store.awaitProjections(WAIT);
-        for (String t : TYPES) {
-            out.append("count ").append(t).append(' ')
-                    .append(store.projection("event_counters").orElseThrow().state(t).orElseThrow().toJson()).append('\n');
-        }
-        for (String e : ENTITIES) {
-            out.append("snapshot ").append(e).append(' ')
-                    .append(store.projection("entity_snapshots").orElseThrow().state(e).orElseThrow().toJson()).append('\n');
-        }
-        View view = store.views().get("totals").orElseThrow();
-        assertThat(view.awaitPosition(store.lastPosition(), WAIT)).isTrue();
-        out.append(view.read().rows());
-        return out.toString();
-    }
-
-    private static List<Long> positions(QueryPage page) {
-        return page.events().stream().map(StoredEvent::position).toList();
+        StoreFiles.writeEveryFile(dir);
     }
 
     @Test
@@ -108,8 +51,8 @@ class StoreFilesDamageTest {
             good.put(dir.resolve(f), Files.readAllBytes(dir.resolve(f)));
         }
         String expected;
-        try (EventStore store = EventStore.open(dir, options())) {
-            expected = answers(store);
+        try (EventStore store = EventStore.open(dir, StoreFiles.options())) {
+            expected = StoreFiles.answers(store);
         }
         Random rnd = new Random(SEED);
         for (Path file : good.keySet()) {
@@ -136,8 +79,8 @@ class StoreFilesDamageTest {
     }
 
     private void assertAnswers(String expected, String damage) throws Exception {
-        try (EventStore store = EventStore.open(dir, options())) {
-            assertThat(answers(store)).as(damage).isEqualTo(expected);
+        try (EventStore store = EventStore.open(dir, StoreFiles.options())) {
+            assertThat(StoreFiles.answers(store)).as(damage).isEqualTo(expected);
         }
     }
 

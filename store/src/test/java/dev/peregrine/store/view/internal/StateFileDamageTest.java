@@ -41,6 +41,16 @@ class StateFileDamageTest {
     }
 
     @Test
+    void definitionFileTruncationsAndBitFlipsAreDetected() throws Exception {
+        Path file = dir.resolve("d" + ViewDefinitionFile.SUFFIX);
+        ViewDefinition definition = ViewDefinition.fromJson(
+                "{\"name\": \"d\", \"group_by\": [\"s\"], \"aggregates\": [{\"fn\": \"max\", \"field\": \"a\"}]}");
+        ViewDefinitionFile.write(file, definition);
+        assertThat(ViewDefinitionFile.read(file)).isEqualTo(definition);
+        DamageChecks.everyTruncationAndFlipIsDetected(file, () -> ViewDefinitionFile.read(file), SEED, 200);
+    }
+
+    @Test
     void anotherFormatVersionIsUnsupportedNotCorrupt() throws Exception {
         Path file = dir.resolve("v.view");
         ViewStateFile.write(file, new MaintainedView(ViewDefinition.fromJson("{\"name\": \"v\"}")), 0);
