@@ -69,11 +69,9 @@ class StoreFilesDamageTest {
             }
             for (int i = 0; i < 3; i++) {
                 restoreAll(good);
-                byte[] bad = bytes.clone();
-                int at = rnd.nextInt(bad.length);
-                bad[at] ^= (byte) (1 << rnd.nextInt(8));
-                Files.write(file, bad);
-                assertAnswers(expected, "seed %d: %s with a bit flipped at byte %d".formatted(SEED, file, at));
+                DamageChecks.Flip flip = DamageChecks.Flip.random(bytes, rnd);
+                Files.write(file, flip.bytes());
+                assertAnswers(expected, "seed %d: %s with a bit flipped at byte %d".formatted(SEED, file, flip.at()));
             }
         }
     }

@@ -91,10 +91,9 @@ public final class DamageChecks {
             }
             Random rnd = new Random(seed);
             for (int i = 0; i < flips; i++) {
-                byte[] bad = good.clone();
-                int at = rnd.nextInt(bad.length);
-                bad[at] ^= (byte) (1 << rnd.nextInt(8));
-                Files.write(file, bad);
+                Flip flip = Flip.random(good, rnd);
+                int at = flip.at();
+                Files.write(file, flip.bytes());
                 assertThatThrownBy(reader::read).as("seed %d: bit flip at byte %d of %s", seed, at, file)
                         .isInstanceOf(detectedAs).hasMessageContaining(file.toString())
                         .satisfies(e -> namesAnOffset(e, file, good.length));
@@ -142,10 +141,9 @@ public final class DamageChecks {
             }
             Random rnd = new Random(seed);
             for (int i = 0; i < flips; i++) {
-                byte[] bad = good.clone();
-                int at = rnd.nextInt(bad.length);
-                bad[at] ^= (byte) (1 << rnd.nextInt(8));
-                Files.write(file, bad);
+                Flip flip = Flip.random(good, rnd);
+                int at = flip.at();
+                Files.write(file, flip.bytes());
                 long record = at < header ? 0 : floor(boundaries, at);
                 if (at >= header && record == boundaries[boundaries.length - 2]) {
                     opens.read();
@@ -168,6 +166,22 @@ public final class DamageChecks {
             }
         } finally {
             Files.write(file, good);
+        }
+    }
+
+    /**
+     * A copy of a file's bytes with one random bit flipped.
+     *
+     * @param at the byte flipped
+     * @param bytes the damaged copy
+     */
+    public record Flip(int at, byte[] bytes) {
+        /** @param good the bytes @param rnd the test's seeded random @return one bit of a copy flipped */
+        public static Flip random(byte[] good, Random rnd) {
+            byte[] bad = good.clone();
+            int at = rnd.nextInt(bad.length);
+            bad[at] ^= (byte) (1 << rnd.nextInt(8));
+            return new Flip(at, bad);
         }
     }
 
