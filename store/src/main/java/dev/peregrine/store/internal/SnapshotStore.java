@@ -26,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Persisted entity snapshots, appended to {@code snapshots.dat} (a {@link RecordFile} of format
- * {@link #FORMAT}), with an
- * in-memory map entity → (position, file offset) sorted by position. Snapshot states are read back
- * from the file on demand, so only a few longs per snapshot stay on the heap.
+ * {@link #FORMAT}), with an in-memory map entity → (position, file offset) sorted by position.
+ * Snapshot states are read back from the file on demand, so only a few longs per snapshot stay on
+ * the heap.
  *
  * <p>Record body (little-endian): {@code u64 position, u64 version, u64 timestamp nanos, u64 event-id
  * msb, u64 event-id lsb, u16 entity-id length, entity id UTF-8, state record bytes (to the end)}. The
@@ -38,8 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Snapshots are derived data: a damaged file is moved aside ({@code snapshots.dat.corrupt-<millis>})
  * and the store continues without snapshots; a file of a version this build does not read (the
  * previous release's layout, version 1, among them) is deleted with a warning, and new snapshots are
- * taken as streams grow. They are not forced on every write (a lost one only makes
- * reconstruction slower) and are forced on close.
+ * taken as streams grow. They are not forced on every write (a lost one only makes reconstruction
+ * slower) and are forced on close.
  *
  * <p>Thread safety: thread-safe.
  */
