@@ -41,6 +41,10 @@ public record FileFormat(String name, int oldestVersion, int currentVersion, Str
         if (oldestVersion == LEGACY_VERSION && legacyMagic == null) {
             throw new IllegalArgumentException(name + " reads version 1 but names no magic to recognise it by");
         }
+        if (legacyMagic != null && (legacyMagic.isEmpty() || legacyMagic.startsWith("PRGF"))) {
+            throw new IllegalArgumentException(name + ": the previous release's magic must be non-empty and "
+                    + "must not start like this framing's header");
+        }
     }
 
     /**
@@ -60,13 +64,13 @@ public record FileFormat(String name, int oldestVersion, int currentVersion, Str
         return version >= oldestVersion && version <= currentVersion;
     }
 
-    /** @return whether {@code start} begins with the previous release's magic of this format */
-    boolean isLegacy(byte[] start, int length) {
+    /** @return whether a file's first bytes are the previous release's magic of this format */
+    boolean isLegacy(byte[] start) {
         if (legacyMagic == null) {
             return false;
         }
         byte[] magic = legacyMagic.getBytes(StandardCharsets.US_ASCII);
-        return length >= magic.length && Arrays.equals(start, 0, magic.length, magic, 0, magic.length);
+        return start.length >= magic.length && Arrays.equals(start, 0, magic.length, magic, 0, magic.length);
     }
 
     /** @return the header this format's files start with */

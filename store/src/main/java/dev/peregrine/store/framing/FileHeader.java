@@ -47,7 +47,7 @@ record FileHeader(int version, int length) {
         ByteBuffer in = start.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         byte[] bytes = new byte[in.limit()];
         in.get(0, bytes);
-        if (format.isLegacy(bytes, bytes.length)) {
+        if (format.isLegacy(bytes)) {
             if (!format.accepts(FileFormat.LEGACY_VERSION)) {
                 throw new UnsupportedFormatException(file, FileFormat.LEGACY_VERSION, format.oldestVersion(),
                         format.currentVersion());
@@ -60,7 +60,8 @@ record FileHeader(int version, int length) {
         }
         int magic = in.getInt(MAGIC_OFFSET);
         if (magic != MAGIC) {
-            throw new CorruptFileException(file, MAGIC_OFFSET, "magic " + FileBody.hex(MAGIC) + " (\"PRGF\")", FileBody.hex(magic));
+            throw new CorruptFileException(file, MAGIC_OFFSET, "magic " + FileBody.hex(MAGIC) + " (\"PRGF\")",
+                    FileBody.hex(magic));
         }
         int nameLength = Byte.toUnsignedInt(in.get(NAME_LENGTH_OFFSET));
         if (nameLength == 0 || nameLength > MAX_NAME_LENGTH) {

@@ -75,12 +75,13 @@ public final class RecordFile implements AutoCloseable {
     public static RecordFile open(Path path, FileFormat format, boolean repair, RecordVisitor visitor) {
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
             byte[] expected = format.header();
             ByteBuffer start = ByteBuffer.allocate((int) Math.min(channel.size(), FileHeader.MAX_LENGTH));
             channel.read(start, 0);
             start.flip();
-            if (start.limit() < expected.length && Arrays.equals(start.array(), 0, start.limit(), expected, 0, start.limit())) {
+            if (isCutShort(start, expected)) {
                 if (start.limit() > 0) {
                     LOG.warn("{}: header cut short at {} bytes (its creation was interrupted); writing it again", path,
                             start.limit());
@@ -106,6 +107,12 @@ public final class RecordFile implements AutoCloseable {
             closeQuietly(channel);
             throw e;
         }
+    }
+
+    /** @return whether the file's first bytes are all it holds, and a prefix of the header it should start with */
+    private static boolean isCutShort(ByteBuffer start, byte[] expected) {
+        int n = start.limit();
+        return n < expected.length && Arrays.equals(start.array(), 0, n, expected, 0, n);
     }
 
     /**
