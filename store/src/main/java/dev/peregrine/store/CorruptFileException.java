@@ -5,9 +5,9 @@ import java.nio.file.Path;
 /**
  * A file the store wrote fails its checks: a checksum does not match, the framing is broken, a length
  * runs past the end, the content contradicts itself, or the file is not of the kind expected (a wrong
- * magic number). The store refuses what it cannot trust rather than skip data silently; for files
- * derived from the log (snapshots, index checkpoint, view state) it logs the damage and rebuilds
- * instead of failing.
+ * magic number or format name). The store refuses what it cannot trust rather than skip data
+ * silently; for files derived from the log (snapshots, index checkpoint, projection checkpoints,
+ * view state) it logs the damage and rebuilds instead of failing.
  *
  * <p>The message names the file, the byte offset of the damage, and what was expected against what
  * was found. A file of a valid kind but another format version is an

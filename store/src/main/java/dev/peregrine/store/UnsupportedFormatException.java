@@ -3,10 +3,11 @@ package dev.peregrine.store;
 import java.nio.file.Path;
 
 /**
- * A file is of the right kind (its magic number matches) but of a format version this build does not
- * read: written by a newer release, or by one too old to be read any more. Nothing is wrong with the
- * bytes, so this is not a {@link CorruptFileException}: the remedy is another release, not a repair.
- * Files derived from the log (snapshots, index checkpoint, view state) are rebuilt instead of failing.
+ * A file is of the right kind (its magic number and format name match) but of a format version this
+ * build does not read: written by a newer release, or by one too old to be read any more (a file in
+ * the previous release's layout is version 1). Nothing is wrong with the bytes, so this is not a
+ * {@link CorruptFileException}: the remedy is another release, not a repair. Files derived from the
+ * log (snapshots, index checkpoint, projection checkpoints, view state) are rebuilt instead of failing.
  */
 public final class UnsupportedFormatException extends EventStoreException {
 

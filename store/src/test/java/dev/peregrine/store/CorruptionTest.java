@@ -1,6 +1,9 @@
 package dev.peregrine.store;
 
-import dev.peregrine.store.internal.FramedFileDescriptor;
+import dev.peregrine.store.framing.DamageChecks;
+import dev.peregrine.store.framing.FramingDescriptor;
+import dev.peregrine.store.internal.DictionaryFile;
+import dev.peregrine.store.internal.SnapshotStore;
 import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.SegmentHeaderDescriptor;
 import org.assertj.core.groups.Tuple;
@@ -233,12 +236,14 @@ class CorruptionTest {
     void dictionaryOfAnotherFormatVersionIsUnsupportedNotCorrupt() throws IOException {
         fill(5);
         Path dict = dir.resolve("fields.dict");
-        rewriteVersion(dict, FramedFileDescriptor.VERSION_OFFSET, FramedFileDescriptor.HEADER_CRC_OFFSET, 0);
+        int newer = DictionaryFile.FORMAT.currentVersion() + 1;
+        DamageChecks.rewriteVersion(dict, newer, false);
         assertThatThrownBy(() -> EventStore.open(dir, options(false)))
                 .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
                     assertThat(e.file()).isEqualTo(dict);
-                    assertThat(e.found()).isZero();
-                    assertThat(e.tooNew()).isFalse();
+                    assertThat(e.found()).isEqualTo(newer);
+                    assertThat(e.minSupported()).isEqualTo(DictionaryFile.FORMAT.oldestVersion());
+                    assertThat(e.tooNew()).isTrue();
                 });
     }
 
@@ -246,7 +251,7 @@ class CorruptionTest {
     void damagedDictionaryIsReported() throws IOException {
         fill(5);
         Path dict = dir.resolve("fields.dict");
-        flipByte(dict, 20);
+        flipByte(dict, FramingDescriptor.headerLength(DictionaryFile.FORMAT.name().length()) + 4);
         Files.write(dict, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, java.nio.file.StandardOpenOption.APPEND);
         assertThatThrownBy(() -> EventStore.open(dir, options(false)))
                 .isInstanceOfSatisfying(CorruptFileException.class, e -> {
@@ -294,7 +299,7 @@ class CorruptionTest {
             assertThat(store.latestSnapshot("e1")).isPresent();
         }
         Path snapshots = dir.resolve("snapshots.dat");
-        flipByte(snapshots, FramedFileDescriptor.HEADER_LENGTH + 12);
+        flipByte(snapshots, FramingDescriptor.headerLength(SnapshotStore.FORMAT.name().length()) + 12);
         Path counters = dir.resolve("projections").resolve("event_counters.ckpt");
         flipByte(counters, Files.size(counters) / 2);
         try (EventStore store = EventStore.open(dir, options)) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.JsonCodec;
-import dev.peregrine.store.feed.internal.DamageChecks;
+import dev.peregrine.store.framing.DamageChecks;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.JsonCodec;
 import dev.peregrine.record.Record;
+import dev.peregrine.store.framing.FramingDescriptor;
+import dev.peregrine.store.internal.DictionaryFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +34,7 @@ class FieldNamesTest {
 
     private static final JsonCodec JSON = JsonCodec.defaults();
     /** Bytes of the file header, and of each record's frame plus its first-id and count fields. */
-    private static final int FILE_HEADER = 16;
+    private static final int FILE_HEADER = FramingDescriptor.headerLength(DictionaryFile.FORMAT.name().length());
     private static final int RECORD_OVERHEAD = 8 + 8;
 
     @TempDir

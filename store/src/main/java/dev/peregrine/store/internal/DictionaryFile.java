@@ -5,6 +5,8 @@ import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordLimitException;
 import dev.peregrine.store.FieldNameLimitException;
 import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.framing.FileFormat;
+import dev.peregrine.store.framing.RecordFile;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,13 +17,17 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The store's field dictionary, persisted in {@code fields.dict} ({@link FramedFileDescriptor}) so
- * that records written before a restart read back with the same field ids.
+ * The store's field dictionary, persisted in {@code fields.dict} (a {@link RecordFile} of format
+ * {@link #FORMAT}) so that records written before a restart read back with the same field ids.
  *
- * <p>Each framed record appends the names with ids {@code first .. first + count - 1}; body layout
+ * <p>Each record appends the names with ids {@code first .. first + count - 1}; body layout
  * (little-endian): {@code u32 first id, u32 count, then count × (u16 UTF-8 length, UTF-8 bytes)}.
  * The file is only ever appended to, one record per batch of new names, so the work per new name is
  * its own bytes, whatever the dictionary's size.
+ *
+ * <p>The dictionary is not derived from the log (records cannot be decoded without it), so a file the
+ * previous release wrote (version 1: its own 16-byte header, the same records) is read: it is
+ * rewritten with this framing's header on open, its records unchanged.
  *
  * <p>Which names get in. Requests parsed into a {@linkplain FieldDictionary#draft() draft} (the
  * server's) leave the dictionary untouched until the sequencer, having checked a request, calls
@@ -31,15 +37,11 @@ import java.util.List;
  * application building records with it) are in it at once and persisted by the next
  * {@link #persistNew()}.
  *
- * <p>Ordering rule: the sequencer calls {@link #persistNew()} ({@link RequestWriter#beginGroup()}, and {@link #commit} before a request's entries)
- * after taking a group of appends off its queue and before writing any of them. Every name those appends use was interned before they were
- * queued, so it is appended and forced here before the first log entry that refers to it is written;
- * a log entry can never be durable while a name it uses is not, under any durability policy.
- *
  * <p>Ordering rule: names are appended and forced before the first log entry that refers to them is
- * written. The sequencer calls {@link #persistNew()} after taking a group of appends off its queue
- * and before writing any of them (names interned before the appends were queued), and
- * {@link #commit} forces the names it adopts before returning the events to write. A log entry can
+ * written. The sequencer calls {@link #persistNew()} ({@link RequestWriter#beginGroup()}) after taking
+ * a group of appends off its queue and before writing any of them (names interned before the appends
+ * were queued), and {@link #commit} (called just before a request's entries are written) forces the
+ * names it adopts before returning the events to write. A log entry can
  * therefore never be durable while a name it uses is not, under any durability policy. Each force
  * makes at least one new name durable, so there are never more dictionary forces than names.
  *
@@ -47,11 +49,16 @@ import java.util.List;
  */
 public final class DictionaryFile implements AutoCloseable {
 
-    private final FramedFile file;
+    /** {@code fields.dict}: version 2 is this framing; version 1, the previous release's header, is upgraded. */
+    public static final FileFormat FORMAT = new FileFormat("field-dictionary", FileFormat.LEGACY_VERSION, 2, "PRGNDICT");
+
+    private static final int NAME_LENGTH_BYTES = Short.BYTES;
+
+    private final RecordFile file;
     private final FieldDictionary dictionary;
     private int persisted;
 
-    private DictionaryFile(FramedFile file, FieldDictionary dictionary) {
+    private DictionaryFile(RecordFile file, FieldDictionary dictionary) {
         this.file = file;
         this.dictionary = dictionary;
         this.persisted = dictionary.size();
@@ -68,18 +75,16 @@ public final class DictionaryFile implements AutoCloseable {
      */
     public static DictionaryFile open(Path path, boolean repair, int maxNames) {
         List<String> names = new ArrayList<>();
-        FramedFile file = FramedFile.open(path, FramedFileDescriptor.DICTIONARY_MAGIC, repair, (offset, body) -> {
-            ByteBuffer in = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
-            int first = in.getInt();
-            int count = in.getInt();
+        RecordFile file = RecordFile.open(path, FORMAT, repair, (offset, body) -> {
+            int first = body.getInt();
             if (first != names.size()) {
                 throw new CorruptFileException(path, offset, "names from id " + names.size(), "names from id " + first);
             }
+            int count = body.getCount(NAME_LENGTH_BYTES);
             for (int i = 0; i < count; i++) {
-                byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
-                in.get(name);
-                names.add(new String(name, StandardCharsets.UTF_8));
+                names.add(body.getShortString());
             }
+            body.expectEnd();
         });
         try {
             return new DictionaryFile(file, FieldDictionary.of(names, maxNames));
@@ -151,7 +156,7 @@ public final class DictionaryFile implements AutoCloseable {
         }
         List<String> names = dictionary.namesFrom(persisted);
         List<byte[]> encoded = new ArrayList<>(names.size());
-        int bytes = 8;
+        int bytes = 2 * Integer.BYTES;
         for (String name : names) {
             byte[] b = name.getBytes(StandardCharsets.UTF_8);
             encoded.add(b);

@@ -1,19 +1,28 @@
 package dev.peregrine.store.internal;
 
+import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.UnsupportedFormatException;
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.framing.FileBody;
+import dev.peregrine.store.framing.FileFormat;
 import dev.peregrine.store.index.EntityStream;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.index.LongPagedList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Persists the secondary indexes ({@link LogIndexes}) to {@code index.ckpt} ({@link AtomicFileDescriptor})
- * on close, so that the next open loads them and replays only the log entries written after. The
+ * Persists the secondary indexes ({@link LogIndexes}) to {@code index.ckpt} (an {@link AtomicFile} of format
+ * {@link #FORMAT}) on close, so that the next open loads them and replays only the log entries written after. The
  * segments' offset indexes are not stored: recovery rebuilds them anyway while it verifies every
  * entry's CRC.
  *
@@ -24,14 +33,21 @@ import java.util.Optional;
  * {@code u32 id table length, u32 ids, table × u64}. Strings are {@code u32 length + UTF-8}.
  *
  * <p>No checksum of its own is needed beyond the file footer: a damaged or stale checkpoint is simply
- * ignored and the indexes are rebuilt from the log, which is the source of truth.
+ * ignored and the indexes are rebuilt from the log, which is the source of truth. So is a checkpoint
+ * of a version this build does not read, the previous release's (version 1) among them.
  *
  * <p>Thread safety: called while the store is quiescent (open, close).
  */
 public final class IndexCheckpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(IndexCheckpoint.class);
-    private static final int FORMAT_VERSION = 1;
+    /** {@code index.ckpt}: version 2 is this framing; the previous release's (version 1) is ignored. */
+    public static final FileFormat FORMAT = FileFormat.of("index-checkpoint", 2, "PRGNIDX\0");
+
+    /** The fewest bytes an entity takes: an empty id, its version, two empty lists. */
+    private static final int ENTITY_MIN_BYTES = Integer.BYTES + Long.BYTES + 2 * Integer.BYTES;
+    /** The fewest bytes a type takes: an empty name and an empty list. */
+    private static final int TYPE_MIN_BYTES = 2 * Integer.BYTES;
 
     private IndexCheckpoint() {
     }
@@ -47,7 +63,7 @@ public final class IndexCheckpoint {
             AtomicFile.delete(path);
             return;
         }
-        AtomicFile.write(path, AtomicFileDescriptor.INDEX_MAGIC, FORMAT_VERSION, out -> {
+        AtomicFile.write(path, FORMAT, out -> {
             out.putLong(lastPosition);
             out.putLong(reader.msb(lastPosition));
             out.putLong(reader.lsb(lastPosition));
@@ -78,7 +94,7 @@ public final class IndexCheckpoint {
         });
     }
 
-    private static void putList(AtomicFile.Output out, LongPagedList list) throws java.io.IOException {
+    private static void putList(AtomicFile.Output out, LongPagedList list) throws IOException {
         int n = list.size();
         out.putInt(n);
         for (int i = 0; i < n; i++) {
@@ -96,49 +112,64 @@ public final class IndexCheckpoint {
      * @return the last position the loaded indexes cover (0 if nothing was loaded)
      */
     public static long load(Path path, LogIndexes indexes, long logLastPosition, EventReader reader) {
-        Optional<ByteBuffer> body;
         try {
-            body = AtomicFile.read(path, AtomicFileDescriptor.INDEX_MAGIC, FORMAT_VERSION);
-        } catch (RuntimeException e) {
-            LOG.warn("ignoring index checkpoint {}: {}; rebuilding indexes from the log", path, e.getMessage());
+            Optional<FileBody> body = AtomicFile.read(path, FORMAT);
+            return body.isEmpty() ? 0 : load(body.get(), indexes, logLastPosition, reader);
+        } catch (CorruptFileException | UnsupportedFormatException | StorageFailureException e) {
+            LOG.warn("ignoring the index checkpoint: {}; rebuilding indexes from the log", e.getMessage());
             return 0;
         }
-        if (body.isEmpty()) {
-            return 0;
-        }
-        ByteBuffer in = body.get();
+    }
+
+    private static long load(FileBody in, LogIndexes indexes, long logLastPosition, EventReader reader) {
         long last = in.getLong();
         long msb = in.getLong();
         long lsb = in.getLong();
-        if (last > logLastPosition || reader.msb(last) != msb || reader.lsb(last) != lsb) {
+        if (last < 1 || last > logLastPosition || reader.msb(last) != msb || reader.lsb(last) != lsb) {
             LOG.warn("index checkpoint at position {} does not match the log (last position {}); rebuilding",
                     last, logLastPosition);
             return 0;
         }
-        indexes.eventCount(in.getLong());
-        int entities = in.getInt();
+        // Parsed whole before anything is installed: a checkpoint that fails half-way leaves the
+        // indexes empty for the rebuild from the log.
+        long eventCount = in.getLong();
+        int entities = in.getCount(ENTITY_MIN_BYTES);
+        List<EntityStream> streams = new ArrayList<>(entities);
+        List<Boolean> tombstoned = new ArrayList<>(entities);
         for (int i = 0; i < entities; i++) {
-            String id = AtomicFile.getString(in);
-            EntityStream s = new EntityStream(id);
+            EntityStream s = new EntityStream(in.getString());
             long writerVersion = in.getLong();
-            s.positions().addAll(in, in.getInt());
-            int t = in.getInt();
+            int n = in.getCount(Long.BYTES);
+            s.positions().addAll(in.slice(n * Long.BYTES), n);
+            int t = in.getCount(Long.BYTES);
             for (int k = 0; k < t; k++) {
                 s.addTombstone(in.getLong());
             }
             s.writerVersion(writerVersion); // after the tombstones, which reset it
-            indexes.restoreStream(s, t > 0);
+            streams.add(s);
+            tombstoned.add(t > 0);
         }
-        int types = in.getInt();
-        for (int i = 0; i < types; i++) {
-            String type = AtomicFile.getString(in);
+        int typeCount = in.getCount(TYPE_MIN_BYTES);
+        Map<String, LongPagedList> types = new HashMap<>();
+        for (int i = 0; i < typeCount; i++) {
+            String type = in.getString();
             LongPagedList list = new LongPagedList();
-            list.addAll(in, in.getInt());
-            indexes.types().put(type, list);
+            int n = in.getCount(Long.BYTES);
+            list.addAll(in.slice(n * Long.BYTES), n);
+            types.put(type, list);
         }
-        long[] table = new long[in.getInt()];
+        int tableLength = in.getInt();
         int count = in.getInt();
-        in.asLongBuffer().get(table);
+        if (tableLength < 0 || (long) tableLength * Long.BYTES != in.remaining()) {
+            throw in.corrupt("an id table filling the rest of the body", Integer.toUnsignedString(tableLength) + " slots");
+        }
+        long[] table = new long[tableLength];
+        in.slice(tableLength * Long.BYTES).asLongBuffer().get(table);
+        indexes.eventCount(eventCount);
+        for (int i = 0; i < streams.size(); i++) {
+            indexes.restoreStream(streams.get(i), tombstoned.get(i));
+        }
+        indexes.types().putAll(types);
         indexes.ids().load(table, count);
         return last;
     }

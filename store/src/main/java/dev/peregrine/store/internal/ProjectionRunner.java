@@ -1,9 +1,14 @@
 package dev.peregrine.store.internal;
 
+import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.UnsupportedFormatException;
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.framing.FileBody;
+import dev.peregrine.store.framing.FileFormat;
 import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.follow.LogConsumer;
 import dev.peregrine.store.follow.LogEntry;
@@ -12,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,14 +32,15 @@ import java.util.concurrent.TimeoutException;
  * so the sequencer never waits for a projection and a slow or failed projection never holds back
  * another. A projection whose {@code apply} throws is stopped (its follower halts) until it is rebuilt.
  *
- * <p><b>Checkpoints.</b> {@code projections/<name>.ckpt} ({@link AtomicFileDescriptor}) holds, in one
+ * <p><b>Checkpoints.</b> {@code projections/<name>.ckpt} (an {@link AtomicFile} of format {@link #FORMAT}) holds, in one
  * atomically replaced file, the position the projection has applied up to, the id of the event at
  * that position, and the projection's saved state, written on the follower's checkpoint policy
  * ({@link dev.peregrine.store.StoreOptions#followerCheckpointEvery()}) and at close. State and position
  * therefore always agree: after a crash the projection restarts from the state it had at that position
  * and is fed exactly the events after it, so nothing is counted twice. A checkpoint whose position is
  * beyond the log, or whose event id no longer matches the log (the log was truncated by recovery), is
- * discarded and the projection rebuilt from position 1. Body (little-endian): {@code u64 position,
+ * discarded and the projection rebuilt from position 1, as is one that is damaged or of a version
+ * this build does not read (the previous release's, version 1, among them). Body (little-endian): {@code u64 position,
  * u64 id msb, u64 id lsb, u32 state length, state bytes}.
  *
  * <p>Thread safety: every method from any thread; {@code apply} calls happen only on the projection's
@@ -44,7 +49,8 @@ import java.util.concurrent.TimeoutException;
 public final class ProjectionRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
-    private static final int FORMAT_VERSION = 1;
+    /** {@code projections/<name>.ckpt}: version 2 is this framing; the previous release's (version 1) is discarded. */
+    public static final FileFormat FORMAT = FileFormat.of("projection-checkpoint", 2, "PRGNPROJ");
 
     /** One registered projection: the consumer of its follower. */
     private final class Slot implements LogConsumer {
@@ -85,11 +91,11 @@ public final class ProjectionRunner implements AutoCloseable {
             }
             long msb = position == 0 ? 0 : reader.msb(position);
             long lsb = position == 0 ? 0 : reader.lsb(position);
-            AtomicFile.write(file, AtomicFileDescriptor.PROJECTION_MAGIC, FORMAT_VERSION, out -> {
+            AtomicFile.write(file, FORMAT, out -> {
                 out.putLong(position);
                 out.putLong(msb);
                 out.putLong(lsb);
-                out.putBytes(state.get());
+                out.putBlob(state.get());
             });
         }
     }
@@ -139,24 +145,29 @@ public final class ProjectionRunner implements AutoCloseable {
 
     private long restore(Projection projection) {
         Path file = checkpointFile(projection.name());
-        Optional<ByteBuffer> body;
-        try {
-            body = AtomicFile.read(file, AtomicFileDescriptor.PROJECTION_MAGIC, FORMAT_VERSION);
-        } catch (RuntimeException e) {
-            LOG.warn("discarding unreadable checkpoint of projection {}: {}", projection.name(), e.getMessage());
-            body = Optional.empty();
-        }
         projection.reset();
-        if (body.isEmpty()) {
+        long position;
+        long msb;
+        long lsb;
+        byte[] state;
+        try {
+            Optional<FileBody> body = AtomicFile.read(file, FORMAT);
+            if (body.isEmpty()) {
+                return 0;
+            }
+            FileBody in = body.get();
+            position = in.getLong();
+            msb = in.getLong();
+            lsb = in.getLong();
+            state = in.getBlob();
+            in.expectEnd();
+        } catch (CorruptFileException | UnsupportedFormatException | StorageFailureException e) {
+            LOG.warn("discarding the checkpoint of projection {}: {}; rebuilding from position 1", projection.name(),
+                    e.getMessage());
             return 0;
         }
-        ByteBuffer in = body.get();
-        long position = in.getLong();
-        long msb = in.getLong();
-        long lsb = in.getLong();
-        byte[] state = AtomicFile.getBytes(in);
-        boolean matches = position == 0
-                || position <= log.visiblePosition() && reader.msb(position) == msb && reader.lsb(position) == lsb;
+        boolean matches = position == 0 || position > 0
+                && position <= log.visiblePosition() && reader.msb(position) == msb && reader.lsb(position) == lsb;
         if (!matches) {
             LOG.warn("checkpoint of projection {} at position {} does not match the log; rebuilding from position 1",
                     projection.name(), position);

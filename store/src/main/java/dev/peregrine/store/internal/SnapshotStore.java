@@ -6,6 +6,9 @@ import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.Snapshot;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.framing.FileBody;
+import dev.peregrine.store.framing.FileFormat;
+import dev.peregrine.store.framing.RecordFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +25,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Persisted entity snapshots, appended to {@code snapshots.dat} ({@link FramedFileDescriptor}), with an
- * in-memory map entity → (position, file offset) sorted by position. Snapshot states are read back
- * from the file on demand, so only a few longs per snapshot stay on the heap.
+ * Persisted entity snapshots, appended to {@code snapshots.dat} (a {@link RecordFile} of format
+ * {@link #FORMAT}), with an in-memory map entity → (position, file offset) sorted by position.
+ * Snapshot states are read back from the file on demand, so only a few longs per snapshot stay on
+ * the heap.
  *
  * <p>Record body (little-endian): {@code u64 position, u64 version, u64 timestamp nanos, u64 event-id
  * msb, u64 event-id lsb, u16 entity-id length, entity id UTF-8, state record bytes (to the end)}. The
@@ -32,8 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * holds that very entry there (a log truncated by recovery or repair invalidates later snapshots).
  *
  * <p>Snapshots are derived data: a damaged file is moved aside ({@code snapshots.dat.corrupt-<millis>})
- * and the store continues without snapshots. They are not forced on every write (a lost one only makes
- * reconstruction slower) and are forced on close.
+ * and the store continues without snapshots; a file of a version this build does not read (the
+ * previous release's layout, version 1, among them) is deleted with a warning, and new snapshots are
+ * taken as streams grow. They are not forced on every write (a lost one only makes reconstruction
+ * slower) and are forced on close.
  *
  * <p>Thread safety: thread-safe.
  */
@@ -52,10 +58,13 @@ public final class SnapshotStore implements AutoCloseable {
         boolean valid(String entityId, long position, long msb, long lsb);
     }
 
+    /** {@code snapshots.dat}: version 2 is this framing; the previous release's (version 1) is discarded. */
+    public static final FileFormat FORMAT = FileFormat.of("snapshots", 2, "PRGNSNAP");
+
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private static final int FIXED = 8 * 5 + 2;
 
-    private final FramedFile file;
+    private final RecordFile file;
     private final FieldDictionary dictionary;
     private final ConcurrentHashMap<String, Refs> byEntity = new ConcurrentHashMap<>();
 
@@ -92,7 +101,7 @@ public final class SnapshotStore implements AutoCloseable {
         }
     }
 
-    private SnapshotStore(FramedFile file, FieldDictionary dictionary) {
+    private SnapshotStore(RecordFile file, FieldDictionary dictionary) {
         this.file = file;
         this.dictionary = dictionary;
     }
@@ -107,7 +116,15 @@ public final class SnapshotStore implements AutoCloseable {
     public static SnapshotStore open(Path path, boolean repair, FieldDictionary dictionary, Validator validator) {
         try {
             return load(path, repair, dictionary, validator);
-        } catch (CorruptFileException | UnsupportedFormatException e) {
+        } catch (UnsupportedFormatException e) {
+            LOG.warn("discarding the snapshot file: {}; snapshots are taken again as streams grow", e.getMessage());
+            try {
+                Files.delete(path);
+            } catch (IOException io) {
+                throw new StorageFailureException("cannot delete the unreadable snapshot file", path, io);
+            }
+            return load(path, repair, dictionary, validator);
+        } catch (CorruptFileException e) {
             // Snapshots are derived from the log: a damaged file costs speed, never data. Keep it aside
             // for inspection and start an empty one.
             Path aside = path.resolveSibling(path.getFileName() + ".corrupt-" + System.currentTimeMillis());
@@ -123,14 +140,13 @@ public final class SnapshotStore implements AutoCloseable {
 
     private static SnapshotStore load(Path path, boolean repair, FieldDictionary dictionary, Validator validator) {
         ConcurrentHashMap<String, Refs> loaded = new ConcurrentHashMap<>();
-        FramedFile file = FramedFile.open(path, FramedFileDescriptor.SNAPSHOT_MAGIC, repair, (offset, body) -> {
-            ByteBuffer in = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+        RecordFile file = RecordFile.open(path, FORMAT, repair, (offset, in) -> {
             long position = in.getLong();
             in.getLong();
             in.getLong();
             long msb = in.getLong();
             long lsb = in.getLong();
-            String entity = entityOf(in);
+            String entity = in.getShortString();
             if (validator.valid(entity, position, msb, lsb)) {
                 loaded.computeIfAbsent(entity, k -> new Refs()).add(position, offset);
             }
@@ -138,12 +154,6 @@ public final class SnapshotStore implements AutoCloseable {
         SnapshotStore store = new SnapshotStore(file, dictionary);
         store.byEntity.putAll(loaded);
         return store;
-    }
-
-    private static String entityOf(ByteBuffer in) {
-        byte[] entity = new byte[Short.toUnsignedInt(in.getShort())];
-        in.get(entity);
-        return new String(entity, StandardCharsets.UTF_8);
     }
 
     /**
@@ -177,15 +187,14 @@ public final class SnapshotStore implements AutoCloseable {
         if (offset < 0) {
             return Optional.empty();
         }
-        ByteBuffer in = ByteBuffer.wrap(file.read(offset)).order(ByteOrder.LITTLE_ENDIAN);
+        FileBody in = file.read(offset);
         long position = in.getLong();
         long version = in.getLong();
         long timestamp = in.getLong();
         in.getLong();
         in.getLong();
-        String entity = entityOf(in);
-        byte[] state = new byte[in.remaining()];
-        in.get(state);
+        String entity = in.getShortString();
+        byte[] state = in.rest();
         return Optional.of(new Snapshot(entity, Record.wrap(dictionary, state), version, position,
                 Instant.ofEpochSecond(0, timestamp)));
     }

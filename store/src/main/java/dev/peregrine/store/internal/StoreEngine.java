@@ -8,6 +8,7 @@ import dev.peregrine.store.StoreDiagnostics;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoreStats;
 import dev.peregrine.store.follow.CommittedLog;
+import dev.peregrine.store.framing.AtomicFile;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.LogLoader;

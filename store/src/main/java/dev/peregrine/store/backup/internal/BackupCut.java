@@ -81,7 +81,7 @@ public record BackupCut(long position, List<Source> sources) {
 
     /** The state files a backup keeps whole, by directory and suffix; everything else is derived. */
     private static final List<String[]> STATE_FILES = List.of(
-            new String[] {"views", ".json"},
+            new String[] {"views", ".def"},
             new String[] {"subscriptions", ".sub"},
             new String[] {"subscriptions", ".group"});
 

@@ -3,21 +3,19 @@ package dev.peregrine.store.backup.internal;
 import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.backup.BackupFile;
 import dev.peregrine.store.backup.BackupManifest;
-import dev.peregrine.store.internal.AtomicFile;
-import dev.peregrine.store.internal.AtomicFileDescriptor;
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.framing.FileFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A backup's manifest, {@value #NAME} in the backup directory: a whole file replaced atomically
- * ({@link AtomicFileDescriptor}, magic {@code PRGNBKUP}), written after every file it lists is in
- * place and forced.
+ * A backup's manifest, {@value #NAME} in the backup directory: a whole file in the store's one
+ * framing ({@link AtomicFile}, format {@code backup-manifest}), replaced atomically after every file it
+ * lists is in place and forced.
  *
- * <p>Body, version 1 (little-endian; strings are u32 length + UTF-8): {@code u64 position,
+ * <p>Body, version 2 (little-endian; strings are u32 length + UTF-8): {@code u64 position,
  * u64 created (epoch ms), u32 file count}, then per file {@code string name, u64 bytes,
  * u64 capacity, string sha256 (hex)}.
  */
@@ -25,7 +23,8 @@ public final class ManifestFile {
 
     /** The manifest's file name in a backup directory. */
     public static final String NAME = "backup.manifest";
-    private static final int VERSION = 1;
+    /** Version 2 is the first: backups came with this framing. */
+    static final FileFormat FORMAT = FileFormat.of("backup-manifest", 2, null);
 
     private ManifestFile() {
     }
@@ -35,7 +34,7 @@ public final class ManifestFile {
      * @param manifest what to write
      */
     static void write(Path backup, BackupManifest manifest) {
-        AtomicFile.write(backup.resolve(NAME), AtomicFileDescriptor.BACKUP_MAGIC, VERSION, out -> {
+        AtomicFile.write(backup.resolve(NAME), FORMAT, out -> {
             out.putLong(manifest.position());
             out.putLong(manifest.createdMillis());
             out.putInt(manifest.files().size());
@@ -55,20 +54,25 @@ public final class ManifestFile {
      */
     public static Optional<BackupManifest> read(Path backup) {
         Path path = backup.resolve(NAME);
-        return AtomicFile.read(path, AtomicFileDescriptor.BACKUP_MAGIC, VERSION).map(in -> {
-            try {
-                long position = in.getLong();
-                long created = in.getLong();
-                int count = in.getInt();
-                List<BackupFile> files = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    files.add(new BackupFile(AtomicFile.getString(in), in.getLong(), in.getLong(),
-                            AtomicFile.getString(in)));
+        return AtomicFile.read(path, FORMAT).map(in -> {
+            long position = in.getLong();
+            long created = in.getLong();
+            int count = in.getCount(4 + 8 + 8 + 4);
+            List<BackupFile> files = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                long at = in.offset();
+                String name = in.getString();
+                long bytes = in.getLong();
+                long capacity = in.getLong();
+                String sha = in.getString();
+                try {
+                    files.add(new BackupFile(name, bytes, capacity, sha));
+                } catch (IllegalArgumentException e) {
+                    throw new CorruptFileException(path, at, "a backup file entry", e.getMessage());
                 }
-                return new BackupManifest(position, created, files);
-            } catch (BufferUnderflowException | IllegalArgumentException e) {
-                throw new CorruptFileException(path, 0, "a backup manifest", "a body that does not parse: " + e.getMessage());
             }
+            in.expectEnd();
+            return new BackupManifest(position, created, files);
         });
     }
 }

@@ -9,7 +9,6 @@ import dev.peregrine.store.subscription.GroupMember;
 import dev.peregrine.store.subscription.GroupOptions;
 import dev.peregrine.store.subscription.ParkedEvent;
 import dev.peregrine.store.subscription.SubscriptionListener;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -82,11 +81,10 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         this.name = name;
         this.options = options;
         this.log = log;
-        if (Files.exists(file)) {
-            SubscriptionStateFile.State state = SubscriptionStateFile.read(file);
+        SubscriptionStateFile.read(file).ifPresent(state -> {
             checkpoint = manager.clampToLog(name, state.position());
             state.parked().forEach(p -> parked.put(p.position(), p));
-        }
+        });
         received = checkpoint;
         this.writer = new GroupStateWriter(file, snapshot());
         this.feed = manager.startFeed(name, checkpoint + 1, options.filter(), new Feed());

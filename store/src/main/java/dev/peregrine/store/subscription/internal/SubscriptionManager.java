@@ -92,7 +92,8 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
                 throw new StateConflictException("durable subscription '" + name + "' is open already");
             }
             Path file = dir.resolve(name + ".sub");
-            long acknowledged = clampToLog(name, Files.exists(file) ? SubscriptionStateFile.read(file).position() : 0);
+            long acknowledged = clampToLog(name, SubscriptionStateFile.read(file).map(SubscriptionStateFile.State::position)
+                    .orElse(0L));
             DurableLiveSubscription[] self = new DurableLiveSubscription[1];
             self[0] = new DurableLiveSubscription(log, dispatcher, name, file, acknowledged, filter, listener,
                     bufferCapacity, () -> durables.remove(name, self[0]));

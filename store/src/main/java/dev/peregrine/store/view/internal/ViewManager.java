@@ -4,20 +4,16 @@ import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.UnsupportedFormatException;
-import dev.peregrine.store.feed.internal.AtomicFile;
 import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.follow.LogConsumer;
 import dev.peregrine.store.follow.LogEntry;
 import dev.peregrine.store.follow.LogFollower;
 import dev.peregrine.store.view.BackfillListener;
-import dev.peregrine.store.view.InvalidViewDefinitionException;
 import dev.peregrine.store.view.View;
 import dev.peregrine.store.view.ViewDefinition;
 import dev.peregrine.store.view.ViewNotFoundException;
 import dev.peregrine.store.view.Views;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@link View#awaitPosition} waits for a position. A failure to feed an event (a damaged log) is
  * retried after a second, from that event: views that already hold it skip it by their floor.
  *
- * <p><b>Files</b>, under {@code <store>/views/}: {@code <name>.json}, the definition (written once at
- * registration), and {@code <name>.view}, the state ({@link ViewStateLayout}) written on the
+ * <p><b>Files</b>, under {@code <store>/views/}: {@code <name>.def}, the definition
+ * ({@link ViewDefinitionFile}, written once at registration; a {@code <name>.json} of the previous
+ * release is upgraded to it), and {@code <name>.view}, the state ({@link ViewStateFile}) written on the
  * follower's checkpoint policy ({@link dev.peregrine.store.StoreOptions#followerCheckpointEvery()}),
  * after registration and rebuild, and at close. On open each view resumes from its state file; a view
  * whose state is missing, damaged, of another definition, or ahead of the recovered log (events lost
@@ -114,30 +111,32 @@ public final class ViewManager implements Views, AutoCloseable {
 
     private List<ViewHandle> loadAll(long last) {
         List<ViewHandle> out = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
-            for (Path defFile : files) {
-                out.add(load(defFile, last));
-            }
-        } catch (IOException e) {
-            throw new StorageFailureException("cannot list", dir, e);
+        for (Path legacy : list("*" + ViewDefinitionFile.LEGACY_SUFFIX)) {
+            ViewDefinitionFile.upgrade(legacy);
+        }
+        for (Path defFile : list("*" + ViewDefinitionFile.SUFFIX)) {
+            out.add(load(defFile, last));
         }
         return out;
     }
 
-    private ViewHandle load(Path defFile, long last) {
-        ViewDefinition definition;
-        try {
-            definition = ViewDefinition.fromJson(Files.readString(defFile, StandardCharsets.UTF_8));
+    private List<Path> list(String glob) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+            files.forEach(out::add);
         } catch (IOException e) {
-            throw new StorageFailureException("cannot read", defFile, e);
-        } catch (InvalidViewDefinitionException e) {
-            // Written whole and atomically at registration: damage here is the disk's, not the caller's.
-            throw new CorruptFileException(defFile, 0, "a valid view definition", e.getMessage());
+            throw new StorageFailureException("cannot list", dir, e);
         }
+        out.sort(null);
+        return out;
+    }
+
+    private ViewHandle load(Path defFile, long last) {
+        ViewDefinition definition = ViewDefinitionFile.read(defFile);
         Path state = stateFile(definition.name());
         if (Files.exists(state)) {
             try {
-                ViewStateFile.Loaded loaded = ViewStateFile.read(state);
+                ViewStateFile.Loaded loaded = ViewStateFile.read(state).orElseThrow();
                 if (!loaded.view().definition().equals(definition)) {
                     LOG.warn("view {}: state file holds another definition; rebuilding from position 1",
                             definition.name());
@@ -383,12 +382,11 @@ public final class ViewManager implements Views, AutoCloseable {
     }
 
     private void writeDefinition(ViewDefinition definition) {
-        AtomicFile.write(definitionFile(definition.name()),
-                ByteBuffer.wrap(definition.toJson().getBytes(StandardCharsets.UTF_8)));
+        ViewDefinitionFile.write(definitionFile(definition.name()), definition);
     }
 
     private Path definitionFile(String name) {
-        return dir.resolve(name + ".json");
+        return dir.resolve(name + ViewDefinitionFile.SUFFIX);
     }
 
     private Path stateFile(String name) {

@@ -4,21 +4,26 @@ import static dev.peregrine.store.view.internal.ViewStateLayout.*;
 
 import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.UnsupportedFormatException;
-import dev.peregrine.store.feed.internal.AtomicFile;
-import dev.peregrine.store.feed.internal.StateFiles;
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.framing.FileBody;
+import dev.peregrine.store.framing.FileFormat;
 import dev.peregrine.store.view.InvalidViewDefinitionException;
 import dev.peregrine.store.view.ViewDefinition;
 import java.math.BigDecimal;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Writes and reads a view's persisted state in the format of {@link ViewStateLayout}. Stateless.
+ * Writes and reads a view's persisted state: an {@link AtomicFile} of format {@link #FORMAT} whose
+ * body is laid out as {@link ViewStateLayout} says. Stateless.
  */
 public final class ViewStateFile {
+
+    /** {@code views/<name>.view}: version 2 is this framing; the previous release's (version 1) is rebuilt. */
+    public static final FileFormat FORMAT = FileFormat.of("view-state", 2, "PVWS");
 
     private ViewStateFile() {}
 
@@ -34,9 +39,8 @@ public final class ViewStateFile {
      */
     public static void write(Path file, MaintainedView view, long checkpoint) {
         byte[] definition = view.definition().toJson().getBytes(StandardCharsets.UTF_8);
-        Buffer out = new Buffer(DEFINITION_OFFSET + definition.length + 64 * view.historySize() + FOOTER_LENGTH);
-        out.buf.putInt(MAGIC).putShort(VERSION).putShort((short) 0).putLong(checkpoint)
-                .putLong(view.historySize()).putInt(definition.length).put(definition);
+        Buffer out = new Buffer(DEFINITION_OFFSET + definition.length + 64 * view.historySize());
+        out.buf.putLong(checkpoint).putLong(view.historySize()).putInt(definition.length).put(definition);
         view.forEachContribution((position, entityId, retractedAt, tuple) -> {
             byte[] entity = entityId.getBytes(StandardCharsets.UTF_8);
             out.ensure(Long.BYTES * 2 + Integer.BYTES + entity.length + Short.BYTES);
@@ -46,97 +50,78 @@ public final class ViewStateFile {
                 out.value(v);
             }
         });
-        out.ensure(FOOTER_LENGTH);
-        AtomicFile.write(file, StateFiles.seal(out.buf));
+        AtomicFile.write(file, FORMAT, o -> o.put(out.buf.array(), 0, out.buf.position()));
     }
 
     /**
      * Reads a view's state file.
      *
      * @param file the state file
-     * @return the restored view and its checkpoint
+     * @return the restored view and its checkpoint, or empty if there is no file
      * @throws CorruptFileException naming the file, offset, expected and actual when the file is damaged
      * @throws UnsupportedFormatException when the file is of a format version this build does not read
      * @throws dev.peregrine.store.StorageFailureException when the file cannot be read
      */
-    public static Loaded read(Path file) {
-        ByteBuffer in = StateFiles.readVerified(file, DEFINITION_OFFSET);
-        int footer = in.limit();
-        byte[] bytes = in.array();
-        if (in.getInt(MAGIC_OFFSET) != MAGIC) {
-            throw new CorruptFileException(file, MAGIC_OFFSET, "magic " + hex(MAGIC), hex(in.getInt(MAGIC_OFFSET)));
-        }
-        if (in.getShort(VERSION_OFFSET) != VERSION) {
-            throw new UnsupportedFormatException(file, Short.toUnsignedInt(in.getShort(VERSION_OFFSET)), VERSION, VERSION);
-        }
-        long checkpoint = in.getLong(CHECKPOINT_OFFSET);
-        long count = in.getLong(COUNT_OFFSET);
-        int definitionLength = in.getInt(DEFINITION_LENGTH_OFFSET);
-        if (definitionLength < 0 || definitionLength > footer - DEFINITION_OFFSET) {
-            throw new CorruptFileException(file, DEFINITION_LENGTH_OFFSET, "a definition length within the file",
-                    Integer.toUnsignedString(definitionLength));
+    public static Optional<Loaded> read(Path file) {
+        return AtomicFile.read(file, FORMAT).map(ViewStateFile::read);
+    }
+
+    private static Loaded read(FileBody in) {
+        long checkpoint = in.getLong();
+        long countAt = in.offset();
+        long count = in.getLong();
+        String json = new String(in.getBlob(), StandardCharsets.UTF_8);
+        if (count < 0 || count > in.remaining() / CONTRIBUTION_MIN_LENGTH) {
+            throw in.corruptAt(countAt, "a contribution count that fits in the file", Long.toString(count));
         }
         ViewDefinition definition;
         try {
-            definition = ViewDefinition.fromJson(new String(bytes, DEFINITION_OFFSET, definitionLength,
-                    StandardCharsets.UTF_8));
+            definition = ViewDefinition.fromJson(json);
         } catch (InvalidViewDefinitionException e) {
-            throw new CorruptFileException(file, DEFINITION_OFFSET, "a valid definition", e.getMessage());
+            throw in.corruptAt(countAt + COUNT_LENGTH, "a valid definition", e.getMessage());
         }
         MaintainedView view = new MaintainedView(definition);
-        in.position(DEFINITION_OFFSET + definitionLength);
-        try {
-            for (long i = 0; i < count; i++) {
-                long position = in.getLong();
-                long retractedAt = in.getLong();
-                String entity = string(in, file);
-                Object[] tuple = new Object[Short.toUnsignedInt(in.getShort())];
-                for (int t = 0; t < tuple.length; t++) {
-                    tuple[t] = value(in, file);
-                }
-                view.restore(position, entity, retractedAt, tuple);
+        for (long i = 0; i < count; i++) {
+            long at = in.offset();
+            long position = in.getLong();
+            long retractedAt = in.getLong();
+            String entity = in.getString();
+            Object[] tuple = new Object[in.getUnsignedShort()];
+            for (int t = 0; t < tuple.length; t++) {
+                tuple[t] = value(in);
             }
-        } catch (BufferUnderflowException e) {
-            throw new CorruptFileException(file, in.position(), count + " contributions", "the file ends early");
-        } catch (IllegalStateException e) {
-            throw new CorruptFileException(file, in.position(), "consistent contributions", e.getMessage());
+            try {
+                view.restore(position, entity, retractedAt, tuple);
+            } catch (IllegalStateException e) {
+                throw in.corruptAt(at, "consistent contributions", e.getMessage());
+            }
         }
-        if (in.hasRemaining()) {
-            throw new CorruptFileException(file, in.position(), "the footer", in.remaining() + " extra bytes");
-        }
+        in.expectEnd();
         return new Loaded(view, checkpoint);
     }
 
-    private static Object value(ByteBuffer in, Path file) {
-        int at = in.position();
-        byte tag = in.get();
+    private static Object value(FileBody in) {
+        long at = in.offset();
+        byte tag = in.getByte();
         return switch (tag) {
             case TAG_NULL -> null;
             case TAG_FALSE -> Boolean.FALSE;
             case TAG_TRUE -> Boolean.TRUE;
             case TAG_LONG -> in.getLong();
             case TAG_DOUBLE -> Double.longBitsToDouble(in.getLong());
-            case TAG_STRING -> string(in, file);
-            case TAG_DECIMAL -> decimal(in, file, at);
-            default -> throw new CorruptFileException(file, at, "a value tag 0-6", Byte.toString(tag));
+            case TAG_STRING -> in.getString();
+            case TAG_DECIMAL -> decimal(in, at);
+            default -> throw in.corruptAt(at, "a value tag 0-6", Byte.toString(tag));
         };
     }
 
-    private static BigDecimal decimal(ByteBuffer in, Path file, int at) {
-        String text = string(in, file);
+    private static BigDecimal decimal(FileBody in, long at) {
+        String text = in.getString();
         try {
             return new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new CorruptFileException(file, at, "a decimal", "'" + text + "'");
+            throw in.corruptAt(at, "a decimal", "'" + text + "'");
         }
-    }
-
-    private static String string(ByteBuffer in, Path file) {
-        return StateFiles.readString(in, file);
-    }
-
-    private static String hex(int v) {
-        return StateFiles.hex(v);
     }
 
     /** A growable little-endian byte buffer. */

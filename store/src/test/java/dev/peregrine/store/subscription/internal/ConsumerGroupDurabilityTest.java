@@ -11,7 +11,6 @@ import dev.peregrine.store.subscription.Delivery;
 import dev.peregrine.store.subscription.GroupMember;
 import dev.peregrine.store.subscription.GroupOptions;
 import dev.peregrine.store.subscription.ParkedEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,7 +107,7 @@ class ConsumerGroupDurabilityTest {
                     while (!done.get()) {
                         long covered = contiguousPrefix(settled);
                         // Read after the prefix was taken; the file appears (by rename) with the first write.
-                        long onDisk = Files.exists(file) ? SubscriptionStateFile.read(file).position() : 0;
+                        long onDisk = SubscriptionStateFile.read(file).map(SubscriptionStateFile.State::position).orElse(0L);
                         assertThat(onDisk).as("seed %d: file checkpoint covers every returned settlement", SEED)
                                 .isGreaterThanOrEqualTo(covered);
                         assertThat(onDisk).as("seed %d: a later state is never replaced by an earlier one", SEED)
@@ -131,7 +130,7 @@ class ConsumerGroupDurabilityTest {
             assertThat(settled).hasSize((int) total);
 
             // What a crash now would leave: the file as it is, with no close to write anything more.
-            SubscriptionStateFile.State image = SubscriptionStateFile.read(file);
+            SubscriptionStateFile.State image = SubscriptionStateFile.read(file).orElseThrow();
             assertThat(image.position()).as("seed %d", SEED).isEqualTo(total);
             assertThat(image.parked()).extracting(ParkedEvent::position).as("seed %d", SEED)
                     .containsExactlyElementsOf(poison);

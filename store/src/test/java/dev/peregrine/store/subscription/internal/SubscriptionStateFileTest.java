@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.store.UnsupportedFormatException;
-import dev.peregrine.store.feed.internal.DamageChecks;
+import dev.peregrine.store.framing.DamageChecks;
 import dev.peregrine.store.subscription.ParkedEvent;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +25,7 @@ class SubscriptionStateFileTest {
         List<ParkedEvent> parked = List.of(new ParkedEvent(7, "order-é", "order.placed", 5, "timeout ⏱"),
                 new ParkedEvent(12, "e", "t", 1, ""));
         SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, 42, parked);
-        SubscriptionStateFile.State state = SubscriptionStateFile.read(file);
+        SubscriptionStateFile.State state = SubscriptionStateFile.read(file).orElseThrow();
         assertThat(state.position()).isEqualTo(42);
         assertThat(state.kind()).isEqualTo(SubscriptionStateLayout.KIND_GROUP);
         assertThat(state.parked()).isEqualTo(parked);
@@ -37,11 +37,12 @@ class SubscriptionStateFileTest {
     void anotherFormatVersionIsUnsupportedNotCorrupt() throws Exception {
         Path file = dir.resolve("s.sub");
         SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_DURABLE, 3, List.of());
-        DamageChecks.rewriteU16AndReseal(file, SubscriptionStateLayout.VERSION_OFFSET, SubscriptionStateLayout.VERSION + 1);
+        int newer = SubscriptionStateFile.FORMAT.currentVersion() + 1;
+        DamageChecks.rewriteVersion(file, newer, true);
         assertThatThrownBy(() -> SubscriptionStateFile.read(file))
                 .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
                     assertThat(e.file()).isEqualTo(file);
-                    assertThat(e.found()).isEqualTo(SubscriptionStateLayout.VERSION + 1);
+                    assertThat(e.found()).isEqualTo(newer);
                     assertThat(e.tooNew()).isTrue();
                 });
     }

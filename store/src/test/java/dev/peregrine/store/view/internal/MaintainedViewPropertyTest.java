@@ -90,7 +90,7 @@ class MaintainedViewPropertyTest {
                 for (int v = 0; v < views.size(); v++) {
                     Path file = dir.resolve("r" + seed + "-" + v + ".view");
                     ViewStateFile.write(file, views.get(v), pos);
-                    ViewStateFile.Loaded loaded = ViewStateFile.read(file);
+                    ViewStateFile.Loaded loaded = ViewStateFile.read(file).orElseThrow();
                     assertThat(loaded.checkpoint()).isEqualTo(pos);
                     views.set(v, loaded.view());
                 }

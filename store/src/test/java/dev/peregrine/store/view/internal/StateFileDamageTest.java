@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.RecordBuilder;
 import dev.peregrine.store.UnsupportedFormatException;
-import dev.peregrine.store.feed.internal.DamageChecks;
+import dev.peregrine.store.framing.DamageChecks;
 import dev.peregrine.store.view.ViewDefinition;
 import java.nio.file.Path;
 import java.util.Random;
@@ -41,14 +41,26 @@ class StateFileDamageTest {
     }
 
     @Test
+    void definitionFileTruncationsAndBitFlipsAreDetected() throws Exception {
+        Path file = dir.resolve("d" + ViewDefinitionFile.SUFFIX);
+        ViewDefinition definition = ViewDefinition.fromJson(
+                "{\"name\": \"d\", \"group_by\": [\"s\"], \"aggregates\": [{\"fn\": \"max\", \"field\": \"a\"}]}");
+        ViewDefinitionFile.write(file, definition);
+        assertThat(ViewDefinitionFile.read(file)).isEqualTo(definition);
+        DamageChecks.everyTruncationAndFlipIsDetected(file, () -> ViewDefinitionFile.read(file), SEED, 200);
+    }
+
+    @Test
     void anotherFormatVersionIsUnsupportedNotCorrupt() throws Exception {
         Path file = dir.resolve("v.view");
         ViewStateFile.write(file, new MaintainedView(ViewDefinition.fromJson("{\"name\": \"v\"}")), 0);
-        DamageChecks.rewriteU16AndReseal(file, ViewStateLayout.VERSION_OFFSET, ViewStateLayout.VERSION + 1);
+        int newer = ViewStateFile.FORMAT.currentVersion() + 1;
+        DamageChecks.rewriteVersion(file, newer, true);
         assertThatThrownBy(() -> ViewStateFile.read(file))
                 .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
                     assertThat(e.file()).isEqualTo(file);
-                    assertThat(e.found()).isEqualTo(ViewStateLayout.VERSION + 1);
+                    assertThat(e.found()).isEqualTo(newer);
+                    assertThat(e.tooNew()).isTrue();
                 });
     }
 }
