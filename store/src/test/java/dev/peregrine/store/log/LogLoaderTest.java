@@ -267,7 +267,7 @@ class LogLoaderTest {
      */
     @Test
     void aCutAnywhereKeepsExactlyTheCompleteBatchesBeforeIt() throws IOException {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("loader.seed", System.nanoTime());
         Random random = new Random(seed);
         for (int round = 0; round < 25; round++) {
             String context = "seed " + seed + ", round " + round;
@@ -288,12 +288,19 @@ class LogLoaderTest {
             long end = written.getLast().offset() + written.getLast().length();
             long cut = firstInLast.offset() + (long) (random.nextDouble() * (end - firstInLast.offset()));
             int toZero = (int) (end - cut);
+            // Zeroing bytes that were zero already (an entry's padding) changes nothing: the cut that
+            // counts is the first non-zero byte it wipes.
+            byte[] before = Files.readAllBytes(lastFile);
+            long wiped = cut;
+            while (wiped < end && before[(int) wiped] == 0) {
+                wiped++;
+            }
             write(lastFile, cut, new byte[toZero]);
 
             long expected = 0; // the last position of the last batch entirely before the cut
             long whole = 0; // entries entirely before the cut
             for (Written w : written) {
-                if (w.file().equals(lastFile) && w.offset() + w.length() > cut) {
+                if (w.file().equals(lastFile) && w.offset() + w.length() > wiped) {
                     break;
                 }
                 whole++;
