@@ -35,13 +35,13 @@ public final class MergePatchFold {
 
     private final FieldDictionary dictionary;
     private final Record target;
-    private final Node root;
-    private boolean changed;
+    // The target's top level as a working object, made by the first patch that names a field: until then (and
+    // for a snapshot with no later events) the result is the target itself.
+    private Node root;
 
     MergePatchFold(Record target) {
         this.dictionary = target.dictionary();
         this.target = target;
-        this.root = Node.of(target.segment(), 0);
     }
 
     /**
@@ -55,8 +55,10 @@ public final class MergePatchFold {
             throw new IllegalArgumentException("target and patch use different field dictionaries");
         }
         if (patch.fieldCount() > 0) {
+            if (root == null) {
+                root = Node.of(target.segment(), 0);
+            }
             merge(root, patch.segment(), 0);
-            changed = true;
         }
         return this;
     }
@@ -66,7 +68,7 @@ public final class MergePatchFold {
      * The fold can go on after this ({@link #apply} more, then {@code result()} again).
      */
     public Record result() {
-        if (!changed) {
+        if (root == null) {
             return target;
         }
         RecordBuilder builder = RecordBuilder.create(dictionary);
