@@ -15,7 +15,7 @@ import java.util.Base64;
  * <pre>{@code
  * JsonOutput out = new JsonOutput(1024);
  * out.raw(PREFIX).record(event.payload()).raw(SUFFIX);   // PREFIX = {"payload": as ASCII bytes
- * channel.write(ByteBuffer.wrap(out.array(), 0, out.length()));
+ * channel.write(ByteBuffer.wrap(out.buffer(), 0, out.length()));
  * out.clear();                                             // reuse for the next response
  * }</pre>
  *
@@ -91,7 +91,7 @@ public final class JsonOutput {
     }
 
     /** The backing array: the output is its first {@link #length()} bytes. Replaced when the output grows. */
-    public byte[] array() {
+    public byte[] buffer() {
         return bytes;
     }
 

@@ -113,8 +113,8 @@ final class EventJsonWriter {
 
     /** Copies the output into a response buffer and empties it for the thread's next response. */
     private static Buffer finish(JsonOutput out) {
-        Buffer buffer = Buffer.buffer(out.length()).appendBytes(out.array(), 0, out.length());
-        if (out.array().length > RETAINED_OUTPUT_BYTES) {
+        Buffer buffer = Buffer.buffer(out.length()).appendBytes(out.buffer(), 0, out.length());
+        if (out.buffer().length > RETAINED_OUTPUT_BYTES) {
             OUTPUT.remove();
         } else {
             out.clear();
