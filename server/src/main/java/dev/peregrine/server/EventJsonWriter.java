@@ -1,39 +1,99 @@
 package dev.peregrine.server;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.peregrine.record.JsonOutput;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.internal.JsonStreams;
 import dev.peregrine.store.AppendResult;
+import dev.peregrine.store.QueryPage;
 import dev.peregrine.store.StoredEvent;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Writes the API's JSON shapes with AllSource Core's field names: the event
- * ({@code id, event_type, entity_id, tenant_id, payload, timestamp, metadata, version, position})
- * and the append acknowledgement ({@code event_id, timestamp, position, version}). Payloads are
- * streamed from their records without an intermediate tree. Stateless.
+ * ({@code id, event_type, entity_id, tenant_id, payload, timestamp, metadata, version, position}),
+ * the query page ({@code events, count, next_cursor}) and the append acknowledgement
+ * ({@code event_id, timestamp, position, version}).
+ *
+ * <p>Events, which the query endpoint and the streams render by the hundred, are written by hand
+ * into a {@link JsonOutput} (see its Javadoc for the measured gain): the fixed parts as
+ * pre-encoded bytes, the id and the timestamp formatted digit by digit, the payload straight from
+ * its record. The bytes are exactly those jackson-core's generator wrote for the same event (a test
+ * renders a random corpus both ways). The rest goes through the server's Jackson generator.
+ * Stateless apart from one reusable output per thread.
  */
 final class EventJsonWriter {
+
+    /** An output that grew beyond this after a response is dropped rather than kept by its thread. */
+    private static final int RETAINED_OUTPUT_BYTES = 1 << 20;
+    private static final ThreadLocal<JsonOutput> OUTPUT = ThreadLocal.withInitial(() -> new JsonOutput(16 << 10));
+
+    private static final byte[] ID = ascii("{\"id\":\"");
+    private static final byte[] EVENT_TYPE = ascii("\",\"event_type\":");
+    private static final byte[] ENTITY_ID = ascii(",\"entity_id\":");
+    private static final byte[] TENANT_ID = ascii(",\"tenant_id\":");
+    private static final byte[] PAYLOAD = ascii(",\"payload\":");
+    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
+    private static final byte[] METADATA = ascii(",\"metadata\":");
+    private static final byte[] VERSION = ascii(",\"version\":");
+    private static final byte[] POSITION = ascii(",\"position\":");
+    private static final byte[] PAGE_START = ascii("{\"events\":[");
+    private static final byte[] COUNT = ascii("],\"count\":");
+    private static final byte[] NEXT_CURSOR = ascii(",\"next_cursor\":");
 
     private EventJsonWriter() {
     }
 
-    /** One stored event as an object. */
-    static void event(StoredEvent event, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("id", event.id().toString());
-        g.writeStringField("event_type", event.eventType());
-        g.writeStringField("entity_id", event.entityId());
-        g.writeStringField("tenant_id", event.tenantId());
-        g.writeFieldName("payload");
-        record(event.payload(), g);
-        g.writeStringField("timestamp", Timestamps.format(event.timestamp()));
-        g.writeFieldName("metadata");
-        record(event.metadata(), g);
-        g.writeNumberField("version", event.version());
-        g.writeNumberField("position", event.position());
-        g.writeEndObject();
+    /** One stored event as a document. */
+    static Buffer event(StoredEvent event) {
+        JsonOutput out = OUTPUT.get().clear(); // cleared first: a failed render may have left bytes
+        event(event, out);
+        return finish(out);
+    }
+
+    /** A query page as the document {@code {"events":[…],"count":n,"next_cursor":…}}. */
+    static Buffer page(QueryPage page) {
+        JsonOutput out = OUTPUT.get().clear(); // cleared first: a failed render may have left bytes
+        List<StoredEvent> events = page.events();
+        out.raw(PAGE_START);
+        for (int i = 0, n = events.size(); i < n; i++) {
+            if (i > 0) {
+                out.raw(',');
+            }
+            event(events.get(i), out);
+        }
+        out.raw(COUNT).number(events.size()).raw(NEXT_CURSOR).string(page.nextCursor().orElse(null)).raw('}');
+        return finish(out);
+    }
+
+    /** One stored event as an object, appended to {@code out}. */
+    static void event(StoredEvent event, JsonOutput out) {
+        UUID id = event.id();
+        long msb = id.getMostSignificantBits();
+        long lsb = id.getLeastSignificantBits();
+        // UUID.toString's 8-4-4-4-12 lower-case hex digits.
+        out.raw(ID).hex(msb >>> 32, 8).raw('-').hex(msb >>> 16, 4).raw('-').hex(msb, 4).raw('-')
+                .hex(lsb >>> 48, 4).raw('-').hex(lsb, 12);
+        out.raw(EVENT_TYPE).string(event.eventType());
+        out.raw(ENTITY_ID).string(event.entityId());
+        out.raw(TENANT_ID).string(event.tenantId());
+        out.raw(PAYLOAD).record(event.payload());
+        out.raw(TIMESTAMP);
+        Timestamps.write(event.timestampNanos(), out);
+        out.raw(METADATA);
+        Optional<Record> metadata = event.metadata();
+        if (metadata.isPresent()) {
+            out.record(metadata.get());
+        } else {
+            out.nullValue();
+        }
+        out.raw(VERSION).number(event.version()).raw(POSITION).number(event.position()).raw('}');
     }
 
     /** One append acknowledgement as an object. */
@@ -51,12 +111,18 @@ final class EventJsonWriter {
         JsonStreams.write(record, g);
     }
 
-    /** A record, or {@code null} when absent. */
-    static void record(Optional<Record> record, JsonGenerator g) throws IOException {
-        if (record.isPresent()) {
-            JsonStreams.write(record.get(), g);
+    /** Copies the output into a response buffer and empties it for the thread's next response. */
+    private static Buffer finish(JsonOutput out) {
+        Buffer buffer = Buffer.buffer(out.length()).appendBytes(out.buffer(), 0, out.length());
+        if (out.buffer().length > RETAINED_OUTPUT_BYTES) {
+            OUTPUT.remove();
         } else {
-            g.writeNull();
+            out.clear();
         }
+        return buffer;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(US_ASCII);
     }
 }

@@ -4,7 +4,6 @@ import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.Query;
-import dev.peregrine.store.QueryPage;
 import dev.peregrine.store.StoredEvent;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -98,7 +97,7 @@ final class EventRoutes {
         UUID id = Uuids.parse("id", exchange.pathParameter("id"), "");
         StoredEvent event = exchange.services().store().get(id)
                 .orElseThrow(() -> ApiException.notFound("no event with id " + id));
-        exchange.json(200, g -> EventJsonWriter.event(event, g));
+        exchange.json(200, EventJsonWriter.event(event));
     }
 
     /**
@@ -110,31 +109,11 @@ final class EventRoutes {
         Services services = exchange.services();
         QueryRequest request = QueryRequest.parse(QueryParameters.of(exchange.request()), services.limits());
         if (request.examined() <= INLINE_QUERY_LIMIT) {
-            exchange.json(200, render(services, services.store().query(request.query())));
+            exchange.json(200, EventJsonWriter.page(services.store().query(request.query())));
         } else {
-            exchange.answerWhenDone(services.offloop(() -> render(services,
-                    services.store().query(request.query()))), buffer -> buffer);
+            exchange.answerWhenDone(services.offloop(() -> EventJsonWriter.page(services.store().query(request.query()))),
+                    buffer -> buffer);
         }
-    }
-
-    private static Buffer render(Services services, QueryPage page) {
-        List<StoredEvent> shown = page.events();
-        return services.json().render(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("events");
-            for (StoredEvent event : shown) {
-                EventJsonWriter.event(event, g);
-            }
-            g.writeEndArray();
-            g.writeNumberField("count", shown.size());
-            g.writeFieldName("next_cursor");
-            if (page.nextCursor().isPresent()) {
-                g.writeString(page.nextCursor().get());
-            } else {
-                g.writeNull();
-            }
-            g.writeEndObject();
-        });
     }
 
     /**

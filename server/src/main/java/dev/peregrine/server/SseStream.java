@@ -65,7 +65,7 @@ final class SseStream implements SubscriptionListener {
 
     @Override
     public void onEvent(StoredEvent event) throws InterruptedException {
-        Buffer json = services.json().render(g -> EventJsonWriter.event(event, g));
+        Buffer json = EventJsonWriter.event(event);
         Buffer message = Buffer.buffer(json.length() + 32)
                 .appendString("id: ").appendString(Long.toString(event.position()))
                 .appendString("\ndata: ").appendBuffer(json).appendString("\n\n");

@@ -130,7 +130,7 @@ final class WebSocketStream {
 
         @Override
         public void onEvent(StoredEvent event) throws InterruptedException {
-            String json = services.json().render(g -> EventJsonWriter.event(event, g)).toString(StandardCharsets.UTF_8);
+            String json = EventJsonWriter.event(event).toString(StandardCharsets.UTF_8);
             lock.lock();
             try {
                 if (generationOfThis != generation) {

@@ -1,6 +1,7 @@
 package dev.peregrine.store.internal;
 
 import dev.peregrine.record.MergePatch;
+import dev.peregrine.record.MergePatchFold;
 import dev.peregrine.record.Record;
 import dev.peregrine.store.EntityDeletedException;
 import dev.peregrine.store.EntityNotFoundException;
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
 /**
  * Folds an entity's payloads into its state with JSON Merge Patch (RFC 7396, {@link MergePatch}):
  * starting from the newest persisted snapshot at or before the requested point (and after the
- * entity's last tombstone), then applying each later payload in version order.
+ * entity's last tombstone), then applying each later payload in version order. The payloads are folded
+ * into one working state and encoded once ({@link MergePatchFold}), not into a record per event.
  *
  * <p>Thread safety: any thread.
  */
@@ -116,9 +118,11 @@ public final class StateReconstructor {
         if (state == null) {
             state = Record.empty(reader.dictionary());
         }
+        MergePatchFold fold = MergePatch.fold(state);
         for (int i = start; i < to; i++) {
-            state = MergePatch.apply(state, reader.payload(positions.get(i)));
+            fold.apply(reader.payload(positions.get(i)));
         }
+        state = fold.result();
         return new EntityState(entityId, state, to - from, Instant.ofEpochSecond(0, reader.timestamp(last)), last,
                 Optional.ofNullable(asOf));
     }
