@@ -29,6 +29,11 @@ class BackupCrashTest {
     @TempDir
     Path tmp;
 
+    private String childErrors() throws java.io.IOException {
+        Path err = tmp.resolve("child.err");
+        return java.nio.file.Files.exists(err) ? java.nio.file.Files.readString(err) : "(none)";
+    }
+
     @Test
     void aKilledBackupAlwaysLeavesARestorableBackup() throws Exception {
         long seed = Long.getLong("crash.seed", System.nanoTime() % 100_000);
@@ -42,7 +47,7 @@ class BackupCrashTest {
             Process child = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     BackupCrashMain.class.getName(), data.toString(), backup.toString(), Long.toString(seed * 100 + round))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(tmp.resolve("child.err").toFile()).start();
             AtomicLong lastBackup = new AtomicLong(reported);
             CountDownLatch ready = new CountDownLatch(1);
             CountDownLatch backedUp = new CountDownLatch(1);
@@ -66,6 +71,7 @@ class BackupCrashTest {
             // machine may take long for it) or, every other round, at a random time from start.
             if (round % 2 == 0) {
                 assertThat(backedUp.await(120, TimeUnit.SECONDS)).as(context + ": a backup finished").isTrue();
+                assertThat(child.isAlive()).as(context + ": the child died: " + childErrors()).isTrue();
             }
             Thread.sleep(random.nextInt(800));
             child.destroyForcibly();
@@ -92,7 +98,7 @@ class BackupCrashTest {
                 BackupTest.assertRestored(source, restored, manifest.position(), seed);
             }
         }
-        assertThat(reported).as("seed %d: the child finished backups", seed).isPositive();
+        assertThat(reported).as("seed %d: the child finished backups; its errors: %s", seed, childErrors()).isPositive();
         assertThatThrownBy(() -> EventStore.restore(tmp.resolve("nothing"), tmp.resolve("x"), BackupProgress.NONE))
                 .isInstanceOf(CorruptFileException.class);
     }
