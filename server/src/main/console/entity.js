@@ -19,13 +19,17 @@ export function mount(root, params) {
   root.append(searchPanel.element, detail);
 
   let controller = null;
+  let searching = null;
 
   form.addEventListener('submit', async (submitted) => {
     submitted.preventDefault();
     const text = search.input.value.trim();
+    // Only the newest search may fill the list: an older answer arriving late is dropped.
+    searching?.abort();
+    searching = new AbortController();
     searchPanel.loading('Searching…');
     try {
-      const answer = await api('/api/v1/entities', { query: { contains: text, limit: 50 } });
+      const answer = await api('/api/v1/entities', { query: { contains: text, limit: 50 }, signal: searching.signal });
       searchPanel.note(answer.complete
         ? `${answer.count} found; the whole log was searched.`
         : `${answer.count} found among the entities of the newest ${format.count(answer.scanned_events)} events`
@@ -34,7 +38,7 @@ export function mount(root, params) {
         h('a', { href: '#/entity?id=' + encodeURIComponent(match.entity_id), class: 'match' }, match.entity_id),
         h('span', { class: 'muted' }, ` version ${match.version}`))));
     } catch (failure) {
-      searchPanel.error(failure);
+      if (failure.name !== 'AbortError') searchPanel.error(failure);
     }
   });
 
@@ -144,7 +148,10 @@ export function mount(root, params) {
       }
     });
   }
-  return () => controller?.abort();
+  return () => {
+    controller?.abort();
+    searching?.abort();
+  };
 }
 
 /** The changes from `before` to `after`: [{path, kind: added|removed|changed, from, to}], depth first. */

@@ -166,7 +166,7 @@ final class ConsoleRoutes {
 
     /**
      * Entity ids containing a text (case-insensitively), found by a bounded scan of the newest
-     * {@value #ENTITY_SCAN_EVENTS} events, plus the exact id when it names an entity outside that
+     * {@value #ENTITY_SCAN_EVENTS} events (fewer when {@code --max-query-limit} is lower), plus the exact id when it names an entity outside that
      * window. The store has no index over entity ids as text; the answer says whether the scan
      * covered the whole log ({@code "complete"}), so a caller knows when "not found" is final.
      * Runs on a worker: it reads up to ten thousand event headers.
@@ -190,9 +190,9 @@ final class ConsoleRoutes {
     private record EntitySearch(List<EntityMatch> matches, long scanned, boolean complete) {
 
         static EntitySearch run(Services services, String contains, int limit) {
-            long last = services.store().lastPosition();
-            long from = Math.max(1, last - ENTITY_SCAN_EVENTS + 1);
-            QueryPage page = services.store().query(Query.builder().fromPosition(from).limit(ENTITY_SCAN_EVENTS).build());
+            int window = Math.min(ENTITY_SCAN_EVENTS, services.limits().maxQueryLimit());
+            long from = Math.max(1, services.store().lastPosition() - window + 1);
+            QueryPage page = services.store().query(Query.builder().fromPosition(from).limit(window).build());
             String needle = contains.toLowerCase(Locale.ROOT);
             Map<String, EntityMatch> found = new LinkedHashMap<>();
             List<StoredEvent> events = page.events();

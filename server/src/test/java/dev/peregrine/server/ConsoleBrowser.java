@@ -122,6 +122,16 @@ final class ConsoleBrowser implements AutoCloseable {
         });
     }
 
+    /**
+     * Clicks an element after scrolling it to the middle of the window: WebDriver scrolls only until
+     * an element touches the edge, where the console's sticky header covers it.
+     */
+    void click(String css) {
+        WebElement element = find(css);
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        element.click();
+    }
+
     Object script(String javascript, Object... arguments) {
         return driver.executeScript(javascript, arguments);
     }

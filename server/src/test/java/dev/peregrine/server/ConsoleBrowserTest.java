@@ -72,6 +72,8 @@ class ConsoleBrowserTest {
                 + ".every(f => Number(f.dataset.points) > 0) && document.querySelectorAll('#charts canvas').length >= 8"));
         assertThat(browser.findAll("#charts .chart-figure")).hasSize(8);
         browser.screenshot("dashboard");
+        browser.script("document.getElementById('charts').scrollIntoView()");
+        browser.screenshot("dashboard-charts");
         browser.assertNoErrors();
     }
 
@@ -95,7 +97,7 @@ class ConsoleBrowserTest {
         assertThat(rowCount()).isEqualTo(25);
         assertThat(browser.driver().getCurrentUrl()).contains("event_type=page.test");
 
-        browser.find("#page-next").click();
+        browser.click("#page-next");
         browser.awaitText("#page-info", Pattern.compile("page 2: events 26–30"));
         assertThat(rowCount()).isEqualTo(5);
         assertThat(browser.find("#page-next").isEnabled()).isFalse();
@@ -111,8 +113,11 @@ class ConsoleBrowserTest {
         assertThat(json).contains("\"entity_id\": \"pager-30\"").contains("\"n\": 30").contains("\"ok\": true");
         browser.screenshot("events");
 
-        browser.find("#page-prev").click();
+        browser.click("#page-prev");
         browser.awaitText("#page-info", Pattern.compile("page 1: events 1–25"));
+        // The export follows the cursors past the page shown: all 30, in pages of its own.
+        browser.click("#export-ndjson");
+        browser.awaitText("#results .panel-status", Pattern.compile("Exported 30 events"));
         browser.assertNoErrors();
     }
 
@@ -147,7 +152,8 @@ class ConsoleBrowserTest {
         append("acct.renamed", "acct-travel", "{\"owner\":\"Annie\",\"address\":null}");
         browser.go("#/entity", "entity");
         browser.find("#entity-search").sendKeys("TRAVEL", Keys.ENTER);
-        browser.await(d -> !browser.findAll("#entity-matches a").isEmpty());
+        browser.awaitText("#entity-find .panel-status", Pattern.compile("1 found; the whole log was searched"));
+        assertThat(browser.findAll("#entity-matches a")).extracting(WebElement::getText).containsExactly("acct-travel");
         browser.find("#entity-matches a").click();
         browser.awaitText("#version-label", Pattern.compile("version 3 of 3"));
         browser.awaitText("#state-json", Pattern.compile("Annie"));
