@@ -64,18 +64,34 @@ export async function api(path, { method = 'GET', query, body, signal } = {}) {
     if (failure.name === 'AbortError') throw failure;
     throw new ApiError(0, 'the server did not answer (' + failure.message + ')');
   }
+  if (!response.ok) throw await refusal(response);
   const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/** The ApiError for a non-2xx answer, with the server's {"error": …} message when it sent one. */
+async function refusal(response) {
+  if (response.status === 401) unauthorized();
   let json = null;
   try {
-    json = text ? JSON.parse(text) : null;
+    json = JSON.parse(await response.text());
   } catch {
     json = null;
   }
-  if (!response.ok) {
-    if (response.status === 401) unauthorized();
-    throw new ApiError(response.status, json?.error ?? `HTTP ${response.status}`, json);
+  return new ApiError(response.status, json?.error ?? `HTTP ${response.status}`, json);
+}
+
+/** Sends a request whose answer is a file: returns {name, blob}, the name from Content-Disposition. */
+export async function fetchFile(path, { method = 'GET' } = {}) {
+  let response;
+  try {
+    response = await fetch(path, { method, headers: authHeaders(), cache: 'no-store' });
+  } catch (failure) {
+    throw new ApiError(0, 'the server did not answer (' + failure.message + ')');
   }
-  return json;
+  if (!response.ok) throw await refusal(response);
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  return { name: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download', blob: await response.blob() };
 }
 
 /**
@@ -93,13 +109,7 @@ export function follow(path, query, { onEvent, onState, lastEventId = null, retr
     const headers = { Accept: 'text/event-stream', ...authHeaders() };
     if (last !== null) headers['Last-Event-ID'] = String(last);
     const response = await fetch(path + queryString(query), { headers, signal: controller.signal, cache: 'no-store' });
-    if (!response.ok) {
-      const text = await response.text();
-      let message = `HTTP ${response.status}`;
-      try { message = JSON.parse(text).error ?? message; } catch { /* not JSON */ }
-      if (response.status === 401) unauthorized();
-      throw new ApiError(response.status, message);
-    }
+    if (!response.ok) throw await refusal(response);
     onState('open');
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';

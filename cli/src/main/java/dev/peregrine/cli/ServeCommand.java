@@ -105,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
 
                 .maxFieldNames(maxFieldNames);
         ServerFlightRecorder.metrics().forEach(builder::metric);
-        return builder.build();
+        return builder.serverLog(ServerFlightRecorder.serverLog()).build();
     }
 
     @Override

@@ -81,6 +81,7 @@ public final class PeregrineServer implements AutoCloseable {
             StreamRoutes.register(router);
             ViewRoutes.register(router);
             ConsoleRoutes.register(router, console(config, store, metrics, vertx, services));
+            LogRoutes.register(router, config.serverLog());
             frontend = HttpFrontend.start(vertx, config, new RequestDispatcher(router, services));
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();

@@ -23,12 +23,16 @@ import org.openqa.selenium.WebElement;
 class ConsoleBrowserTest {
     @TempDir
     static Path data;
+    @TempDir
+    static Path logSnapshots;
+    static ListServerLog log;
     static TestServer server;
     static ConsoleBrowser browser;
 
     @BeforeAll
     static void start() {
-        server = new TestServer(data);
+        log = new ListServerLog(logSnapshots);
+        server = new TestServer(data, builder -> builder.serverLog(log));
         browser = ConsoleBrowser.open("http://127.0.0.1:" + server.port());
     }
 
@@ -225,10 +229,33 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void serverLogFiltersFollowsNewLinesAndDownloadsASnapshot() {
+        log.add("DEBUG", "dev.peregrine.store.internal.StoreEngine", "opened store: 0 events");
+        log.add("INFO", "dev.peregrine.server.PeregrineServer", "listening on http://127.0.0.1");
+        browser.go("#/log", "log");
+        browser.awaitText("#log-table tbody", Pattern.compile("listening on"));
+        assertThat(browser.find("#log-table tbody").getText()).contains("opened store");
+
+        ServerLog.Line warning = log.add("WARN", "dev.peregrine.server.ConnectionGuard", "slow client: closed after 30 s");
+        browser.await(d -> !browser.findAll("#log-table tr[data-sequence='" + warning.sequence() + "']").isEmpty());
+        assertThat(browser.find("#log-table tr[data-sequence='" + warning.sequence() + "']").getText())
+                .contains("WARN", "ConnectionGuard", "slow client");
+
+        new org.openqa.selenium.support.ui.Select(browser.find("#log-level")).selectByValue("WARN");
+        browser.await(d -> browser.findAll("#log-table tbody tr").size() == 1);
+        assertThat(browser.driver().getCurrentUrl()).contains("level=WARN");
+        browser.screenshot("server-log");
+
+        browser.click("#log-snapshot");
+        browser.awaitText("#log-lines .panel-status", Pattern.compile("Snapshot snapshot-\\d+\\.txt written on the server and downloaded"));
+        browser.assertNoErrors();
+    }
+
+    @Test
     void keyboardReachesEveryPage() {
         browser.go("", "dashboard");
         String[][] pages = {{"2", "events", "Events"}, {"3", "tail", "Live tail"}, {"4", "entity", "Entity"},
-                {"5", "views", "Views"}, {"1", "dashboard", "Dashboard"}};
+                {"5", "views", "Views"}, {"6", "log", "Server log"}, {"1", "dashboard", "Dashboard"}};
         for (String[] page : pages) {
             browser.find("body").sendKeys(page[0]);
             browser.await(d -> !browser.findAll("#page-" + page[1]).isEmpty());
@@ -240,12 +267,12 @@ class ConsoleBrowserTest {
         browser.script("document.activeElement.blur()");
         WebElement body = browser.find("body");
         body.sendKeys(Keys.TAB);
-        for (String id : List.of("dashboard", "events", "tail", "entity", "views")) {
+        for (String id : List.of("dashboard", "events", "tail", "entity", "views", "log")) {
             browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
             assertThat(browser.driver().switchTo().activeElement().getDomAttribute("id")).isEqualTo("nav-" + id);
         }
         browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
-        browser.await(d -> !browser.findAll("#page-views").isEmpty());
+        browser.await(d -> !browser.findAll("#page-log").isEmpty());
         browser.assertNoErrors();
     }
 
