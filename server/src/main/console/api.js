@@ -20,10 +20,6 @@ export function setCredential(header, value) {
   sessionStorage.setItem(CREDENTIAL_KEY, JSON.stringify({ header, value }));
 }
 
-export function clearCredential() {
-  sessionStorage.removeItem(CREDENTIAL_KEY);
-}
-
 /** Called with no argument when the server answers 401. */
 export function onUnauthorized(handler) {
   unauthorized = handler;

@@ -110,11 +110,6 @@ public final class ConsoleAssets {
         return version.equals(requestedVersion) ? Optional.ofNullable(assets.get(name)) : Optional.empty();
     }
 
-    /** The names of every asset but the index, for tests and diagnostics. */
-    public List<String> names() {
-        return List.copyOf(assets.keySet());
-    }
-
     private static String uplotVersion() {
         Properties properties = new Properties();
         try {
