@@ -35,7 +35,7 @@ public final class ConsoleAssets {
      * The charting library comes from the uPlot WebJar (a Maven dependency, never a CDN); its files
      * lie under a directory named by its version, which its Maven metadata gives.
      */
-    private static final String UPLOT_PROPERTIES = "/META-INF/maven/org.webjars.npm/uplot/pom.properties";
+    private static final String UPLOT_PROPERTIES = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
     /** Placeholder in {@code index.html} replaced by the assets' version. */
     private static final String VERSION_TOKEN = "@ASSETS@";
     /** Below this size gzip saves less than the header it adds costs to decode. */
@@ -79,9 +79,9 @@ public final class ConsoleAssets {
         for (String name : OWN_FILES) {
             files.put(name, read(BASE + name));
         }
-        String uplot = "/META-INF/resources/webjars/uplot/" + uplotVersion() + "/dist/";
-        files.put("uPlot.min.js", read(uplot + "uPlot.iife.min.js"));
-        files.put("uPlot.min.css", read(uplot + "uPlot.min.css"));
+        String uplot = "META-INF/resources/webjars/uplot/" + uplotVersion() + "/dist/";
+        files.put("uPlot.min.js", readWebJar(uplot + "uPlot.iife.min.js"));
+        files.put("uPlot.min.css", readWebJar(uplot + "uPlot.min.css"));
         MessageDigest digest = sha256();
         files.forEach((name, bytes) -> {
             digest.update(name.getBytes(StandardCharsets.UTF_8));
@@ -113,7 +113,7 @@ public final class ConsoleAssets {
     private static String uplotVersion() {
         Properties properties = new Properties();
         try {
-            properties.load(new ByteArrayInputStream(read(UPLOT_PROPERTIES)));
+            properties.load(new ByteArrayInputStream(readWebJar(UPLOT_PROPERTIES)));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the uPlot WebJar's metadata", e);
         }
@@ -144,10 +144,23 @@ public final class ConsoleAssets {
         };
     }
 
+    /** One of the console's own files, beside this class. */
     private static byte[] read(String resource) {
-        try (InputStream in = ConsoleAssets.class.getResourceAsStream(resource)) {
+        return read(resource, ConsoleAssets.class.getResourceAsStream(resource));
+    }
+
+    /**
+     * A file of the WebJar, another jar: through the class loader, which searches every jar (on the
+     * module path too, where {@link Class#getResourceAsStream} would search only this module).
+     */
+    private static byte[] readWebJar(String resource) {
+        return read(resource, ConsoleAssets.class.getClassLoader().getResourceAsStream(resource));
+    }
+
+    private static byte[] read(String resource, InputStream stream) {
+        try (InputStream in = stream) {
             if (in == null) {
-                throw new IllegalStateException("console asset '" + resource + "' is missing from the server jar");
+                throw new IllegalStateException("console asset '" + resource + "' is missing from the class path (a broken build)");
             }
             return in.readAllBytes();
         } catch (IOException e) {
