@@ -12,6 +12,7 @@ module dev.peregrine.server {
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;
     requires org.slf4j;
+    requires HdrHistogram; // an automatic module: the jar has no module descriptor
 
     exports dev.peregrine.server;
 }

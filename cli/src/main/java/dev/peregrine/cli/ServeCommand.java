@@ -112,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
             builder.backupDirectory(backupDirectory);
         }
         ServerFlightRecorder.metrics().forEach(builder::metric);
-        return builder.build();
+        return builder.serverLog(ServerFlightRecorder.serverLog()).build();
     }
 
     @Override

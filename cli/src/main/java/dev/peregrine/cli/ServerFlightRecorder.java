@@ -6,6 +6,8 @@ import dev.peregrine.flight.FlightProperties;
 import dev.peregrine.flight.FlightRecorder;
 import dev.peregrine.server.ExtraMetric;
 import dev.peregrine.server.ExtraMetric.Kind;
+import dev.peregrine.server.ServerLog;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -56,6 +58,27 @@ final class ServerFlightRecorder {
                         FlightMetrics::utilisation),
                 gauge("peregrine_flight_snapshot_last_seconds", "Duration of the last flight snapshot",
                         m -> m.snapshotNanosLast() / 1e9));
+    }
+
+    /**
+     * The process-wide recorder as the server's log, for the web console's server log page: the
+     * newest ring events, and snapshots written beside the others in {@code <data>/flight}.
+     */
+    static ServerLog serverLog() {
+        return new ServerLog() {
+            @Override
+            public List<Line> recent(long afterSequence, int max) {
+                return Flight.recorder().recent(afterSequence, max).stream()
+                        .map(event -> new Line(event.sequence(), event.timestamp(), event.level().name(),
+                                event.threadName(), event.target(), event.message()))
+                        .toList();
+            }
+
+            @Override
+            public Path snapshot() throws IOException {
+                return Flight.recorder().snapshot("console");
+            }
+        };
     }
 
     private static ExtraMetric counter(String name, String help, ToDoubleFunction<FlightMetrics> read) {

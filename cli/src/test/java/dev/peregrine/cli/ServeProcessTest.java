@@ -46,6 +46,19 @@ class ServeProcessTest {
         HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).containsPattern("peregrine_flight_events_recorded_total [1-9]");
+        // The console's server log reads the flight ring: the server's own start line is there.
+        HttpResponse<String> log = client.send(HttpRequest.newBuilder(base.resolve("/api/v1/log?contains=listening&level=info"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(log.statusCode()).as(log.body()).isEqualTo(200);
+        assertThat(log.body()).containsPattern("\"level\":\"INFO\",\"thread\":\"[^\"]+\",\"target\":\"dev.peregrine.server.PeregrineServer\","
+                + "\"message\":\"Peregrine [^\"]+ listening on http://127.0.0.1:" + port);
+        HttpResponse<byte[]> snapshot = client.send(HttpRequest.newBuilder(base.resolve("/api/v1/log/snapshots"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(snapshot.statusCode()).isEqualTo(200);
+        String name = snapshot.headers().firstValue("Content-Disposition").orElseThrow()
+                .replaceAll("^attachment; filename=\"(.*)\"$", "$1");
+        assertThat(name).endsWith("-console.pgfl").doesNotContain("/");
+        assertThat(Files.readAllBytes(data.resolve("flight").resolve(name))).isEqualTo(snapshot.body());
 
         sigterm(first);
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -59,7 +72,8 @@ class ServeProcessTest {
         assertThat(output).anyMatch(l -> l.matches(".*INFO .*listening on http://.* in \\d+ ms$"));
         assertThat(output).noneMatch(l -> l.contains("[truncated]"));
         try (var snapshots = Files.list(data.resolve("flight"))) {
-            assertThat(snapshots.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith("-sigterm.pgfl"));
+            // "-1" follows the reason when the console's snapshot came first.
+            assertThat(snapshots.map(p -> p.getFileName().toString())).anyMatch(n -> n.matches(".*-sigterm(-\\d+)?\\.pgfl"));
         }
 
         Process second = start();

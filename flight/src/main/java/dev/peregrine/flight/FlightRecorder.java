@@ -1,5 +1,6 @@
 package dev.peregrine.flight;
 
+import dev.peregrine.flight.internal.codec.SlotDecoder;
 import dev.peregrine.flight.internal.codec.SnapshotWriter;
 import dev.peregrine.flight.internal.config.LevelFilter;
 import dev.peregrine.flight.internal.intern.Interner;
@@ -231,6 +232,32 @@ public final class FlightRecorder implements AutoCloseable {
 
     private static String safe(String s) {
         return s.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /**
+     * The newest events in the ring after {@code afterSequence}, oldest first, at most {@code max}:
+     * what a live viewer (the web console's server log) polls, passing the last sequence it showed.
+     * Copies slot by slot like a snapshot, without a file; producers keep logging, and a slot
+     * overwritten or still being written while it is read is left out.
+     *
+     * @param afterSequence the sequence of the last event already seen, -1 for none
+     * @param max most events to return, at least 1
+     */
+    public List<FlightEvent> recent(long afterSequence, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+        long end = ring.claimed();
+        long start = Math.max(Math.max(0, end - ring.capacity()), Math.max(afterSequence + 1, end - max));
+        byte[] slot = new byte[ring.slotBytes()];
+        SlotDecoder decoder = new SlotDecoder(interner);
+        List<FlightEvent> events = new ArrayList<>((int) Math.max(0, end - start));
+        for (long sequence = start; sequence < end; sequence++) {
+            if (ring.read(sequence, slot) == SlotStatus.PRESENT) {
+                events.add(decoder.decode(sequence, slot));
+            }
+        }
+        return events;
     }
 
     /** Reads the counters. Scans the ring's sequence words (no copying), so it costs O(capacity). */

@@ -1,5 +1,8 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.console.ConsoleAssets;
+import dev.peregrine.server.console.MetricsHistory;
+import dev.peregrine.server.console.ServerInfo;
 import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
 import dev.peregrine.store.StoreOptions;
@@ -8,6 +11,7 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +82,8 @@ public final class PeregrineServer implements AutoCloseable {
             OpsRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
+            ConsoleRoutes.register(router, console(config, store, metrics, vertx, services));
+            LogRoutes.register(router, config.serverLog());
             frontend = HttpFrontend.start(vertx, config, new RequestDispatcher(router, services));
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
@@ -88,6 +94,20 @@ public final class PeregrineServer implements AutoCloseable {
                 config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(), config.durability(),
                 (System.nanoTime() - started) / 1_000_000);
         return new PeregrineServer(config, store, vertx, frontend, services.streams());
+    }
+
+    /** The web console's assets and data, and the timer that samples the dashboard's history. */
+    private static ConsoleRoutes.Console console(ServerConfig config, EventStore store, ServerMetrics metrics,
+                                                 Vertx vertx, Services services) {
+        MetricsHistory history = new MetricsHistory(store, metrics.subscribers()::get, metrics.appendRecorder());
+        // store.stats() stats the segment files: sampled on a worker, never on an event loop.
+        vertx.setPeriodic(MetricsHistory.INTERVAL_MILLIS, id -> services.workers().executeBlocking(() -> {
+            history.sample();
+            return null;
+        }, true));
+        ServerInfo info = ServerInfo.of(services.version(), config.dataDirectory().toAbsolutePath().toString(),
+                config.durability(), config.host(), ServerInfo.NO_AUTHENTICATION, Instant.now());
+        return new ConsoleRoutes.Console(ConsoleAssets.load(), history, info);
     }
 
     private static EventStore openStore(ServerConfig config) {

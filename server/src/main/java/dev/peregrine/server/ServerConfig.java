@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything {@link PeregrineServer} needs to start: where to listen, where the data lives, the
@@ -51,6 +52,7 @@ public final class ServerConfig {
     private final int maxFieldNames;
     private final List<ExtraMetric> extraMetrics;
     private final Path backupDirectory;
+    private final Optional<ServerLog> serverLog;
 
     private ServerConfig(Builder builder) {
         this.host = builder.host;
@@ -65,6 +67,7 @@ public final class ServerConfig {
         this.extraMetrics = List.copyOf(builder.extraMetrics);
         this.backupDirectory = builder.backupDirectory != null ? builder.backupDirectory
                 : defaultBackupDirectory(builder.dataDirectory);
+        this.serverLog = builder.serverLog;
     }
 
     /** @return {@code <data>-backups}, beside the data directory */
@@ -143,6 +146,11 @@ public final class ServerConfig {
         return backupDirectory;
     }
 
+    /** The process's log, shown by the web console; empty when the application gave none. */
+    public Optional<ServerLog> serverLog() {
+        return serverLog;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
@@ -163,6 +171,7 @@ public final class ServerConfig {
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private int maxFieldNames = StoreOptions.DEFAULT_MAX_FIELD_NAMES;
         private final List<ExtraMetric> extraMetrics = new ArrayList<>();
+        private Optional<ServerLog> serverLog = Optional.empty();
 
         private Builder() {
         }
@@ -249,6 +258,12 @@ public final class ServerConfig {
         /** Adds a metric to {@code GET /metrics}; its name must not clash with the server's own. */
         public Builder metric(ExtraMetric metric) {
             extraMetrics.add(Objects.requireNonNull(metric, "metric"));
+            return this;
+        }
+
+        /** Sets the log the web console's server log page shows (none by default). */
+        public Builder serverLog(ServerLog log) {
+            this.serverLog = Optional.of(log);
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import dev.peregrine.server.console.AppendRecorder;
 import dev.peregrine.store.EventStore;
 import dev.peregrine.store.StoreStats;
 import io.vertx.core.buffer.Buffer;
@@ -42,6 +43,8 @@ final class ServerMetrics {
     private final Histogram requestDuration;
     private final Histogram appendDuration;
     private final Counter eventsAppended;
+    /** The same appends in per-second intervals, for the console's dashboard. */
+    private final AppendRecorder appendRecorder = new AppendRecorder();
     /** The store behind the store gauges; set once, before the server starts taking requests. */
     private EventStore store;
     /**
@@ -144,6 +147,12 @@ final class ServerMetrics {
     void append(int events, long nanos) {
         appendDuration.observe(Unit.nanosToSeconds(nanos));
         eventsAppended.inc(events);
+        appendRecorder.record(events, nanos);
+    }
+
+    /** The appends recorded in intervals, which the console's metrics history samples. */
+    AppendRecorder appendRecorder() {
+        return appendRecorder;
     }
 
     /** The live subscriber count, incremented on open and decremented on close by the streams. */

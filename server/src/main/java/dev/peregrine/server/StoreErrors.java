@@ -50,7 +50,8 @@ final class StoreErrors {
             case ViewNotFoundException notFound -> answer(404, notFound, Map.of());
             case EntityDeletedException deleted -> answer(410, deleted, Map.of());
             case InvalidEventException invalid -> answer(400, invalid, Map.of());
-            case InvalidViewDefinitionException invalid -> answer(400, invalid, Map.of());
+            // "where" lets an editor (the console's) point at the offending part of the definition.
+            case InvalidViewDefinitionException invalid -> answer(400, invalid, Map.of("where", invalid.where()));
             case StorageFailureException storage -> switch (storage.outcome()) {
                 case NOT_WRITTEN -> Optional.of(notWritten(storage));
                 case UNKNOWN -> Optional.empty();
