@@ -10,9 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web console in a real headless Chromium, used as a person would: events are appended over
@@ -95,7 +95,7 @@ class ConsoleBrowserTest {
         append("page.other", "pager-x", "{}");
         browser.go("#/events", "events");
         browser.find("#q-event-type").sendKeys("page.test");
-        new org.openqa.selenium.support.ui.Select(browser.find("#q-limit")).selectByValue("25");
+        new Select(browser.find("#q-limit")).selectByValue("25");
         browser.find("#q-run").click();
         browser.awaitText("#page-info", Pattern.compile("events 1–25"));
         assertThat(rowCount()).isEqualTo(25);
@@ -241,7 +241,7 @@ class ConsoleBrowserTest {
         assertThat(browser.find("#log-table tr[data-sequence='" + warning.sequence() + "']").getText())
                 .contains("WARN", "ConnectionGuard", "slow client");
 
-        new org.openqa.selenium.support.ui.Select(browser.find("#log-level")).selectByValue("WARN");
+        new Select(browser.find("#log-level")).selectByValue("WARN");
         browser.await(d -> browser.findAll("#log-table tbody tr").size() == 1);
         assertThat(browser.driver().getCurrentUrl()).contains("level=WARN");
         browser.screenshot("server-log");
