@@ -83,7 +83,7 @@ final class ConsoleBrowser implements AutoCloseable {
         return new ConsoleBrowser(profile, driver, base);
     }
 
-    WebDriver driver() {
+    ChromeDriver driver() {
         return driver;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -296,6 +297,25 @@ class ConsoleBrowserTest {
         long overflow = (Long) browser.script("return document.documentElement.scrollWidth - window.innerWidth");
         assertThat(overflow).as("horizontal overflow in pixels").isLessThanOrEqualTo(0);
         browser.screenshot("narrow-dashboard");
+        browser.assertNoErrors();
+    }
+
+    @Test
+    void theDarkThemeFollowsTheSystemSetting() {
+        browser.go("#/events", "events");
+        String light = (String) browser.script("return getComputedStyle(document.body).backgroundColor");
+        browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            browser.go("", "dashboard");
+            browser.await(d -> browser.findAll("#charts canvas").size() >= 8);
+            String dark = (String) browser.script("return getComputedStyle(document.body).backgroundColor");
+            assertThat(light).isEqualTo("rgb(246, 247, 249)");
+            assertThat(dark).isEqualTo("rgb(17, 20, 24)");
+            browser.screenshot("dashboard-dark");
+        } finally {
+            browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
         browser.assertNoErrors();
     }
 
