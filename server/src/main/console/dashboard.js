@@ -44,6 +44,7 @@ export function mount(root) {
   api('/api/v1/server').then((info) => {
     server = info;
     startedLocally = Date.now() - info.uptime_seconds * 1000;
+    uptime.textContent = format.duration(info.uptime_seconds);
     serverPanel.ready();
     fill(serverPanel.body,
       h('dl', { class: 'cards' },

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -82,7 +83,7 @@ final class ConsoleBrowser implements AutoCloseable {
         return new ConsoleBrowser(profile, driver, base);
     }
 
-    WebDriver driver() {
+    ChromeDriver driver() {
         return driver;
     }
 
@@ -185,7 +186,7 @@ final class ConsoleBrowser implements AutoCloseable {
 
     private static void deleteTree(Path root) {
         try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // A leftover temporary profile is harmless.
         }

@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web console in a real headless Chromium, used as a person would: events are appended over
@@ -95,7 +96,7 @@ class ConsoleBrowserTest {
         append("page.other", "pager-x", "{}");
         browser.go("#/events", "events");
         browser.find("#q-event-type").sendKeys("page.test");
-        new org.openqa.selenium.support.ui.Select(browser.find("#q-limit")).selectByValue("25");
+        new Select(browser.find("#q-limit")).selectByValue("25");
         browser.find("#q-run").click();
         browser.awaitText("#page-info", Pattern.compile("events 1–25"));
         assertThat(rowCount()).isEqualTo(25);
@@ -241,7 +242,7 @@ class ConsoleBrowserTest {
         assertThat(browser.find("#log-table tr[data-sequence='" + warning.sequence() + "']").getText())
                 .contains("WARN", "ConnectionGuard", "slow client");
 
-        new org.openqa.selenium.support.ui.Select(browser.find("#log-level")).selectByValue("WARN");
+        new Select(browser.find("#log-level")).selectByValue("WARN");
         browser.await(d -> browser.findAll("#log-table tbody tr").size() == 1);
         assertThat(browser.driver().getCurrentUrl()).contains("level=WARN");
         browser.screenshot("server-log");
@@ -296,6 +297,25 @@ class ConsoleBrowserTest {
         long overflow = (Long) browser.script("return document.documentElement.scrollWidth - window.innerWidth");
         assertThat(overflow).as("horizontal overflow in pixels").isLessThanOrEqualTo(0);
         browser.screenshot("narrow-dashboard");
+        browser.assertNoErrors();
+    }
+
+    @Test
+    void theDarkThemeFollowsTheSystemSetting() {
+        browser.go("#/events", "events");
+        String light = (String) browser.script("return getComputedStyle(document.body).backgroundColor");
+        browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            browser.go("", "dashboard");
+            browser.await(d -> browser.findAll("#charts canvas").size() >= 8);
+            String dark = (String) browser.script("return getComputedStyle(document.body).backgroundColor");
+            assertThat(light).isEqualTo("rgb(246, 247, 249)");
+            assertThat(dark).isEqualTo("rgb(17, 20, 24)");
+            browser.screenshot("dashboard-dark");
+        } finally {
+            browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
         browser.assertNoErrors();
     }
 
