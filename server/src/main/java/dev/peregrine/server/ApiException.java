@@ -42,6 +42,16 @@ final class ApiException extends RuntimeException {
         return new ApiException(400, message);
     }
 
+    /** The one answer to a refused credential: it never says which part was wrong. */
+    static ApiException unauthorized() {
+        return new ApiException(401, "authentication required: send a valid API key as 'X-API-Key: <key>' or"
+                + " 'Authorization: Bearer <key>'");
+    }
+
+    static ApiException forbidden(String message) {
+        return new ApiException(403, message);
+    }
+
     static ApiException notFound(String message) {
         return new ApiException(404, message);
     }

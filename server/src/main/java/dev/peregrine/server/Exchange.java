@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.auth.Principal;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -68,6 +69,8 @@ final class Exchange {
     private final Map<String, String> pathParameters;
     private final long startNanos;
     private final ConnectionGuard.Watch watch;
+    private final Principal principal;
+    private final TenantScope scope;
     private BodySink sink = DISCARD;
     /** Decodes a compressed body for {@link #sink}; {@code null} when the body is not compressed. */
     private BodyDecoder decoder;
@@ -76,7 +79,7 @@ final class Exchange {
     private boolean answered;
 
     Exchange(HttpServerRequest request, Context context, Services services, String route,
-             Map<String, String> pathParameters, long startNanos, ConnectionGuard.Watch watch) {
+             Map<String, String> pathParameters, long startNanos, ConnectionGuard.Watch watch, Principal principal) {
         this.request = request;
         this.context = context;
         this.services = services;
@@ -84,6 +87,8 @@ final class Exchange {
         this.pathParameters = pathParameters;
         this.startNanos = startNanos;
         this.watch = watch;
+        this.principal = principal;
+        this.scope = TenantScope.of(principal);
         watch.requestStarted(this, hasBody(request));
         request.response().endHandler(ignored -> watch.responseEnded());
         request.handler(this::bodyChunk);
@@ -101,6 +106,16 @@ final class Exchange {
 
     Context context() {
         return context;
+    }
+
+    /** Who the request acts as. */
+    Principal principal() {
+        return principal;
+    }
+
+    /** The tenants the request may see. */
+    TenantScope scope() {
+        return scope;
     }
 
     /** The metrics label of the route, its pattern. */
@@ -204,6 +219,9 @@ final class Exchange {
         HttpServerResponse response = request.response();
         if (failure instanceof Router.MethodNotAllowedException notAllowed) {
             response.putHeader(HttpHeaders.ALLOW, String.join(", ", notAllowed.allowed()));
+        }
+        if (mapped.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer realm=\"peregrine\"");
         }
         json(mapped.status(), g -> {
             g.writeStartObject();

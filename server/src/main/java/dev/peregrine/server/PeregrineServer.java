@@ -8,7 +8,9 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Properties;
+import dev.peregrine.server.auth.KeyRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +39,16 @@ public final class PeregrineServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpFrontend frontend;
     private final StreamRegistry streams;
+    private final FileWatch fileWatch;
+    private final String access;
     private final Object closeLock = new Object();
     private boolean closed;
 
     private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend,
-                            StreamRegistry streams) {
+                            StreamRegistry streams, FileWatch fileWatch, String access) {
         this.streams = streams;
+        this.fileWatch = fileWatch;
+        this.access = access;
         this.config = config;
         this.store = store;
         this.vertx = vertx;
@@ -52,15 +58,21 @@ public final class PeregrineServer implements AutoCloseable {
     /**
      * Opens the store and starts listening; returns once the server accepts connections.
      *
+     * @throws InsecureListenException when the address is reachable from other machines and TLS or
+     *         authentication is missing (see {@link ServerConfig#insecure()})
      * @throws IllegalStateException when the port cannot be bound
      */
     public static PeregrineServer start(ServerConfig config) {
         long started = System.nanoTime();
+        KeyRing keys = KeyRing.open(config.dataDirectory());
+        List<String> warnings = ListenPolicy.check(config, keys.enabled());
+        TlsFiles tls = config.tlsCertificate().map(cert -> new TlsFiles(cert, config.tlsKey().orElseThrow())).orElse(null);
         EventStore store = openStore(config);
         store.views(); // persisted views resume now and catch up in the background, not on the first request
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
         HttpFrontend frontend;
         Services services;
+        FileWatch fileWatch;
         try {
             Json json = new Json(config.limits());
             ServerMetrics metrics = new ServerMetrics();
@@ -68,7 +80,8 @@ public final class PeregrineServer implements AutoCloseable {
             metrics.extraMetrics(config.extraMetrics());
             services = new Services(json, metrics, config.limits(), version(), store,
                     new EventRequestParser(json, store.dictionary(), config.limits()),
-                    vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry());
+                    vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry(),
+                    new Security(keys, warnings, metrics));
             Router router = new Router();
             SystemRoutes.register(router);
             EventRoutes.register(router);
@@ -76,16 +89,32 @@ public final class PeregrineServer implements AutoCloseable {
             AdminRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
-            frontend = HttpFrontend.start(vertx, config, new RequestDispatcher(router, services));
+            KeyRoutes.register(router);
+            frontend = HttpFrontend.start(vertx, config, tls, new RequestDispatcher(router, services));
+            fileWatch = new FileWatch(keys, tls, frontend);
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
             store.close();
             throw e;
         }
-        LOG.info("Peregrine {} listening on http://{}:{} (data {}, durability {}) in {} ms", services.version(),
-                config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(), config.durability(),
-                (System.nanoTime() - started) / 1_000_000);
-        return new PeregrineServer(config, store, vertx, frontend, services.streams());
+        String access = access(config, keys, warnings);
+        LOG.info("Peregrine {} listening on {}://{}:{} (data {}, durability {}; {}) in {} ms", services.version(),
+                tls != null ? "https" : "http", config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(),
+                config.durability(), access, (System.nanoTime() - started) / 1_000_000);
+        for (String warning : warnings) {
+            LOG.warn("{}", warning);
+        }
+        return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, access);
+    }
+
+    /** How clients are admitted, for the start-up line. */
+    private static String access(ServerConfig config, KeyRing keys, List<String> warnings) {
+        String tls = config.tlsCertificate().isPresent() ? "TLS" : "no TLS";
+        if (keys.enabled()) {
+            return "API keys required, " + keys.list().size() + " keys; " + tls;
+        }
+        return (warnings.isEmpty() ? "open: no API keys configured, local clients only" : "OPEN: no API keys configured")
+                + "; " + tls;
     }
 
     private static EventStore openStore(ServerConfig config) {
@@ -107,6 +136,14 @@ public final class PeregrineServer implements AutoCloseable {
     /** The store the server serves, for embedding applications that also use it directly. */
     public EventStore store() {
         return store;
+    }
+
+    /**
+     * How clients are admitted, as the start-up line says it: whether API keys are required, and
+     * whether TLS is on.
+     */
+    public String access() {
+        return access;
     }
 
     /** The configuration the server was started with. */
@@ -133,6 +170,7 @@ public final class PeregrineServer implements AutoCloseable {
             try {
                 // Subscriptions never end by themselves: end them so that the graceful shutdown
                 // waits only for the requests in flight.
+                fileWatch.close();
                 streams.closeAll();
                 frontend.close();
             } finally {

@@ -4,11 +4,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import dev.peregrine.server.auth.Principal;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.Map;
 
 /**
- * The request handler of every event loop: routes the request, runs its handler, and turns any
+ * The request handler of every event loop: routes the request, checks its credential against the
+ * route ({@link Security}), runs its handler, and turns any
  * exception a handler throws into the mapped JSON error. Stateless apart from the shared router.
  */
 final class RequestDispatcher {
@@ -28,14 +30,25 @@ final class RequestDispatcher {
         long start = System.nanoTime();
         Context context = Vertx.currentContext();
         Router.Match match;
+        Principal principal;
         try {
             match = router.match(request.method().name(), request.path());
+            principal = services.security().authorize(request, match.route());
         } catch (RuntimeException e) {
-            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch).fail(e);
+            // An unmatched path is answered only to an authenticated client: 404s would map the API.
+            RuntimeException answer = e;
+            if (!(e instanceof ApiException api && (api.status() == 401 || api.status() == 403))) {
+                try {
+                    services.security().authenticate(request);
+                } catch (ApiException refused) {
+                    answer = refused;
+                }
+            }
+            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, Principal.OPEN).fail(answer);
             return;
         }
         Exchange exchange = new Exchange(request, context, services, match.route().pattern(), match.parameters(),
-                start, watch);
+                start, watch, principal);
         try {
             match.route().handler().handle(exchange);
         } catch (Exception e) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything {@link PeregrineServer} needs to start: where to listen, where the data lives, the
@@ -20,7 +21,8 @@ import java.util.Objects;
  * {@value #DEFAULT_DATA_DIRECTORY}, durability {@value #DEFAULT_DURABILITY}, limits
  * {@link ServerLimits#defaults()}, header timeout {@link #DEFAULT_HEADER_TIMEOUT}, body timeout
  * {@link #DEFAULT_BODY_TIMEOUT}, at most {@value StoreOptions#DEFAULT_MAX_FIELD_NAMES} distinct
- * field names, no {@linkplain Builder#metric extra metrics}.
+ * field names, no {@linkplain Builder#metric extra metrics}, plain HTTP (no {@linkplain Builder#tls TLS}),
+ * not {@linkplain #insecure() insecure}.
  */
 public final class ServerConfig {
     /** Loopback only by default: exposing an unauthenticated store must be a deliberate choice. */
@@ -50,6 +52,9 @@ public final class ServerConfig {
     private final Duration bodyTimeout;
     private final int maxFieldNames;
     private final List<ExtraMetric> extraMetrics;
+    private final Path tlsCertificate;
+    private final Path tlsKey;
+    private final boolean insecure;
 
     private ServerConfig(Builder builder) {
         this.host = builder.host;
@@ -62,6 +67,9 @@ public final class ServerConfig {
         this.bodyTimeout = builder.bodyTimeout;
         this.maxFieldNames = builder.maxFieldNames;
         this.extraMetrics = List.copyOf(builder.extraMetrics);
+        this.tlsCertificate = builder.tlsCertificate;
+        this.tlsKey = builder.tlsKey;
+        this.insecure = builder.insecure;
     }
 
     /** A builder holding the defaults. */
@@ -126,11 +134,30 @@ public final class ServerConfig {
         return extraMetrics;
     }
 
+    /** The PEM certificate chain served over TLS; empty when the server speaks plain HTTP. */
+    public Optional<Path> tlsCertificate() {
+        return Optional.ofNullable(tlsCertificate);
+    }
+
+    /** The PEM private key of {@link #tlsCertificate()}; present exactly when it is. */
+    public Optional<Path> tlsKey() {
+        return Optional.ofNullable(tlsKey);
+    }
+
+    /**
+     * Whether the server may listen on a non-loopback address without TLS or without
+     * authentication (see docs/security.md); it then warns at start and on {@code /health}.
+     */
+    public boolean insecure() {
+        return insecure;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
                 + ", durability=" + durability + ", limits=" + limits + ", headerTimeout=" + headerTimeout
-                + ", bodyTimeout=" + bodyTimeout + ", maxFieldNames=" + maxFieldNames + "]";
+                + ", bodyTimeout=" + bodyTimeout + ", maxFieldNames=" + maxFieldNames
+                + ", tls=" + (tlsCertificate != null) + ", insecure=" + insecure + "]";
     }
 
     /** Builds a {@link ServerConfig}; not thread-safe. */
@@ -145,6 +172,9 @@ public final class ServerConfig {
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private int maxFieldNames = StoreOptions.DEFAULT_MAX_FIELD_NAMES;
         private final List<ExtraMetric> extraMetrics = new ArrayList<>();
+        private Path tlsCertificate;
+        private Path tlsKey;
+        private boolean insecure;
 
         private Builder() {
         }
@@ -225,6 +255,22 @@ public final class ServerConfig {
         /** Adds a metric to {@code GET /metrics}; its name must not clash with the server's own. */
         public Builder metric(ExtraMetric metric) {
             extraMetrics.add(Objects.requireNonNull(metric, "metric"));
+            return this;
+        }
+
+        /**
+         * Serves HTTPS (TLS 1.2 and 1.3 only) with a PEM certificate chain and its PEM private key
+         * (PKCS#8, or PKCS#1 RSA). The files are read at start and again whenever they change.
+         */
+        public Builder tls(Path certificate, Path key) {
+            this.tlsCertificate = Objects.requireNonNull(certificate, "certificate");
+            this.tlsKey = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /** Allows listening off loopback without TLS or without authentication; default false. */
+        public Builder insecure(boolean insecure) {
+            this.insecure = insecure;
             return this;
         }
 

@@ -42,6 +42,7 @@ final class ServerMetrics {
     private final Histogram requestDuration;
     private final Histogram appendDuration;
     private final Counter eventsAppended;
+    private final Counter authFailures;
     /** The store behind the store gauges; set once, before the server starts taking requests. */
     private EventStore store;
     /**
@@ -76,6 +77,12 @@ final class ServerMetrics {
         eventsAppended = Counter.builder()
                 .name("peregrine_events_appended_total")
                 .help("Events acknowledged by the store through this server since it started")
+                .register(registry);
+        authFailures = Counter.builder()
+                .name("peregrine_auth_failures_total")
+                .help("Requests refused by authentication (missing, malformed, unknown, expired credential) or"
+                        + " authorization (forbidden: role or tenant)")
+                .labelNames("reason")
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("peregrine_subscribers")
@@ -144,6 +151,11 @@ final class ServerMetrics {
     void append(int events, long nanos) {
         appendDuration.observe(Unit.nanosToSeconds(nanos));
         eventsAppended.inc(events);
+    }
+
+    /** Records one refused request; {@code reason} is a fixed label, never anything the client sent. */
+    void authFailure(String reason) {
+        authFailures.labelValues(reason).inc();
     }
 
     /** The live subscriber count, incremented on open and decremented on close by the streams. */

@@ -7,11 +7,11 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What every handler shares: the store, the JSON factory and request parser, the metrics, the
- * limits, the worker pool for reads that may take long, and the open streams. Built once per server; immutable, and
+ * limits, the worker pool for reads that may take long, the open streams, and who may do what. Built once per server; immutable, and
  * its parts are thread-safe.
  */
 record Services(Json json, ServerMetrics metrics, ServerLimits limits, String version, EventStore store,
-                EventRequestParser parser, WorkerExecutor workers, StreamRegistry streams) {
+                EventRequestParser parser, WorkerExecutor workers, StreamRegistry streams, Security security) {
 
     /**
      * Runs a read that can take long (state reconstruction over many events, large pages) on the
