@@ -1,7 +1,8 @@
 /**
  * Peregrine's HTTP server: {@link dev.peregrine.server.PeregrineServer}, configured by
  * {@link dev.peregrine.server.ServerConfig} and {@link dev.peregrine.server.ServerLimits}. Everything
- * else in the package is internal (package-private).
+ * else in the package is internal (package-private); {@code dev.peregrine.server.auth} (API keys,
+ * roles) is exported to the command line only.
  */
 module dev.peregrine.server {
     requires transitive dev.peregrine.store;
@@ -14,4 +15,6 @@ module dev.peregrine.server {
     requires org.slf4j;
 
     exports dev.peregrine.server;
+    // API keys for `peregrine keys`, which manages them offline on a data directory.
+    exports dev.peregrine.server.auth to dev.peregrine.cli;
 }

@@ -19,12 +19,12 @@ final class EventJsonWriter {
     private EventJsonWriter() {
     }
 
-    /** One stored event as an object. */
-    static void event(StoredEvent event, JsonGenerator g) throws IOException {
+    /** One stored event as an object, its entity id as {@code scope} shows it. */
+    static void event(StoredEvent event, TenantScope scope, JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", event.id().toString());
         g.writeStringField("event_type", event.eventType());
-        g.writeStringField("entity_id", event.entityId());
+        g.writeStringField("entity_id", scope.shownEntityId(event.entityId()));
         g.writeStringField("tenant_id", event.tenantId());
         g.writeFieldName("payload");
         record(event.payload(), g);

@@ -39,7 +39,7 @@ final class EventRoutes {
         BodyReader.requireContentType(exchange.request(), "application/json");
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
-            NewEvent event = services.parser().single(body, 0, body.length);
+            NewEvent event = exchange.scope().admit(services.parser().single(body, 0, body.length));
             exchange.answerWhenDone(append(services, List.of(event)),
                     results -> services.json().render(g -> EventJsonWriter.appended(results.getFirst(), g)));
         });
@@ -54,7 +54,8 @@ final class EventRoutes {
         }
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
-            List<NewEvent> events = services.parser().batch(body, 0, body.length);
+            List<NewEvent> events = services.parser().batch(body, 0, body.length).stream()
+                    .map(exchange.scope()::admit).toList();
             CompletableFuture<List<AppendResult>> appended = append(services, events).exceptionallyCompose(failure -> {
                 OptionalInt refused = refusedIndex(failure);
                 return CompletableFuture.failedFuture(refused.isEmpty() ? failure
@@ -96,9 +97,11 @@ final class EventRoutes {
 
     private static void get(Exchange exchange) {
         UUID id = Uuids.parse("id", exchange.pathParameter("id"), "");
-        StoredEvent event = exchange.services().store().get(id)
+        TenantScope scope = exchange.scope();
+        // Another tenant's event is not found, the same answer as no event: its id tells nothing.
+        StoredEvent event = exchange.services().store().get(id).filter(scope::sees)
                 .orElseThrow(() -> ApiException.notFound("no event with id " + id));
-        exchange.json(200, g -> EventJsonWriter.event(event, g));
+        exchange.json(200, g -> EventJsonWriter.event(event, scope, g));
     }
 
     /**
@@ -108,22 +111,23 @@ final class EventRoutes {
      */
     private static void query(Exchange exchange) {
         Services services = exchange.services();
-        QueryRequest request = QueryRequest.parse(QueryParameters.of(exchange.request()), services.limits());
+        TenantScope scope = exchange.scope();
+        QueryRequest request = QueryRequest.parse(QueryParameters.of(exchange.request()), services.limits(), scope);
         if (request.examined() <= INLINE_QUERY_LIMIT) {
-            exchange.json(200, render(services, services.store().query(request.query())));
+            exchange.json(200, render(services, scope, services.store().query(request.query())));
         } else {
-            exchange.answerWhenDone(services.offloop(() -> render(services,
+            exchange.answerWhenDone(services.offloop(() -> render(services, scope,
                     services.store().query(request.query()))), buffer -> buffer);
         }
     }
 
-    private static Buffer render(Services services, QueryPage page) {
+    private static Buffer render(Services services, TenantScope scope, QueryPage page) {
         List<StoredEvent> shown = page.events();
         return services.json().render(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("events");
             for (StoredEvent event : shown) {
-                EventJsonWriter.event(event, g);
+                EventJsonWriter.event(event, scope, g);
             }
             g.writeEndArray();
             g.writeNumberField("count", shown.size());
@@ -143,12 +147,15 @@ final class EventRoutes {
      */
     record QueryRequest(Query query, int examined) {
 
-        /** {@code offset} skips that many matching events before the page ({@link Query.Builder#offset}). */
-        static QueryRequest parse(QueryParameters parameters, ServerLimits limits) {
+        /**
+         * {@code offset} skips that many matching events before the page ({@link Query.Builder#offset});
+         * a tenant-bound {@code scope} confines the query to its tenant and entity namespace.
+         */
+        static QueryRequest parse(QueryParameters parameters, ServerLimits limits, TenantScope scope) {
             Query.Builder builder = Query.builder();
-            parameters.string("entity_id").ifPresent(builder::entityId);
+            parameters.string("entity_id").map(scope::storedEntityId).ifPresent(builder::entityId);
             parameters.string("event_type").ifPresent(builder::eventType);
-            parameters.string("tenant_id").ifPresent(builder::tenantId);
+            scope.tenantFilter(parameters.string("tenant_id")).ifPresent(builder::tenantId);
             parameters.instant("as_of").ifPresent(builder::asOf);
             parameters.instant("since").ifPresent(builder::since);
             parameters.instant("until").ifPresent(builder::until);

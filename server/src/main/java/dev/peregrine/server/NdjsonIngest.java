@@ -99,7 +99,8 @@ final class NdjsonIngest implements Exchange.BodySink {
             return;
         }
         try {
-            pending.add(new LineEvent(services.parser().line(draft, bytes, offset, length, lineNumber), lineNumber));
+            pending.add(new LineEvent(exchange.scope().admit(services.parser().line(draft, bytes, offset, length,
+                    lineNumber)), lineNumber));
         } catch (RuntimeException e) {
             refuse(e); // the parser names the line
         }
