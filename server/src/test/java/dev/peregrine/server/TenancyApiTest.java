@@ -59,7 +59,7 @@ class TenancyApiTest {
             posted.put(tenant, new ArrayList<>());
         }
         // Durability is not what this test is about: no fsync per append.
-        server = new TestServer(data, config -> config.durability("none"));
+        server = new TestServer(data, config -> config.durability("none").segmentBytes(4 << 20));
         seed = System.nanoTime();
         Random random = new Random(seed);
         for (int i = 0; i < EVENTS; i++) {
