@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             StatsCommand.class,
             FlightCommand.class,
             DemoCommand.class,
+            KeysCommand.class,
         })
 public final class Main implements Runnable {
 

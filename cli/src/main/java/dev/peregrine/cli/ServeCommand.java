@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.server.InsecureListenException;
 import dev.peregrine.server.PeregrineServer;
 import dev.peregrine.server.ServerConfig;
 import dev.peregrine.server.ServerLimits;
@@ -90,6 +91,20 @@ final class ServeCommand implements Callable<Integer> {
                     + " refused with 422 (env PEREGRINE_MAX_FIELD_NAMES, default ${DEFAULT-VALUE}).")
     int maxFieldNames;
 
+    @Option(names = "--tls-cert", defaultValue = "${env:PEREGRINE_TLS_CERT}",
+            description = "PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3), reloaded when the file changes"
+                    + " (env PEREGRINE_TLS_CERT). Needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:PEREGRINE_TLS_KEY}",
+            description = "PEM private key of --tls-cert (PKCS#8, or PKCS#1 RSA) (env PEREGRINE_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--insecure", defaultValue = "${env:PEREGRINE_INSECURE:-false}",
+            description = "Allow listening on a non-loopback address without TLS or without API keys;"
+                    + " warned about at start and on /health (env PEREGRINE_INSECURE).")
+    boolean insecure;
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -103,7 +118,14 @@ final class ServeCommand implements Callable<Integer> {
                 .headerTimeout(Duration.ofMillis(headerTimeoutMillis))
                 .bodyTimeout(Duration.ofMillis(bodyTimeoutMillis))
 
-                .maxFieldNames(maxFieldNames);
+                .maxFieldNames(maxFieldNames)
+                .insecure(insecure);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+        }
+        if (tlsCert != null) {
+            builder.tls(tlsCert, tlsKey);
+        }
         ServerFlightRecorder.metrics().forEach(builder::metric);
         return builder.build();
     }
@@ -112,15 +134,22 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         // Before the server's first log call, so that its logs land in this recorder.
         ServerFlightRecorder.install(data);
-        PeregrineServer server = PeregrineServer.start(config());
+        PeregrineServer server;
+        try {
+            server = PeregrineServer.start(config());
+        } catch (InsecureListenException | IllegalArgumentException refused) {
+            System.err.println("peregrine serve: " + refused.getMessage());
+            return 2;
+        }
         // SIGINT and SIGTERM run shutdown hooks: close answers in-flight requests and closes the store.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             System.out.println("Peregrine stopped: in-flight requests answered, store closed");
             System.out.flush();
         }, "peregrine-shutdown"));
-        System.out.println("Peregrine listening on http://" + host + ":" + server.port()
-                + " (data " + data.toAbsolutePath() + ", durability " + durability + "); Ctrl-C to stop");
+        System.out.println("Peregrine listening on " + (tlsCert != null ? "https" : "http") + "://" + host + ":"
+                + server.port() + " (data " + data.toAbsolutePath() + ", durability " + durability + "; "
+                + server.access() + "); Ctrl-C to stop");
         System.out.flush();
         server.awaitClose();
         return 0;

@@ -197,9 +197,13 @@ public final class KeyRing {
             try (FileChannel lockChannel = FileChannel.open(file.resolveSibling(LOCK_FILE_NAME),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockChannel.lock()) {
-                Map<String, ApiKey> keys = new LinkedHashMap<>(load(file).byId());
+                Map<String, ApiKey> before = load(file).byId();
+                Map<String, ApiKey> keys = new LinkedHashMap<>(before);
                 T result = change.apply(keys);
-                KeyFile.write(file, new ArrayList<>(keys.values()));
+                // Only a real change writes: revoking an unknown id must not create the file (and turn auth on).
+                if (!keys.equals(before)) {
+                    KeyFile.write(file, new ArrayList<>(keys.values()));
+                }
                 snapshot = load(file);
                 return result;
             }
