@@ -105,6 +105,16 @@ final class ServeCommand implements Callable<Integer> {
                     + " warned about at start and on /health (env PEREGRINE_INSECURE).")
     boolean insecure;
 
+    @Option(names = "--tenant-appends-per-second", defaultValue = "${env:PEREGRINE_TENANT_APPENDS_PER_SECOND:-0}",
+            description = "Events per second each tenant may append with its tenant-bound keys, 0 for no limit;"
+                    + " over it: 429 with Retry-After (env PEREGRINE_TENANT_APPENDS_PER_SECOND, default ${DEFAULT-VALUE}).")
+    double tenantAppendsPerSecond;
+
+    @Option(names = "--tenant-append-burst", defaultValue = "${env:PEREGRINE_TENANT_APPEND_BURST:-0}",
+            description = "Events a tenant may append at once under --tenant-appends-per-second; 0 means one"
+                    + " second's worth (env PEREGRINE_TENANT_APPEND_BURST, default ${DEFAULT-VALUE}).")
+    long tenantAppendBurst;
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -119,7 +129,9 @@ final class ServeCommand implements Callable<Integer> {
                 .bodyTimeout(Duration.ofMillis(bodyTimeoutMillis))
 
                 .maxFieldNames(maxFieldNames)
-                .insecure(insecure);
+                .insecure(insecure)
+                .tenantAppendQuota(tenantAppendsPerSecond, tenantAppendBurst > 0 ? tenantAppendBurst
+                        : Math.max(1, (long) Math.ceil(tenantAppendsPerSecond)));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
         }

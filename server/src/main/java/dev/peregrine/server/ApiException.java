@@ -48,6 +48,13 @@ final class ApiException extends RuntimeException {
                 + " 'Authorization: Bearer <key>'");
     }
 
+    /** The detail of a 429 that the {@code Retry-After} header repeats: whole seconds. */
+    static final String RETRY_AFTER = "retry_after_seconds";
+
+    static ApiException tooManyRequests(String message, long retryAfterSeconds) {
+        return new ApiException(429, message, Map.of(RETRY_AFTER, retryAfterSeconds));
+    }
+
     static ApiException forbidden(String message) {
         return new ApiException(403, message);
     }

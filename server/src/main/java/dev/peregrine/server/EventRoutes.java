@@ -40,7 +40,7 @@ final class EventRoutes {
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
             NewEvent event = exchange.scope().admit(services.parser().single(body, 0, body.length));
-            exchange.answerWhenDone(append(services, List.of(event)),
+            exchange.answerWhenDone(append(exchange, List.of(event)),
                     results -> services.json().render(g -> EventJsonWriter.appended(results.getFirst(), g)));
         });
     }
@@ -56,7 +56,7 @@ final class EventRoutes {
         BodyReader.readThen(exchange, body -> {
             List<NewEvent> events = services.parser().batch(body, 0, body.length).stream()
                     .map(exchange.scope()::admit).toList();
-            CompletableFuture<List<AppendResult>> appended = append(services, events).exceptionallyCompose(failure -> {
+            CompletableFuture<List<AppendResult>> appended = append(exchange, events).exceptionallyCompose(failure -> {
                 OptionalInt refused = refusedIndex(failure);
                 return CompletableFuture.failedFuture(refused.isEmpty() ? failure
                         : EventLocation.batchIndex(refused.getAsInt()).locate(failure));
@@ -71,8 +71,20 @@ final class EventRoutes {
         return cause instanceof InvalidEventException invalid ? invalid.eventIndex() : OptionalInt.empty();
     }
 
-    /** Hands events to the store as one atomic append, recording its latency. */
-    static CompletableFuture<List<AppendResult>> append(Services services, List<NewEvent> events) {
+    /**
+     * Hands events to the store as one atomic append, recording its latency, once the tenant's
+     * {@linkplain AppendQuota append quota} allows them (a tenant-bound request only).
+     */
+    static CompletableFuture<List<AppendResult>> append(Exchange exchange, List<NewEvent> events) {
+        Services services = exchange.services();
+        String tenant = exchange.principal().tenant();
+        if (tenant != null) {
+            try {
+                services.security().admitAppend(tenant, events.size());
+            } catch (ApiException refused) {
+                return CompletableFuture.failedFuture(refused);
+            }
+        }
         long start = System.nanoTime();
         return services.store().appendAsync(events).whenComplete((results, failure) -> {
             if (failure == null) {

@@ -220,15 +220,22 @@ final class Exchange {
         if (failure instanceof Router.MethodNotAllowedException notAllowed) {
             response.putHeader(HttpHeaders.ALLOW, String.join(", ", notAllowed.allowed()));
         }
-        if (mapped.status() == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer realm=\"peregrine\"");
-        }
+        errorHeaders(mapped);
         json(mapped.status(), g -> {
             g.writeStartObject();
             g.writeStringField("error", mapped.message());
             mapped.writeDetails(g);
             g.writeEndObject();
         });
+    }
+
+    /** The headers an error answer carries: the challenge of a 401, the wait of a 429. */
+    void errorHeaders(ErrorMapper.Mapped mapped) {
+        if (mapped.status() == 401) {
+            request.response().putHeader("WWW-Authenticate", "Bearer realm=\"peregrine\"");
+        } else if (mapped.status() == 429 && mapped.details().get(ApiException.RETRY_AFTER) != null) {
+            request.response().putHeader("Retry-After", mapped.details().get(ApiException.RETRY_AFTER).toString());
+        }
     }
 
     /** Marks the exchange answered by a handler that streams its own response (SSE, WebSocket). */

@@ -81,7 +81,9 @@ public final class PeregrineServer implements AutoCloseable {
             services = new Services(json, metrics, config.limits(), version(), store,
                     new EventRequestParser(json, store.dictionary(), config.limits()),
                     vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry(),
-                    new Security(keys, warnings, metrics));
+                    new Security(keys, warnings, config.tenantAppendsPerSecond() > 0
+                            ? new AppendQuota(config.tenantAppendsPerSecond(), config.tenantAppendBurst())
+                            : AppendQuota.UNLIMITED, metrics));
             Router router = new Router();
             SystemRoutes.register(router);
             EventRoutes.register(router);

@@ -37,8 +37,11 @@ final class Security {
     private final Map<Router.Route, Access> access = new ConcurrentHashMap<>();
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
-    Security(KeyRing keys, List<String> warnings, ServerMetrics metrics) {
+    private final AppendQuota quota;
+
+    Security(KeyRing keys, List<String> warnings, AppendQuota quota, ServerMetrics metrics) {
         this.keys = keys;
+        this.quota = quota;
         this.warnings = List.copyOf(warnings);
         this.metrics = metrics;
     }
@@ -55,6 +58,27 @@ final class Security {
 
     KeyRing keys() {
         return keys;
+    }
+
+    /**
+     * Takes {@code events} from {@code tenant}'s append quota, counting the appends per tenant.
+     *
+     * @throws ApiException 429 with the seconds to wait, or 413 for more events at once than the
+     *         quota's burst, which no wait would allow
+     */
+    void admitAppend(String tenant, int events) {
+        long wait = quota.take(tenant, events);
+        if (wait == 0) {
+            metrics.tenantAppends(tenant, events);
+            return;
+        }
+        metrics.quotaRefusal(tenant);
+        if (wait < 0) {
+            throw ApiException.tooLarge(events + " events in one request exceed tenant '" + tenant
+                    + "''s append burst of " + quota.burst() + " (--tenant-append-burst)");
+        }
+        throw ApiException.tooManyRequests("tenant '" + tenant + "' is over its append quota of "
+                + quota.perSecond() + " events/s (burst " + quota.burst() + "); retry after " + wait + " s", wait);
     }
 
     /**

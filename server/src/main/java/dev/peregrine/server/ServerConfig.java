@@ -55,6 +55,8 @@ public final class ServerConfig {
     private final Path tlsCertificate;
     private final Path tlsKey;
     private final boolean insecure;
+    private final double tenantAppendsPerSecond;
+    private final long tenantAppendBurst;
 
     private ServerConfig(Builder builder) {
         this.host = builder.host;
@@ -70,6 +72,8 @@ public final class ServerConfig {
         this.tlsCertificate = builder.tlsCertificate;
         this.tlsKey = builder.tlsKey;
         this.insecure = builder.insecure;
+        this.tenantAppendsPerSecond = builder.tenantAppendsPerSecond;
+        this.tenantAppendBurst = builder.tenantAppendBurst;
     }
 
     /** A builder holding the defaults. */
@@ -152,6 +156,16 @@ public final class ServerConfig {
         return insecure;
     }
 
+    /** Events per second each tenant may append with tenant-bound keys; 0 (the default) for no limit. */
+    public double tenantAppendsPerSecond() {
+        return tenantAppendsPerSecond;
+    }
+
+    /** Events a tenant may append at once before {@link #tenantAppendsPerSecond()} applies. */
+    public long tenantAppendBurst() {
+        return tenantAppendBurst;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
@@ -175,6 +189,8 @@ public final class ServerConfig {
         private Path tlsCertificate;
         private Path tlsKey;
         private boolean insecure;
+        private double tenantAppendsPerSecond;
+        private long tenantAppendBurst;
 
         private Builder() {
         }
@@ -271,6 +287,21 @@ public final class ServerConfig {
         /** Allows listening off loopback without TLS or without authentication; default false. */
         public Builder insecure(boolean insecure) {
             this.insecure = insecure;
+            return this;
+        }
+
+        /**
+         * Limits each tenant's appends (through tenant-bound keys) to a token bucket of
+         * {@code burst} events refilled at {@code perSecond} events a second; {@code perSecond} 0
+         * for no limit (the default). Over it, appends are answered 429 with {@code Retry-After}.
+         */
+        public Builder tenantAppendQuota(double perSecond, long burst) {
+            if (perSecond < 0 || Double.isNaN(perSecond) || (perSecond > 0 && burst < 1)) {
+                throw new IllegalArgumentException("a tenant append quota needs a rate ≥ 0 and, when limited, a burst ≥ 1;"
+                        + " got " + perSecond + "/s, burst " + burst);
+            }
+            this.tenantAppendsPerSecond = perSecond;
+            this.tenantAppendBurst = burst;
             return this;
         }
 

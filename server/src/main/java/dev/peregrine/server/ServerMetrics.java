@@ -43,6 +43,8 @@ final class ServerMetrics {
     private final Histogram appendDuration;
     private final Counter eventsAppended;
     private final Counter authFailures;
+    private final Counter tenantAppends;
+    private final Counter quotaRefusals;
     /** The store behind the store gauges; set once, before the server starts taking requests. */
     private EventStore store;
     /**
@@ -83,6 +85,16 @@ final class ServerMetrics {
                 .help("Requests refused by authentication (missing, malformed, unknown, expired credential) or"
                         + " authorization (forbidden: role or tenant)")
                 .labelNames("reason")
+                .register(registry);
+        tenantAppends = Counter.builder()
+                .name("peregrine_tenant_events_appended_total")
+                .help("Events appended with tenant-bound keys, by tenant (counted when admitted by the quota)")
+                .labelNames("tenant")
+                .register(registry);
+        quotaRefusals = Counter.builder()
+                .name("peregrine_tenant_quota_refusals_total")
+                .help("Append requests refused by a tenant's append quota (429, or 413 over the burst)")
+                .labelNames("tenant")
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("peregrine_subscribers")
@@ -156,6 +168,16 @@ final class ServerMetrics {
     /** Records one refused request; {@code reason} is a fixed label, never anything the client sent. */
     void authFailure(String reason) {
         authFailures.labelValues(reason).inc();
+    }
+
+    /** Records events admitted for a tenant; tenants are key attributes set by an admin, so bounded. */
+    void tenantAppends(String tenant, int events) {
+        tenantAppends.labelValues(tenant).inc(events);
+    }
+
+    /** Records an append refused by a tenant's quota. */
+    void quotaRefusal(String tenant) {
+        quotaRefusals.labelValues(tenant).inc();
     }
 
     /** The live subscriber count, incremented on open and decremented on close by the streams. */
