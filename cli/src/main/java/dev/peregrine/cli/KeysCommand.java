@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code peregrine keys create|list|revoke}: manages the API keys of a data directory, offline.
- * A server running on the directory picks the change up within a second (it polls the key file),
+ * A server running on the directory picks the change up within a second (it polls the credential file),
  * so a revocation made here applies without a restart.
  */
 @Command(
@@ -102,7 +102,7 @@ final class KeysCommand implements Runnable {
         public Integer call() {
             KeyRing keys = parent.keys();
             if (!keys.enabled()) {
-                System.err.println("no key file in " + parent.data + ": authentication is off");
+                System.err.println("no credential file in " + parent.data + ": authentication is off");
                 return 0;
             }
             for (ApiKey key : keys.list()) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             FlightCommand.class,
             DemoCommand.class,
             KeysCommand.class,
+            UsersCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -23,7 +23,7 @@ class KeysCommandTest {
     void createListRevokeOnADirectoryWhileAServerRuns() throws Exception {
         CommandLineTest.Run revokeNothing = CommandLineTest.run("keys", "revoke", "0123456789abcdef", "--data", data.toString());
         assertThat(revokeNothing.exit()).isEqualTo(1);
-        assertThat(Files.exists(data.resolve("security").resolve("api-keys"))).isFalse();
+        assertThat(Files.exists(data.resolve("security").resolve("credentials"))).isFalse();
 
         CommandLineTest.Run created = CommandLineTest.run("keys", "create", "--role", "ReadOnly", "--tenant", "acme",
                 "--name", "dashboard", "--expires", "P30D", "--data", data.toString());
@@ -63,7 +63,7 @@ class KeysCommandTest {
         CommandLineTest.Run expiry = CommandLineTest.run("keys", "create", "--role", "reader", "--expires", "soon",
                 "--data", data.toString());
         assertThat(expiry.err()).contains("--expires");
-        assertThat(Files.exists(data.resolve("security").resolve("api-keys"))).isFalse();
+        assertThat(Files.exists(data.resolve("security").resolve("credentials"))).isFalse();
     }
 
     @Test

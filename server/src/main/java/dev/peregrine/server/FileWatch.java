@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls the files the server reads at start but must follow while it runs: the API key file
+ * Polls the files the server reads at start but must follow while it runs: the credential file
  * (changed by {@code peregrine keys} while the server runs) and the TLS certificate and key
  * (renewed in place). Polling once a second costs a few {@code stat}s, works on every file
  * system (a {@code WatchService} misses changes made through bind mounts and some network
@@ -31,10 +31,10 @@ final class FileWatch implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> {
             try {
                 if (keys.reloadIfChanged()) {
-                    LOG.info("API keys reloaded from {}: {} keys", keys.file().getFileName(), keys.list().size());
+                    LOG.info("credentials reloaded from {}: {} keys", keys.file().getFileName(), keys.list().size());
                 }
             } catch (RuntimeException e) {
-                LOG.error("API key file not reloaded, the keys in use are kept: {}", e.getMessage());
+                LOG.error("credential file not reloaded, the keys and users in use are kept: {}", e.getMessage());
             }
             if (tls != null && tls.changed()) {
                 try {

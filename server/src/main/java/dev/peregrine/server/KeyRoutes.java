@@ -14,7 +14,7 @@ import java.util.List;
  * The admin API for API keys (role {@code admin}): create ({@code POST /api/v1/admin/keys}, the
  * only answer that ever shows a key), list without secrets ({@code GET /api/v1/admin/keys}) and
  * revoke ({@code DELETE /api/v1/admin/keys/{id}}, effective for the next request). Changes write
- * the key file with an fsync, so they run on a worker.
+ * the credential file with an fsync, so they run on a worker.
  */
 final class KeyRoutes {
     private KeyRoutes() {

@@ -83,7 +83,8 @@ public final class PeregrineServer implements AutoCloseable {
                     vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry(),
                     new Security(keys, warnings, config.tenantAppendsPerSecond() > 0
                             ? new AppendQuota(config.tenantAppendsPerSecond(), config.tenantAppendBurst())
-                            : AppendQuota.UNLIMITED, metrics));
+                            : AppendQuota.UNLIMITED,
+                            vertx.createSharedWorkerExecutor("peregrine-passwords", 1), metrics));
             Router router = new Router();
             SystemRoutes.register(router);
             EventRoutes.register(router);

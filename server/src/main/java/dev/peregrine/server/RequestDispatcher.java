@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import dev.peregrine.server.auth.Access;
 import dev.peregrine.server.auth.Principal;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.Map;
@@ -30,21 +31,62 @@ final class RequestDispatcher {
         long start = System.nanoTime();
         Context context = Vertx.currentContext();
         Router.Match match;
-        Principal principal;
+        RuntimeException unmatched;
         try {
             match = router.match(request.method().name(), request.path());
-            principal = services.security().authorize(request, match.route());
+            unmatched = null;
         } catch (RuntimeException e) {
-            // An unmatched path is answered only to an authenticated client: 404s would map the API.
-            RuntimeException answer = e;
-            if (!(e instanceof ApiException api && (api.status() == 401 || api.status() == 403))) {
-                try {
-                    services.security().authenticate(request);
-                } catch (ApiException refused) {
-                    answer = refused;
-                }
-            }
-            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, Principal.OPEN).fail(answer);
+            match = null;
+            unmatched = e;
+        }
+        Security security = services.security();
+        // An unmatched path is answered only to an authenticated client: 404s would map the API.
+        Access access = match != null ? security.access(match.route()) : Access.READ;
+        Security.Verdict verdict;
+        try {
+            verdict = security.check(request, access);
+        } catch (RuntimeException refused) {
+            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, Principal.OPEN).fail(refused);
+            return;
+        }
+        if (verdict instanceof Security.Granted granted) {
+            serve(request, context, start, watch, match, unmatched, granted.principal());
+            return;
+        }
+        checkPassword(request, context, start, watch, match, unmatched, (Security.PasswordCheck) verdict);
+    }
+
+    /**
+     * Hashes a Basic credential's password on the password worker, the request paused meanwhile so
+     * that no byte of its body is read before a handler is there to take it.
+     */
+    private void checkPassword(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,
+                               Router.Match match, RuntimeException unmatched, Security.PasswordCheck check) {
+        Security security = services.security();
+        try {
+            security.startPasswordCheck();
+        } catch (ApiException busy) {
+            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, Principal.OPEN).fail(busy);
+            return;
+        }
+        request.pause();
+        security.passwordWorkers().executeBlocking(() -> security.verify(check), false).onComplete(verified ->
+                context.runOnContext(ignored -> {
+                    security.passwordCheckEnded();
+                    if (verified.succeeded()) {
+                        serve(request, context, start, watch, match, unmatched, verified.result());
+                    } else {
+                        new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, Principal.OPEN)
+                                .fail(verified.cause());
+                    }
+                    request.resume();
+                }));
+    }
+
+    private void serve(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,
+                       Router.Match match, RuntimeException unmatched, Principal principal) {
+        if (match == null) {
+            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, principal).fail(unmatched);
             return;
         }
         Exchange exchange = new Exchange(request, context, services, match.route().pattern(), match.parameters(),

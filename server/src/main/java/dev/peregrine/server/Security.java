@@ -6,7 +6,12 @@ import dev.peregrine.server.auth.AuthenticationException;
 import dev.peregrine.server.auth.KeyRing;
 import dev.peregrine.server.auth.Principal;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides who a request acts as and whether its route allows it: reads the credential
- * ({@code X-API-Key}, or {@code Authorization: Bearer}), verifies it with the {@link KeyRing},
- * and checks the route's {@link Access}. On a server running open (no key file) every request
+ * ({@code X-API-Key}, {@code Authorization: Bearer}, or a user's {@code Authorization: Basic}),
+ * verifies it with the {@link KeyRing}, and checks the route's {@link Access}. A password not
+ * verified before is hashed off the event loop (see {@link Verdict}). On a server running open
+ * (no credential file) every request
  * acts as {@link Principal#OPEN}, whatever credential it carries: the AllSource SDKs send an
  * {@code X-API-Key} that is then ignored.
  *
@@ -28,6 +35,9 @@ final class Security {
     private static final Logger LOG = LoggerFactory.getLogger(Security.class);
     static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "bearer ";
+    private static final String BASIC = "basic ";
+    /** Most password checks waiting or running at once. */
+    static final int MAX_PASSWORD_CHECKS = 64;
     private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final KeyRing keys;
@@ -38,10 +48,14 @@ final class Security {
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     private final AppendQuota quota;
+    private final WorkerExecutor passwordWorkers;
+    private final AtomicInteger passwordChecks = new AtomicInteger();
 
-    Security(KeyRing keys, List<String> warnings, AppendQuota quota, ServerMetrics metrics) {
+    Security(KeyRing keys, List<String> warnings, AppendQuota quota, WorkerExecutor passwordWorkers,
+             ServerMetrics metrics) {
         this.keys = keys;
         this.quota = quota;
+        this.passwordWorkers = passwordWorkers;
         this.warnings = List.copyOf(warnings);
         this.metrics = metrics;
     }
@@ -81,17 +95,98 @@ final class Security {
                 + quota.perSecond() + " events/s (burst " + quota.burst() + "); retry after " + wait + " s", wait);
     }
 
+    /** What checking a request's credential decided. */
+    sealed interface Verdict permits Granted, PasswordCheck {
+    }
+
+    /** The request may go on, acting as {@code principal}. */
+    record Granted(Principal principal) implements Verdict {
+    }
+
     /**
-     * The principal of a request to {@code route}.
-     *
-     * @throws ApiException 401 for a missing or refused credential, 403 when the route is not allowed
+     * A Basic credential not verified yet: its password must be hashed, which is slow, so the
+     * dispatcher runs {@link #verify(PasswordCheck)} off the event loop. Never logged or shown.
      */
-    Principal authorize(HttpServerRequest request, Router.Route route) {
-        Access required = access.computeIfAbsent(route, r -> AccessPolicy.of(r.method(), r.pattern()));
-        if (required.isPublic() || !keys.enabled()) {
-            return Principal.OPEN;
+    record PasswordCheck(String user, String password, Access access, HttpServerRequest request) implements Verdict {
+        @Override
+        public String toString() {
+            return "PasswordCheck[" + user + "]";
         }
-        Principal principal = authenticate(request);
+    }
+
+    /** The access {@code route} requires. */
+    Access access(Router.Route route) {
+        return access.computeIfAbsent(route, r -> AccessPolicy.of(r.method(), r.pattern()));
+    }
+
+    /**
+     * Checks a request against the access it needs ({@link Access#READ} for a path that matches no
+     * route: any valid credential, so that strangers cannot map the API by its 404s and 405s).
+     *
+     * @throws ApiException 401 for a missing or refused credential, 403 when the access is not allowed
+     */
+    Verdict check(HttpServerRequest request, Access required) {
+        if (required.isPublic() || !keys.enabled()) {
+            return new Granted(Principal.OPEN);
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())
+                && request.getHeader(API_KEY_HEADER) == null) {
+            String[] pair = basic(authorization.substring(BASIC.length()).trim());
+            if (pair == null) {
+                throw refused(request, new AuthenticationException(AuthenticationException.Reason.MALFORMED, null));
+            }
+            Optional<Principal> known = keys.verifiedPassword(pair[0], pair[1]);
+            if (known.isEmpty()) {
+                return new PasswordCheck(pair[0], pair[1], required, request);
+            }
+            return new Granted(allowed(known.get(), required));
+        }
+        try {
+            return new Granted(allowed(keys.verify(credential(request)), required));
+        } catch (AuthenticationException e) {
+            throw refused(request, e);
+        }
+    }
+
+    /**
+     * Verifies a Basic credential's password (slow: run it on {@link #passwordWorkers()}).
+     *
+     * @throws ApiException 401 for a wrong password or unknown user, 403 when the access is not allowed
+     */
+    Principal verify(PasswordCheck check) {
+        try {
+            return allowed(keys.verifyPassword(check.user(), check.password()), check.access());
+        } catch (AuthenticationException e) {
+            throw refused(check.request(), e);
+        }
+    }
+
+    /** The one thread that hashes passwords: a flood of wrong ones cannot take the read workers. */
+    WorkerExecutor passwordWorkers() {
+        return passwordWorkers;
+    }
+
+    /**
+     * Admits one more password check, or refuses it when {@value #MAX_PASSWORD_CHECKS} wait already:
+     * each costs a PBKDF2, and a client sending new wrong passwords must not queue without bound.
+     *
+     * @throws ApiException 503 with a {@code Retry-After} of one second
+     */
+    void startPasswordCheck() {
+        if (passwordChecks.incrementAndGet() > MAX_PASSWORD_CHECKS) {
+            passwordChecks.decrementAndGet();
+            throw new ApiException(503, "too many password checks in progress; retry, or use an API key",
+                    Map.of(ApiException.RETRY_AFTER, 1L));
+        }
+    }
+
+    /** One admitted password check is over. */
+    void passwordCheckEnded() {
+        passwordChecks.decrementAndGet();
+    }
+
+    private Principal allowed(Principal principal, Access required) {
         String refusal = required.refusal(principal);
         if (refusal != null) {
             metrics.authFailure("forbidden");
@@ -100,28 +195,27 @@ final class Security {
         return principal;
     }
 
-    /**
-     * The principal of a request's credential, for requests that match no route (so that an
-     * unauthenticated client cannot map the API by its 404s and 405s).
-     *
-     * @throws ApiException 401 for a missing or refused credential
-     */
-    Principal authenticate(HttpServerRequest request) {
-        if (!keys.enabled()) {
-            return Principal.OPEN;
+    private ApiException refused(HttpServerRequest request, AuthenticationException refused) {
+        metrics.authFailure(refused.reason().label());
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+            LOG.info("{} from {} on {} {}", refused.getMessage(), request.remoteAddress(),
+                    request.method().name(), request.path());
         }
+        return ApiException.unauthorized();
+    }
+
+    /** {@code name:password} from the base64 of a Basic credential, or {@code null} when malformed. */
+    private static String[] basic(String encoded) {
+        String decoded;
         try {
-            return keys.verify(credential(request));
-        } catch (AuthenticationException refused) {
-            metrics.authFailure(refused.reason().label());
-            long now = System.nanoTime();
-            long last = lastLogged.get();
-            if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
-                LOG.info("{} from {} on {} {}", refused.getMessage(), request.remoteAddress(),
-                        request.method().name(), request.path());
-            }
-            throw ApiException.unauthorized();
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
+        int colon = decoded.indexOf(':');
+        return colon <= 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
     /**
@@ -137,8 +231,7 @@ final class Security {
         }
         String bearer = authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? authorization.substring(BEARER.length()).trim() : "";
-        if (apiKey != null && !apiKey.equals(bearer)) {
-            return "-";
+        if (apiKey != null && !apiKey.equals(bearer)) {            return "-";
         }
         return bearer.isEmpty() ? "-" : bearer;
     }

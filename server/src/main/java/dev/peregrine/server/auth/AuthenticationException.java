@@ -28,7 +28,8 @@ public final class AuthenticationException extends RuntimeException {
     private final Reason reason;
     private final String keyId;
 
-    AuthenticationException(Reason reason, String keyId) {
+    /** @param keyId the public id of the key presented, or {@code null} */
+    public AuthenticationException(Reason reason, String keyId) {
         super("authentication failed (" + reason.label() + (keyId == null ? "" : ", key " + keyId) + ")",
                 null, false, false);
         this.reason = reason;

@@ -23,10 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The API keys of a data directory: verifies presented keys, and creates, lists and revokes keys
- * in the {@linkplain KeyFile key file}. Used by the server and, offline, by {@code peregrine keys}.
+ * The credentials of a data directory, API keys and users: verifies presented keys and passwords,
+ * and creates, lists and revokes keys and adds, changes and removes users in the
+ * {@linkplain CredentialFile credential file}. Used by the server and, offline, by
+ * {@code peregrine keys} and {@code peregrine users}.
  *
  * <pre>{@code
  * KeyRing keys = KeyRing.open(Path.of("peregrine-data"));
@@ -35,24 +39,52 @@ import java.util.Objects;
  * Principal who = keys.verify(created.key());         // a hash and a map lookup
  * }</pre>
  *
- * <p>Authentication is on once the key file exists, even when it holds no key: revoking the last
- * key locks everyone out instead of opening the server. On a data directory without the file the
- * server runs open (loopback only, unless started with {@code --insecure}).
+ * <p>Authentication is on once the credential file exists, even when it holds no key: revoking the
+ * last key locks everyone out instead of opening the server. On a data directory without the file
+ * the server runs open (loopback only, unless started with {@code --insecure}).
+ *
+ * <p>Passwords are hashed with PBKDF2 ({@link PasswordHash}), deliberately slow; clients such as
+ * KurrentDB's send their Basic credentials with every request, so a verified name and password is
+ * remembered, as its SHA-256, in a bounded cache ({@value #VERIFIED_CACHE_SIZE} entries, emptied
+ * when full) that belongs to the snapshot of the file it was verified against: any change of the
+ * file (a new password, a removed user, a revoked key) starts an empty cache.
  *
  * <p>Thread-safe. Verification reads an immutable snapshot through a volatile field, so a
  * revocation is seen by the next request on any thread. Changes take an exclusive lock on
- * {@code api-keys.lock} (so a running server and {@code peregrine keys} never lose each other's
+ * {@code credentials.lock} (so a running server and {@code peregrine keys} never lose each other's
  * changes), re-read the file, apply the change, write the file and publish the new snapshot.
  */
 public final class KeyRing {
-    private static final String LOCK_FILE_NAME = KeyFile.FILE_NAME + ".lock";
+    private static final String LOCK_FILE_NAME = CredentialFile.FILE_NAME + ".lock";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder SECRET_ENCODING = Base64.getUrlEncoder().withoutPadding();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(KeyRing::sha256);
 
-    /** The keys of one read of the file, by id, and the identity of the file they were read from. */
-    private record Snapshot(boolean present, Map<String, ApiKey> byId, Object fileKey, long modified, long size) {
-        static final Snapshot ABSENT = new Snapshot(false, Map.of(), null, -1, -1);
+    /** Most verified passwords remembered at once. */
+    static final int VERIFIED_CACHE_SIZE = 1_024;
+
+    /**
+     * One read of the file: keys by id, users by name, the identity of the file they were read
+     * from, and the passwords verified against it (keyed by the SHA-256 of name and password).
+     */
+    private record Snapshot(boolean present, Map<String, ApiKey> byId, Map<String, User> users, Object fileKey,
+                            long modified, long size, Map<Digest, Principal> verified) {
+        static Snapshot absent() {
+            return new Snapshot(false, Map.of(), Map.of(), null, -1, -1, new ConcurrentHashMap<>());
+        }
+    }
+
+    /** A SHA-256 as a map key. */
+    private record Digest(byte[] bytes) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Digest digest && java.util.Arrays.equals(bytes, digest.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(bytes);
+        }
     }
 
     /** A new key: the key text, shown once, and its stored entry. */
@@ -66,11 +98,13 @@ public final class KeyRing {
 
     private final Path file;
     private final Clock clock;
+    private final int verifiedCacheSize;
     private volatile Snapshot snapshot;
 
-    private KeyRing(Path file, Clock clock) {
+    private KeyRing(Path file, Clock clock, int verifiedCacheSize) {
         this.file = file;
         this.clock = clock;
+        this.verifiedCacheSize = verifiedCacheSize;
         this.snapshot = load(file);
     }
 
@@ -81,15 +115,20 @@ public final class KeyRing {
 
     /** As {@link #open(Path)}, with the clock expiries are checked against. */
     public static KeyRing open(Path dataDirectory, Clock clock) {
-        return new KeyRing(KeyFile.of(dataDirectory), Objects.requireNonNull(clock, "clock"));
+        return new KeyRing(CredentialFile.of(dataDirectory), Objects.requireNonNull(clock, "clock"), VERIFIED_CACHE_SIZE);
     }
 
-    /** Whether authentication is required: the key file exists (possibly with no key left). */
+    /** As {@link #open(Path)}, remembering at most {@code verifiedCacheSize} passwords (tests use few). */
+    static KeyRing open(Path dataDirectory, int verifiedCacheSize) {
+        return new KeyRing(CredentialFile.of(dataDirectory), Clock.systemUTC(), verifiedCacheSize);
+    }
+
+    /** Whether authentication is required: the credential file exists (possibly with no key left). */
     public boolean enabled() {
         return snapshot.present();
     }
 
-    /** The key file. */
+    /** The credential file. */
     public Path file() {
         return file;
     }
@@ -127,7 +166,7 @@ public final class KeyRing {
     }
 
     /**
-     * Creates a key, writes it to the key file (creating the file, which turns authentication on)
+     * Creates a key, writes it to the credential file (creating the file, which turns authentication on)
      * and returns its text, which is not stored anywhere.
      *
      * @param name a label for people, may be empty
@@ -141,7 +180,7 @@ public final class KeyRing {
         if (expires != null && !expires.isAfter(clock.instant())) {
             throw new IllegalArgumentException("the expiry " + expires + " is not in the future");
         }
-        return change(keys -> {
+        return change((keys, users) -> {
             String id;
             do {
                 id = HexFormat.of().formatHex(random(ApiKey.ID_LENGTH / 2));
@@ -159,15 +198,117 @@ public final class KeyRing {
      * @return whether a key with that id existed
      */
     public boolean revoke(String id) {
-        return change(keys -> keys.remove(id) != null);
+        return change((keys, users) -> keys.remove(id) != null);
+    }
+
+    /** Every user, by name (without password hashes: {@link User#toString()} shows none). */
+    public List<User> users() {
+        return snapshot.users().values().stream().sorted(Comparator.comparing(User::name)).toList();
     }
 
     /**
-     * Re-reads the key file when it was replaced since the last read (by {@code peregrine keys}
-     * while the server runs). Cheap when nothing changed: one {@code stat}.
+     * Adds a user with a password (hashed with PBKDF2, slow) and writes the file.
+     *
+     * @throws IllegalArgumentException when the name or tenant is malformed, the password empty, an
+     *         admin is bound to a tenant, or the name is taken
+     */
+    public User addUser(String name, String password, Role role, String tenant) {
+        return addUser(name, password, role, tenant, PasswordHash.DEFAULT_ITERATIONS);
+    }
+
+    /** As {@link #addUser(String, String, Role, String)} with a PBKDF2 iteration count (tests use few). */
+    User addUser(String name, String password, Role role, String tenant, int iterations) {
+        User.checkName(name);
+        byte[] salt = PasswordHash.salt();
+        User user = new User(name, role, tenant, clock.instant(), iterations, salt,
+                PasswordHash.hash(requirePassword(password), salt, iterations));
+        return change((keys, users) -> {
+            if (users.putIfAbsent(name, user) != null) {
+                throw new IllegalArgumentException("user '" + name + "' exists already");
+            }
+            return user;
+        });
+    }
+
+    /**
+     * Sets a user's password; from the moment this returns, the old one is refused.
+     *
+     * @return whether the user existed
+     */
+    public boolean setPassword(String name, String password) {
+        byte[] salt = PasswordHash.salt();
+        byte[] hash = PasswordHash.hash(requirePassword(password), salt, PasswordHash.DEFAULT_ITERATIONS);
+        return change((keys, users) -> {
+            User old = users.get(name);
+            if (old == null) {
+                return false;
+            }
+            users.put(name, new User(name, old.role(), old.tenant(), old.created(), PasswordHash.DEFAULT_ITERATIONS,
+                    salt, hash));
+            return true;
+        });
+    }
+
+    /** Removes a user; from the moment this returns, its password is refused. @return whether it existed */
+    public boolean removeUser(String name) {
+        return change((keys, users) -> users.remove(name) != null);
+    }
+
+    /**
+     * The principal of a name and password already verified against the current file, without
+     * hashing the password slowly: empty when it must be verified by {@link #verifyPassword}.
+     */
+    public Optional<Principal> verifiedPassword(String name, String password) {
+        return Optional.ofNullable(snapshot.verified().get(passwordDigest(name, password)));
+    }
+
+    /**
+     * Verifies a name and password: slow (one PBKDF2) unless {@link #verifiedPassword} knows them;
+     * never call it on an event loop. A success is remembered until the file changes.
+     *
+     * @throws AuthenticationException when the user does not exist or the password is wrong
+     */
+    public Principal verifyPassword(String name, String password) {
+        Snapshot current = snapshot;
+        Digest digest = passwordDigest(name, password);
+        Principal known = current.verified().get(digest);
+        if (known != null) {
+            return known;
+        }
+        User user = current.users().get(name);
+        // An unknown user costs the same hash as a wrong password, so timing does not tell them apart.
+        boolean matches = user != null ? user.passwordMatches(password)
+                : PasswordHash.matches(password, UNKNOWN_USER_SALT, PasswordHash.DEFAULT_ITERATIONS, UNKNOWN_USER_SALT);
+        if (!matches) {
+            throw new AuthenticationException(AuthenticationException.Reason.UNKNOWN, null);
+        }
+        Map<Digest, Principal> verified = current.verified();
+        if (verified.size() >= verifiedCacheSize) {
+            verified.clear(); // bounded; clients that keep using a credential put it back at the next request
+        }
+        verified.put(digest, user.principal());
+        return user.principal();
+    }
+
+    private static final byte[] UNKNOWN_USER_SALT = new byte[PasswordHash.SALT_LENGTH];
+
+    private static String requirePassword(String password) {
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("a password must not be empty");
+        }
+        return password;
+    }
+
+    private static Digest passwordDigest(String name, String password) {
+        return new Digest(digest(name + '\u0000' + password));
+    }
+
+    /**
+     * Re-reads the credential file when it was replaced since the last read (by
+     * {@code peregrine keys} or {@code peregrine users} while the server runs). Cheap when nothing changed: one {@code stat}.
      *
      * @return whether the keys were re-read
-     * @throws KeyFileException when the new file is damaged (the keys in use stay as they were)
+     * @throws CredentialFileException when the new file is damaged (the keys in use stay as they were)
      */
     public boolean reloadIfChanged() {
         Snapshot current = snapshot;
@@ -188,7 +329,7 @@ public final class KeyRing {
     }
 
     private interface Change<T> {
-        T apply(Map<String, ApiKey> keys);
+        T apply(Map<String, ApiKey> keys, Map<String, User> users);
     }
 
     private synchronized <T> T change(Change<T> change) {
@@ -197,32 +338,39 @@ public final class KeyRing {
             try (FileChannel lockChannel = FileChannel.open(file.resolveSibling(LOCK_FILE_NAME),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockChannel.lock()) {
-                Map<String, ApiKey> before = load(file).byId();
-                Map<String, ApiKey> keys = new LinkedHashMap<>(before);
-                T result = change.apply(keys);
+                Snapshot before = load(file);
+                Map<String, ApiKey> keys = new LinkedHashMap<>(before.byId());
+                Map<String, User> users = new LinkedHashMap<>(before.users());
+                T result = change.apply(keys, users);
                 // Only a real change writes: revoking an unknown id must not create the file (and turn auth on).
-                if (!keys.equals(before)) {
-                    KeyFile.write(file, new ArrayList<>(keys.values()));
+                if (!keys.equals(before.byId()) || !users.equals(before.users())) {
+                    CredentialFile.write(file, new CredentialFile.Credentials(new ArrayList<>(keys.values()),
+                            new ArrayList<>(users.values())));
                 }
                 snapshot = load(file);
                 return result;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("changing key file " + file, e);
+            throw new UncheckedIOException("changing credential file " + file, e);
         }
     }
 
     private static Snapshot load(Path file) {
         BasicFileAttributes attributes = attributes(file);
         if (attributes == null) {
-            return Snapshot.ABSENT;
+            return Snapshot.absent();
         }
+        CredentialFile.Credentials credentials = CredentialFile.read(file);
         Map<String, ApiKey> byId = new LinkedHashMap<>();
-        for (ApiKey key : KeyFile.read(file)) {
+        for (ApiKey key : credentials.keys()) {
             byId.put(key.id(), key);
         }
-        return new Snapshot(true, Map.copyOf(byId), attributes.fileKey(), attributes.lastModifiedTime().toMillis(),
-                attributes.size());
+        Map<String, User> users = new LinkedHashMap<>();
+        for (User user : credentials.users()) {
+            users.put(user.name(), user);
+        }
+        return new Snapshot(true, Map.copyOf(byId), Map.copyOf(users), attributes.fileKey(),
+                attributes.lastModifiedTime().toMillis(), attributes.size(), new ConcurrentHashMap<>());
     }
 
     private static BasicFileAttributes attributes(Path file) {
@@ -231,7 +379,7 @@ public final class KeyRing {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the attributes of key file " + file, e);
+            throw new UncheckedIOException("reading the attributes of credential file " + file, e);
         }
     }
 

@@ -144,16 +144,54 @@ class KeyRingTest {
     }
 
     @Test
+    void passwordsAreVerifiedSlowlyOnceThenFromTheCacheUntilTheFileChanges() {
+        KeyRing keys = KeyRing.open(data);
+        keys.addUser("admin", "changeit", Role.ADMIN, null, 1_000);
+        assertThat(keys.verifiedPassword("admin", "changeit")).isEmpty();
+        assertThat(keys.verifyPassword("admin", "changeit").subject()).isEqualTo("user:admin");
+        assertThat(keys.verifiedPassword("admin", "changeit")).isPresent();
+        assertThatThrownBy(() -> keys.verifyPassword("admin", "wrong")).isInstanceOf(AuthenticationException.class);
+        assertThat(keys.verifiedPassword("admin", "wrong")).isEmpty();
+        assertThat(keys.setPassword("admin", "new one")).isTrue();
+        assertThat(keys.verifiedPassword("admin", "changeit")).isEmpty();
+        assertThatThrownBy(() -> keys.verifyPassword("admin", "changeit")).isInstanceOf(AuthenticationException.class);
+        assertThat(keys.verifyPassword("admin", "new one").role()).isEqualTo(Role.ADMIN);
+        assertThat(KeyRing.open(data).verifyPassword("admin", "new one").role()).isEqualTo(Role.ADMIN);
+        assertThat(keys.removeUser("admin")).isTrue();
+        assertThat(keys.verifiedPassword("admin", "new one")).isEmpty();
+        assertThatThrownBy(() -> keys.addUser("x:y", "p", Role.READER, null)).hasMessageContaining("[A-Za-z0-9._@-]");
+        assertThatThrownBy(() -> keys.addUser("x", "", Role.READER, null)).hasMessageContaining("empty");
+    }
+
+    @Test
+    void theVerifiedCacheIsBounded() {
+        KeyRing keys = KeyRing.open(data, 4);
+        int users = 5;
+        for (int i = 0; i < users; i++) {
+            keys.addUser("u" + i, "p" + i, Role.READER, null, 1);
+        }
+        for (int i = 0; i < users; i++) {
+            keys.verifyPassword("u" + i, "p" + i);
+            assertThatThrownBy(() -> keys.verifyPassword("u0", "not p0")).isInstanceOf(AuthenticationException.class);
+        }
+        // Full at the last one: emptied, then the last one kept; failures are never cached.
+        assertThat(keys.verifiedPassword("u0", "p0")).isEmpty();
+        assertThat(keys.verifiedPassword("u" + (users - 1), "p" + (users - 1))).isPresent();
+        assertThat(keys.verifiedPassword("u0", "not p0")).isEmpty();
+    }
+
+    @Test
     void everyTruncationIsDetected() throws IOException {
         KeyRing keys = KeyRing.open(data);
         for (int i = 0; i < 3; i++) {
             keys.create("key " + i, Role.READER, "t" + i, null);
+            keys.addUser("user" + i, "password " + i, Role.WRITER, "t" + i, 1_000);
         }
         byte[] intact = Files.readAllBytes(keys.file());
         for (int length = 0; length < intact.length; length++) {
             Files.write(keys.file(), java.util.Arrays.copyOf(intact, length));
-            assertThatThrownBy(() -> KeyFile.read(keys.file())).as("truncated to %d bytes", length)
-                    .isInstanceOf(KeyFileException.class);
+            assertThatThrownBy(() -> CredentialFile.read(keys.file())).as("truncated to %d bytes", length)
+                    .isInstanceOf(CredentialFileException.class);
         }
     }
 
@@ -164,6 +202,7 @@ class KeyRingTest {
         KeyRing keys = KeyRing.open(data);
         for (int i = 0; i < 3; i++) {
             keys.create("key " + i, Role.WRITER, "t" + i, Instant.now().plusSeconds(3600));
+            keys.addUser("user" + i, "password " + i, Role.READER, null, 1_000);
         }
         byte[] intact = Files.readAllBytes(keys.file());
         for (int round = 0; round < 500; round++) {
@@ -171,12 +210,13 @@ class KeyRingTest {
             int position = random.nextInt(damaged.length);
             damaged[position] ^= (byte) (1 << random.nextInt(8));
             Files.write(keys.file(), damaged);
-            assertThatThrownBy(() -> KeyFile.read(keys.file()))
+            assertThatThrownBy(() -> CredentialFile.read(keys.file()))
                     .as("seed %d, bit flipped at byte %d of %d", seed, position, damaged.length)
-                    .isInstanceOf(KeyFileException.class);
+                    .isInstanceOf(CredentialFileException.class);
         }
         Files.write(keys.file(), intact);
-        assertThat(KeyFile.read(keys.file())).hasSize(3);
+        assertThat(CredentialFile.read(keys.file()).keys()).hasSize(3);
+        assertThat(CredentialFile.read(keys.file()).users()).hasSize(3);
     }
 
     @Test
@@ -188,7 +228,7 @@ class KeyRingTest {
         Path temporary = keys.file().resolveSibling("replacement");
         Files.write(temporary, bytes);
         Files.move(temporary, keys.file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertThatThrownBy(keys::reloadIfChanged).isInstanceOf(KeyFileException.class)
+        assertThatThrownBy(keys::reloadIfChanged).isInstanceOf(CredentialFileException.class)
                 .hasMessageContaining("CRC-32C");
         assertThat(keys.verify(key).role()).isEqualTo(Role.READER);
         assertThat(List.of(keys.list().getFirst().toString())).noneMatch(text -> text.contains(key));
