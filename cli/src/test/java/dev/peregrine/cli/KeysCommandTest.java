@@ -74,6 +74,29 @@ class KeysCommandTest {
         assertThat(refused.err()).contains("--tls-cert").contains("--insecure").contains("peregrine keys create");
     }
 
+    @Test
+    void usersAreAddedWithAPasswordFromStandardInputChangedAndRemoved() throws Exception {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("changeit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            CommandLineTest.Run added = CommandLineTest.run("users", "add", "admin", "--role", "admin", "--data", data.toString());
+            assertThat(added.exit()).as(added.err()).isZero();
+            assertThat(added.err()).contains("admin").doesNotContain("changeit");
+            assertThat(dev.peregrine.server.auth.KeyRing.open(data).verifyPassword("admin", "changeit").role())
+                    .isEqualTo(dev.peregrine.server.auth.Role.ADMIN);
+            System.setIn(new java.io.ByteArrayInputStream("\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            CommandLineTest.Run empty = CommandLineTest.run("users", "passwd", "admin", "--data", data.toString());
+            assertThat(empty.exit()).isEqualTo(2);
+            assertThat(empty.err()).contains("empty");
+            CommandLineTest.Run listed = CommandLineTest.run("users", "list", "--data", data.toString());
+            assertThat(listed.out()).contains("admin  admin, all tenants");
+            assertThat(CommandLineTest.run("users", "remove", "admin", "--data", data.toString()).exit()).isZero();
+            assertThat(CommandLineTest.run("users", "remove", "admin", "--data", data.toString()).exit()).isEqualTo(1);
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
     private static int status(PeregrineServer server, String key) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                 + "/api/v1/events/query"));
