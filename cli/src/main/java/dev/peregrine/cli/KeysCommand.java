@@ -68,16 +68,13 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
+            return refusingBadArguments("keys create", () -> {
                 KeyRing.Created created = parent.keys().create(name, Role.parse(role), tenant, expiry(expires));
                 System.out.println(created.key());
                 System.err.println("created key " + created.entry().id() + " (" + describe(created.entry())
                         + "); it is shown only now, store it safely");
                 return 0;
-            } catch (IllegalArgumentException e) {
-                System.err.println("peregrine keys create: " + e.getMessage());
-                return 2;
-            }
+            });
         }
 
         private static Instant expiry(String text) {
@@ -129,6 +126,20 @@ final class KeysCommand implements Runnable {
             }
             System.err.println("revoked key " + id);
             return 0;
+        }
+    }
+
+    /**
+     * Runs {@code body}; an argument it refuses ({@link IllegalArgumentException}: a bad role,
+     * tenant, name, expiry or password) is printed as {@code peregrine <command>: <reason>} and
+     * exits with status 2, instead of a stack trace.
+     */
+    static int refusingBadArguments(String command, java.util.function.IntSupplier body) {
+        try {
+            return body.getAsInt();
+        } catch (IllegalArgumentException e) {
+            System.err.println("peregrine " + command + ": " + e.getMessage());
+            return 2;
         }
     }
 

@@ -56,14 +56,11 @@ final class UsersCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
+            return KeysCommand.refusingBadArguments("users add", () -> {
                 User user = data.keys().addUser(name, password("password for " + name + ": "), Role.parse(role), tenant);
                 System.err.println("added " + user);
                 return 0;
-            } catch (IllegalArgumentException e) {
-                System.err.println("peregrine users add: " + e.getMessage());
-                return 2;
-            }
+            });
         }
     }
 
@@ -78,17 +75,14 @@ final class UsersCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
+            return KeysCommand.refusingBadArguments("users passwd", () -> {
                 if (!data.keys().setPassword(name, password("new password for " + name + ": "))) {
                     System.err.println("peregrine users passwd: no user '" + name + "'");
                     return 1;
                 }
                 System.err.println("password of " + name + " changed");
                 return 0;
-            } catch (IllegalArgumentException e) {
-                System.err.println("peregrine users passwd: " + e.getMessage());
-                return 2;
-            }
+            });
         }
     }
 

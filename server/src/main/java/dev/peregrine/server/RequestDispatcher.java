@@ -46,7 +46,7 @@ final class RequestDispatcher {
         try {
             verdict = security.check(request, access);
         } catch (RuntimeException refused) {
-            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, Principal.OPEN).fail(refused);
+            refuse(request, context, start, watch, match, refused);
             return;
         }
         if (verdict instanceof Security.Granted granted) {
@@ -66,7 +66,7 @@ final class RequestDispatcher {
         try {
             security.startPasswordCheck();
         } catch (ApiException busy) {
-            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, Principal.OPEN).fail(busy);
+            refuse(request, context, start, watch, match, busy);
             return;
         }
         request.pause();
@@ -76,11 +76,17 @@ final class RequestDispatcher {
                     if (verified.succeeded()) {
                         serve(request, context, start, watch, match, unmatched, verified.result());
                     } else {
-                        new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, Principal.OPEN)
-                                .fail(verified.cause());
+                        refuse(request, context, start, watch, match, verified.cause());
                     }
                     request.resume();
                 }));
+    }
+
+    /** Answers a refused credential (or a busy password check), counted under the route it asked for. */
+    private void refuse(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,
+                        Router.Match match, Throwable refusal) {
+        String route = match != null ? match.route().pattern() : UNMATCHED;
+        new Exchange(request, context, services, route, Map.of(), start, watch, Principal.OPEN).fail(refusal);
     }
 
     private void serve(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,
