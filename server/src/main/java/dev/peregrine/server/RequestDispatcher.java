@@ -1,12 +1,12 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.auth.Access;
+import dev.peregrine.server.auth.Principal;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import dev.peregrine.server.auth.Access;
-import dev.peregrine.server.auth.Principal;
-import io.netty.handler.codec.TooLongFrameException;
 import java.util.Map;
 
 /**
@@ -82,11 +82,25 @@ final class RequestDispatcher {
                 }));
     }
 
-    /** Answers a refused credential (or a busy password check), counted under the route it asked for. */
+    /**
+     * Answers a refused credential (or a busy password check), counted under the route it asked
+     * for; a 401 to an address that keeps failing is held back first (see {@link FailureThrottle}).
+     */
     private void refuse(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,
                         Router.Match match, Throwable refusal) {
         String route = match != null ? match.route().pattern() : UNMATCHED;
-        new Exchange(request, context, services, route, Map.of(), start, watch, Principal.OPEN).fail(refusal);
+        Exchange exchange = new Exchange(request, context, services, route, Map.of(), start, watch, Principal.OPEN);
+        long delay = refusal instanceof ApiException api && api.status() == 401
+                ? services.security().failureDelayMillis(request) : 0;
+        if (delay == 0) {
+            exchange.fail(refusal);
+            return;
+        }
+        context.owner().setTimer(delay, id -> {
+            if (!request.response().closed()) {
+                exchange.fail(refusal);
+            }
+        });
     }
 
     private void serve(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,

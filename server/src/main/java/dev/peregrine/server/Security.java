@@ -50,6 +50,7 @@ final class Security {
     private final AppendQuota quota;
     private final WorkerExecutor passwordWorkers;
     private final AtomicInteger passwordChecks = new AtomicInteger();
+    private final FailureThrottle throttle = new FailureThrottle();
 
     Security(KeyRing keys, List<String> warnings, AppendQuota quota, WorkerExecutor passwordWorkers,
              ServerMetrics metrics) {
@@ -179,6 +180,19 @@ final class Security {
             throw new ApiException(503, "too many password checks in progress; retry, or use an API key",
                     Map.of(ApiException.RETRY_AFTER, 1L));
         }
+    }
+
+    /**
+     * How long to hold back the answer to a refused credential from this request's address (see
+     * {@link FailureThrottle}), in milliseconds; 0 for at once. Counts each delayed answer.
+     */
+    long failureDelayMillis(HttpServerRequest request) {
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        long delay = throttle.failed(address);
+        if (delay > 0) {
+            metrics.authFailureDelayed();
+        }
+        return delay;
     }
 
     /** One admitted password check is over. */

@@ -43,6 +43,7 @@ final class ServerMetrics {
     private final Histogram appendDuration;
     private final Counter eventsAppended;
     private final Counter authFailures;
+    private final Counter authDelayed;
     private final Counter tenantAppends;
     private final Counter quotaRefusals;
     /** The store behind the store gauges; set once, before the server starts taking requests. */
@@ -85,6 +86,10 @@ final class ServerMetrics {
                 .help("Requests refused by authentication (missing, malformed, unknown, expired credential) or"
                         + " authorization (forbidden: role or tenant)")
                 .labelNames("reason")
+                .register(registry);
+        authDelayed = Counter.builder()
+                .name("peregrine_auth_failures_delayed_total")
+                .help("401 answers held back because their address failed authentication repeatedly")
                 .register(registry);
         tenantAppends = Counter.builder()
                 .name("peregrine_tenant_events_appended_total")
@@ -168,6 +173,11 @@ final class ServerMetrics {
     /** Records one refused request; {@code reason} is a fixed label, never anything the client sent. */
     void authFailure(String reason) {
         authFailures.labelValues(reason).inc();
+    }
+
+    /** Records one 401 answer held back by the failure throttle. */
+    void authFailureDelayed() {
+        authDelayed.inc();
     }
 
     /** Records events admitted for a tenant; tenants are key attributes set by an admin, so bounded. */
