@@ -13,6 +13,7 @@ module dev.peregrine.server {
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;
     requires org.slf4j;
+    requires com.nimbusds.jose.jwt;
 
     exports dev.peregrine.server;
     // API keys for `peregrine keys`, which manages them offline on a data directory.

@@ -115,6 +115,19 @@ final class ServeCommand implements Callable<Integer> {
                     + " second's worth (env PEREGRINE_TENANT_APPEND_BURST, default ${DEFAULT-VALUE}).")
     long tenantAppendBurst;
 
+    @Option(names = "--jwt-key", defaultValue = "${env:PEREGRINE_JWT_KEY}",
+            description = "Accept JWTs (Authorization: Bearer) of an identity provider, verified with this PEM public"
+                    + " key or JWKS file (env PEREGRINE_JWT_KEY). Needs --jwt-issuer and --jwt-audience.")
+    Path jwtKey;
+
+    @Option(names = "--jwt-issuer", defaultValue = "${env:PEREGRINE_JWT_ISSUER}",
+            description = "The iss every JWT must carry (env PEREGRINE_JWT_ISSUER).")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", defaultValue = "${env:PEREGRINE_JWT_AUDIENCE}",
+            description = "The aud every JWT must carry (env PEREGRINE_JWT_AUDIENCE).")
+    String jwtAudience;
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -137,6 +150,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (tlsCert != null) {
             builder.tls(tlsCert, tlsKey);
+        }
+        if (jwtKey != null || jwtIssuer != null || jwtAudience != null) {
+            if (jwtKey == null || jwtIssuer == null || jwtAudience == null) {
+                throw new IllegalArgumentException("--jwt-key, --jwt-issuer and --jwt-audience go together: give all three");
+            }
+            builder.jwt(jwtKey, jwtIssuer, jwtAudience);
         }
         ServerFlightRecorder.metrics().forEach(builder::metric);
         return builder.build();

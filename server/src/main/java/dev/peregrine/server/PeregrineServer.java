@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Properties;
+import dev.peregrine.server.auth.JwtVerifier;
 import dev.peregrine.server.auth.KeyRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,9 @@ public final class PeregrineServer implements AutoCloseable {
     public static PeregrineServer start(ServerConfig config) {
         long started = System.nanoTime();
         KeyRing keys = KeyRing.open(config.dataDirectory());
-        List<String> warnings = ListenPolicy.check(config, keys.enabled());
+        JwtVerifier jwt = config.jwtKey().map(key -> JwtVerifier.load(key, config.jwtIssuer(), config.jwtAudience()))
+                .orElse(null);
+        List<String> warnings = ListenPolicy.check(config, keys.enabled() || jwt != null);
         TlsFiles tls = config.tlsCertificate().map(cert -> new TlsFiles(cert, config.tlsKey().orElseThrow())).orElse(null);
         EventStore store = openStore(config);
         store.views(); // persisted views resume now and catch up in the background, not on the first request
@@ -81,7 +84,7 @@ public final class PeregrineServer implements AutoCloseable {
             services = new Services(json, metrics, config.limits(), version(), store,
                     new EventRequestParser(json, store.dictionary(), config.limits()),
                     vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry(),
-                    new Security(keys, warnings, config.tenantAppendsPerSecond() > 0
+                    new Security(keys, jwt, warnings, config.tenantAppendsPerSecond() > 0
                             ? new AppendQuota(config.tenantAppendsPerSecond(), config.tenantAppendBurst())
                             : AppendQuota.UNLIMITED,
                             vertx.createSharedWorkerExecutor("peregrine-passwords", 1), metrics));
@@ -100,7 +103,7 @@ public final class PeregrineServer implements AutoCloseable {
             store.close();
             throw e;
         }
-        String access = access(config, keys, warnings);
+        String access = access(config, keys, jwt != null, warnings);
         LOG.info("Peregrine {} listening on {}://{}:{} (data {}, durability {}; {}) in {} ms", services.version(),
                 tls != null ? "https" : "http", config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(),
                 config.durability(), access, (System.nanoTime() - started) / 1_000_000);
@@ -111,10 +114,11 @@ public final class PeregrineServer implements AutoCloseable {
     }
 
     /** How clients are admitted, for the start-up line. */
-    private static String access(ServerConfig config, KeyRing keys, List<String> warnings) {
+    private static String access(ServerConfig config, KeyRing keys, boolean jwt, List<String> warnings) {
         String tls = config.tlsCertificate().isPresent() ? "TLS" : "no TLS";
-        if (keys.enabled()) {
-            return "API keys required, " + keys.list().size() + " keys; " + tls;
+        if (keys.enabled() || jwt) {
+            return "API keys required, " + keys.list().size() + " keys, " + keys.users().size() + " users"
+                    + (jwt ? ", JWTs of " + config.jwtIssuer() : "") + "; " + tls;
         }
         return (warnings.isEmpty() ? "open: no API keys configured, local clients only" : "OPEN: no API keys configured")
                 + "; " + tls;

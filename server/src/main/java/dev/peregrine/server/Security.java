@@ -3,6 +3,7 @@ package dev.peregrine.server;
 import dev.peregrine.server.auth.Access;
 import dev.peregrine.server.auth.AccessPolicy;
 import dev.peregrine.server.auth.AuthenticationException;
+import dev.peregrine.server.auth.JwtVerifier;
 import dev.peregrine.server.auth.KeyRing;
 import dev.peregrine.server.auth.Principal;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides who a request acts as and whether its route allows it: reads the credential
- * ({@code X-API-Key}, {@code Authorization: Bearer}, or a user's {@code Authorization: Basic}),
+ * ({@code X-API-Key}, {@code Authorization: Bearer} with a key or an identity provider's JWT, or a
+ * user's {@code Authorization: Basic}),
  * verifies it with the {@link KeyRing}, and checks the route's {@link Access}. A password not
  * verified before is hashed off the event loop (see {@link Verdict}). On a server running open
  * (no credential file) every request
@@ -51,19 +53,22 @@ final class Security {
     private final WorkerExecutor passwordWorkers;
     private final AtomicInteger passwordChecks = new AtomicInteger();
     private final FailureThrottle throttle = new FailureThrottle();
+    private final JwtVerifier jwt;
 
-    Security(KeyRing keys, List<String> warnings, AppendQuota quota, WorkerExecutor passwordWorkers,
+    /** @param jwt verifies tokens of an identity provider, or {@code null} when none is configured */
+    Security(KeyRing keys, JwtVerifier jwt, List<String> warnings, AppendQuota quota, WorkerExecutor passwordWorkers,
              ServerMetrics metrics) {
         this.keys = keys;
+        this.jwt = jwt;
         this.quota = quota;
         this.passwordWorkers = passwordWorkers;
         this.warnings = List.copyOf(warnings);
         this.metrics = metrics;
     }
 
-    /** Whether requests must carry a credential. */
+    /** Whether requests must carry a credential: there is a credential file, or JWTs are configured. */
     boolean enabled() {
-        return keys.enabled();
+        return keys.enabled() || jwt != null;
     }
 
     /** What {@code /health} warns about: set when the server was started {@code --insecure} off loopback. */
@@ -127,10 +132,21 @@ final class Security {
      * @throws ApiException 401 for a missing or refused credential, 403 when the access is not allowed
      */
     Verdict check(HttpServerRequest request, Access required) {
-        if (required.isPublic() || !keys.enabled()) {
+        if (required.isPublic() || !enabled()) {
             return new Granted(Principal.OPEN);
         }
         String authorization = request.getHeader("Authorization");
+        if (jwt != null && authorization != null && request.getHeader(API_KEY_HEADER) == null
+                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            String token = authorization.substring(BEARER.length()).trim();
+            if (JwtVerifier.looksLikeToken(token)) {
+                try {
+                    return new Granted(allowed(jwt.verify(token), required));
+                } catch (AuthenticationException e) {
+                    throw refused(request, e);
+                }
+            }
+        }
         if (authorization != null && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())
                 && request.getHeader(API_KEY_HEADER) == null) {
             String[] pair = basic(authorization.substring(BASIC.length()).trim());

@@ -57,6 +57,9 @@ public final class ServerConfig {
     private final boolean insecure;
     private final double tenantAppendsPerSecond;
     private final long tenantAppendBurst;
+    private final Path jwtKey;
+    private final String jwtIssuer;
+    private final String jwtAudience;
 
     private ServerConfig(Builder builder) {
         this.host = builder.host;
@@ -74,6 +77,9 @@ public final class ServerConfig {
         this.insecure = builder.insecure;
         this.tenantAppendsPerSecond = builder.tenantAppendsPerSecond;
         this.tenantAppendBurst = builder.tenantAppendBurst;
+        this.jwtKey = builder.jwtKey;
+        this.jwtIssuer = builder.jwtIssuer;
+        this.jwtAudience = builder.jwtAudience;
     }
 
     /** A builder holding the defaults. */
@@ -166,6 +172,21 @@ public final class ServerConfig {
         return tenantAppendBurst;
     }
 
+    /** The public key (PEM) or key set (JWKS) JWTs are verified with; empty when JWTs are not accepted. */
+    public Optional<Path> jwtKey() {
+        return Optional.ofNullable(jwtKey);
+    }
+
+    /** The {@code iss} every JWT must carry, when {@link #jwtKey()} is set. */
+    public String jwtIssuer() {
+        return jwtIssuer;
+    }
+
+    /** The {@code aud} every JWT must carry, when {@link #jwtKey()} is set. */
+    public String jwtAudience() {
+        return jwtAudience;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
@@ -191,6 +212,9 @@ public final class ServerConfig {
         private boolean insecure;
         private double tenantAppendsPerSecond;
         private long tenantAppendBurst;
+        private Path jwtKey;
+        private String jwtIssuer;
+        private String jwtAudience;
 
         private Builder() {
         }
@@ -302,6 +326,18 @@ public final class ServerConfig {
             }
             this.tenantAppendsPerSecond = perSecond;
             this.tenantAppendBurst = burst;
+            return this;
+        }
+
+        /**
+         * Accepts JWTs of an identity provider as {@code Authorization: Bearer}, verified with the
+         * public key (PEM) or key set (JWKS) in {@code keyFile}, read at start, and required to carry
+         * this issuer and audience (see docs/security.md for the claims).
+         */
+        public Builder jwt(Path keyFile, String issuer, String audience) {
+            this.jwtKey = Objects.requireNonNull(keyFile, "keyFile");
+            this.jwtIssuer = Objects.requireNonNull(issuer, "issuer");
+            this.jwtAudience = Objects.requireNonNull(audience, "audience");
             return this;
         }
 
