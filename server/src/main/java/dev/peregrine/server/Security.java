@@ -107,6 +107,8 @@ final class Security {
 
     /** The request may go on, acting as {@code principal}. */
     record Granted(Principal principal) implements Verdict {
+        /** The verdict of every request on an open server, and of public routes. */
+        static final Granted OPEN = new Granted(Principal.OPEN);
     }
 
     /**
@@ -133,7 +135,7 @@ final class Security {
      */
     Verdict check(HttpServerRequest request, Access required) {
         if (required.isPublic() || !enabled()) {
-            return new Granted(Principal.OPEN);
+            return Granted.OPEN;
         }
         String authorization = request.getHeader("Authorization");
         if (jwt != null && authorization != null && request.getHeader(API_KEY_HEADER) == null
