@@ -3,6 +3,12 @@ package dev.peregrine.server;
 import dev.peregrine.server.auth.Principal;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.view.ComparisonOperator;
+import dev.peregrine.store.view.ViewAggregate;
+import dev.peregrine.store.view.ViewColumn;
+import dev.peregrine.store.view.ViewDefinition;
+import dev.peregrine.store.view.ViewPredicate;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,11 +22,16 @@ import java.util.Optional;
  * running open) see the stored ids as they are: the single-tenant API is unchanged. The
  * {@code default} tenant cannot be bound to a key: it is the unbound namespace.
  *
+ * <p><b>Views</b> are scoped the same way: a tenant's view {@code orders} is the store's view
+ * {@code acme.orders}, defined over {@code acme}'s events only.
+ *
  * <p>Immutable; one per request.
  */
 final class TenantScope {
     /** Separates the tenant from the entity id in a stored, tenant-scoped entity id. */
     static final char SEPARATOR = ':';
+    /** Separates the tenant from a view's name (view names allow {@code [A-Za-z0-9_.-]} only). */
+    static final char VIEW_SEPARATOR = '.';
 
     private static final TenantScope EVERY_TENANT = new TenantScope(null);
 
@@ -97,6 +108,50 @@ final class TenantScope {
             scoped.eventId(event.eventId());
         }
         return scoped.build();
+    }
+
+    /** The name the store knows for the view the client names: {@code <tenant>.<name>} when bound. */
+    String storedViewName(String name) {
+        return tenant == null ? name : tenant + VIEW_SEPARATOR + name;
+    }
+
+    /** The view name the client sees for a stored one. */
+    String shownViewName(String storedName) {
+        return tenant != null && storedName.startsWith(viewPrefix()) ? storedName.substring(viewPrefix().length())
+                : storedName;
+    }
+
+    /** Whether a view is this scope's to see: every view when unbound, else the tenant's own. */
+    boolean seesView(String storedName) {
+        return tenant == null || storedName.startsWith(viewPrefix());
+    }
+
+    /**
+     * The definition as the store is to register it: unchanged when unbound; else named
+     * {@code <tenant>.<name>} and reading only the tenant's events (its {@code where} and'ed with
+     * {@code $tenant_id = <tenant>}), so that a tenant's view never counts another tenant's data.
+     */
+    ViewDefinition scopedDefinition(ViewDefinition definition) {
+        if (tenant == null) {
+            return definition;
+        }
+        ViewPredicate own = new ViewPredicate.Compare("$tenant_id", ComparisonOperator.EQ, tenant);
+        ViewDefinition.Builder scoped = ViewDefinition.builder(storedViewName(definition.name()))
+                .eventTypes(definition.eventTypes().toArray(String[]::new))
+                .where(definition.where().<ViewPredicate>map(where -> new ViewPredicate.And(List.of(own, where)))
+                        .orElse(own))
+                .groupBy(definition.groupBy().toArray(ViewColumn[]::new));
+        if (!definition.grouped()) {
+            scoped.select(definition.select().toArray(ViewColumn[]::new));
+        }
+        for (ViewAggregate aggregate : definition.aggregates()) {
+            scoped.aggregate(aggregate.function(), aggregate.field(), aggregate.name());
+        }
+        return scoped.build();
+    }
+
+    private String viewPrefix() {
+        return tenant + VIEW_SEPARATOR;
     }
 
     private ApiException otherTenant(String named) {

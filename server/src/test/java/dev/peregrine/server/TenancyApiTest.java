@@ -271,11 +271,45 @@ class TenancyApiTest {
 
     @Test
     void sharedRoutesNeedAKeyForEveryTenant() {
-        for (String path : List.of("/api/v1/stats", "/api/v1/views", "/metrics", "/api/v1/admin/keys")) {
+        for (String path : List.of("/api/v1/stats", "/metrics", "/api/v1/admin/keys")) {
             assertThat(get(writers.get("acme"), path).status()).as(path).isEqualTo(403);
             assertThat(get(admin, path).status()).as(path).isEqualTo(200);
         }
-        assertThat(post(writers.get("acme"), "/api/v1/views", "{}").status()).isEqualTo(403);
+    }
+
+    @Test
+    void viewsAreEachTenantsOwn() {
+        String definition = "{\"name\":\"per_entity\",\"event_types\":[\"t.x\"],"
+                + "\"group_by\":[{\"field\":\"$entity_id\",\"as\":\"entity\"}],"
+                + "\"aggregates\":[{\"fn\":\"count\",\"as\":\"events\"}]}";
+        for (String tenant : TENANTS) {
+            TestServer.Response created = post(writers.get(tenant), "/api/v1/views", definition);
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+            assertThat(created.json().get("name").asText()).isEqualTo("per_entity");
+        }
+        for (String tenant : TENANTS) {
+            JsonNode listed = get(writers.get(tenant), "/api/v1/views").json();
+            assertThat(listed.get("count").asInt()).isEqualTo(1);
+            assertThat(listed.get("views").get(0).get("name").asText()).isEqualTo("per_entity");
+            JsonNode rows = get(writers.get(tenant), "/api/v1/views/per_entity").json();
+            Map<String, Integer> seen = new HashMap<>();
+            rows.get("rows").forEach(row -> seen.put(row.get("entity").asText(), row.get("events").asInt()));
+            Map<String, Integer> expected = new HashMap<>();
+            counts.forEach((key, count) -> {
+                if (key.startsWith(tenant + "/")) {
+                    expected.put(tenant + ":" + key.substring(tenant.length() + 1), count);
+                }
+            });
+            // Rows hold the stored (tenant-scoped) entity ids: a view's columns are the store's.
+            assertThat(seen).as("seed %d", seed).isEqualTo(expected);
+        }
+        JsonNode all = get(admin, "/api/v1/views").json();
+        assertThat(all.get("views").findValuesAsText("name")).contains("acme.per_entity", "beta.per_entity");
+        TestServer.Response dropped = server.send(HttpRequest.newBuilder(server.uri("/api/v1/views/per_entity"))
+                .header("X-API-Key", writers.get("acme")).DELETE());
+        assertThat(dropped.status()).isEqualTo(200);
+        assertThat(get(writers.get("acme"), "/api/v1/views/per_entity").status()).isEqualTo(404);
+        assertThat(get(writers.get("beta"), "/api/v1/views/per_entity").status()).isEqualTo(200);
     }
 
     /** An entity both tenants wrote to. */

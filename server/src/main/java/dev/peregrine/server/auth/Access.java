@@ -2,7 +2,7 @@ package dev.peregrine.server.auth;
 
 /**
  * What a route requires of the principal: nothing ({@link #PUBLIC}), or a role and, for routes
- * whose answer spans every tenant (metrics, stats, views), a credential not bound to a tenant.
+ * whose answer spans every tenant (metrics, stats), a credential not bound to a tenant.
  *
  * @param role the least role, or {@code null} for a public route
  * @param everyTenant whether a tenant-bound credential is refused
@@ -16,8 +16,6 @@ public record Access(Role role, boolean everyTenant) {
     public static final Access WRITE = new Access(Role.WRITER, false);
     /** Reads whose answer covers every tenant. */
     public static final Access READ_EVERY_TENANT = new Access(Role.READER, true);
-    /** Writes to objects shared by every tenant (views). */
-    public static final Access WRITE_EVERY_TENANT = new Access(Role.WRITER, true);
     /** Administration: keys, and any route not listed in {@link AccessPolicy}. */
     public static final Access ADMIN = new Access(Role.ADMIN, true);
 

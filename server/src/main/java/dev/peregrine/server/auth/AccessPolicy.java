@@ -25,11 +25,11 @@ public final class AccessPolicy {
             Map.entry("GET /api/v1/snapshots/{entity_id}/latest", Access.READ),
             Map.entry("GET /api/v1/projections", Access.READ),
             Map.entry("GET /api/v1/projections/{name}/{entity_id}", Access.READ),
-            // Views are defined over the whole log and shared by every tenant.
-            Map.entry("POST /api/v1/views", Access.WRITE_EVERY_TENANT),
-            Map.entry("GET /api/v1/views", Access.READ_EVERY_TENANT),
-            Map.entry("GET /api/v1/views/{name}", Access.READ_EVERY_TENANT),
-            Map.entry("DELETE /api/v1/views/{name}", Access.WRITE_EVERY_TENANT));
+            // A tenant-bound credential's views are its tenant's own (TenantScope).
+            Map.entry("POST /api/v1/views", Access.WRITE),
+            Map.entry("GET /api/v1/views", Access.READ),
+            Map.entry("GET /api/v1/views/{name}", Access.READ),
+            Map.entry("DELETE /api/v1/views/{name}", Access.WRITE));
 
     private AccessPolicy() {
     }
