@@ -1,7 +1,8 @@
 /**
  * Peregrine's HTTP server: {@link dev.peregrine.server.PeregrineServer}, configured by
  * {@link dev.peregrine.server.ServerConfig} and {@link dev.peregrine.server.ServerLimits}. Everything
- * else in the package is internal (package-private).
+ * else in the package is internal (package-private); {@code dev.peregrine.server.auth} (API keys,
+ * roles) is exported to the command line only.
  */
 module dev.peregrine.server {
     requires transitive dev.peregrine.store;
@@ -13,6 +14,9 @@ module dev.peregrine.server {
     requires io.prometheus.writer.text;
     requires org.slf4j;
     requires HdrHistogram; // an automatic module: the jar has no module descriptor
+    requires com.nimbusds.jose.jwt;
 
     exports dev.peregrine.server;
+    // API keys for `peregrine keys`, which manages them offline on a data directory.
+    exports dev.peregrine.server.auth to dev.peregrine.cli;
 }

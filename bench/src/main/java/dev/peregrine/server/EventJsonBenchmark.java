@@ -78,7 +78,7 @@ public class EventJsonBenchmark {
     /** The page rendered from record bytes (the server's path). */
     @Benchmark
     public Buffer bytes() {
-        return EventJsonWriter.page(page);
+        return EventJsonWriter.page(page, TenantScope.EVERY_TENANT);
     }
 
     /** The page rendered through jackson-core's generator, as the server did before. */

@@ -24,10 +24,13 @@ final class ApiClient {
     static final JsonFactory JSON = new JsonFactory();
 
     private final URI base;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    ApiClient(URI base) {
+    /** @param apiKey sent as {@code X-API-Key} on every request, or {@code null} for none */
+    ApiClient(URI base, String apiKey) {
         this.base = base;
+        this.apiKey = apiKey;
     }
 
     /** GET {@code path} with the non-null {@code parameters} as a query string. */
@@ -62,6 +65,9 @@ final class ApiClient {
     private String send(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
+            if (apiKey != null) {
+                request.header("X-API-Key", apiKey);
+            }
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new ApiError(0, "cannot reach " + base + ": " + e.getMessage(), "");

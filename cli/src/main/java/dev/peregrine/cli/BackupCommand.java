@@ -42,6 +42,10 @@ final class BackupCommand implements Callable<Integer> {
                     + " into its --backup-dir under --name.")
     URI url;
 
+    @Option(names = "--api-key", defaultValue = "${env:PEREGRINE_API_KEY}",
+            description = "With --url: an admin API key, sent as X-API-Key (env PEREGRINE_API_KEY); backups are admin's.")
+    String apiKey;
+
     @Option(names = "--name", defaultValue = "latest",
             description = "With --url: the backup's name in the server's backup directory (default ${DEFAULT-VALUE}).")
     String name;
@@ -91,7 +95,7 @@ final class BackupCommand implements Callable<Integer> {
             return 2;
         }
         String base = url.toString().replaceAll("/+$", "");
-        ApiClient client = new ApiClient(URI.create(base));
+        ApiClient client = new ApiClient(URI.create(base), apiKey);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try (JsonGenerator g = ApiClient.JSON.createGenerator(body)) {
             g.writeStartObject();

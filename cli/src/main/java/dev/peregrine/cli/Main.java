@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BackupCommand.class,
             RestoreCommand.class,
+            KeysCommand.class,
+            UsersCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.server.InsecureListenException;
 import dev.peregrine.server.PeregrineServer;
 import dev.peregrine.server.ServerConfig;
 import dev.peregrine.server.ServerLimits;
@@ -95,6 +96,43 @@ final class ServeCommand implements Callable<Integer> {
                     + " (env PEREGRINE_BACKUP_DIR, default <data>-backups beside the data directory).")
     Path backupDirectory;
 
+    @Option(names = "--tls-cert", defaultValue = "${env:PEREGRINE_TLS_CERT}",
+            description = "PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3), reloaded when the file changes"
+                    + " (env PEREGRINE_TLS_CERT). Needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:PEREGRINE_TLS_KEY}",
+            description = "PEM private key of --tls-cert (PKCS#8, or PKCS#1 RSA) (env PEREGRINE_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--insecure", defaultValue = "${env:PEREGRINE_INSECURE:-false}",
+            description = "Allow listening on a non-loopback address without TLS or without API keys;"
+                    + " warned about at start and on /health (env PEREGRINE_INSECURE).")
+    boolean insecure;
+
+    @Option(names = "--tenant-appends-per-second", defaultValue = "${env:PEREGRINE_TENANT_APPENDS_PER_SECOND:-0}",
+            description = "Events per second each tenant may append with its tenant-bound keys, 0 for no limit;"
+                    + " over it: 429 with Retry-After (env PEREGRINE_TENANT_APPENDS_PER_SECOND, default ${DEFAULT-VALUE}).")
+    double tenantAppendsPerSecond;
+
+    @Option(names = "--tenant-append-burst", defaultValue = "${env:PEREGRINE_TENANT_APPEND_BURST:-0}",
+            description = "Events a tenant may append at once under --tenant-appends-per-second; 0 means one"
+                    + " second's worth (env PEREGRINE_TENANT_APPEND_BURST, default ${DEFAULT-VALUE}).")
+    long tenantAppendBurst;
+
+    @Option(names = "--jwt-key", defaultValue = "${env:PEREGRINE_JWT_KEY}",
+            description = "Accept JWTs (Authorization: Bearer) of an identity provider, verified with this PEM public"
+                    + " key or JWKS file (env PEREGRINE_JWT_KEY). Needs --jwt-issuer and --jwt-audience.")
+    Path jwtKey;
+
+    @Option(names = "--jwt-issuer", defaultValue = "${env:PEREGRINE_JWT_ISSUER}",
+            description = "The iss every JWT must carry (env PEREGRINE_JWT_ISSUER).")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", defaultValue = "${env:PEREGRINE_JWT_AUDIENCE}",
+            description = "The aud every JWT must carry (env PEREGRINE_JWT_AUDIENCE).")
+    String jwtAudience;
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -107,7 +145,22 @@ final class ServeCommand implements Callable<Integer> {
                         ndjsonChunkEvents))
                 .headerTimeout(Duration.ofMillis(headerTimeoutMillis))
                 .bodyTimeout(Duration.ofMillis(bodyTimeoutMillis))
-                .maxFieldNames(maxFieldNames);
+                .maxFieldNames(maxFieldNames)
+                .insecure(insecure)
+                .tenantAppendQuota(tenantAppendsPerSecond, tenantAppendBurst > 0 ? tenantAppendBurst
+                        : Math.max(1, (long) Math.ceil(tenantAppendsPerSecond)));
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+        }
+        if (tlsCert != null) {
+            builder.tls(tlsCert, tlsKey);
+        }
+        if (jwtKey != null || jwtIssuer != null || jwtAudience != null) {
+            if (jwtKey == null || jwtIssuer == null || jwtAudience == null) {
+                throw new IllegalArgumentException("--jwt-key, --jwt-issuer and --jwt-audience go together: give all three");
+            }
+            builder.jwt(jwtKey, jwtIssuer, jwtAudience);
+        }
         if (backupDirectory != null) {
             builder.backupDirectory(backupDirectory);
         }
@@ -119,15 +172,22 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         // Before the server's first log call, so that its logs land in this recorder.
         ServerFlightRecorder.install(data);
-        PeregrineServer server = PeregrineServer.start(config());
+        PeregrineServer server;
+        try {
+            server = PeregrineServer.start(config());
+        } catch (InsecureListenException | IllegalArgumentException refused) {
+            System.err.println("peregrine serve: " + refused.getMessage());
+            return 2;
+        }
         // SIGINT and SIGTERM run shutdown hooks: close answers in-flight requests and closes the store.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             System.out.println("Peregrine stopped: in-flight requests answered, store closed");
             System.out.flush();
         }, "peregrine-shutdown"));
-        System.out.println("Peregrine listening on http://" + host + ":" + server.port()
-                + " (data " + data.toAbsolutePath() + ", durability " + durability + "); Ctrl-C to stop");
+        System.out.println("Peregrine listening on " + (tlsCert != null ? "https" : "http") + "://" + host + ":"
+                + server.port() + " (data " + data.toAbsolutePath() + ", durability " + durability + "; "
+                + server.access() + "); Ctrl-C to stop");
         System.out.flush();
         server.awaitClose();
         return 0;

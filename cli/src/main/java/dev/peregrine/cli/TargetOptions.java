@@ -24,24 +24,30 @@ final class TargetOptions {
                     + " default ${DEFAULT-VALUE}). It must not be in use by a running server.")
     Path data;
 
+    @Option(names = "--api-key", defaultValue = "${env:PEREGRINE_API_KEY}",
+            description = "API key sent as X-API-Key, needed once the data directory has keys"
+                    + " (env PEREGRINE_API_KEY; prefer the variable: a flag shows in the process list).")
+    String apiKey;
+
     /** Connects: to the URL, or by starting an embedded server on the data directory. */
     Connection connect() {
         if (url != null) {
             String base = url.toString();
-            return new Connection(URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base), null);
+            return new Connection(URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base), null,
+                    apiKey);
         }
         PeregrineServer server = PeregrineServer.start(ServerConfig.builder()
                 .host("127.0.0.1")
                 .port(0)
                 .dataDirectory(data)
                 .build());
-        return new Connection(URI.create("http://127.0.0.1:" + server.port()), server);
+        return new Connection(URI.create("http://127.0.0.1:" + server.port()), server, apiKey);
     }
 
-    /** A base URI to talk to, and the embedded server to close afterwards, if any. */
-    record Connection(URI base, PeregrineServer embedded) implements AutoCloseable {
+    /** A base URI to talk to, the key to send, and the embedded server to close afterwards, if any. */
+    record Connection(URI base, PeregrineServer embedded, String apiKey) implements AutoCloseable {
         ApiClient client() {
-            return new ApiClient(base);
+            return new ApiClient(base, apiKey);
         }
 
         @Override

@@ -51,9 +51,9 @@ final class AdminRoutes {
         BodyReader.requireContentType(exchange.request(), "application/json");
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
-            String entityId = entityIdOf(services, body);
+            String entityId = exchange.scope().storedEntityId(entityIdOf(services, body));
             exchange.answerWhenDone(services.offloop(() -> services.store().createSnapshot(entityId)),
-                    snapshot -> services.json().render(g -> snapshot(snapshot, g)));
+                    snapshot -> services.json().render(g -> snapshot(snapshot, exchange.scope(), g)));
         });
     }
 
@@ -97,14 +97,15 @@ final class AdminRoutes {
 
     private static void latestSnapshot(Exchange exchange) {
         String entityId = exchange.pathParameter("entity_id");
-        Snapshot snapshot = exchange.services().store().latestSnapshot(entityId)
+        TenantScope scope = exchange.scope();
+        Snapshot snapshot = exchange.services().store().latestSnapshot(scope.storedEntityId(entityId))
                 .orElseThrow(() -> ApiException.notFound("entity '" + entityId + "' has no snapshot"));
-        exchange.json(200, g -> snapshot(snapshot, g));
+        exchange.json(200, g -> snapshot(snapshot, scope, g));
     }
 
-    private static void snapshot(Snapshot snapshot, JsonGenerator g) throws IOException {
+    private static void snapshot(Snapshot snapshot, TenantScope scope, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        g.writeStringField("entity_id", snapshot.entityId());
+        g.writeStringField("entity_id", scope.shownEntityId(snapshot.entityId()));
         g.writeFieldName("state");
         EventJsonWriter.record(snapshot.state(), g);
         g.writeNumberField("version", snapshot.version());
@@ -134,7 +135,7 @@ final class AdminRoutes {
         String entityId = exchange.pathParameter("entity_id");
         Projection projection = exchange.services().store().projection(name)
                 .orElseThrow(() -> ApiException.notFound("no projection named '" + name + "'"));
-        Optional<Record> state = projection.state(entityId);
+        Optional<Record> state = projection.state(exchange.scope().storedEntityId(entityId));
         if (state.isEmpty()) {
             throw ApiException.notFound("projection '" + name + "' has no state for '" + entityId + "'");
         }

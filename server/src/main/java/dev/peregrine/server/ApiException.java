@@ -42,6 +42,23 @@ final class ApiException extends RuntimeException {
         return new ApiException(400, message);
     }
 
+    /** The one answer to a refused credential: it never says which part was wrong. */
+    static ApiException unauthorized() {
+        return new ApiException(401, "authentication required: send a valid API key as 'X-API-Key: <key>' or"
+                + " 'Authorization: Bearer <key>'");
+    }
+
+    /** The detail of a 429 that the {@code Retry-After} header repeats: whole seconds. */
+    static final String RETRY_AFTER = "retry_after_seconds";
+
+    static ApiException tooManyRequests(String message, long retryAfterSeconds) {
+        return new ApiException(429, message, Map.of(RETRY_AFTER, retryAfterSeconds));
+    }
+
+    static ApiException forbidden(String message) {
+        return new ApiException(403, message);
+    }
+
     static ApiException notFound(String message) {
         return new ApiException(404, message);
     }

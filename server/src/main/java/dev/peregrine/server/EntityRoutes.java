@@ -35,21 +35,23 @@ final class EntityRoutes {
      */
     private static void state(Exchange exchange) {
         Services services = exchange.services();
-        String entityId = exchange.pathParameter("id");
+        TenantScope scope = exchange.scope();
+        String entityId = scope.storedEntityId(exchange.pathParameter("id"));
         Optional<Instant> asOf = QueryParameters.of(exchange.request()).instant("as_of");
         exchange.answerWhenDone(services.offloop(() -> {
             EntityState state = services.store().reconstruct(entityId, asOf.orElse(null));
             Query.Builder history = Query.builder().entityId(entityId).limit(services.limits().maxQueryLimit());
+            scope.tenantFilter(Optional.empty()).ifPresent(history::tenantId);
             asOf.ifPresent(history::asOf);
             QueryPage page = services.store().query(history.build());
-            return renderState(services, state, page);
+            return renderState(services, scope, state, page);
         }), buffer -> buffer);
     }
 
-    private static Buffer renderState(Services services, EntityState state, QueryPage history) {
+    private static Buffer renderState(Services services, TenantScope scope, EntityState state, QueryPage history) {
         return services.json().render(g -> {
             g.writeStartObject();
-            g.writeStringField("entity_id", state.entityId());
+            g.writeStringField("entity_id", scope.shownEntityId(state.entityId()));
             g.writeStringField("last_updated", Timestamps.format(state.lastUpdated()));
             g.writeNumberField("event_count", state.eventCount());
             g.writeFieldName("as_of");
@@ -86,7 +88,7 @@ final class EntityRoutes {
         String entityId = exchange.pathParameter("id");
         Optional<Record> state = services.store().projection(SNAPSHOT_PROJECTION)
                 .orElseThrow(() -> ApiException.notFound("projection '" + SNAPSHOT_PROJECTION + "' is not enabled"))
-                .state(entityId);
+                .state(exchange.scope().storedEntityId(entityId));
         if (state.isEmpty()) {
             throw ApiException.notFound("entity '" + entityId + "' has no snapshot in projection '"
                     + SNAPSHOT_PROJECTION + "'");
@@ -104,8 +106,9 @@ final class EntityRoutes {
     private static void delete(Exchange exchange) {
         Services services = exchange.services();
         String entityId = exchange.pathParameter("id");
+        String stored = exchange.scope().storedEntityId(entityId);
         // The store's tombstone waits for its durability (an fsync): a worker waits, not the event loop.
-        exchange.answerWhenDone(services.offloop(() -> services.store().tombstone(entityId)),
+        exchange.answerWhenDone(services.offloop(() -> services.store().tombstone(stored)),
                 position -> services.json().render(g -> {
                     g.writeStartObject();
                     g.writeStringField("entity_id", entityId);

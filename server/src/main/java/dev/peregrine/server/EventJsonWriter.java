@@ -50,15 +50,15 @@ final class EventJsonWriter {
     private EventJsonWriter() {
     }
 
-    /** One stored event as a document. */
-    static Buffer event(StoredEvent event) {
+    /** One stored event as a document, its entity id as {@code scope} shows it. */
+    static Buffer event(StoredEvent event, TenantScope scope) {
         JsonOutput out = OUTPUT.get().clear(); // cleared first: a failed render may have left bytes
-        event(event, out);
+        event(event, scope, out);
         return finish(out);
     }
 
-    /** A query page as the document {@code {"events":[…],"count":n,"next_cursor":…}}. */
-    static Buffer page(QueryPage page) {
+    /** A query page as the document {@code {"events":[…],"count":n,"next_cursor":…}}, entity ids as {@code scope} shows them. */
+    static Buffer page(QueryPage page, TenantScope scope) {
         JsonOutput out = OUTPUT.get().clear(); // cleared first: a failed render may have left bytes
         List<StoredEvent> events = page.events();
         out.raw(PAGE_START);
@@ -66,14 +66,14 @@ final class EventJsonWriter {
             if (i > 0) {
                 out.raw(',');
             }
-            event(events.get(i), out);
+            event(events.get(i), scope, out);
         }
         out.raw(COUNT).number(events.size()).raw(NEXT_CURSOR).string(page.nextCursor().orElse(null)).raw('}');
         return finish(out);
     }
 
-    /** One stored event as an object, appended to {@code out}. */
-    static void event(StoredEvent event, JsonOutput out) {
+    /** One stored event as an object, its entity id as {@code scope} shows it, appended to {@code out}. */
+    static void event(StoredEvent event, TenantScope scope, JsonOutput out) {
         UUID id = event.id();
         long msb = id.getMostSignificantBits();
         long lsb = id.getLeastSignificantBits();
@@ -81,7 +81,7 @@ final class EventJsonWriter {
         out.raw(ID).hex(msb >>> 32, 8).raw('-').hex(msb >>> 16, 4).raw('-').hex(msb, 4).raw('-')
                 .hex(lsb >>> 48, 4).raw('-').hex(lsb, 12);
         out.raw(EVENT_TYPE).string(event.eventType());
-        out.raw(ENTITY_ID).string(event.entityId());
+        out.raw(ENTITY_ID).string(scope.shownEntityId(event.entityId()));
         out.raw(TENANT_ID).string(event.tenantId());
         out.raw(PAYLOAD).record(event.payload());
         out.raw(TIMESTAMP);

@@ -38,8 +38,8 @@ final class EventRoutes {
         BodyReader.requireContentType(exchange.request(), "application/json");
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
-            NewEvent event = services.parser().single(body, 0, body.length);
-            exchange.answerWhenDone(append(services, List.of(event)),
+            NewEvent event = exchange.scope().admit(services.parser().single(body, 0, body.length));
+            exchange.answerWhenDone(append(exchange, List.of(event)),
                     results -> services.json().render(g -> EventJsonWriter.appended(results.getFirst(), g)));
         });
     }
@@ -53,8 +53,9 @@ final class EventRoutes {
         }
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
-            List<NewEvent> events = services.parser().batch(body, 0, body.length);
-            CompletableFuture<List<AppendResult>> appended = append(services, events).exceptionallyCompose(failure -> {
+            List<NewEvent> events = services.parser().batch(body, 0, body.length).stream()
+                    .map(exchange.scope()::admit).toList();
+            CompletableFuture<List<AppendResult>> appended = append(exchange, events).exceptionallyCompose(failure -> {
                 OptionalInt refused = refusedIndex(failure);
                 return CompletableFuture.failedFuture(refused.isEmpty() ? failure
                         : EventLocation.batchIndex(refused.getAsInt()).locate(failure));
@@ -69,8 +70,20 @@ final class EventRoutes {
         return cause instanceof InvalidEventException invalid ? invalid.eventIndex() : OptionalInt.empty();
     }
 
-    /** Hands events to the store as one atomic append, recording its latency. */
-    static CompletableFuture<List<AppendResult>> append(Services services, List<NewEvent> events) {
+    /**
+     * Hands events to the store as one atomic append, recording its latency, once the tenant's
+     * {@linkplain AppendQuota append quota} allows them (a tenant-bound request only).
+     */
+    static CompletableFuture<List<AppendResult>> append(Exchange exchange, List<NewEvent> events) {
+        Services services = exchange.services();
+        String tenant = exchange.principal().tenant();
+        if (tenant != null) {
+            try {
+                services.security().admitAppend(tenant, events.size());
+            } catch (ApiException refused) {
+                return CompletableFuture.failedFuture(refused);
+            }
+        }
         long start = System.nanoTime();
         return services.store().appendAsync(events).whenComplete((results, failure) -> {
             if (failure == null) {
@@ -95,9 +108,11 @@ final class EventRoutes {
 
     private static void get(Exchange exchange) {
         UUID id = Uuids.parse("id", exchange.pathParameter("id"), "");
-        StoredEvent event = exchange.services().store().get(id)
+        TenantScope scope = exchange.scope();
+        // Another tenant's event is not found, the same answer as no event: its id tells nothing.
+        StoredEvent event = exchange.services().store().get(id).filter(scope::sees)
                 .orElseThrow(() -> ApiException.notFound("no event with id " + id));
-        exchange.json(200, EventJsonWriter.event(event));
+        exchange.json(200, EventJsonWriter.event(event, scope));
     }
 
     /**
@@ -107,12 +122,13 @@ final class EventRoutes {
      */
     private static void query(Exchange exchange) {
         Services services = exchange.services();
-        QueryRequest request = QueryRequest.parse(QueryParameters.of(exchange.request()), services.limits());
+        TenantScope scope = exchange.scope();
+        QueryRequest request = QueryRequest.parse(QueryParameters.of(exchange.request()), services.limits(), scope);
         if (request.examined() <= INLINE_QUERY_LIMIT) {
-            exchange.json(200, EventJsonWriter.page(services.store().query(request.query())));
+            exchange.json(200, EventJsonWriter.page(services.store().query(request.query()), scope));
         } else {
-            exchange.answerWhenDone(services.offloop(() -> EventJsonWriter.page(services.store().query(request.query()))),
-                    buffer -> buffer);
+            exchange.answerWhenDone(services.offloop(() -> EventJsonWriter.page(services.store().query(request.query()),
+                    scope)), buffer -> buffer);
         }
     }
 
@@ -122,12 +138,15 @@ final class EventRoutes {
      */
     record QueryRequest(Query query, int examined) {
 
-        /** {@code offset} skips that many matching events before the page ({@link Query.Builder#offset}). */
-        static QueryRequest parse(QueryParameters parameters, ServerLimits limits) {
+        /**
+         * {@code offset} skips that many matching events before the page ({@link Query.Builder#offset});
+         * a tenant-bound {@code scope} confines the query to its tenant and entity namespace.
+         */
+        static QueryRequest parse(QueryParameters parameters, ServerLimits limits, TenantScope scope) {
             Query.Builder builder = Query.builder();
-            parameters.string("entity_id").ifPresent(builder::entityId);
+            parameters.string("entity_id").map(scope::storedEntityId).ifPresent(builder::entityId);
             parameters.string("event_type").ifPresent(builder::eventType);
-            parameters.string("tenant_id").ifPresent(builder::tenantId);
+            scope.tenantFilter(parameters.string("tenant_id")).ifPresent(builder::tenantId);
             parameters.instant("as_of").ifPresent(builder::asOf);
             parameters.instant("since").ifPresent(builder::since);
             parameters.instant("until").ifPresent(builder::until);

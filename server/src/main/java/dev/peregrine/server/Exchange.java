@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.auth.Principal;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -69,6 +70,8 @@ final class Exchange {
     private final Map<String, String> pathParameters;
     private final long startNanos;
     private final ConnectionGuard.Watch watch;
+    private final Principal principal;
+    private final TenantScope scope;
     private BodySink sink = DISCARD;
     /** Decodes a compressed body for {@link #sink}; {@code null} when the body is not compressed. */
     private BodyDecoder decoder;
@@ -77,7 +80,7 @@ final class Exchange {
     private boolean answered;
 
     Exchange(HttpServerRequest request, Context context, Services services, String route,
-             Map<String, String> pathParameters, long startNanos, ConnectionGuard.Watch watch) {
+             Map<String, String> pathParameters, long startNanos, ConnectionGuard.Watch watch, Principal principal) {
         this.request = request;
         this.context = context;
         this.services = services;
@@ -85,6 +88,8 @@ final class Exchange {
         this.pathParameters = pathParameters;
         this.startNanos = startNanos;
         this.watch = watch;
+        this.principal = principal;
+        this.scope = TenantScope.of(principal);
         watch.requestStarted(this, hasBody(request));
         request.response().endHandler(ignored -> watch.responseEnded());
         request.handler(this::bodyChunk);
@@ -102,6 +107,16 @@ final class Exchange {
 
     Context context() {
         return context;
+    }
+
+    /** Who the request acts as. */
+    Principal principal() {
+        return principal;
+    }
+
+    /** The tenants the request may see. */
+    TenantScope scope() {
+        return scope;
     }
 
     /** The metrics label of the route, its pattern. */
@@ -206,12 +221,22 @@ final class Exchange {
         if (failure instanceof Router.MethodNotAllowedException notAllowed) {
             response.putHeader(HttpHeaders.ALLOW, String.join(", ", notAllowed.allowed()));
         }
+        errorHeaders(mapped);
         json(mapped.status(), g -> {
             g.writeStartObject();
             g.writeStringField("error", mapped.message());
             mapped.writeDetails(g);
             g.writeEndObject();
         });
+    }
+
+    /** The headers an error answer carries: the challenge of a 401, the wait of a 429. */
+    void errorHeaders(ErrorMapper.Mapped mapped) {
+        if (mapped.status() == 401) {
+            request.response().putHeader("WWW-Authenticate", "Bearer realm=\"peregrine\"");
+        } else if (mapped.status() == 429 && mapped.details().get(ApiException.RETRY_AFTER) != null) {
+            request.response().putHeader("Retry-After", mapped.details().get(ApiException.RETRY_AFTER).toString());
+        }
     }
 
     /** Marks the exchange answered by a handler that streams its own response (SSE, WebSocket). */

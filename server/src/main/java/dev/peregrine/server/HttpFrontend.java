@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +33,7 @@ final class HttpFrontend {
     }
 
     /** Starts listening; returns once every event loop accepts connections. */
-    static HttpFrontend start(Vertx vertx, ServerConfig config, RequestDispatcher dispatcher) {
+    static HttpFrontend start(Vertx vertx, ServerConfig config, TlsFiles tls, RequestDispatcher dispatcher) {
         String host = config.host();
         int port = config.port();
         List<HttpServer> started = new CopyOnWriteArrayList<>();
@@ -49,6 +50,12 @@ final class HttpFrontend {
                 // HTTP/1.1 only: AllSource's clients, curl and wrk speak it, and the streamed NDJSON
                 // ingest relies on TCP flow control while paused, which h2c upgrade would change.
                 .setHttp2ClearTextEnabled(false);
+        if (tls != null) {
+            // The JDK's TLS engine (no native library); TlsFiles.PROTOCOLS keeps to 1.2 and 1.3.
+            options.setSsl(true)
+                    .setKeyCertOptions(tls.load())
+                    .setEnabledSecureTransportProtocols(TlsFiles.PROTOCOLS);
+        }
         long sweepMillis = ConnectionGuard.sweepMillis(config.headerTimeout(), config.bodyTimeout());
         int instances = eventLoops();
         Future<String> deployed = vertx.deployVerticle(() -> context -> {
@@ -73,6 +80,17 @@ final class HttpFrontend {
      */
     static int eventLoops() {
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Swaps the certificate of every event loop's server: new connections use the new one, open
+     * connections keep theirs.
+     *
+     * @throws IllegalStateException when the new certificate or key cannot be used
+     */
+    void updateTls(ServerSSLOptions options) {
+        List<Future<Boolean>> updates = servers.stream().map(server -> server.updateSSLOptions(options, true)).toList();
+        await(Future.all(updates), "reloading the TLS certificate");
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */

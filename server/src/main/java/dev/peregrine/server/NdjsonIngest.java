@@ -99,7 +99,8 @@ final class NdjsonIngest implements Exchange.BodySink {
             return;
         }
         try {
-            pending.add(new LineEvent(services.parser().line(draft, bytes, offset, length, lineNumber), lineNumber));
+            pending.add(new LineEvent(exchange.scope().admit(services.parser().line(draft, bytes, offset, length,
+                    lineNumber)), lineNumber));
         } catch (RuntimeException e) {
             refuse(e); // the parser names the line
         }
@@ -145,7 +146,7 @@ final class NdjsonIngest implements Exchange.BodySink {
     private void append(List<LineEvent> chunk) {
         appending = true;
         List<NewEvent> events = chunk.stream().map(LineEvent::event).toList();
-        EventRoutes.append(services, events).whenComplete((results, error) -> exchange.onEventLoop(() -> {
+        EventRoutes.append(exchange, events).whenComplete((results, error) -> exchange.onEventLoop(() -> {
             appending = false;
             if (error != null) {
                 chunkFailed(chunk, error);
@@ -195,6 +196,7 @@ final class NdjsonIngest implements Exchange.BodySink {
     private void answer() {
         if (failure != null) {
             ErrorMapper.Mapped mapped = ErrorMapper.map(failure, exchange);
+            exchange.errorHeaders(mapped);
             exchange.json(mapped.status(), g -> {
                 g.writeStartObject();
                 g.writeStringField("error", mapped.message());

@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
+import dev.peregrine.server.auth.JwtVerifier;
+import dev.peregrine.server.auth.KeyRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +44,16 @@ public final class PeregrineServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpFrontend frontend;
     private final StreamRegistry streams;
+    private final FileWatch fileWatch;
+    private final String access;
     private final Object closeLock = new Object();
     private boolean closed;
 
     private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend,
-                            StreamRegistry streams) {
+                            StreamRegistry streams, FileWatch fileWatch, String access) {
         this.streams = streams;
+        this.fileWatch = fileWatch;
+        this.access = access;
         this.config = config;
         this.store = store;
         this.vertx = vertx;
@@ -56,15 +63,23 @@ public final class PeregrineServer implements AutoCloseable {
     /**
      * Opens the store and starts listening; returns once the server accepts connections.
      *
+     * @throws InsecureListenException when the address is reachable from other machines and TLS or
+     *         authentication is missing (see {@link ServerConfig#insecure()})
      * @throws IllegalStateException when the port cannot be bound
      */
     public static PeregrineServer start(ServerConfig config) {
         long started = System.nanoTime();
+        KeyRing keys = KeyRing.open(config.dataDirectory());
+        JwtVerifier jwt = config.jwtKey().map(key -> JwtVerifier.load(key, config.jwtIssuer(), config.jwtAudience()))
+                .orElse(null);
+        List<String> warnings = ListenPolicy.check(config, keys.enabled() || jwt != null);
+        TlsFiles tls = config.tlsCertificate().map(cert -> new TlsFiles(cert, config.tlsKey().orElseThrow())).orElse(null);
         EventStore store = openStore(config);
         store.views(); // persisted views resume now and catch up in the background, not on the first request
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
         HttpFrontend frontend;
         Services services;
+        FileWatch fileWatch;
         try {
             Json json = new Json(config.limits());
             ServerMetrics metrics = new ServerMetrics();
@@ -73,7 +88,11 @@ public final class PeregrineServer implements AutoCloseable {
             services = new Services(json, metrics, config.limits(), version(), store,
                     new EventRequestParser(json, store.dictionary(), config.limits()),
                     vertx.createSharedWorkerExecutor("peregrine-reads", READ_WORKERS), new StreamRegistry(),
-                    new BackupJobs(store, config.backupDirectory()));
+                    new BackupJobs(store, config.backupDirectory()),
+                    new Security(keys, jwt, warnings, config.tenantAppendsPerSecond() > 0
+                            ? new AppendQuota(config.tenantAppendsPerSecond(), config.tenantAppendBurst())
+                            : AppendQuota.UNLIMITED,
+                            vertx.createSharedWorkerExecutor("peregrine-passwords", 1), metrics));
             Router router = new Router();
             SystemRoutes.register(router);
             EventRoutes.register(router);
@@ -82,23 +101,41 @@ public final class PeregrineServer implements AutoCloseable {
             OpsRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
-            ConsoleRoutes.register(router, console(config, store, metrics, vertx, services));
+            ConsoleRoutes.register(router, console(config, store, metrics, vertx, services,
+                    keys.enabled() || jwt != null ? "api keys" : ServerInfo.NO_AUTHENTICATION));
             LogRoutes.register(router, config.serverLog());
-            frontend = HttpFrontend.start(vertx, config, new RequestDispatcher(router, services));
+            KeyRoutes.register(router);
+            frontend = HttpFrontend.start(vertx, config, tls, new RequestDispatcher(router, services));
+            fileWatch = new FileWatch(keys, tls, frontend);
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
             store.close();
             throw e;
         }
-        LOG.info("Peregrine {} listening on http://{}:{} (data {}, durability {}) in {} ms", services.version(),
-                config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(), config.durability(),
-                (System.nanoTime() - started) / 1_000_000);
-        return new PeregrineServer(config, store, vertx, frontend, services.streams());
+        String access = access(config, keys, jwt != null, warnings);
+        LOG.info("Peregrine {} listening on {}://{}:{} (data {}, durability {}; {}) in {} ms", services.version(),
+                tls != null ? "https" : "http", config.host(), frontend.port(), config.dataDirectory().toAbsolutePath(),
+                config.durability(), access, (System.nanoTime() - started) / 1_000_000);
+        for (String warning : warnings) {
+            LOG.warn("{}", warning);
+        }
+        return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, access);
+    }
+
+    /** How clients are admitted, for the start-up line. */
+    private static String access(ServerConfig config, KeyRing keys, boolean jwt, List<String> warnings) {
+        String tls = config.tlsCertificate().isPresent() ? "TLS" : "no TLS";
+        if (keys.enabled() || jwt) {
+            return "API keys required, " + keys.list().size() + " keys, " + keys.users().size() + " users"
+                    + (jwt ? ", JWTs of " + config.jwtIssuer() : "") + "; " + tls;
+        }
+        return (warnings.isEmpty() ? "open: no API keys configured, local clients only" : "OPEN: no API keys configured")
+                + "; " + tls;
     }
 
     /** The web console's assets and data, and the timer that samples the dashboard's history. */
     private static ConsoleRoutes.Console console(ServerConfig config, EventStore store, ServerMetrics metrics,
-                                                 Vertx vertx, Services services) {
+                                                 Vertx vertx, Services services, String authentication) {
         MetricsHistory history = new MetricsHistory(store, metrics.subscribers()::get, metrics.appendRecorder());
         // store.stats() stats the segment files: sampled on a worker, never on an event loop.
         vertx.setPeriodic(MetricsHistory.INTERVAL_MILLIS, id -> services.workers().executeBlocking(() -> {
@@ -106,7 +143,7 @@ public final class PeregrineServer implements AutoCloseable {
             return null;
         }, true));
         ServerInfo info = ServerInfo.of(services.version(), config.dataDirectory().toAbsolutePath().toString(),
-                config.durability(), config.host(), ServerInfo.NO_AUTHENTICATION, Instant.now());
+                config.durability(), config.host(), authentication, Instant.now());
         return new ConsoleRoutes.Console(ConsoleAssets.load(), history, info);
     }
 
@@ -129,6 +166,14 @@ public final class PeregrineServer implements AutoCloseable {
     /** The store the server serves, for embedding applications that also use it directly. */
     public EventStore store() {
         return store;
+    }
+
+    /**
+     * How clients are admitted, as the start-up line says it: whether API keys are required, and
+     * whether TLS is on.
+     */
+    public String access() {
+        return access;
     }
 
     /** The configuration the server was started with. */
@@ -155,6 +200,7 @@ public final class PeregrineServer implements AutoCloseable {
             try {
                 // Subscriptions never end by themselves: end them so that the graceful shutdown
                 // waits only for the requests in flight.
+                fileWatch.close();
                 streams.closeAll();
                 frontend.close();
             } finally {

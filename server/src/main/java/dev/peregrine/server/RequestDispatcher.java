@@ -1,14 +1,17 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.auth.Access;
+import dev.peregrine.server.auth.Principal;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.netty.handler.codec.TooLongFrameException;
 import java.util.Map;
 
 /**
- * The request handler of every event loop: routes the request, runs its handler, and turns any
+ * The request handler of every event loop: routes the request, checks its credential against the
+ * route ({@link Security}), runs its handler, and turns any
  * exception a handler throws into the mapped JSON error. Stateless apart from the shared router.
  */
 final class RequestDispatcher {
@@ -28,14 +31,86 @@ final class RequestDispatcher {
         long start = System.nanoTime();
         Context context = Vertx.currentContext();
         Router.Match match;
+        RuntimeException unmatched;
         try {
             match = router.match(request.method().name(), request.path());
+            unmatched = null;
         } catch (RuntimeException e) {
-            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch).fail(e);
+            match = null;
+            unmatched = e;
+        }
+        Security security = services.security();
+        // An unmatched path is answered only to an authenticated client: 404s would map the API.
+        Access access = match != null ? security.access(match.route()) : Access.READ;
+        Security.Verdict verdict;
+        try {
+            verdict = security.check(request, access);
+        } catch (RuntimeException refused) {
+            refuse(request, context, start, watch, match, refused);
+            return;
+        }
+        if (verdict instanceof Security.Granted granted) {
+            serve(request, context, start, watch, match, unmatched, granted.principal());
+            return;
+        }
+        checkPassword(request, context, start, watch, match, unmatched, (Security.PasswordCheck) verdict);
+    }
+
+    /**
+     * Hashes a Basic credential's password on the password worker, the request paused meanwhile so
+     * that no byte of its body is read before a handler is there to take it.
+     */
+    private void checkPassword(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,
+                               Router.Match match, RuntimeException unmatched, Security.PasswordCheck check) {
+        Security security = services.security();
+        try {
+            security.startPasswordCheck();
+        } catch (ApiException busy) {
+            refuse(request, context, start, watch, match, busy);
+            return;
+        }
+        request.pause();
+        security.passwordWorkers().executeBlocking(() -> security.verify(check), false).onComplete(verified ->
+                context.runOnContext(ignored -> {
+                    security.passwordCheckEnded();
+                    if (verified.succeeded()) {
+                        serve(request, context, start, watch, match, unmatched, verified.result());
+                    } else {
+                        refuse(request, context, start, watch, match, verified.cause());
+                    }
+                    request.resume();
+                }));
+    }
+
+    /**
+     * Answers a refused credential (or a busy password check), counted under the route it asked
+     * for; a 401 to an address that keeps failing is held back first (see {@link FailureThrottle}).
+     */
+    private void refuse(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,
+                        Router.Match match, Throwable refusal) {
+        String route = match != null ? match.route().pattern() : UNMATCHED;
+        Exchange exchange = new Exchange(request, context, services, route, Map.of(), start, watch, Principal.OPEN);
+        long delay = refusal instanceof ApiException api && api.status() == 401
+                ? services.security().failureDelayMillis(request) : 0;
+        if (delay == 0) {
+            exchange.fail(refusal);
+            return;
+        }
+        context.owner().setTimer(delay, id -> {
+            if (!request.response().closed()) {
+                exchange.fail(refusal);
+            }
+        });
+    }
+
+    private void serve(HttpServerRequest request, Context context, long start, ConnectionGuard.Watch watch,
+                       Router.Match match, RuntimeException unmatched, Principal principal) {
+        if (match == null) {
+            new Exchange(request, context, services, UNMATCHED, Map.of(), start, watch, principal).fail(unmatched);
             return;
         }
         Exchange exchange = new Exchange(request, context, services, match.route().pattern(), match.parameters(),
-                start, watch);
+                start, watch, principal);
         try {
             match.route().handler().handle(exchange);
         } catch (Exception e) {

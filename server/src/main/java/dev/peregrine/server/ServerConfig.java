@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@value #DEFAULT_DATA_DIRECTORY}, durability {@value #DEFAULT_DURABILITY}, limits
  * {@link ServerLimits#defaults()}, header timeout {@link #DEFAULT_HEADER_TIMEOUT}, body timeout
  * {@link #DEFAULT_BODY_TIMEOUT}, at most {@value StoreOptions#DEFAULT_MAX_FIELD_NAMES} distinct
- * field names, no {@linkplain Builder#metric extra metrics}.
+ * field names, no {@linkplain Builder#metric extra metrics}, plain HTTP (no {@linkplain Builder#tls TLS}),
+ * not {@linkplain #insecure() insecure}.
  */
 public final class ServerConfig {
     /** Loopback only by default: exposing an unauthenticated store must be a deliberate choice. */
@@ -53,6 +54,14 @@ public final class ServerConfig {
     private final List<ExtraMetric> extraMetrics;
     private final Path backupDirectory;
     private final Optional<ServerLog> serverLog;
+    private final Path tlsCertificate;
+    private final Path tlsKey;
+    private final boolean insecure;
+    private final double tenantAppendsPerSecond;
+    private final long tenantAppendBurst;
+    private final Path jwtKey;
+    private final String jwtIssuer;
+    private final String jwtAudience;
 
     private ServerConfig(Builder builder) {
         this.host = builder.host;
@@ -68,6 +77,14 @@ public final class ServerConfig {
         this.backupDirectory = builder.backupDirectory != null ? builder.backupDirectory
                 : defaultBackupDirectory(builder.dataDirectory);
         this.serverLog = builder.serverLog;
+        this.tlsCertificate = builder.tlsCertificate;
+        this.tlsKey = builder.tlsKey;
+        this.insecure = builder.insecure;
+        this.tenantAppendsPerSecond = builder.tenantAppendsPerSecond;
+        this.tenantAppendBurst = builder.tenantAppendBurst;
+        this.jwtKey = builder.jwtKey;
+        this.jwtIssuer = builder.jwtIssuer;
+        this.jwtAudience = builder.jwtAudience;
     }
 
     /** @return {@code <data>-backups}, beside the data directory */
@@ -151,11 +168,55 @@ public final class ServerConfig {
         return serverLog;
     }
 
+    /** The PEM certificate chain served over TLS; empty when the server speaks plain HTTP. */
+    public Optional<Path> tlsCertificate() {
+        return Optional.ofNullable(tlsCertificate);
+    }
+
+    /** The PEM private key of {@link #tlsCertificate()}; present exactly when it is. */
+    public Optional<Path> tlsKey() {
+        return Optional.ofNullable(tlsKey);
+    }
+
+    /**
+     * Whether the server may listen on a non-loopback address without TLS or without
+     * authentication (see docs/security.md); it then warns at start and on {@code /health}.
+     */
+    public boolean insecure() {
+        return insecure;
+    }
+
+    /** Events per second each tenant may append with tenant-bound keys; 0 (the default) for no limit. */
+    public double tenantAppendsPerSecond() {
+        return tenantAppendsPerSecond;
+    }
+
+    /** Events a tenant may append at once before {@link #tenantAppendsPerSecond()} applies. */
+    public long tenantAppendBurst() {
+        return tenantAppendBurst;
+    }
+
+    /** The public key (PEM) or key set (JWKS) JWTs are verified with; empty when JWTs are not accepted. */
+    public Optional<Path> jwtKey() {
+        return Optional.ofNullable(jwtKey);
+    }
+
+    /** The {@code iss} every JWT must carry, when {@link #jwtKey()} is set. */
+    public String jwtIssuer() {
+        return jwtIssuer;
+    }
+
+    /** The {@code aud} every JWT must carry, when {@link #jwtKey()} is set. */
+    public String jwtAudience() {
+        return jwtAudience;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
                 + ", durability=" + durability + ", limits=" + limits + ", headerTimeout=" + headerTimeout
-                + ", bodyTimeout=" + bodyTimeout + ", maxFieldNames=" + maxFieldNames + "]";
+                + ", bodyTimeout=" + bodyTimeout + ", maxFieldNames=" + maxFieldNames
+                + ", tls=" + (tlsCertificate != null) + ", insecure=" + insecure + "]";
     }
 
     /** Builds a {@link ServerConfig}; not thread-safe. */
@@ -172,6 +233,14 @@ public final class ServerConfig {
         private int maxFieldNames = StoreOptions.DEFAULT_MAX_FIELD_NAMES;
         private final List<ExtraMetric> extraMetrics = new ArrayList<>();
         private Optional<ServerLog> serverLog = Optional.empty();
+        private Path tlsCertificate;
+        private Path tlsKey;
+        private boolean insecure;
+        private double tenantAppendsPerSecond;
+        private long tenantAppendBurst;
+        private Path jwtKey;
+        private String jwtIssuer;
+        private String jwtAudience;
 
         private Builder() {
         }
@@ -264,6 +333,49 @@ public final class ServerConfig {
         /** Sets the log the web console's server log page shows (none by default). */
         public Builder serverLog(ServerLog log) {
             this.serverLog = Optional.of(log);
+            return this;
+        }
+
+        /**
+         * Serves HTTPS (TLS 1.2 and 1.3 only) with a PEM certificate chain and its PEM private key
+         * (PKCS#8, or PKCS#1 RSA). The files are read at start and again whenever they change.
+         */
+        public Builder tls(Path certificate, Path key) {
+            this.tlsCertificate = Objects.requireNonNull(certificate, "certificate");
+            this.tlsKey = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /** Allows listening off loopback without TLS or without authentication; default false. */
+        public Builder insecure(boolean insecure) {
+            this.insecure = insecure;
+            return this;
+        }
+
+        /**
+         * Limits each tenant's appends (through tenant-bound keys) to a token bucket of
+         * {@code burst} events refilled at {@code perSecond} events a second; {@code perSecond} 0
+         * for no limit (the default). Over it, appends are answered 429 with {@code Retry-After}.
+         */
+        public Builder tenantAppendQuota(double perSecond, long burst) {
+            if (perSecond < 0 || Double.isNaN(perSecond) || (perSecond > 0 && burst < 1)) {
+                throw new IllegalArgumentException("a tenant append quota needs a rate ≥ 0 and, when limited, a burst ≥ 1;"
+                        + " got " + perSecond + "/s, burst " + burst);
+            }
+            this.tenantAppendsPerSecond = perSecond;
+            this.tenantAppendBurst = burst;
+            return this;
+        }
+
+        /**
+         * Accepts JWTs of an identity provider as {@code Authorization: Bearer}, verified with the
+         * public key (PEM) or key set (JWKS) in {@code keyFile}, read at start, and required to carry
+         * this issuer and audience (see docs/security.md for the claims).
+         */
+        public Builder jwt(Path keyFile, String issuer, String audience) {
+            this.jwtKey = Objects.requireNonNull(keyFile, "keyFile");
+            this.jwtIssuer = Objects.requireNonNull(issuer, "issuer");
+            this.jwtAudience = Objects.requireNonNull(audience, "audience");
             return this;
         }
 

@@ -45,6 +45,10 @@ final class ServerMetrics {
     private final Counter eventsAppended;
     /** The same appends in per-second intervals, for the console's dashboard. */
     private final AppendRecorder appendRecorder = new AppendRecorder();
+    private final Counter authFailures;
+    private final Counter authDelayed;
+    private final Counter tenantAppends;
+    private final Counter quotaRefusals;
     /** The store behind the store gauges; set once, before the server starts taking requests. */
     private EventStore store;
     /**
@@ -79,6 +83,26 @@ final class ServerMetrics {
         eventsAppended = Counter.builder()
                 .name("peregrine_events_appended_total")
                 .help("Events acknowledged by the store through this server since it started")
+                .register(registry);
+        authFailures = Counter.builder()
+                .name("peregrine_auth_failures_total")
+                .help("Requests refused by authentication (missing, malformed, unknown, expired credential) or"
+                        + " authorization (forbidden: role or tenant)")
+                .labelNames("reason")
+                .register(registry);
+        authDelayed = Counter.builder()
+                .name("peregrine_auth_failures_delayed_total")
+                .help("401 answers held back because their address failed authentication repeatedly")
+                .register(registry);
+        tenantAppends = Counter.builder()
+                .name("peregrine_tenant_events_appended_total")
+                .help("Events appended with tenant-bound keys, by tenant (counted when admitted by the quota)")
+                .labelNames("tenant")
+                .register(registry);
+        quotaRefusals = Counter.builder()
+                .name("peregrine_tenant_quota_refusals_total")
+                .help("Append requests refused by a tenant's append quota (429, or 413 over the burst)")
+                .labelNames("tenant")
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("peregrine_subscribers")
@@ -153,6 +177,26 @@ final class ServerMetrics {
     /** The appends recorded in intervals, which the console's metrics history samples. */
     AppendRecorder appendRecorder() {
         return appendRecorder;
+    }
+
+    /** Records one refused request; {@code reason} is a fixed label, never anything the client sent. */
+    void authFailure(String reason) {
+        authFailures.labelValues(reason).inc();
+    }
+
+    /** Records one 401 answer held back by the failure throttle. */
+    void authFailureDelayed() {
+        authDelayed.inc();
+    }
+
+    /** Records events admitted for a tenant; tenants are key attributes set by an admin, so bounded. */
+    void tenantAppends(String tenant, int events) {
+        tenantAppends.labelValues(tenant).inc(events);
+    }
+
+    /** Records an append refused by a tenant's quota. */
+    void quotaRefusal(String tenant) {
+        quotaRefusals.labelValues(tenant).inc();
     }
 
     /** The live subscriber count, incremented on open and decremented on close by the streams. */

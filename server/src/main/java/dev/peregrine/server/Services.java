@@ -7,11 +7,12 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What every handler shares: the store, the JSON factory and request parser, the metrics, the
- * limits, the worker pool for reads that may take long, the open streams and the backups. Built once per server; immutable, and
+ * limits, the worker pool for reads that may take long, the open streams, the backups, and who may do what. Built once per server; immutable, and
  * its parts are thread-safe.
  */
 record Services(Json json, ServerMetrics metrics, ServerLimits limits, String version, EventStore store,
-                EventRequestParser parser, WorkerExecutor workers, StreamRegistry streams, BackupJobs backups) {
+                EventRequestParser parser, WorkerExecutor workers, StreamRegistry streams, BackupJobs backups,
+                Security security) {
 
     /**
      * Runs a read that can take long (state reconstruction over many events, large pages) on the

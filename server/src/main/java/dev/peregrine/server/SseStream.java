@@ -26,16 +26,19 @@ final class SseStream implements SubscriptionListener {
     private final Services services;
     private final HttpServerResponse response;
     private final StreamGate gate;
+    private final TenantScope scope;
 
     private SseStream(Exchange exchange) {
         this.services = exchange.services();
+        this.scope = exchange.scope();
         this.response = exchange.request().response();
         this.gate = new StreamGate(response, exchange.context());
     }
 
     static void start(Exchange exchange) {
         StreamRequest request = StreamRequest.parse(QueryParameters.of(exchange.request()),
-                exchange.request().getHeader("Last-Event-ID"), exchange.services().store().lastPosition());
+                exchange.request().getHeader("Last-Event-ID"), exchange.services().store().lastPosition(),
+                exchange.scope());
         SseStream stream = new SseStream(exchange);
         HttpServerResponse response = exchange.request().response();
         response.setChunked(true)
@@ -65,7 +68,7 @@ final class SseStream implements SubscriptionListener {
 
     @Override
     public void onEvent(StoredEvent event) throws InterruptedException {
-        Buffer json = EventJsonWriter.event(event);
+        Buffer json = EventJsonWriter.event(event, scope);
         Buffer message = Buffer.buffer(json.length() + 32)
                 .appendString("id: ").appendString(Long.toString(event.position()))
                 .appendString("\ndata: ").appendBuffer(json).appendString("\n\n");

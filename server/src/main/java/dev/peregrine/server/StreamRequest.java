@@ -14,13 +14,21 @@ import java.util.OptionalLong;
  */
 record StreamRequest(SubscriptionFilter filter, StartPosition start) {
 
-    static StreamRequest parse(QueryParameters parameters, String lastEventId, long lastPosition) {
+    /** A tenant-bound {@code scope} confines the subscription to its tenant and entity namespace. */
+    static StreamRequest parse(QueryParameters parameters, String lastEventId, long lastPosition, TenantScope scope) {
+        return new StreamRequest(filter(parameters.string("entity_id"), parameters.string("event_type"),
+                parameters.string("tenant_id"), scope), start(lastEventId, parameters.integer("from_position", 1,
+                Long.MAX_VALUE), lastPosition));
+    }
+
+    /** A filter from a request's fields, confined to {@code scope}. */
+    static SubscriptionFilter filter(Optional<String> entityId, Optional<String> eventType, Optional<String> tenantId,
+                                     TenantScope scope) {
         SubscriptionFilter.Builder filter = SubscriptionFilter.builder();
-        parameters.string("entity_id").ifPresent(filter::entityId);
-        parameters.string("event_type").ifPresent(filter::eventTypes);
-        parameters.string("tenant_id").ifPresent(filter::tenantId);
-        OptionalLong from = parameters.integer("from_position", 1, Long.MAX_VALUE);
-        return new StreamRequest(filter.build(), start(lastEventId, from, lastPosition));
+        entityId.map(scope::storedEntityId).ifPresent(filter::entityId);
+        eventType.ifPresent(filter::eventTypes);
+        scope.tenantFilter(tenantId).ifPresent(filter::tenantId);
+        return filter.build();
     }
 
     private static StartPosition start(String lastEventId, OptionalLong from, long lastPosition) {
@@ -38,14 +46,5 @@ record StreamRequest(SubscriptionFilter filter, StartPosition start) {
             return StartPosition.at(last + 1);
         }
         return StartPosition.at(from.isPresent() ? from.getAsLong() : lastPosition + 1);
-    }
-
-    /** A filter from a WebSocket message's fields. */
-    static SubscriptionFilter filter(Optional<String> entityId, Optional<String> eventType, Optional<String> tenantId) {
-        SubscriptionFilter.Builder filter = SubscriptionFilter.builder();
-        entityId.ifPresent(filter::entityId);
-        eventType.ifPresent(filter::eventTypes);
-        tenantId.ifPresent(filter::tenantId);
-        return filter.build();
     }
 }

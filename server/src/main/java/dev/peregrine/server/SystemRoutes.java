@@ -1,6 +1,7 @@
 package dev.peregrine.server;
 
 import io.vertx.core.http.HttpHeaders;
+import java.util.List;
 
 /** {@code GET /health} and {@code GET /metrics}: cheap, no store I/O, answered on the event loop. */
 final class SystemRoutes {
@@ -18,6 +19,14 @@ final class SystemRoutes {
             g.writeStringField("status", "healthy");
             g.writeStringField("service", "peregrine");
             g.writeStringField("version", exchange.services().version());
+            List<String> warnings = exchange.services().security().warnings();
+            if (!warnings.isEmpty()) {
+                g.writeArrayFieldStart("warnings");
+                for (String warning : warnings) {
+                    g.writeString(warning);
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         });
     }

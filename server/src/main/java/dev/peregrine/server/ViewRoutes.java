@@ -35,20 +35,23 @@ final class ViewRoutes {
         BodyReader.readThen(exchange, body -> {
             // The store parses definitions with its own parser: hold the body to the request limits first.
             services.json().requireWithinLimits(body);
-            ViewDefinition definition = ViewDefinition.fromJson(new String(body, StandardCharsets.UTF_8));
+            ViewDefinition definition = exchange.scope().scopedDefinition(
+                    ViewDefinition.fromJson(new String(body, StandardCharsets.UTF_8)));
             // A different view of that name is a StateConflictException: 409, by StoreErrors.
             exchange.answerWhenDone(services.offloop(() -> services.store().views().register(definition,
-                    BackfillListener.NONE)), view -> services.json().render(g -> describe(view, g)));
+                    BackfillListener.NONE)), view -> services.json().render(g -> describe(view, exchange.scope(), g)));
         });
     }
 
     private static void list(Exchange exchange) {
-        List<View> views = exchange.services().store().views().list();
+        TenantScope scope = exchange.scope();
+        List<View> views = exchange.services().store().views().list().stream()
+                .filter(view -> scope.seesView(view.name())).toList();
         exchange.json(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("views");
             for (View view : views) {
-                describe(view, g);
+                describe(view, scope, g);
             }
             g.writeEndArray();
             g.writeNumberField("count", views.size());
@@ -60,18 +63,20 @@ final class ViewRoutes {
     private static void read(Exchange exchange) {
         Services services = exchange.services();
         String name = exchange.pathParameter("name");
+        TenantScope scope = exchange.scope();
         OptionalLong asOf = QueryParameters.of(exchange.request()).integer("as_of_position", 0, Long.MAX_VALUE);
         exchange.answerWhenDone(services.offloop(() -> {
-            View view = view(services, name);
+            View view = view(services, scope.storedViewName(name), name);
             return asOf.isPresent() ? view.readAsOf(asOf.getAsLong()) : view.read();
-        }), snapshot -> services.json().render(g -> rows(snapshot, g)));
+        }), snapshot -> services.json().render(g -> rows(snapshot, scope, g)));
     }
 
     private static void drop(Exchange exchange) {
         Services services = exchange.services();
         String name = exchange.pathParameter("name");
+        String stored = exchange.scope().storedViewName(name);
         exchange.answerWhenDone(services.offloop(() -> {
-            if (!services.store().views().drop(name)) {
+            if (!services.store().views().drop(stored)) {
                 throw ApiException.notFound("no view named '" + name + "'");
             }
             return name;
@@ -83,15 +88,15 @@ final class ViewRoutes {
         }));
     }
 
-    private static View view(Services services, String name) {
-        return services.store().views().get(name)
-                .orElseThrow(() -> ApiException.notFound("no view named '" + name + "'"));
+    private static View view(Services services, String stored, String shown) {
+        return services.store().views().get(stored)
+                .orElseThrow(() -> ApiException.notFound("no view named '" + shown + "'"));
     }
 
-    /** {@code {"name","position","row_count","definition"}}. */
-    private static void describe(View view, JsonGenerator g) throws IOException {
+    /** {@code {"name","position","row_count","definition"}}; the definition as stored. */
+    private static void describe(View view, TenantScope scope, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        g.writeStringField("name", view.name());
+        g.writeStringField("name", scope.shownViewName(view.name()));
         g.writeNumberField("position", view.position());
         g.writeNumberField("row_count", view.rowCount());
         g.writeFieldName("definition");
@@ -100,9 +105,9 @@ final class ViewRoutes {
     }
 
     /** {@code {"view","position","columns":[…],"rows":[{column: value}…],"count"}}. */
-    private static void rows(ViewSnapshot snapshot, JsonGenerator g) throws IOException {
+    private static void rows(ViewSnapshot snapshot, TenantScope scope, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        g.writeStringField("view", snapshot.view());
+        g.writeStringField("view", scope.shownViewName(snapshot.view()));
         g.writeNumberField("position", snapshot.position());
         g.writeArrayFieldStart("columns");
         for (String column : snapshot.columns()) {

@@ -31,14 +31,16 @@ final class WebSocketStream {
     private final Services services;
     private final ServerWebSocket socket;
     private final StreamGate gate;
+    private final TenantScope scope;
     private final ReentrantLock lock = new ReentrantLock();
     private int generation;
     private long lastSent;
     private StartPosition initialStart;
     private Subscription subscription;
 
-    private WebSocketStream(Services services, ServerWebSocket socket, Context context) {
+    private WebSocketStream(Services services, ServerWebSocket socket, Context context, TenantScope scope) {
         this.services = services;
+        this.scope = scope;
         this.socket = socket;
         this.gate = new StreamGate(socket, context);
     }
@@ -50,7 +52,7 @@ final class WebSocketStream {
                     + " for a plain HTTP stream use GET /api/v1/events/subscribe (Server-Sent Events)");
         }
         StreamRequest request = StreamRequest.parse(QueryParameters.of(exchange.request()), null,
-                exchange.services().store().lastPosition());
+                exchange.services().store().lastPosition(), exchange.scope());
         Services services = exchange.services();
         exchange.request().toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
@@ -60,7 +62,7 @@ final class WebSocketStream {
             }
             exchange.streaming(101);
             ServerWebSocket socket = upgraded.result();
-            WebSocketStream stream = new WebSocketStream(services, socket, exchange.context());
+            WebSocketStream stream = new WebSocketStream(services, socket, exchange.context(), exchange.scope());
             services.metrics().subscribers().incrementAndGet();
             stream.initialStart = request.start();
             stream.subscribe(request.filter(), request.start());
@@ -90,7 +92,7 @@ final class WebSocketStream {
     private void changeFilter(String text) {
         FilterMessage message;
         try {
-            message = FilterMessage.parse(services.json(), text);
+            message = FilterMessage.parse(services.json(), text, scope);
         } catch (RuntimeException | IOException e) {
             String reason = ErrorMapper.message(e, services, "a WebSocket filter change");
             socket.writeTextMessage(services.json().error(reason).toString(StandardCharsets.UTF_8));
@@ -130,7 +132,7 @@ final class WebSocketStream {
 
         @Override
         public void onEvent(StoredEvent event) throws InterruptedException {
-            String json = EventJsonWriter.event(event).toString(StandardCharsets.UTF_8);
+            String json = EventJsonWriter.event(event, scope).toString(StandardCharsets.UTF_8);
             lock.lock();
             try {
                 if (generationOfThis != generation) {
@@ -157,7 +159,8 @@ final class WebSocketStream {
 
     /** {@code {"entity_id","event_type","tenant_id","from_position"}}, every field optional. */
     record FilterMessage(SubscriptionFilter filter, OptionalLong fromPosition) {
-        static FilterMessage parse(Json json, String text) throws IOException {
+        /** A tenant-bound {@code scope} keeps the new filter to its tenant (another is an error frame). */
+        static FilterMessage parse(Json json, String text, TenantScope scope) throws IOException {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             try (JsonParser parser = json.parser(bytes, 0, bytes.length)) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -184,7 +187,7 @@ final class WebSocketStream {
                         default -> parser.skipChildren();
                     }
                 }
-                return new FilterMessage(StreamRequest.filter(entityId, eventType, tenantId), from);
+                return new FilterMessage(StreamRequest.filter(entityId, eventType, tenantId, scope), from);
             }
         }
 

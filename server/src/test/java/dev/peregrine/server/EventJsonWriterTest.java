@@ -51,9 +51,9 @@ class EventJsonWriterTest {
             QueryPage page = new QueryPage(events, random.nextBoolean() ? Optional.empty()
                     : Optional.of(randomString(random, true)));
             String context = "seed " + SEED + ", round " + round;
-            assertThat(text(EventJsonWriter.page(page))).as(context).isEqualTo(text(json.render(g -> jacksonPage(page, g))));
+            assertThat(text(EventJsonWriter.page(page, TenantScope.EVERY_TENANT))).as(context).isEqualTo(text(json.render(g -> jacksonPage(page, g))));
             for (StoredEvent event : events) {
-                assertThat(text(EventJsonWriter.event(event))).as(context)
+                assertThat(text(EventJsonWriter.event(event, TenantScope.EVERY_TENANT))).as(context)
                         .isEqualTo(text(json.render(g -> jacksonEvent(event, g))));
             }
         }

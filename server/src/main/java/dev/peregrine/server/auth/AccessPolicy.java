@@ -1,0 +1,54 @@
+package dev.peregrine.server.auth;
+
+import java.util.Map;
+
+/**
+ * The {@link Access} each route requires, by method and route pattern. A route missing from the
+ * table requires {@link Access#ADMIN}: a route added without a decision here is closed, not open.
+ * Immutable.
+ */
+public final class AccessPolicy {
+    private static final Map<String, Access> ROUTES = Map.ofEntries(
+            Map.entry("GET /health", Access.PUBLIC),
+            Map.entry("GET /metrics", Access.READ_EVERY_TENANT),
+            Map.entry("POST /api/v1/events", Access.WRITE),
+            Map.entry("POST /api/v1/events/batch", Access.WRITE),
+            Map.entry("GET /api/v1/events/query", Access.READ),
+            Map.entry("GET /api/v1/events/{id}", Access.READ),
+            Map.entry("GET /api/v1/events/subscribe", Access.READ),
+            Map.entry("GET /api/v1/events/stream", Access.READ),
+            Map.entry("GET /api/v1/entities/{id}/state", Access.READ),
+            Map.entry("GET /api/v1/entities/{id}/snapshot", Access.READ),
+            Map.entry("DELETE /api/v1/entities/{id}", Access.WRITE),
+            Map.entry("GET /api/v1/stats", Access.READ_EVERY_TENANT),
+            Map.entry("POST /api/v1/snapshots", Access.WRITE),
+            Map.entry("GET /api/v1/snapshots/{entity_id}/latest", Access.READ),
+            Map.entry("GET /api/v1/projections", Access.READ),
+            Map.entry("GET /api/v1/projections/{name}/{entity_id}", Access.READ),
+            // A tenant-bound credential's views are its tenant's own (TenantScope).
+            Map.entry("POST /api/v1/views", Access.WRITE),
+            Map.entry("GET /api/v1/views", Access.READ),
+            Map.entry("GET /api/v1/views/{name}", Access.READ),
+            Map.entry("DELETE /api/v1/views/{name}", Access.WRITE),
+            // The web console's page and assets load without a credential (its API calls carry one);
+            // what it reads spans every tenant (and shows the data directory), so no tenant key sees it.
+            Map.entry("GET /", Access.PUBLIC),
+            Map.entry("GET /console", Access.PUBLIC),
+            Map.entry("GET /console/assets/{version}/{name}", Access.PUBLIC),
+            Map.entry("GET /api/v1/server", Access.READ_EVERY_TENANT),
+            Map.entry("GET /api/v1/metrics/history", Access.READ_EVERY_TENANT),
+            Map.entry("GET /api/v1/entities", Access.READ_EVERY_TENANT),
+            // Operations: reading them needs a key of no tenant; backups and the server log are admin's
+            // (they are not listed: a route missing from the table needs admin).
+            Map.entry("GET /api/v1/ops/wal/status", Access.READ_EVERY_TENANT),
+            Map.entry("GET /api/v1/ops/storage/stats", Access.READ_EVERY_TENANT),
+            Map.entry("GET /api/v1/ops/health/deep", Access.READ_EVERY_TENANT));
+
+    private AccessPolicy() {
+    }
+
+    /** The access a route requires; {@link Access#ADMIN} for a route not in the table. */
+    public static Access of(String method, String pattern) {
+        return ROUTES.getOrDefault(method + " " + pattern, Access.ADMIN);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.peregrine.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peregrine.server.auth.KeyRing;
+import dev.peregrine.server.auth.Role;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** API keys over real HTTP: who gets in, with which answer, and what is counted. */
+class AuthApiTest {
+    private static final String EVENT = "{\"event_type\":\"user.created\",\"entity_id\":\"user-1\",\"payload\":{}}";
+
+    @TempDir
+    static Path data;
+    static TestServer server;
+    static KeyRing.Created admin;
+    static KeyRing.Created writer;
+    static KeyRing.Created reader;
+    static KeyRing.Created tenantReader;
+    static KeyRing.Created expiring;
+
+    @BeforeAll
+    static void start() {
+        KeyRing keys = KeyRing.open(data);
+        admin = keys.create("admin", Role.ADMIN, null, null);
+        writer = keys.create("writer", Role.WRITER, null, null);
+        reader = keys.create("reader", Role.READER, null, null);
+        tenantReader = keys.create("acme reader", Role.READER, "acme", null);
+        expiring = keys.create("short", Role.READER, null, Instant.now().plusMillis(1_500));
+        server = new TestServer(data);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static TestServer.Response get(String path, String header, String value) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).GET();
+        if (header != null) {
+            request.header(header, value);
+        }
+        return server.send(request);
+    }
+
+    static TestServer.Response post(String path, String key, String json) {
+        return server.send(HttpRequest.newBuilder(server.uri(path)).header("X-API-Key", key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    @Test
+    void bothHeadersAreAccepted() {
+        assertThat(get("/api/v1/events/query", "X-API-Key", reader.key()).status()).isEqualTo(200);
+        assertThat(get("/api/v1/events/query", "Authorization", "Bearer " + reader.key()).status()).isEqualTo(200);
+        assertThat(get("/api/v1/events/query", "Authorization", "bearer  " + reader.key()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyRefusedCredentialGetsTheSame401() {
+        String wrongSecret = reader.key().substring(0, reader.key().length() - 2) + "xx";
+        List<TestServer.Response> refused = List.of(
+                get("/api/v1/events/query", null, null),
+                get("/api/v1/events/query", "X-API-Key", "garbage"),
+                get("/api/v1/events/query", "X-API-Key", wrongSecret),
+                get("/api/v1/events/query", "Authorization", "Bearer " + wrongSecret),
+                get("/api/v1/events/query", "Authorization", "Basic YWRtaW46Y2hhbmdlaXQ="),
+                get("/api/v1/events/query", "Authorization", "Bearer"));
+        for (TestServer.Response response : refused) {
+            assertThat(response.status()).as(response.body()).isEqualTo(401);
+            assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"peregrine\"");
+            assertThat(response.body()).isEqualTo(refused.getFirst().body()).doesNotContain(wrongSecret);
+            assertThat(response.json().get("error").asText()).contains("X-API-Key");
+        }
+    }
+
+    @Test
+    void theTwoHeadersMustAgree() {
+        TestServer.Response response = server.send(HttpRequest.newBuilder(server.uri("/api/v1/events/query"))
+                .header("X-API-Key", reader.key()).header("Authorization", "Bearer " + writer.key()).GET());
+        assertThat(response.status()).isEqualTo(401);
+    }
+
+    @Test
+    void anExpiredKeyIsRefused() throws InterruptedException {
+        while (Instant.now().isBefore(expiring.entry().expires())) {
+            Thread.sleep(100);
+        }
+        assertThat(get("/api/v1/events/query", "X-API-Key", expiring.key()).status()).isEqualTo(401);
+    }
+
+    @Test
+    void rolesDecide() {
+        assertThat(post("/api/v1/events", reader.key(), EVENT).status()).isEqualTo(403);
+        TestServer.Response forbidden = post("/api/v1/events", reader.key(), EVENT);
+        assertThat(forbidden.json().get("error").asText()).contains("reader").contains("writer");
+        assertThat(post("/api/v1/events", writer.key(), EVENT).status()).isEqualTo(200);
+        assertThat(get("/api/v1/admin/keys", "X-API-Key", writer.key()).status()).isEqualTo(403);
+        assertThat(get("/api/v1/admin/keys", "X-API-Key", admin.key()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void routesCoveringEveryTenantRefuseATenantBoundKey() {
+        for (String path : List.of("/api/v1/stats", "/metrics")) {
+            assertThat(get(path, "X-API-Key", tenantReader.key()).status()).as(path).isEqualTo(403);
+            assertThat(get(path, "X-API-Key", reader.key()).status()).as(path).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void healthIsOpenAndUnknownRoutesAreHiddenFromStrangers() {
+        assertThat(get("/health", null, null).status()).isEqualTo(200);
+        assertThat(get("/api/v1/nope", null, null).status()).isEqualTo(401);
+        assertThat(get("/api/v1/nope", "X-API-Key", reader.key()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void keysMadeAndRevokedThroughTheAdminApiWorkAtOnce() {
+        TestServer.Response created = post("/api/v1/admin/keys", admin.key(),
+                "{\"role\":\"Developer\",\"tenant\":\"acme\",\"name\":\"ci\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String key = created.json().get("key").asText();
+        String id = created.json().get("id").asText();
+        assertThat(created.json().get("role").asText()).isEqualTo("writer");
+        assertThat(created.json().get("tenant").asText()).isEqualTo("acme");
+        assertThat(post("/api/v1/events", key, EVENT).status()).isEqualTo(200);
+
+        TestServer.Response listed = get("/api/v1/admin/keys", "X-API-Key", admin.key());
+        assertThat(listed.body()).contains(id).doesNotContain(key.substring(key.lastIndexOf('_')))
+                .doesNotContain(admin.key().substring(admin.key().lastIndexOf('_')));
+
+        TestServer.Response revoked = server.send(HttpRequest.newBuilder(server.uri("/api/v1/admin/keys/" + id))
+                .header("X-API-Key", admin.key()).DELETE());
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+        assertThat(post("/api/v1/events", key, EVENT).status()).isEqualTo(401);
+        assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/v1/admin/keys/" + id))
+                .header("X-API-Key", admin.key()).DELETE()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void badKeyRequestsAre400s() {
+        for (String body : List.of("{}", "{\"role\":\"root\"}", "{\"role\":\"admin\",\"tenant\":\"acme\"}",
+                "{\"role\":\"reader\",\"tenant\":\"Not Valid\"}", "{\"role\":\"reader\",\"expires_at\":\"2001-01-01T00:00:00Z\"}",
+                "{\"role\":\"reader\",\"colour\":\"red\"}", "[]")) {
+            TestServer.Response response = post("/api/v1/admin/keys", admin.key(), body);
+            assertThat(response.status()).as(body + " -> " + response.body()).isEqualTo(400);
+            assertThat(response.json().get("error").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aKeyRevokedOfflineStopsWorkingWithoutARestart() throws InterruptedException {
+        KeyRing.Created doomed = KeyRing.open(data).create("doomed", Role.READER, null, null);
+        // Created by another process: the server sees it once its file watch has reloaded the file.
+        awaitStatus(doomed.key(), 200);
+        KeyRing.open(data).revoke(doomed.entry().id());
+        awaitStatus(doomed.key(), 401);
+    }
+
+    @Test
+    void failuresAreCountedWithoutSecrets() {
+        get("/api/v1/events/query", "X-API-Key", "garbage");
+        get("/api/v1/events/query", null, null);
+        post("/api/v1/events", reader.key(), EVENT);
+        String metrics = get("/metrics", "X-API-Key", reader.key()).body();
+        assertThat(metrics).contains("peregrine_auth_failures_total{reason=\"malformed\"}")
+                .contains("peregrine_auth_failures_total{reason=\"missing\"}")
+                .contains("peregrine_auth_failures_total{reason=\"forbidden\"}");
+        for (KeyRing.Created key : List.of(admin, writer, reader, tenantReader)) {
+            assertThat(metrics).doesNotContain(key.key().substring(key.key().lastIndexOf('_')));
+        }
+    }
+
+    private static void awaitStatus(String key, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        int last;
+        while ((last = get("/api/v1/events/query", "X-API-Key", key).status()) != status
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(last).isEqualTo(status);
+    }
+}
