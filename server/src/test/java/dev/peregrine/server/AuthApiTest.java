@@ -38,8 +38,16 @@ class AuthApiTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws java.io.IOException {
         server.close();
+        Path backups = ServerConfig.defaultBackupDirectory(data); // beside the temporary directory: not removed with it
+        if (java.nio.file.Files.exists(backups)) {
+            try (var all = java.nio.file.Files.walk(backups)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
     }
 
     static TestServer.Response get(String path, String header, String value) {
@@ -53,6 +61,28 @@ class AuthApiTest {
     static TestServer.Response post(String path, String key, String json) {
         return server.send(HttpRequest.newBuilder(server.uri(path)).header("X-API-Key", key)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    @Test
+    void operationsReadsNeedAKeyOfNoTenantAndBackupsAndTheServerLogNeedAdmin() {
+        for (String path : List.of("/api/v1/ops/wal/status", "/api/v1/ops/storage/stats", "/api/v1/ops/health/deep",
+                "/api/v1/server", "/api/v1/metrics/history", "/api/v1/entities?contains=user")) {
+            assertThat(get(path, null, null).status()).as(path).isEqualTo(401);
+            assertThat(get(path, "X-API-Key", reader.key()).status()).as(path).isEqualTo(200);
+            assertThat(get(path, "X-API-Key", tenantReader.key()).status()).as(path).isEqualTo(403);
+        }
+        assertThat(post("/api/v1/ops/backup", writer.key(), "{\"name\":\"auth\"}").status()).isEqualTo(403);
+        assertThat(get("/api/v1/ops/backup", "X-API-Key", reader.key()).status()).isEqualTo(403);
+        assertThat(get("/api/v1/log", "X-API-Key", writer.key()).status()).isEqualTo(403);
+        assertThat(post("/api/v1/ops/backup", admin.key(), "{\"name\":\"auth\"}").status()).isEqualTo(202);
+        TestServer.Response job = get("/api/v1/ops/backup", "X-API-Key", admin.key());
+        assertThat(job.status()).isEqualTo(200);
+        for (int i = 0; i < 500 && job.json().get("state").asText().equals("running"); i++) {
+            job = get("/api/v1/ops/backup", "X-API-Key", admin.key());
+        }
+        assertThat(job.json().get("state").asText()).isEqualTo("done");
+        // The console's page loads without a key, so that it can ask for one.
+        assertThat(get("/", null, null).status()).isEqualTo(200);
     }
 
     @Test
