@@ -91,6 +91,13 @@ final class ServeCommand implements Callable<Integer> {
                     + " refused with 422 (env PEREGRINE_MAX_FIELD_NAMES, default ${DEFAULT-VALUE}).")
     int maxFieldNames;
 
+    @Option(names = "--min-free-bytes",
+            defaultValue = "${env:PEREGRINE_MIN_FREE_BYTES:-" + ServerConfig.DEFAULT_MIN_FREE_BYTES + "}",
+            description = "Free disk space appends leave: below it they are refused with 507 before the disk is"
+                    + " full, and resume by themselves once space is freed; 0 turns it off"
+                    + " (env PEREGRINE_MIN_FREE_BYTES, default ${DEFAULT-VALUE}).")
+    long minFreeBytes;
+
     @Option(names = "--backup-dir", defaultValue = "${env:PEREGRINE_BACKUP_DIR}",
             description = "Where POST /api/v1/ops/backup writes backups, one directory per backup name"
                     + " (env PEREGRINE_BACKUP_DIR, default <data>-backups beside the data directory).")
@@ -146,6 +153,7 @@ final class ServeCommand implements Callable<Integer> {
                 .headerTimeout(Duration.ofMillis(headerTimeoutMillis))
                 .bodyTimeout(Duration.ofMillis(bodyTimeoutMillis))
                 .maxFieldNames(maxFieldNames)
+                .minFreeBytes(minFreeBytes)
                 .insecure(insecure)
                 .tenantAppendQuota(tenantAppendsPerSecond, tenantAppendBurst > 0 ? tenantAppendBurst
                         : Math.max(1, (long) Math.ceil(tenantAppendsPerSecond)));

@@ -123,7 +123,8 @@ final class OpsRoutes {
     /**
      * Every component's state; the answer is 503 when any is {@code failing}. The log fails once a
      * write's outcome is unknown (the store then refuses appends until reopened); the disk fails when
-     * less than one segment's worth is free (the next segment could not be allocated).
+     * less than one segment's worth is free (the next segment could not be allocated) or less than the
+     * free-space watermark (appends are refused).
      */
     private static void deepHealth(Exchange exchange) {
         Services services = exchange.services();
@@ -158,7 +159,7 @@ final class OpsRoutes {
     }
 
     /** The deep health check's findings. */
-    record Health(boolean writable, long freeBytes, long segmentBytes, long lastPosition,
+    record Health(boolean writable, long freeBytes, long neededBytes, long lastPosition,
                   Map<String, Long> projectionLag, Map<String, Long> viewLag, int subscribers) {
 
         static Health take(Services services) throws IOException {
@@ -174,11 +175,12 @@ final class OpsRoutes {
                 views.put(v.name(), last - v.position());
             }
             return new Health(diagnostics.writable(), Files.getFileStore(store.directory()).getUsableSpace(),
-                    store.options().segmentBytes(), last, projections, views, services.metrics().subscribers().get());
+                    Math.max(store.options().segmentBytes(), store.options().minFreeBytes()), last, projections, views,
+                    services.metrics().subscribers().get());
         }
 
         boolean diskLow() {
-            return freeBytes < segmentBytes;
+            return freeBytes < neededBytes;
         }
 
         boolean failing() {
@@ -197,7 +199,7 @@ final class OpsRoutes {
             g.writeObjectFieldStart("disk");
             g.writeStringField("status", diskLow() ? "failing" : "ok");
             g.writeNumberField("free_bytes", freeBytes);
-            g.writeNumberField("needed_for_next_segment", segmentBytes);
+            g.writeNumberField("needed_bytes", neededBytes);
             g.writeEndObject();
             lags(g, "projections", projectionLag);
             lags(g, "views", viewLag);

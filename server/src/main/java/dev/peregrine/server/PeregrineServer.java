@@ -154,6 +154,7 @@ public final class PeregrineServer implements AutoCloseable {
                 .maxBatchEvents(Math.max(config.limits().maxBatchEvents(), config.limits().ndjsonChunkEvents()))
                 .maxQueryLimit(config.limits().maxQueryLimit())
                 .maxFieldNames(config.maxFieldNames())
+                .minFreeBytes(config.minFreeBytes())
                 .build();
         return EventStore.open(config.dataDirectory(), options);
     }

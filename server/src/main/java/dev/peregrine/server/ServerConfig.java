@@ -39,6 +39,9 @@ public final class ServerConfig {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofMillis(DEFAULT_HEADER_TIMEOUT_MILLIS);
     /** 30 s without a byte of a request body: a client that stalls that long has gone. */
     public static final long DEFAULT_BODY_TIMEOUT_MILLIS = 30_000;
+    /** The default free-space watermark: 256 MiB, two default segments. */
+    public static final long DEFAULT_MIN_FREE_BYTES = 256L << 20;
+
     /** {@link #DEFAULT_BODY_TIMEOUT_MILLIS} as a duration. */
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofMillis(DEFAULT_BODY_TIMEOUT_MILLIS);
 
@@ -53,6 +56,7 @@ public final class ServerConfig {
     private final int maxFieldNames;
     private final List<ExtraMetric> extraMetrics;
     private final Path backupDirectory;
+    private final long minFreeBytes;
     private final Optional<ServerLog> serverLog;
     private final Path tlsCertificate;
     private final Path tlsKey;
@@ -77,6 +81,7 @@ public final class ServerConfig {
         this.backupDirectory = builder.backupDirectory != null ? builder.backupDirectory
                 : defaultBackupDirectory(builder.dataDirectory);
         this.serverLog = builder.serverLog;
+        this.minFreeBytes = builder.minFreeBytes;
         this.tlsCertificate = builder.tlsCertificate;
         this.tlsKey = builder.tlsKey;
         this.insecure = builder.insecure;
@@ -163,6 +168,14 @@ public final class ServerConfig {
         return backupDirectory;
     }
 
+    /**
+     * The free disk space appends leave ({@link StoreOptions#minFreeBytes()}): below it they are
+     * refused with 507 before the disk is full; default {@value #DEFAULT_MIN_FREE_BYTES}.
+     */
+    public long minFreeBytes() {
+        return minFreeBytes;
+    }
+
     /** The process's log, shown by the web console; empty when the application gave none. */
     public Optional<ServerLog> serverLog() {
         return serverLog;
@@ -225,6 +238,7 @@ public final class ServerConfig {
         private int port = DEFAULT_PORT;
         private Path dataDirectory = Path.of(DEFAULT_DATA_DIRECTORY);
         private Path backupDirectory;
+        private long minFreeBytes = DEFAULT_MIN_FREE_BYTES;
         private String durability = DEFAULT_DURABILITY;
         private int segmentBytes = StoreOptions.defaults().segmentBytes();
         private ServerLimits limits = ServerLimits.defaults();
@@ -315,6 +329,15 @@ public final class ServerConfig {
                         + ", got " + maxFieldNames);
             }
             this.maxFieldNames = maxFieldNames;
+            return this;
+        }
+
+        /** Sets the {@linkplain ServerConfig#minFreeBytes() free-space watermark}; 0 turns it off. */
+        public Builder minFreeBytes(long minFreeBytes) {
+            if (minFreeBytes < 0) {
+                throw new IllegalArgumentException("minFreeBytes must be >= 0, got " + minFreeBytes);
+            }
+            this.minFreeBytes = minFreeBytes;
             return this;
         }
 

@@ -8,6 +8,7 @@ import dev.peregrine.store.EntityNotFoundException;
 import dev.peregrine.store.EventNotFoundException;
 import dev.peregrine.store.FieldNameLimitException;
 import dev.peregrine.store.EventStoreException;
+import dev.peregrine.store.InsufficientSpaceException;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StorageFailureException;
@@ -52,6 +53,9 @@ final class StoreErrors {
             case InvalidEventException invalid -> answer(400, invalid, Map.of());
             // "where" lets an editor (the console's) point at the offending part of the definition.
             case InvalidViewDefinitionException invalid -> answer(400, invalid, Map.of("where", invalid.where()));
+            // 507 before the disk is full: the free-space watermark (--min-free-bytes).
+            case InsufficientSpaceException space -> answer(507, space, Map.of("outcome", "not_written",
+                    "free_bytes", space.freeBytes(), "watermark_bytes", space.watermarkBytes()));
             case StorageFailureException storage -> switch (storage.outcome()) {
                 case NOT_WRITTEN -> Optional.of(notWritten(storage));
                 case UNKNOWN -> Optional.empty();

@@ -36,7 +36,7 @@ class DiskFullApiTest {
         try (SmallFileSystem fs = SmallFileSystem.mount(kind, 32, work)) {
             fs.fill(2 << 20);
             Path data = fs.root().resolve("data");
-            try (TestServer server = new TestServer(data, b -> b.segmentBytes(256 * 1024))) {
+            try (TestServer server = new TestServer(data, b -> b.segmentBytes(256 * 1024).minFreeBytes(0))) {
                 List<String> acked = new ArrayList<>();
                 String refusedBody = null;
                 TestServer.Response refused = null;

@@ -81,7 +81,7 @@ class OpsApiTest {
     @Test
     void deepHealthIs503WhenTheNextSegmentWouldNotFit() throws Exception {
         try (SmallFileSystem fs = SmallFileSystem.mount(SmallFileSystem.Kind.TMPFS, 16, work)) {
-            try (TestServer server = new TestServer(fs.root().resolve("data"), b -> b.segmentBytes(4 << 20))) {
+            try (TestServer server = new TestServer(fs.root().resolve("data"), b -> b.segmentBytes(4 << 20).minFreeBytes(0))) {
                 server.postJson("/api/v1/events", EventApiTest.event("ops.t", "e", "{}"));
                 assertThat(server.get("/api/v1/ops/health/deep").status()).isEqualTo(200);
                 fs.fill(1 << 20); // less than one segment left
@@ -92,6 +92,34 @@ class OpsApiTest {
                 assertThat(server.get("/api/v1/events/query?limit=1").status()).as("reads go on").isEqualTo(200);
                 fs.freeBallast();
                 assertThat(server.get("/api/v1/ops/health/deep").status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void belowTheWatermarkAppendsAre507ReadsGoOnAndAppendsResumeWhenSpaceIsFreed() throws Exception {
+        try (SmallFileSystem fs = SmallFileSystem.mount(SmallFileSystem.Kind.TMPFS, 32, work)) {
+            Path data = fs.root().resolve("data");
+            try (TestServer server = new TestServer(data, b -> b.segmentBytes(SEGMENT).minFreeBytes(8 << 20))) {
+                assertThat(server.postJson("/api/v1/events", EventApiTest.event("ops.t", "e", "{\"n\":1}")).status())
+                        .isEqualTo(200);
+                fs.fill(6 << 20);
+                TestServer.Response refused = server.postJson("/api/v1/events", EventApiTest.event("ops.t", "e", "{\"n\":2}"));
+                assertThat(refused.status()).as(refused.body()).isEqualTo(507);
+                JsonNode body = refused.json();
+                assertThat(body.get("error").asText()).contains("below the watermark").contains("nothing was stored")
+                        .doesNotContain(data.toString());
+                assertThat(body.get("outcome").asText()).isEqualTo("not_written");
+                assertThat(body.get("watermark_bytes").asLong()).isEqualTo(8 << 20);
+                assertThat(body.get("free_bytes").asLong()).isLessThan(8 << 20);
+                assertThat(server.delete("/api/v1/entities/e").status()).as("a tombstone is a write too").isEqualTo(507);
+                assertThat(server.get("/api/v1/events/query?entity_id=e").json().get("count").asInt()).isEqualTo(1);
+                assertThat(server.get("/api/v1/ops/health/deep").status()).isEqualTo(503);
+
+                fs.freeBallast();
+                assertThat(server.postJson("/api/v1/events", EventApiTest.event("ops.t", "e", "{\"n\":2}")).status())
+                        .as("resumes without a restart").isEqualTo(200);
+                assertThat(server.get("/api/v1/events/query?entity_id=e").json().get("count").asInt()).isEqualTo(2);
             }
         }
     }

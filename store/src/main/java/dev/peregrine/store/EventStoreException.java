@@ -35,7 +35,7 @@ public abstract sealed class EventStoreException extends RuntimeException
         permits InvalidEventException, InvalidViewDefinitionException, ConcurrencyConflictException,
                 DuplicateEventIdException, FieldNameLimitException, StateConflictException, EventNotFoundException,
                 EntityNotFoundException, EntityDeletedException, ViewNotFoundException,
-                StorageFailureException, CorruptFileException, UnsupportedFormatException {
+                StorageFailureException, InsufficientSpaceException, CorruptFileException, UnsupportedFormatException {
 
     private static final long serialVersionUID = 1L;
 

@@ -39,10 +39,14 @@ import java.util.Objects;
  *        stores nothing; default {@value #DEFAULT_MAX_FIELD_NAMES}, at most
  *        {@link FieldDictionary#MAX_NAMES}. A store already holding more names opens with all of them
  *        and accepts no new one.
+ * @param minFreeBytes the free disk space appends leave: a write that would leave less is refused with
+ *        {@link InsufficientSpaceException} (nothing stored; retried writes succeed once space is
+ *        freed); default 0, off. Give it at least one segment's size so a segment roll always fits.
  */
 public record StoreOptions(Durability durability, int segmentBytes, int snapshotEvery, int maxPayloadBytes,
                            int maxBatchEvents, int maxQueryLimit, boolean repairCorruption,
-                           boolean builtInProjections, int followerCheckpointEvery, int maxFieldNames) {
+                           boolean builtInProjections, int followerCheckpointEvery, int maxFieldNames,
+                           long minFreeBytes) {
 
     /** Smallest allowed segment. */
     public static final int MIN_SEGMENT_BYTES = 64 * 1024;
@@ -78,6 +82,9 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         if (followerCheckpointEvery < 1) {
             throw new IllegalArgumentException("followerCheckpointEvery must be >= 1, got " + followerCheckpointEvery);
         }
+        if (minFreeBytes < 0) {
+            throw new IllegalArgumentException("minFreeBytes must be >= 0, got " + minFreeBytes);
+        }
         if (maxFieldNames < 1 || maxFieldNames > FieldDictionary.MAX_NAMES) {
             throw new IllegalArgumentException("maxFieldNames must be between 1 and " + FieldDictionary.MAX_NAMES
                     + ", got " + maxFieldNames);
@@ -107,6 +114,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         b.builtInProjections = builtInProjections;
         b.followerCheckpointEvery = followerCheckpointEvery;
         b.maxFieldNames = maxFieldNames;
+        b.minFreeBytes = minFreeBytes;
         return b;
     }
 
@@ -122,6 +130,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         private boolean builtInProjections = true;
         private int followerCheckpointEvery = 100_000;
         private int maxFieldNames = DEFAULT_MAX_FIELD_NAMES;
+        private long minFreeBytes;
 
         private Builder() {
         }
@@ -189,11 +198,21 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
             return this;
         }
 
+        /**
+         * @param value free disk space, in bytes, below which appends are refused; 0 for no watermark
+         * @return this builder
+         */
+        public Builder minFreeBytes(long value) {
+            this.minFreeBytes = value;
+            return this;
+        }
+
         /** @return the validated options */
         public StoreOptions build() {
             int payload = maxPayloadBytes > 0 ? maxPayloadBytes : Math.min(1 << 20, segmentBytes / 4);
             return new StoreOptions(durability, segmentBytes, snapshotEvery, payload, maxBatchEvents,
-                    maxQueryLimit, repairCorruption, builtInProjections, followerCheckpointEvery, maxFieldNames);
+                    maxQueryLimit, repairCorruption, builtInProjections, followerCheckpointEvery, maxFieldNames,
+                    minFreeBytes);
         }
     }
 }

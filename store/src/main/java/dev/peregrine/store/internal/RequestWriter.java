@@ -4,6 +4,7 @@ import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.log.EntryFields;
 import dev.peregrine.store.log.EntryWriter;
 import dev.peregrine.store.log.LogSegment;
+import dev.peregrine.store.log.FreeSpaceWatermark;
 import dev.peregrine.store.log.SegmentedLog;
 
 import java.time.Instant;
@@ -35,6 +36,7 @@ final class RequestWriter {
     private final LogIndexes indexes;
     private final DictionaryFile dictionary;
     private final AutoSnapshots snapshots;
+    private final FreeSpaceWatermark space;
     private final EntryWriter writer = new EntryWriter();
     private final EntryFields entry = new EntryFields();
     /** Offsets of the entries of the request being written; grows to the largest request. */
@@ -46,11 +48,13 @@ final class RequestWriter {
      * @param indexes the indexes to add entries to once written
      * @param dictionary the field dictionary, persisted before the entries that use it
      * @param snapshots told of each new stream version
+     * @param space admits each request's bytes, or refuses them below the free-space watermark
      * @param lastTimestamp the timestamp of the last entry in the log (0 if empty)
      */
     RequestWriter(SegmentedLog log, LogIndexes indexes, DictionaryFile dictionary, AutoSnapshots snapshots,
-                  long lastTimestamp) {
+                  FreeSpaceWatermark space, long lastTimestamp) {
         this.log = log;
+        this.space = space;
         this.indexes = indexes;
         this.dictionary = dictionary;
         this.snapshots = snapshots;
@@ -78,8 +82,11 @@ final class RequestWriter {
      *         entries cannot be written: then nothing of them is in the log or the indexes
      * @throws dev.peregrine.store.FieldNameLimitException if their new field names would pass the
      *         store's limit: nothing is written
+     * @throws dev.peregrine.store.InsufficientSpaceException if the disk's free space is below the
+     *         store's watermark: nothing is written
      */
     long write(PendingEntries<?> entries, long lastPosition) {
+        space.admit(entries.bytes());
         if (entries instanceof PendingEvents events) {
             events.commitNames(dictionary); // names of drafts only now, for events about to be written; durable first
         }

@@ -11,6 +11,7 @@ import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.framing.AtomicFile;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.log.EntryDescriptor;
+import dev.peregrine.store.log.FreeSpaceWatermark;
 import dev.peregrine.store.log.LogLoader;
 import dev.peregrine.store.log.LogSegment;
 import dev.peregrine.store.log.SegmentHeaderDescriptor;
@@ -112,6 +113,7 @@ public final class StoreEngine implements AutoCloseable {
             RequestChecks checks = new RequestChecks(indexes, reader,
                     options.segmentBytes() - SegmentHeaderDescriptor.HEADER_LENGTH);
             RequestWriter writer = new RequestWriter(log, indexes, dictionary, autoSnapshots,
+                    new FreeSpaceWatermark(directory, options.minFreeBytes(), options.segmentBytes()),
                     last == 0 ? 0 : reader.timestamp(last));
             sequencer = new Sequencer(log, checks, writer, ForcePolicy.of(options.durability()), last);
             validator = new EventValidator(dictionary.dictionary(), options);
