@@ -39,8 +39,12 @@ public final class ServerConfig {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofMillis(DEFAULT_HEADER_TIMEOUT_MILLIS);
     /** 30 s without a byte of a request body: a client that stalls that long has gone. */
     public static final long DEFAULT_BODY_TIMEOUT_MILLIS = 30_000;
-    /** The default free-space watermark: 256 MiB, two default segments. */
-    public static final long DEFAULT_MIN_FREE_BYTES = 256L << 20;
+    /**
+     * The default free-space watermark, 64 MiB: room for the checkpoints, the snapshots and the
+     * operator's tools. A segment roll that does not fit in what is left is refused on its own (the
+     * disk-full path), so the watermark need not cover a whole segment.
+     */
+    public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
 
     /** {@link #DEFAULT_BODY_TIMEOUT_MILLIS} as a duration. */
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofMillis(DEFAULT_BODY_TIMEOUT_MILLIS);
