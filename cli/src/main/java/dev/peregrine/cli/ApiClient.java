@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -83,24 +84,38 @@ final class ApiClient {
 
     /** The {@code "error"} field of an error body, or the body itself when it has none. */
     private static String errorMessage(String body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    parser.nextToken();
-                    if ("error".equals(name)) {
-                        return parser.getText();
-                    }
-                    parser.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            // Not JSON: report the body as it is.
-        }
-        return body;
+        return text(body, "error").orElse(body);
     }
 
-    /** A non-2xx answer (status 0: the server could not be reached). */
+    /** A top-level integer field of a JSON object; -1 when absent (or the text is not such an object). */
+    static long number(String json, String name) {
+        return field(json, name, JsonToken.VALUE_NUMBER_INT).map(Long::parseLong).orElse(-1L);
+    }
+
+    /** A top-level string field of a JSON object, if present. */
+    static Optional<String> text(String json, String name) {
+        return field(json, name, JsonToken.VALUE_STRING);
+    }
+
+    private static Optional<String> field(String json, String name, JsonToken type) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals(field) && value == type) {
+                    return Optional.of(parser.getText());
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
+            return Optional.empty(); // not JSON
+        }
+        return Optional.empty();
+    }
+
     static final class ApiError extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -119,6 +134,11 @@ final class ApiClient {
 
         String body() {
             return body;
+        }
+
+        /** The error as a command reports it: the HTTP status, if there was an answer, and the message. */
+        String describe() {
+            return (status == 0 ? "" : "HTTP " + status + ": ") + getMessage();
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.peregrine.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.peregrine.server.ServerConfig;
 import dev.peregrine.store.EventStore;
 import dev.peregrine.store.EventStoreException;
@@ -11,9 +9,7 @@ import dev.peregrine.store.backup.BackupReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,7 +60,7 @@ final class BackupCommand implements Callable<Integer> {
         try {
             return url != null ? remote() : local();
         } catch (ApiClient.ApiError e) {
-            System.err.println("peregrine: " + (e.status() == 0 ? "" : "HTTP " + e.status() + ": ") + e.getMessage());
+            System.err.println("peregrine: " + e.describe());
             return 1;
         } catch (EventStoreException e) {
             System.err.println("peregrine: " + e.getMessage());
@@ -89,6 +85,10 @@ final class BackupCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String state(String job) {
+        return ApiClient.text(job, "state").orElse("");
+    }
+
     private int remote() throws Exception {
         if (to != null) {
             System.err.println("peregrine: with --url the server writes into its --backup-dir; name the backup with --name");
@@ -102,46 +102,22 @@ final class BackupCommand implements Callable<Integer> {
             g.writeStringField("name", name);
             g.writeEndObject();
         }
-        Map<String, String> job = fields(client.post("/api/v1/ops/backup", "application/json", body.toByteArray()));
+        String job = client.post("/api/v1/ops/backup", "application/json", body.toByteArray());
         BytesProgress progress = new BytesProgress();
-        while ("running".equals(job.get("state"))) {
-            progress.progress(number(job, "bytes_done"), number(job, "bytes_total"));
+        while (state(job).equals("running")) {
+            progress.progress(ApiClient.number(job, "bytes_done"), ApiClient.number(job, "bytes_total"));
             Thread.sleep(200);
-            job = fields(client.get("/api/v1/ops/backup", Map.of()));
+            job = client.get("/api/v1/ops/backup", Map.of());
         }
-        progress.progress(number(job, "bytes_done"), number(job, "bytes_total"));
+        progress.progress(ApiClient.number(job, "bytes_done"), ApiClient.number(job, "bytes_total"));
         progress.finish();
-        if (!"done".equals(job.get("state"))) {
-            System.err.println("peregrine: backup '" + name + "' failed: " + job.get("error"));
+        if (!state(job).equals("done")) {
+            System.err.println("peregrine: backup '" + name + "' failed: " + ApiClient.text(job, "error").orElse("(no reason given)"));
             return 1;
         }
         System.out.printf("backup '%s' at position %d: %d files, %,d bytes (%,d copied, %d files kept from the last run)%n",
-                name, number(job, "position"), number(job, "files"), number(job, "bytes"),
-                number(job, "bytes_copied"), number(job, "files_reused"));
+                name, ApiClient.number(job, "position"), ApiClient.number(job, "files"), ApiClient.number(job, "bytes"),
+                ApiClient.number(job, "bytes_copied"), ApiClient.number(job, "files_reused"));
         return 0;
-    }
-
-    /** The scalar fields of a flat JSON object, as text. */
-    private static Map<String, String> fields(String json) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        try (JsonParser p = ApiClient.JSON.createParser(json.getBytes(StandardCharsets.UTF_8))) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("the server's answer is not a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                if (p.nextToken().isScalarValue()) {
-                    out.put(field, p.getText());
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
-        return out;
-    }
-
-    private static long number(Map<String, String> fields, String name) {
-        String value = fields.get(name);
-        return value == null ? 0 : Long.parseLong(value);
     }
 }

@@ -20,7 +20,7 @@ abstract class ClientCommand implements Callable<Integer> {
         try (TargetOptions.Connection connection = target.connect()) {
             return run(connection.client());
         } catch (ApiClient.ApiError e) {
-            System.err.println("peregrine: " + (e.status() == 0 ? "" : "HTTP " + e.status() + ": ") + e.getMessage());
+            System.err.println("peregrine: " + e.describe());
             return 1;
         }
     }

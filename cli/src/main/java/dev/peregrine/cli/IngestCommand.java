@@ -1,14 +1,11 @@
 package dev.peregrine.cli;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -118,15 +115,15 @@ final class IngestCommand extends ClientCommand {
     /** Sends one chunk; returns how many events it stored, or throws saying where it failed. */
     private static long send(ApiClient client, ByteArrayOutputStream chunk, long firstLine, long storedBefore) {
         try {
-            return number(client.post("/api/v1/events/batch", "application/x-ndjson", chunk.toByteArray()), "ingested");
+            return ApiClient.number(client.post("/api/v1/events/batch", "application/x-ndjson", chunk.toByteArray()), "ingested");
         } catch (ApiClient.ApiError e) {
-            long line = number(e.body(), "line");
-            long ingested = Math.max(0, number(e.body(), "ingested"));
+            long line = ApiClient.number(e.body(), "line");
+            long ingested = Math.max(0, ApiClient.number(e.body(), "ingested"));
             long stored = storedBefore + ingested;
             if (line > 0) {
                 // The server numbers the lines of this request; "problem" is its message without that number.
                 long absolute = firstLine + line - 1;
-                String problem = text(e.body(), "problem").orElse(e.getMessage());
+                String problem = ApiClient.text(e.body(), "problem").orElse(e.getMessage());
                 throw new IngestFailure("line " + absolute + ": " + problem + " (HTTP " + e.status() + "). "
                         + stored + " events were stored before it; after fixing it, resume with --skip-lines "
                         + (absolute - 1), stored);
@@ -137,34 +134,6 @@ final class IngestCommand extends ClientCommand {
     }
 
     /** A top-level integer field of a JSON object, -1 when absent or unreadable. */
-    private static long number(String json, String name) {
-        return field(json, name, JsonToken.VALUE_NUMBER_INT).map(Long::parseLong).orElse(-1L);
-    }
-
-    /** A top-level string field of a JSON object, if present. */
-    private static Optional<String> text(String json, String name) {
-        return field(json, name, JsonToken.VALUE_STRING);
-    }
-
-    private static Optional<String> field(String json, String name, JsonToken type) {
-        try (JsonParser parser = ApiClient.JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (name.equals(field) && value == type) {
-                    return Optional.of(parser.getText());
-                }
-                parser.skipChildren();
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
-    }
-
     /** The load stopped; carries how many events were stored before. */
     private static final class IngestFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;

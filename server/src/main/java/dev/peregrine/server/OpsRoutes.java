@@ -2,7 +2,6 @@ package dev.peregrine.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.peregrine.store.EventStore;
-import dev.peregrine.store.StoreDiagnostics;
 import dev.peregrine.store.StoreStats;
 import dev.peregrine.store.backup.BackupReport;
 import dev.peregrine.store.view.View;
@@ -164,17 +163,18 @@ final class OpsRoutes {
 
         static Health take(Services services) throws IOException {
             EventStore store = services.store();
-            StoreDiagnostics diagnostics = store.diagnostics();
-            long last = store.lastPosition();
+            // stats, not diagnostics: diagnostics walk every index to size it, which a health probe must not
+            StoreStats stats = store.stats();
+            long last = stats.lastPosition();
             Map<String, Long> projections = new TreeMap<>();
             for (String name : store.projectionNames()) {
-                projections.put(name, last - store.projectionPosition(name));
+                projections.put(name, Math.max(0, last - store.projectionPosition(name))); // it may have moved on since
             }
             Map<String, Long> views = new TreeMap<>();
             for (View v : store.views().list()) {
-                views.put(v.name(), last - v.position());
+                views.put(v.name(), Math.max(0, last - v.position()));
             }
-            return new Health(diagnostics.writable(), Files.getFileStore(store.directory()).getUsableSpace(),
+            return new Health(stats.writable(), Files.getFileStore(store.directory()).getUsableSpace(),
                     Math.max(store.options().segmentBytes(), store.options().minFreeBytes()), last, projections, views,
                     services.metrics().subscribers().get());
         }

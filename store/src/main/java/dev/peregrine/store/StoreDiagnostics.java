@@ -16,10 +16,8 @@ import java.util.Objects;
  * @param indexHeapBytes approximate heap bytes held by the indexes when taken (entity, type and id
  *                       indexes and the segments' offset indexes; payloads stay in the mapped log)
  * @param recovery what opening the store did
- * @param writable whether the store accepts appends: {@code false} once a write or force failed with
- *                 an unknown outcome (then only reopening the store makes it writable again)
  */
-public record StoreDiagnostics(long indexHeapBytes, RecoveryReport recovery, boolean writable) {
+public record StoreDiagnostics(long indexHeapBytes, RecoveryReport recovery) {
 
     /**
      * @throws NullPointerException if recovery is null

@@ -23,8 +23,10 @@ package dev.peregrine.store;
  *                     {@code lastPosition}: the log's size without its allocated, unwritten space
  * @param lastForceMillis when the log was last forced to disk, epoch milliseconds; 0 if not since the
  *                        store opened
+ * @param writable whether the store accepts appends: {@code false} once closed, or once a write or
+ *                 force failed with an unknown outcome (then only reopening makes it writable again)
  */
 public record StoreStats(long totalEvents, long totalEntities, long totalEventTypes, long ingestedSinceStart,
                          long bytesOnDisk, int segments, long lastPosition, long forces, long forceNanos,
-                         int fieldNames, long logBytesUsed, long lastForceMillis) {
+                         int fieldNames, long logBytesUsed, long lastForceMillis, boolean writable) {
 }

@@ -232,7 +232,7 @@ public final class StoreEngine implements AutoCloseable {
         return new StoreStats(indexes.eventCount(), indexes.entities().size(), indexes.types().size(),
                 indexes.eventCount() - eventsAtOpen, bytes, segments.length, sequencer.visiblePosition(),
                 log.forces(), log.forceNanos(), dictionary.dictionary().size(),
-                logUsed, log.lastForceMillis());
+                logUsed, log.lastForceMillis(), !closed && !sequencer.failed());
     }
 
     /** @return the log up to the visible position, for the readers that follow it */
@@ -252,7 +252,7 @@ public final class StoreEngine implements AutoCloseable {
         for (LogSegment s : log.segments()) {
             heap += s.offsetIndexHeapBytes();
         }
-        return new StoreDiagnostics(heap, recovery, !closed && !sequencer.failed());
+        return new StoreDiagnostics(heap, recovery);
     }
 
     /** @return the directory */
