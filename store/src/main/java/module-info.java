@@ -11,4 +11,6 @@ module dev.peregrine.store {
     exports dev.peregrine.store.backup;
     exports dev.peregrine.store.subscription;
     exports dev.peregrine.store.view;
+    // The framing (header, checksums, atomic replacement) for the server's own files in the data directory.
+    exports dev.peregrine.store.framing to dev.peregrine.server;
 }

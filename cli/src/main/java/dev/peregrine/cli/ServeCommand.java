@@ -127,6 +127,16 @@ final class ServeCommand implements Callable<Integer> {
                     + " second's worth (env PEREGRINE_TENANT_APPEND_BURST, default ${DEFAULT-VALUE}).")
     long tenantAppendBurst;
 
+    @Option(names = "--tenant-max-bytes", defaultValue = "${env:PEREGRINE_TENANT_MAX_BYTES:-0}",
+            description = "Bytes of events a tenant may hold unless an admin set its own quota (POST /api/v1/tenants),"
+                    + " 0 for no limit; over it: 403 (env PEREGRINE_TENANT_MAX_BYTES, default ${DEFAULT-VALUE}).")
+    long tenantMaxBytes;
+
+    @Option(names = "--tenant-max-entities", defaultValue = "${env:PEREGRINE_TENANT_MAX_ENTITIES:-0}",
+            description = "Entities a tenant may hold unless an admin set its own quota, 0 for no limit; over it:"
+                    + " 403 (env PEREGRINE_TENANT_MAX_ENTITIES, default ${DEFAULT-VALUE}).")
+    long tenantMaxEntities;
+
     @Option(names = "--jwt-key", defaultValue = "${env:PEREGRINE_JWT_KEY}",
             description = "Accept JWTs (Authorization: Bearer) of an identity provider, verified with this PEM public"
                     + " key or JWKS file (env PEREGRINE_JWT_KEY). Needs --jwt-issuer and --jwt-audience.")
@@ -156,7 +166,8 @@ final class ServeCommand implements Callable<Integer> {
                 .minFreeBytes(minFreeBytes)
                 .insecure(insecure)
                 .tenantAppendQuota(tenantAppendsPerSecond, tenantAppendBurst > 0 ? tenantAppendBurst
-                        : Math.max(1, (long) Math.ceil(tenantAppendsPerSecond)));
+                        : Math.max(1, (long) Math.ceil(tenantAppendsPerSecond)))
+                .tenantStorageQuota(tenantMaxBytes, tenantMaxEntities);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.peregrine.record.Record;
+import dev.peregrine.server.tenant.TenantUsage;
+import dev.peregrine.server.tenant.Tenants;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.Snapshot;
 import dev.peregrine.store.StoreStats;
@@ -27,9 +29,28 @@ final class AdminRoutes {
         router.add("GET", "/api/v1/projections/{name}/{entity_id}", AdminRoutes::projectionState);
     }
 
-    /** Counters kept by the store: cheap, answered on the event loop. */
+    /**
+     * Counters kept by the store: cheap, answered on the event loop. A tenant-bound credential gets
+     * its tenant's own counts instead (what the tenant quotas count; see docs/security.md).
+     */
     private static void stats(Exchange exchange) {
         Services services = exchange.services();
+        String tenant = exchange.principal().tenant();
+        if (tenant != null) {
+            TenantUsage.Held held = services.security().tenants().usage().held(tenant);
+            Tenants.Quotas quotas = services.security().tenants().quotas(tenant);
+            exchange.json(200, g -> {
+                g.writeStartObject();
+                g.writeStringField("tenant_id", tenant);
+                g.writeNumberField("total_events", held.events());
+                g.writeNumberField("total_entities", held.entities());
+                g.writeNumberField("bytes_stored", held.bytes());
+                g.writeNumberField("max_bytes", quotas.maxBytes());
+                g.writeNumberField("max_entities", quotas.maxEntities());
+                g.writeEndObject();
+            });
+            return;
+        }
         StoreStats stats = services.store().stats();
         exchange.json(200, g -> {
             g.writeStartObject();

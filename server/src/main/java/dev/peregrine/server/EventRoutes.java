@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.tenant.TenantUsage;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.NewEvent;
@@ -72,22 +73,32 @@ final class EventRoutes {
 
     /**
      * Hands events to the store as one atomic append, recording its latency, once the tenant's
-     * {@linkplain AppendQuota append quota} allows them (a tenant-bound request only).
+     * quotas allow them (a tenant-bound request only; see {@link Security#admitAppend}).
      */
     static CompletableFuture<List<AppendResult>> append(Exchange exchange, List<NewEvent> events) {
         Services services = exchange.services();
         String tenant = exchange.principal().tenant();
+        TenantUsage.Reservation reservation = null;
         if (tenant != null) {
             try {
-                services.security().admitAppend(tenant, events.size());
+                reservation = services.security().admitAppend(tenant, events, services.store());
             } catch (ApiException refused) {
                 return CompletableFuture.failedFuture(refused);
             }
         }
+        TenantUsage.Reservation reserved = reservation;
         long start = System.nanoTime();
         return services.store().appendAsync(events).whenComplete((results, failure) -> {
             if (failure == null) {
                 services.metrics().append(results.size(), System.nanoTime() - start);
+            }
+            if (reserved != null) {
+                TenantUsage usage = services.security().tenants().usage();
+                if (failure == null && !results.isEmpty()) {
+                    usage.appended(reserved, results.getLast().position());
+                } else {
+                    usage.failed(reserved);
+                }
             }
         });
     }

@@ -35,6 +35,11 @@ final class KeyRoutes {
         Services services = exchange.services();
         BodyReader.readThen(exchange, body -> {
             NewKey request = parse(services, body);
+            String refusal = request.tenant() == null ? null
+                    : services.security().tenants().registry().refusal(request.tenant());
+            if (refusal != null) {
+                throw new ApiException(409, refusal + ": activate it before making keys for it");
+            }
             exchange.answerWhenDone(services.offloop(() -> {
                 try {
                     return keys(services).create(request.name(), request.role(), request.tenant(), request.expires());

@@ -1,8 +1,14 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.auth.JwtVerifier;
+import dev.peregrine.server.auth.KeyRing;
 import dev.peregrine.server.console.ConsoleAssets;
 import dev.peregrine.server.console.MetricsHistory;
 import dev.peregrine.server.console.ServerInfo;
+import dev.peregrine.server.tenant.TenantDeletion;
+import dev.peregrine.server.tenant.TenantRegistry;
+import dev.peregrine.server.tenant.TenantUsage;
+import dev.peregrine.server.tenant.Tenants;
 import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
 import dev.peregrine.store.StoreOptions;
@@ -14,8 +20,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import dev.peregrine.server.auth.JwtVerifier;
-import dev.peregrine.server.auth.KeyRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +49,15 @@ public final class PeregrineServer implements AutoCloseable {
     private final HttpFrontend frontend;
     private final StreamRegistry streams;
     private final FileWatch fileWatch;
+    private final TenantDeletion deletions;
     private final String access;
     private final Object closeLock = new Object();
     private boolean closed;
 
     private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend,
-                            StreamRegistry streams, FileWatch fileWatch, String access) {
+                            StreamRegistry streams, FileWatch fileWatch, TenantDeletion deletions, String access) {
         this.streams = streams;
+        this.deletions = deletions;
         this.fileWatch = fileWatch;
         this.access = access;
         this.config = config;
@@ -74,7 +80,13 @@ public final class PeregrineServer implements AutoCloseable {
                 .orElse(null);
         List<String> warnings = ListenPolicy.check(config, keys.enabled() || jwt != null);
         TlsFiles tls = config.tlsCertificate().map(cert -> new TlsFiles(cert, config.tlsKey().orElseThrow())).orElse(null);
+        TenantRegistry tenantRegistry = TenantRegistry.open(config.dataDirectory());
         EventStore store = openStore(config);
+        TenantUsage usage = new TenantUsage(store.dictionary());
+        store.registerProjection(usage);
+        Tenants tenants = new Tenants(tenantRegistry, usage,
+                new Tenants.Quotas(config.tenantMaxBytes(), config.tenantMaxEntities()));
+        TenantDeletion deletions = new TenantDeletion(store, tenantRegistry, keys);
         store.views(); // persisted views resume now and catch up in the background, not on the first request
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
         HttpFrontend frontend;
@@ -92,7 +104,9 @@ public final class PeregrineServer implements AutoCloseable {
                     new Security(keys, jwt, warnings, config.tenantAppendsPerSecond() > 0
                             ? new AppendQuota(config.tenantAppendsPerSecond(), config.tenantAppendBurst())
                             : AppendQuota.UNLIMITED,
-                            vertx.createSharedWorkerExecutor("peregrine-passwords", 1), metrics));
+                            tenants, vertx.createSharedWorkerExecutor("peregrine-passwords", 1), metrics),
+                    deletions);
+            metrics.tenantGauges(tenants);
             Router router = new Router();
             SystemRoutes.register(router);
             EventRoutes.register(router);
@@ -105,10 +119,12 @@ public final class PeregrineServer implements AutoCloseable {
                     keys.enabled() || jwt != null ? "api keys" : ServerInfo.NO_AUTHENTICATION));
             LogRoutes.register(router, config.serverLog());
             KeyRoutes.register(router);
+            TenantRoutes.register(router);
             frontend = HttpFrontend.start(vertx, config, tls, new RequestDispatcher(router, services));
             fileWatch = new FileWatch(keys, tls, frontend);
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
+            deletions.close();
             store.close();
             throw e;
         }
@@ -119,7 +135,8 @@ public final class PeregrineServer implements AutoCloseable {
         for (String warning : warnings) {
             LOG.warn("{}", warning);
         }
-        return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, access);
+        deletions.resume();
+        return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, deletions, access);
     }
 
     /** How clients are admitted, for the start-up line. */
@@ -209,6 +226,7 @@ public final class PeregrineServer implements AutoCloseable {
                     vertx.close().toCompletionStage().toCompletableFuture().join();
                 } finally {
                     // Last: every append a client was still waiting for has been answered by now.
+                    deletions.close();
                     store.close();
                     closed = true;
                     closeLock.notifyAll();

@@ -6,15 +6,19 @@ import dev.peregrine.server.auth.AuthenticationException;
 import dev.peregrine.server.auth.JwtVerifier;
 import dev.peregrine.server.auth.KeyRing;
 import dev.peregrine.server.auth.Principal;
-import io.vertx.core.http.HttpServerRequest;
+import dev.peregrine.server.tenant.TenantUsage;
+import dev.peregrine.server.tenant.Tenants;
+import dev.peregrine.store.EventStore;
+import dev.peregrine.store.NewEvent;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,14 +54,16 @@ final class Security {
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     private final AppendQuota quota;
+    private final Tenants tenants;
     private final WorkerExecutor passwordWorkers;
     private final AtomicInteger passwordChecks = new AtomicInteger();
     private final FailureThrottle throttle = new FailureThrottle();
     private final JwtVerifier jwt;
 
     /** @param jwt verifies tokens of an identity provider, or {@code null} when none is configured */
-    Security(KeyRing keys, JwtVerifier jwt, List<String> warnings, AppendQuota quota, WorkerExecutor passwordWorkers,
-             ServerMetrics metrics) {
+    Security(KeyRing keys, JwtVerifier jwt, List<String> warnings, AppendQuota quota, Tenants tenants,
+             WorkerExecutor passwordWorkers, ServerMetrics metrics) {
+        this.tenants = tenants;
         this.keys = keys;
         this.jwt = jwt;
         this.quota = quota;
@@ -80,25 +86,38 @@ final class Security {
         return keys;
     }
 
+    Tenants tenants() {
+        return tenants;
+    }
+
     /**
-     * Takes {@code events} from {@code tenant}'s append quota, counting the appends per tenant.
+     * Admits an append of {@code events} by a credential bound to {@code tenant}: takes them from
+     * its append rate, then reserves what they add to what it holds against its byte and entity
+     * quotas (see {@link TenantUsage}). Counts the appends per tenant.
      *
+     * @return the reservation to settle with {@link TenantUsage#appended} or {@link TenantUsage#failed},
+     *         or {@code null} when the tenant has no byte or entity quota
      * @throws ApiException 429 with the seconds to wait, or 413 for more events at once than the
-     *         quota's burst, which no wait would allow
+     *         rate's burst, which no wait would allow; 403 naming the byte or entity quota passed
      */
-    void admitAppend(String tenant, int events) {
-        long wait = quota.take(tenant, events);
-        if (wait == 0) {
-            metrics.tenantAppends(tenant, events);
-            return;
+    TenantUsage.Reservation admitAppend(String tenant, List<NewEvent> events, EventStore store) {
+        long wait = quota.take(tenant, events.size());
+        if (wait != 0) {
+            metrics.quotaRefusal(tenant);
+            if (wait < 0) {
+                throw ApiException.tooLarge(events.size() + " events in one request exceed tenant '" + tenant
+                        + "''s append burst of " + quota.burst() + " (--tenant-append-burst)");
+            }
+            throw ApiException.tooManyRequests("tenant '" + tenant + "' is over its append quota of "
+                    + quota.perSecond() + " events/s (burst " + quota.burst() + "); retry after " + wait + " s", wait);
         }
-        metrics.quotaRefusal(tenant);
-        if (wait < 0) {
-            throw ApiException.tooLarge(events + " events in one request exceed tenant '" + tenant
-                    + "''s append burst of " + quota.burst() + " (--tenant-append-burst)");
+        TenantUsage.Admission admission = tenants.admit(tenant, events, store);
+        if (admission instanceof TenantUsage.Refusal refusal) {
+            metrics.quotaRefusal(tenant);
+            throw ApiException.forbidden(refusal.describe(tenant));
         }
-        throw ApiException.tooManyRequests("tenant '" + tenant + "' is over its append quota of "
-                + quota.perSecond() + " events/s (burst " + quota.burst() + "); retry after " + wait + " s", wait);
+        metrics.tenantAppends(tenant, events.size());
+        return (TenantUsage.Reservation) admission;
     }
 
     /** What checking a request's credential decided. */
@@ -219,7 +238,10 @@ final class Security {
     }
 
     private Principal allowed(Principal principal, Access required) {
-        String refusal = required.refusal(principal);
+        String refusal = principal.tenant() != null ? tenants.registry().refusal(principal.tenant()) : null;
+        if (refusal == null) {
+            refusal = required.refusal(principal);
+        }
         if (refusal != null) {
             metrics.authFailure("forbidden");
             throw ApiException.forbidden(refusal);

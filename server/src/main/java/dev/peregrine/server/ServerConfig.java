@@ -67,6 +67,8 @@ public final class ServerConfig {
     private final boolean insecure;
     private final double tenantAppendsPerSecond;
     private final long tenantAppendBurst;
+    private final long tenantMaxBytes;
+    private final long tenantMaxEntities;
     private final Path jwtKey;
     private final String jwtIssuer;
     private final String jwtAudience;
@@ -91,6 +93,8 @@ public final class ServerConfig {
         this.insecure = builder.insecure;
         this.tenantAppendsPerSecond = builder.tenantAppendsPerSecond;
         this.tenantAppendBurst = builder.tenantAppendBurst;
+        this.tenantMaxBytes = builder.tenantMaxBytes;
+        this.tenantMaxEntities = builder.tenantMaxEntities;
         this.jwtKey = builder.jwtKey;
         this.jwtIssuer = builder.jwtIssuer;
         this.jwtAudience = builder.jwtAudience;
@@ -213,6 +217,19 @@ public final class ServerConfig {
         return tenantAppendBurst;
     }
 
+    /**
+     * Bytes of events (payload and metadata records) a tenant may hold unless an admin set its own
+     * quota (see docs/security.md); 0 (the default) for no limit.
+     */
+    public long tenantMaxBytes() {
+        return tenantMaxBytes;
+    }
+
+    /** Entities a tenant may hold unless an admin set its own quota; 0 (the default) for no limit. */
+    public long tenantMaxEntities() {
+        return tenantMaxEntities;
+    }
+
     /** The public key (PEM) or key set (JWKS) JWTs are verified with; empty when JWTs are not accepted. */
     public Optional<Path> jwtKey() {
         return Optional.ofNullable(jwtKey);
@@ -256,6 +273,8 @@ public final class ServerConfig {
         private boolean insecure;
         private double tenantAppendsPerSecond;
         private long tenantAppendBurst;
+        private long tenantMaxBytes;
+        private long tenantMaxEntities;
         private Path jwtKey;
         private String jwtIssuer;
         private String jwtAudience;
@@ -391,6 +410,20 @@ public final class ServerConfig {
             }
             this.tenantAppendsPerSecond = perSecond;
             this.tenantAppendBurst = burst;
+            return this;
+        }
+
+        /**
+         * The quotas of tenants an admin gave none of their own: bytes of events and entities held,
+         * each 0 for no limit (the default). Over one, appends are answered 403 naming it.
+         */
+        public Builder tenantStorageQuota(long maxBytes, long maxEntities) {
+            if (maxBytes < 0 || maxEntities < 0) {
+                throw new IllegalArgumentException("tenant quotas are 0 (no limit) or positive; got "
+                        + maxBytes + " bytes, " + maxEntities + " entities");
+            }
+            this.tenantMaxBytes = maxBytes;
+            this.tenantMaxEntities = maxEntities;
             return this;
         }
 

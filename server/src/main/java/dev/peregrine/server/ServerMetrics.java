@@ -1,5 +1,10 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.console.AppendRecorder;
+import dev.peregrine.server.tenant.TenantUsage;
+import dev.peregrine.server.tenant.Tenants;
+import dev.peregrine.store.EventStore;
+import dev.peregrine.store.StoreStats;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -7,16 +12,15 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import dev.peregrine.server.console.AppendRecorder;
-import dev.peregrine.store.EventStore;
-import dev.peregrine.store.StoreStats;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The server's Prometheus metrics, in a registry of its own (no global state, so several servers
@@ -128,6 +132,30 @@ final class ServerMetrics {
                 () -> scraped.forces());
         counter("peregrine_fsync_seconds", "Time spent forcing the log to disk",
                 () -> Unit.nanosToSeconds(scraped.forceNanos()));
+    }
+
+    /**
+     * What each tenant holds, read from the usage projection at each scrape:
+     * {@code peregrine_tenant_events{tenant}}, {@code peregrine_tenant_bytes{tenant}} and
+     * {@code peregrine_tenant_entities{tenant}}. Tenants are created by admins or named by their
+     * keys, so the label set stays bounded.
+     */
+    void tenantGauges(Tenants tenants) {
+        tenantGauge("peregrine_tenant_events", "Events each tenant holds", tenants, TenantUsage.Held::events);
+        tenantGauge("peregrine_tenant_bytes", "Bytes of payload and metadata each tenant holds (its byte quota"
+                + " counts these)", tenants, TenantUsage.Held::bytes);
+        tenantGauge("peregrine_tenant_entities", "Entities each tenant holds (its entity quota counts these)",
+                tenants, TenantUsage.Held::entities);
+    }
+
+    private void tenantGauge(String name, String help, Tenants tenants, ToLongFunction<TenantUsage.Held> value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("tenant")
+                .callback(callback -> {
+                    for (Map.Entry<String, TenantUsage.Held> tenant : tenants.usage().all()) {
+                        callback.call(value.applyAsLong(tenant.getValue()), tenant.getKey());
+                    }
+                })
+                .register(registry);
     }
 
     /** A counter read at each scrape; the client library appends {@code _total} to {@code name}. */

@@ -73,7 +73,9 @@ class BasicAuthApiTest {
         TestServer.Response read = get("/api/v1/events/query?entity_id=order-1", basic("acme-app", "s3cret: with colon"));
         assertThat(read.json().get("events").get(0).get("payload").get("big").asText()).isEqualTo(payload);
         assertThat(read.json().get("events").get(0).get("tenant_id").asText()).isEqualTo("acme");
-        assertThat(get("/api/v1/stats", basic("acme-app", "s3cret: with colon")).status()).isEqualTo(403);
+        TestServer.Response stats = get("/api/v1/stats", basic("acme-app", "s3cret: with colon"));
+        assertThat(stats.json().get("tenant_id").asText()).isEqualTo("acme");
+        assertThat(get("/metrics", basic("acme-app", "s3cret: with colon")).status()).isEqualTo(403);
     }
 
     @Test

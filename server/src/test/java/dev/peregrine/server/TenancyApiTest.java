@@ -271,10 +271,27 @@ class TenancyApiTest {
 
     @Test
     void sharedRoutesNeedAKeyForEveryTenant() {
-        for (String path : List.of("/api/v1/stats", "/metrics", "/api/v1/admin/keys")) {
+        for (String path : List.of("/metrics", "/api/v1/admin/keys", "/api/v1/tenants")) {
             assertThat(get(writers.get("acme"), path).status()).as(path).isEqualTo(403);
             assertThat(get(admin, path).status()).as(path).isEqualTo(200);
         }
+    }
+
+    @Test
+    void statsCountEachTenantsOwnEvents() throws Exception {
+        server.server().store().awaitProjections(Duration.ofSeconds(30));
+        long all = get(admin, "/api/v1/stats").json().get("total_events").asLong();
+        long sum = 0;
+        for (String tenant : TENANTS) {
+            JsonNode own = get(writers.get(tenant), "/api/v1/stats").json();
+            assertThat(own.get("tenant_id").asText()).isEqualTo(tenant);
+            long stored = server.server().store().query(dev.peregrine.store.Query.builder().tenantId(tenant)
+                    .limit(10_000).build()).events().size();
+            assertThat(stored).isGreaterThanOrEqualTo(posted.get(tenant).size());
+            assertThat(own.get("total_events").asLong()).as(tenant + ", seed " + seed).isEqualTo(stored);
+            sum += own.get("total_events").asLong();
+        }
+        assertThat(sum).isLessThanOrEqualTo(all);
     }
 
     @Test

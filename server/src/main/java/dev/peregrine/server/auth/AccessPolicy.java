@@ -20,7 +20,8 @@ public final class AccessPolicy {
             Map.entry("GET /api/v1/entities/{id}/state", Access.READ),
             Map.entry("GET /api/v1/entities/{id}/snapshot", Access.READ),
             Map.entry("DELETE /api/v1/entities/{id}", Access.WRITE),
-            Map.entry("GET /api/v1/stats", Access.READ_EVERY_TENANT),
+            // A tenant-bound credential gets its own tenant's counts (AdminRoutes).
+            Map.entry("GET /api/v1/stats", Access.READ),
             Map.entry("POST /api/v1/snapshots", Access.WRITE),
             Map.entry("GET /api/v1/snapshots/{entity_id}/latest", Access.READ),
             Map.entry("GET /api/v1/projections", Access.READ),
@@ -43,6 +44,7 @@ public final class AccessPolicy {
             Map.entry("GET /api/v1/ops/wal/status", Access.READ_EVERY_TENANT),
             Map.entry("GET /api/v1/ops/storage/stats", Access.READ_EVERY_TENANT),
             Map.entry("GET /api/v1/ops/health/deep", Access.READ_EVERY_TENANT));
+    // Tenants (/api/v1/tenants*) are not listed: managing them is admin's.
 
     private AccessPolicy() {
     }
