@@ -5,6 +5,8 @@ import dev.peregrine.server.PeregrineServer;
 import dev.peregrine.server.ServerConfig;
 import dev.peregrine.server.ServerLimits;
 import dev.peregrine.store.StoreOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -112,6 +114,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "PEM private key of --tls-cert (PKCS#8, or PKCS#1 RSA) (env PEREGRINE_TLS_KEY).")
     Path tlsKey;
 
+    @Option(names = "--tls-keystore", defaultValue = "${env:PEREGRINE_TLS_KEYSTORE}",
+            description = "Serve HTTPS with the key and certificate chain of this PKCS#12 keystore, instead of"
+                    + " --tls-cert/--tls-key; re-read when it changes (env PEREGRINE_TLS_KEYSTORE).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password-file", defaultValue = "${env:PEREGRINE_TLS_KEYSTORE_PASSWORD_FILE}",
+            description = "File holding the --tls-keystore password (its first line); or set the password itself"
+                    + " in env PEREGRINE_TLS_KEYSTORE_PASSWORD. Never on the command line, where ps shows it.")
+    Path tlsKeystorePasswordFile;
+
+    @Option(names = "--dev",
+            description = "Serve HTTPS with a self-signed certificate for localhost, made on first use in"
+                    + " <data>/security/dev-tls.p12, and print how to trust it. For local development only.")
+    boolean dev;
+
     @Option(names = "--insecure", defaultValue = "${env:PEREGRINE_INSECURE:-false}",
             description = "Allow listening on a non-loopback address without TLS or without API keys;"
                     + " warned about at start and on /health (env PEREGRINE_INSECURE).")
@@ -150,6 +167,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "The aud every JWT must carry (env PEREGRINE_JWT_AUDIENCE).")
     String jwtAudience;
 
+    /** The certificate {@code --dev} made or found, to say how to trust it; {@code null} without it. */
+    private DevCertificate devCertificate;
+
+    /** The keystore password: from {@code --tls-keystore-password-file}, else the environment. */
+    private char[] keystorePassword() {
+        if (tlsKeystorePasswordFile != null) {
+            try {
+                String text = Files.readString(tlsKeystorePasswordFile);
+                int end = text.indexOf('\n');
+                return (end < 0 ? text : text.substring(0, end)).strip().toCharArray();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the --tls-keystore-password-file: " + e.getMessage());
+            }
+        }
+        String fromEnvironment = System.getenv("PEREGRINE_TLS_KEYSTORE_PASSWORD");
+        return fromEnvironment == null ? new char[0] : fromEnvironment.toCharArray();
+    }
+
     /** The configuration these options describe. */
     ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder()
@@ -171,8 +206,19 @@ final class ServeCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
         }
+        if ((tlsCert != null ? 1 : 0) + (tlsKeystore != null ? 1 : 0) + (dev ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("give one of --tls-cert/--tls-key, --tls-keystore and --dev");
+        }
         if (tlsCert != null) {
             builder.tls(tlsCert, tlsKey);
+        }
+        if (tlsKeystore != null) {
+            builder.tlsKeystore(tlsKeystore, keystorePassword());
+        }
+        if (dev) {
+            DevCertificate certificate = DevCertificate.ensure(data);
+            builder.tlsKeystore(certificate.keystore(), DevCertificate.PASSWORD.toCharArray());
+            devCertificate = certificate;
         }
         if (jwtKey != null || jwtIssuer != null || jwtAudience != null) {
             if (jwtKey == null || jwtIssuer == null || jwtAudience == null) {
@@ -204,9 +250,13 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("Peregrine stopped: in-flight requests answered, store closed");
             System.out.flush();
         }, "peregrine-shutdown"));
-        System.out.println("Peregrine listening on " + (tlsCert != null ? "https" : "http") + "://" + host + ":"
+        boolean tls = tlsCert != null || tlsKeystore != null || dev;
+        System.out.println("Peregrine listening on " + (tls ? "https" : "http") + "://" + host + ":"
                 + server.port() + " (data " + data.toAbsolutePath() + ", durability " + durability + "; "
                 + server.access() + "); Ctrl-C to stop");
+        if (devCertificate != null) {
+            System.out.println(devCertificate.howToTrust(server.port()));
+        }
         System.out.flush();
         server.awaitClose();
         return 0;

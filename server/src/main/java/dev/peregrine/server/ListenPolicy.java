@@ -25,8 +25,8 @@ final class ListenPolicy {
             return List.of();
         }
         List<String> missing = new ArrayList<>();
-        if (config.tlsCertificate().isEmpty()) {
-            missing.add("TLS (add --tls-cert <certificate.pem> --tls-key <key.pem>)");
+        if (!config.tlsEnabled()) {
+            missing.add("TLS (add --tls-cert <certificate.pem> --tls-key <key.pem>, or --tls-keystore <keystore.p12>)");
         }
         if (!authentication) {
             missing.add("authentication (create a key first: peregrine keys create --role admin --data "

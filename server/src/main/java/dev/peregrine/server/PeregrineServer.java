@@ -79,7 +79,7 @@ public final class PeregrineServer implements AutoCloseable {
         JwtVerifier jwt = config.jwtKey().map(key -> JwtVerifier.load(key, config.jwtIssuer(), config.jwtAudience()))
                 .orElse(null);
         List<String> warnings = ListenPolicy.check(config, keys.enabled() || jwt != null);
-        TlsFiles tls = config.tlsCertificate().map(cert -> new TlsFiles(cert, config.tlsKey().orElseThrow())).orElse(null);
+        TlsFiles tls = TlsFiles.of(config);
         TenantRegistry tenantRegistry = TenantRegistry.open(config.dataDirectory());
         EventStore store = openStore(config);
         TenantUsage usage = new TenantUsage(store.dictionary());
@@ -141,7 +141,7 @@ public final class PeregrineServer implements AutoCloseable {
 
     /** How clients are admitted, for the start-up line. */
     private static String access(ServerConfig config, KeyRing keys, boolean jwt, List<String> warnings) {
-        String tls = config.tlsCertificate().isPresent() ? "TLS" : "no TLS";
+        String tls = config.tlsEnabled() ? "TLS" : "no TLS";
         if (keys.enabled() || jwt) {
             return "API keys required, " + keys.list().size() + " keys, " + keys.users().size() + " users"
                     + (jwt ? ", JWTs of " + config.jwtIssuer() : "") + "; " + tls;

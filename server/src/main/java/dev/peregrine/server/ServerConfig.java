@@ -64,6 +64,8 @@ public final class ServerConfig {
     private final Optional<ServerLog> serverLog;
     private final Path tlsCertificate;
     private final Path tlsKey;
+    private final Path tlsKeystore;
+    private final char[] tlsKeystorePassword;
     private final boolean insecure;
     private final double tenantAppendsPerSecond;
     private final long tenantAppendBurst;
@@ -90,6 +92,8 @@ public final class ServerConfig {
         this.minFreeBytes = builder.minFreeBytes;
         this.tlsCertificate = builder.tlsCertificate;
         this.tlsKey = builder.tlsKey;
+        this.tlsKeystore = builder.tlsKeystore;
+        this.tlsKeystorePassword = builder.tlsKeystorePassword;
         this.insecure = builder.insecure;
         this.tenantAppendsPerSecond = builder.tenantAppendsPerSecond;
         this.tenantAppendBurst = builder.tenantAppendBurst;
@@ -199,6 +203,21 @@ public final class ServerConfig {
         return Optional.ofNullable(tlsKey);
     }
 
+    /** The PKCS#12 keystore served over TLS, instead of PEM files; empty when none was given. */
+    public Optional<Path> tlsKeystore() {
+        return Optional.ofNullable(tlsKeystore);
+    }
+
+    /** The password of {@link #tlsKeystore()} (a copy; never in {@link #toString()}). */
+    public char[] tlsKeystorePassword() {
+        return tlsKeystorePassword == null ? new char[0] : tlsKeystorePassword.clone();
+    }
+
+    /** Whether the server speaks HTTPS: PEM files or a keystore were given. */
+    public boolean tlsEnabled() {
+        return tlsCertificate != null || tlsKeystore != null;
+    }
+
     /**
      * Whether the server may listen on a non-loopback address without TLS or without
      * authentication (see docs/security.md); it then warns at start and on {@code /health}.
@@ -250,7 +269,7 @@ public final class ServerConfig {
         return "ServerConfig[host=" + host + ", port=" + port + ", data=" + dataDirectory
                 + ", durability=" + durability + ", limits=" + limits + ", headerTimeout=" + headerTimeout
                 + ", bodyTimeout=" + bodyTimeout + ", maxFieldNames=" + maxFieldNames
-                + ", tls=" + (tlsCertificate != null) + ", insecure=" + insecure + "]";
+                + ", tls=" + tlsEnabled() + ", insecure=" + insecure + "]";
     }
 
     /** Builds a {@link ServerConfig}; not thread-safe. */
@@ -270,6 +289,8 @@ public final class ServerConfig {
         private Optional<ServerLog> serverLog = Optional.empty();
         private Path tlsCertificate;
         private Path tlsKey;
+        private Path tlsKeystore;
+        private char[] tlsKeystorePassword;
         private boolean insecure;
         private double tenantAppendsPerSecond;
         private long tenantAppendBurst;
@@ -389,6 +410,20 @@ public final class ServerConfig {
         public Builder tls(Path certificate, Path key) {
             this.tlsCertificate = Objects.requireNonNull(certificate, "certificate");
             this.tlsKey = Objects.requireNonNull(key, "key");
+            this.tlsKeystore = null;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS (TLS 1.2 and 1.3 only) with the key and certificate chain in a PKCS#12
+         * keystore (its first key entry), instead of PEM files. The file is read at start and again
+         * whenever it changes.
+         */
+        public Builder tlsKeystore(Path keystore, char[] password) {
+            this.tlsKeystore = Objects.requireNonNull(keystore, "keystore");
+            this.tlsKeystorePassword = password.clone();
+            this.tlsCertificate = null;
+            this.tlsKey = null;
             return this;
         }
 

@@ -22,7 +22,8 @@ import javax.net.ssl.TrustManagerFactory;
  * library), written as the PEM files the server reads, and an {@link SSLContext} trusting one.
  */
 final class TestCertificates {
-    private static final char[] PASSWORD = "test-only".toCharArray();
+    /** The password of the {@code <name>.p12} keystore each certificate is made in. */
+    static final char[] PASSWORD = "test-only".toCharArray();
 
     /** A certificate and its key as PEM files, and the certificate itself. */
     record Pem(Path certificate, Path key, X509Certificate x509) {

@@ -71,6 +71,41 @@ class TlsTest {
     }
 
     @Test
+    void servesAPkcs12KeystoreAndFollowsItsRenewal() throws Exception {
+        TestCertificates.Pem first = TestCertificates.create(directory, "first", "first");
+        TestCertificates.Pem second = TestCertificates.create(directory, "second", "second");
+        Path served = directory.resolve("served.p12");
+        Files.copy(directory.resolve("first.p12"), served);
+        Path data = Files.createDirectories(directory.resolve("data"));
+        try (TestServer server = new TestServer(data, config -> config.tlsKeystore(served,
+                TestCertificates.PASSWORD))) {
+            URI health = URI.create("https://localhost:" + server.port() + "/health");
+            HttpResponse<String> response = client(first, "TLSv1.3").send(HttpRequest.newBuilder(health).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            Path next = Files.copy(directory.resolve("second.p12"), directory.resolve("next.p12"));
+            Files.move(next, served, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            String subject = "";
+            while (!subject.contains("CN=second") && System.nanoTime() < deadline) {
+                try {
+                    subject = ((X509Certificate) client(second, "TLSv1.3").send(HttpRequest.newBuilder(health).build(),
+                            HttpResponse.BodyHandlers.ofString()).sslSession().orElseThrow().getPeerCertificates()[0])
+                            .getSubjectX500Principal().getName();
+                } catch (SSLHandshakeException stillTheOldOne) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(subject).contains("CN=second");
+        }
+        // A wrong password stops the start naming the flag, without the password.
+        assertThatThrownBy(() -> PeregrineServer.start(ServerConfig.builder().port(0).dataDirectory(data)
+                .tlsKeystore(served, "wrong-password".toCharArray()).build()))
+                .hasMessageContaining("--tls-keystore-password").hasMessageNotContaining("wrong-password");
+    }
+
+    @Test
     void aBadCertificateFileStopsTheStartWithItsFlag() throws Exception {
         Path certificate = Files.writeString(directory.resolve("cert.pem"), "not a certificate");
         Path data = Files.createDirectories(directory.resolve("data"));
