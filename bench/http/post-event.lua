@@ -1,5 +1,5 @@
 -- wrk script: POST one event per request, spread over 1,000 entities, AllSource's benchmark payload.
--- With PEREGRINE_API_KEY set, each request carries it as X-API-Key (bench/http/auth-ratio).
+-- With PEREGRINE_API_KEY set, each request carries it as X-API-Key (bench/http/cost-ratio).
 local counter = 0
 local key = os.getenv("PEREGRINE_API_KEY")
 local headers = {["Content-Type"] = "application/json"}

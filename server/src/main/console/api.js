@@ -1,7 +1,7 @@
 // Every request of the console goes through this module, so that authentication is added in one
-// place: a login page (once the server has authentication) calls setCredential, the credential is
-// kept in sessionStorage (this browser tab's session only) and sent on every request; a 401 calls
-// the handler the app installs, which leads back to the login.
+// place: the login page (login.js) calls setCredential, the credential is kept in sessionStorage
+// (this browser tab's session only) and sent on every request; a 401 calls the handler the app
+// installs, which leads back to the login.
 
 const CREDENTIAL_KEY = 'peregrine.credential';
 let unauthorized = () => {};
@@ -18,6 +18,16 @@ export class ApiError extends Error {
 /** Stores a header to send with every request for this browser session, e.g. ('Authorization', 'Bearer …'). */
 export function setCredential(header, value) {
   sessionStorage.setItem(CREDENTIAL_KEY, JSON.stringify({ header, value }));
+}
+
+/** Forgets the credential: the next requests carry none (signing out). */
+export function clearCredential() {
+  sessionStorage.removeItem(CREDENTIAL_KEY);
+}
+
+/** Whether this tab has a credential to send. */
+export function hasCredential() {
+  return sessionStorage.getItem(CREDENTIAL_KEY) !== null;
 }
 
 /** Called with no argument when the server answers 401. */
@@ -46,7 +56,7 @@ export function queryString(params) {
  * Sends a request and returns its JSON answer; throws ApiError for a non-2xx answer (with the
  * server's {"error": …} message) or when the server cannot be reached.
  */
-export async function api(path, { method = 'GET', query, body, signal } = {}) {
+export async function api(path, { method = 'GET', query, body, signal, quiet401 = false } = {}) {
   const headers = { Accept: 'application/json', ...authHeaders() };
   let payload;
   if (body !== undefined) {
@@ -60,14 +70,17 @@ export async function api(path, { method = 'GET', query, body, signal } = {}) {
     if (failure.name === 'AbortError') throw failure;
     throw new ApiError(0, 'the server did not answer (' + failure.message + ')');
   }
-  if (!response.ok) throw await refusal(response);
+  if (!response.ok) throw await refusal(response, quiet401);
   const text = await response.text();
   return text ? JSON.parse(text) : null;
 }
 
-/** The ApiError for a non-2xx answer, with the server's {"error": …} message when it sent one. */
-async function refusal(response) {
-  if (response.status === 401) unauthorized();
+/**
+ * The ApiError for a non-2xx answer, with the server's {"error": …} message when it sent one. A 401
+ * calls the unauthorized handler, unless the caller handles it itself (the login page's try).
+ */
+async function refusal(response, quiet401 = false) {
+  if (response.status === 401 && !quiet401) unauthorized();
   let json = null;
   try {
     json = JSON.parse(await response.text());

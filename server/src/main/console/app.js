@@ -2,9 +2,10 @@
 // keyboard shortcuts, and mounting one page at a time. A page module exports
 // mount(root, params) and returns a function that stops its timers and streams.
 //
-// Later pages (login, cluster status, SQL editor) are one more entry in PAGES.
+// Later pages (cluster status, SQL editor) are one more entry in PAGES; pages that are not in the
+// navigation (the login) are marked hidden.
 
-import { api, onUnauthorized } from './api.js';
+import { api, clearCredential, hasCredential, onUnauthorized } from './api.js';
 import { h, fill } from './ui.js';
 
 const PAGES = [
@@ -14,6 +15,7 @@ const PAGES = [
   { id: 'entity', title: 'Entity', key: '4', load: () => import('./entity.js') },
   { id: 'views', title: 'Views', key: '5', load: () => import('./views.js') },
   { id: 'log', title: 'Server log', key: '6', load: () => import('./log.js') },
+  { id: 'login', title: 'Sign in', hidden: true, load: () => import('./login.js') },
 ];
 
 const main = document.getElementById('main');
@@ -38,7 +40,7 @@ export function setParams(params) {
 }
 
 function renderNav(current) {
-  fill(nav, h('ul', {}, PAGES.map((page) => h('li', {},
+  fill(nav, h('ul', {}, PAGES.filter((page) => !page.hidden).map((page) => h('li', {},
     h('a', {
       href: '#/' + page.id,
       id: 'nav-' + page.id,
@@ -76,7 +78,7 @@ function typing(target) {
 
 document.addEventListener('keydown', (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
-  const page = PAGES.find((p) => p.key === event.key);
+  const page = PAGES.find((p) => p.key !== undefined && p.key === event.key);
   if (page) {
     event.preventDefault();
     location.hash = '#/' + page.id;
@@ -89,22 +91,37 @@ menuToggle.addEventListener('click', () => {
 });
 
 onUnauthorized(() => {
-  // No login page yet: the server has no authentication. The security work adds #/login here.
-  document.getElementById('server-status').textContent = 'not authorised (401)';
+  // The server wants a credential (or no longer takes this one): to the login, then back here.
+  const { page } = route();
+  if (page.id === 'login') return;
+  const expired = hasCredential();
+  clearCredential();
+  location.hash = '#/login?' + new URLSearchParams({ next: location.hash || '#/dashboard', ...(expired ? { reason: 'expired' } : {}) });
+});
+
+const signOut = document.getElementById('sign-out');
+signOut.addEventListener('click', () => {
+  clearCredential();
+  location.hash = '#/login';
 });
 
 async function status() {
   const element = document.getElementById('server-status');
+  signOut.hidden = !hasCredential();
   try {
     const server = await api('/api/v1/server');
     element.textContent = 'v' + server.version + ' · ' + server.durability;
     element.classList.remove('down');
   } catch (failure) {
-    element.textContent = 'server unreachable';
+    element.textContent = failure.status === 401 ? 'sign in required' : failure.status === 403 ? 'no access to server data'
+      : 'server unreachable';
     element.classList.add('down');
   }
 }
 
-window.addEventListener('hashchange', show);
+window.addEventListener('hashchange', () => {
+  show();
+  status();
+});
 show();
 status();
