@@ -67,8 +67,8 @@ class JwtApiTest {
             assertThat(appended.status()).as(appended.body()).isEqualTo(200);
             assertThat(get(server, "/api/v1/events/query", writer).json().get("events").get(0).get("tenant_id").asText())
                     .isEqualTo("acme");
-            assertThat(get(server, "/api/v1/stats", writer).status()).isEqualTo(403);
-            assertThat(get(server, "/api/v1/stats", token(signer, JWSAlgorithm.RS256, c -> c.claim("role", "Admin")))
+            assertThat(get(server, "/metrics", writer).status()).isEqualTo(403);
+            assertThat(get(server, "/metrics", token(signer, JWSAlgorithm.RS256, c -> c.claim("role", "Admin")))
                     .status()).isEqualTo(200);
 
             List<String> refused = List.of(
