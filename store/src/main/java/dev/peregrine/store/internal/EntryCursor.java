@@ -17,6 +17,8 @@ import dev.peregrine.store.log.LogSegment;
 final class EntryCursor implements LogCursor {
 
     private final EventReader reader;
+    private final RetentionPolicy retention;
+    private final java.util.function.LongSupplier visible;
     private LogSegment segment;
     private long offset;
     private long position;
@@ -24,8 +26,10 @@ final class EntryCursor implements LogCursor {
     private String entityId;
     private String tenantId;
 
-    EntryCursor(EventReader reader) {
+    EntryCursor(EventReader reader, RetentionPolicy retention, java.util.function.LongSupplier visible) {
         this.reader = reader;
+        this.retention = retention;
+        this.visible = visible;
     }
 
     @Override
@@ -48,6 +52,16 @@ final class EntryCursor implements LogCursor {
     @Override
     public boolean isTombstone() {
         return EventReader.isTombstone(segment, offset);
+    }
+
+    @Override
+    public boolean isRemoved() {
+        return segment.kindAt(offset) == dev.peregrine.store.log.EntryDescriptor.KIND_REMOVED;
+    }
+
+    @Override
+    public boolean isExpired() {
+        return retention.hides(segment, offset, position, visible.getAsLong());
     }
 
     @Override

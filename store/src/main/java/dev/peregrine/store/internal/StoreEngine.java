@@ -3,7 +3,12 @@ package dev.peregrine.store.internal;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.RecoveryReport;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.backup.BackupProgress;
+import dev.peregrine.store.backup.BackupReport;
 import dev.peregrine.store.backup.internal.BackupCut;
+import dev.peregrine.store.backup.internal.BackupWriter;
+import dev.peregrine.store.index.EntityStream;
+import dev.peregrine.store.index.LongPagedList;
 import dev.peregrine.store.StoreDiagnostics;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoreStats;
@@ -29,6 +34,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The parts of an open store and their lifetime. Opening wires them together, in order: lock the
@@ -66,6 +72,12 @@ public final class StoreEngine implements AutoCloseable {
     private final CommittedLog committedLog;
     private final ProjectionRunner projections;
     private final AutoSnapshots autoSnapshots;
+    private final RetentionManager retention;
+    /**
+     * Held for reading by a backup while it copies segment files by path, for writing by a scavenge
+     * while it renames a rewritten segment over one: a backup never copies half of each.
+     */
+    private final ReentrantReadWriteLock segmentFiles = new ReentrantReadWriteLock();
     /** Events in the log when it was opened (for {@link StoreStats#ingestedSinceStart()}). */
     private final long eventsAtOpen;
     private final RecoveryReport recovery;
@@ -102,11 +114,16 @@ public final class StoreEngine implements AutoCloseable {
             LOG.info("opened store {}: {} events in {} segments; indexes loaded to position {}, replayed {} entries",
                     directory, last, log.segments().length, covered, last - covered);
             recovery = recovered.report(last - covered);
+            boolean rewritten = Arrays.stream(log.segments())
+                    .anyMatch(s -> s.formatVersion() == SegmentHeaderDescriptor.REWRITTEN_VERSION);
             snapshots = SnapshotStore.open(directory.resolve("snapshots.dat"), options.repairCorruption(),
                     dictionary.dictionary(), (entity, position, msb, lsb) -> position <= last
-                            && reader.msb(position) == msb && reader.lsb(position) == lsb);
+                            && reader.msb(position) == msb && reader.lsb(position) == lsb
+                            && !(rewritten && coversRemoved(entity, position)));
             opened.add(snapshots);
-            states = new StateReconstructor(indexes, reader, snapshots, this::lastPosition);
+            RetentionPolicy policy = new RetentionPolicy(indexes, reader,
+                    RetentionRulesFile.read(RetentionManager.rulesFile(directory)));
+            states = new StateReconstructor(indexes, reader, snapshots, this::lastPosition, policy);
             autoSnapshots = new AutoSnapshots(options.snapshotEvery(), states);
             opened.add(autoSnapshots);
             eventsAtOpen = indexes.eventCount();
@@ -117,8 +134,11 @@ public final class StoreEngine implements AutoCloseable {
                     last == 0 ? 0 : reader.timestamp(last));
             sequencer = new Sequencer(log, checks, writer, ForcePolicy.of(options.durability()), last);
             validator = new EventValidator(dictionary.dictionary(), options);
-            queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit());
-            committedLog = new VisibleLog(sequencer, reader);
+            queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit(), policy);
+            committedLog = new VisibleLog(sequencer, reader, policy);
+            retention = new RetentionManager(directory, log, reader, policy, snapshots, sequencer::visiblePosition,
+                    segmentFiles.writeLock());
+            opened.add(retention);
             projections = new ProjectionRunner(directory.resolve("projections"), reader, committedLog,
                     options.followerCheckpointEvery());
             sequencer.addListener(autoSnapshots);
@@ -160,6 +180,24 @@ public final class StoreEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageFailureException("cannot lock the store directory", directory, e);
         }
+    }
+
+    /** @return whether one of the entity's events up to {@code position} was removed by a scavenge */
+    private boolean coversRemoved(String entityId, long position) {
+        EntityStream stream = indexes.stream(entityId);
+        if (stream == null) {
+            return false;
+        }
+        LongPagedList positions = stream.positions();
+        int to = positions.upperBound(position, positions.size());
+        for (int i = 0; i < to; i++) {
+            long p = positions.get(i);
+            LogSegment s = log.segmentFor(p);
+            if (s.kindAt(s.offsetOf(p)) == EntryDescriptor.KIND_REMOVED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Rebuilds the indexes for positions the checkpoint did not cover. */
@@ -240,10 +278,29 @@ public final class StoreEngine implements AutoCloseable {
         return committedLog;
     }
 
-    /** @return a consistent cut of the store for {@link dev.peregrine.store.EventStore#backup} */
-    public BackupCut backupCut() {
+    /**
+     * Takes a consistent cut of the store and copies it ({@link dev.peregrine.store.EventStore#backup}),
+     * with no scavenge renaming a segment file meanwhile.
+     *
+     * @param target the backup directory
+     * @param progress told the bytes copied
+     * @return what the backup did
+     */
+    public BackupReport backup(Path target, BackupProgress progress) {
         checkOpen();
-        return BackupCut.take(directory, log, sequencer::visiblePosition, dictionary::bytesOnDisk, DICTIONARY_FILE);
+        segmentFiles.readLock().lock();
+        try {
+            BackupCut cut = BackupCut.take(directory, log, sequencer::visiblePosition, dictionary::bytesOnDisk,
+                    DICTIONARY_FILE);
+            return BackupWriter.write(cut, target, progress);
+        } finally {
+            segmentFiles.readLock().unlock();
+        }
+    }
+
+    /** @return the retention rules and the scavenge */
+    public RetentionManager retention() {
+        return retention;
     }
 
     /** @return the diagnostics of {@link dev.peregrine.store.EventStore#diagnostics()} */
@@ -271,6 +328,7 @@ public final class StoreEngine implements AutoCloseable {
             return;
         }
         closed = true; // new calls fail from here on; queued appends still complete below
+        retention.close(); // a running scavenge discards the copy in hand; the log keeps the original
         sequencer.stop();
         projections.close();
         autoSnapshots.close();
