@@ -33,7 +33,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -116,10 +118,11 @@ public final class StoreEngine implements AutoCloseable {
             recovery = recovered.report(last - covered);
             boolean rewritten = Arrays.stream(log.segments())
                     .anyMatch(s -> s.formatVersion() == SegmentHeaderDescriptor.REWRITTEN_VERSION);
+            Map<String, Long> firstRemoved = new HashMap<>(); // per entity, found once: one pass over its stream
             snapshots = SnapshotStore.open(directory.resolve("snapshots.dat"), options.repairCorruption(),
                     dictionary.dictionary(), (entity, position, msb, lsb) -> position <= last
                             && reader.msb(position) == msb && reader.lsb(position) == lsb
-                            && !(rewritten && coversRemoved(entity, position)));
+                            && !(rewritten && firstRemoved.computeIfAbsent(entity, this::firstRemoved) <= position));
             opened.add(snapshots);
             RetentionPolicy policy = new RetentionPolicy(indexes, reader,
                     RetentionRulesFile.read(RetentionManager.rulesFile(directory)));
@@ -182,22 +185,21 @@ public final class StoreEngine implements AutoCloseable {
         }
     }
 
-    /** @return whether one of the entity's events up to {@code position} was removed by a scavenge */
-    private boolean coversRemoved(String entityId, long position) {
+    /**
+     * @return the position of the entity's first event a scavenge removed, or {@code Long.MAX_VALUE}:
+     *         a snapshot at or after it may hold that event and is not kept
+     */
+    private long firstRemoved(String entityId) {
         EntityStream stream = indexes.stream(entityId);
-        if (stream == null) {
-            return false;
-        }
-        LongPagedList positions = stream.positions();
-        int to = positions.upperBound(position, positions.size());
-        for (int i = 0; i < to; i++) {
+        LongPagedList positions = stream == null ? new LongPagedList() : stream.positions();
+        for (int i = 0; i < positions.size(); i++) {
             long p = positions.get(i);
             LogSegment s = log.segmentFor(p);
             if (s.kindAt(s.offsetOf(p)) == EntryDescriptor.KIND_REMOVED) {
-                return true;
+                return p;
             }
         }
-        return false;
+        return Long.MAX_VALUE;
     }
 
     /** Rebuilds the indexes for positions the checkpoint did not cover. */
