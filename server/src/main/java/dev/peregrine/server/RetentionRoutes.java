@@ -3,17 +3,12 @@ package dev.peregrine.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.StoreStats;
 import dev.peregrine.store.retention.RetentionRule;
 import dev.peregrine.store.retention.ScavengeStatus;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Retention rules and the scavenge over HTTP.
@@ -35,8 +30,6 @@ import java.util.regex.Pattern;
  * ({@link dev.peregrine.server.auth.AccessPolicy}); reading them needs a key of no tenant.
  */
 final class RetentionRoutes {
-
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private RetentionRoutes() {
     }
@@ -173,7 +166,7 @@ final class RetentionRoutes {
                     case "event_type" -> b.eventType(string(parser, token, field));
                     case "entity_id_prefix" -> b.entityIdPrefix(string(parser, token, field));
                     case "tenant_id" -> b.tenantId(string(parser, token, field));
-                    case "max_age" -> b.maxAge(duration(string(parser, token, field)));
+                    case "max_age" -> b.maxAge(RetentionRule.parseAge(string(parser, token, field)));
                     case "max_count" -> {
                         if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
                                 && parser.getNumberType() != JsonParser.NumberType.LONG) {
@@ -203,27 +196,6 @@ final class RetentionRoutes {
             throw ApiException.badRequest("'" + field + "' must be a string, got " + EventRequestParser.describe(token));
         }
         return parser.getText();
-    }
-
-    /** @return the duration {@code 30d}, {@code 12h}, {@code 15m}, {@code 10s}, {@code 500ms} or ISO-8601 means */
-    static Duration duration(String text) {
-        Matcher m = SHORT_DURATION.matcher(text);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new InvalidEventException("max_age", "must be a duration like 30d, 12h, 15m, 10s, 500ms or PT1H, got '"
-                    + text + "'");
-        }
     }
 
     private static long rateOf(Services services, byte[] body) throws IOException {

@@ -3,9 +3,11 @@ package dev.peregrine.store.retention;
 import dev.peregrine.store.InvalidEventException;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +36,7 @@ import java.util.regex.Pattern;
 public final class RetentionRule {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
     /** Longest selector string (event types and entity ids are at most this long in the store). */
     private static final int MAX_SELECTOR = 256;
     /** Longest maximum age: 100 years, well inside the nanoseconds a {@code long} holds. */
@@ -62,6 +65,34 @@ public final class RetentionRule {
      */
     public static Builder builder(String name) {
         return new Builder(name);
+    }
+
+    /**
+     * Parses a maximum age as operators write it: a whole number with a unit ({@code 500ms},
+     * {@code 10s}, {@code 15m}, {@code 12h}, {@code 30d}) or an ISO-8601 duration ({@code PT1H30M}).
+     *
+     * @param text the text
+     * @return the duration
+     * @throws InvalidEventException naming {@code max_age} if it is neither
+     */
+    public static Duration parseAge(String text) {
+        Matcher m = SHORT_DURATION.matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("max_age", "must be a duration like 30d, 12h, 15m, 10s, 500ms or PT1H, got '"
+                    + text + "'");
+        }
     }
 
     /** @return the rule's name */
