@@ -25,11 +25,10 @@ import java.util.function.LongSupplier;
  * force the one it rolled from, so neither is touched; every entry of the others is written and
  * visible.
  *
- * <p>Installing a copy takes {@code install}, the lock rule changes also take, and checks that the
- * rules it decided under are still in force: a rule removed or relaxed meanwhile could have made an
- * event it chose visible again, so the copy is then discarded and the segment decided anew. The
- * rename itself also takes {@code files}, the lock a backup holds while it copies segment files by
- * path.
+ * <p>Installing a copy takes {@code files}, the lock a backup holds while it copies segment files by
+ * path, then {@code install}, the lock rule changes take, and checks that the rules it decided under
+ * are still in force: a rule removed or relaxed meanwhile could have made an event it chose visible
+ * again, so the copy is then discarded and the segment decided anew.
  *
  * <p>Thread safety: the counters are written by the run's thread and read through {@link #status()}
  * (one immutable value behind a volatile field); {@link #stop()} from any thread.
@@ -132,18 +131,15 @@ final class Scavenger implements Runnable {
             if (copy.isEmpty()) {
                 return;
             }
+            // files first: waiting for a long backup must not hold up rule changes, which take install only
+            files.lock();
             install.lock();
             try {
                 if (policy.current() != rules) {
                     java.nio.file.Files.deleteIfExists(copy.get().copy());
                     continue; // decided under rules no longer in force: decide again
                 }
-                files.lock();
-                try {
-                    SegmentRewriter.install(log, copy.get());
-                } finally {
-                    files.unlock();
-                }
+                SegmentRewriter.install(log, copy.get());
                 // A snapshot of such an entity may hold what was removed; the store reads none of them
                 // again (on open, SnapshotStore drops those that cover a removed event).
                 entities.forEach(snapshots::forget);
@@ -151,6 +147,7 @@ final class Scavenger implements Runnable {
                 throw new java.io.UncheckedIOException(e);
             } finally {
                 install.unlock();
+                files.unlock();
             }
             rewritten++;
             removed += copy.get().removed();
