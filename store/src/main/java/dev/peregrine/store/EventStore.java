@@ -15,6 +15,7 @@ import dev.peregrine.store.view.Views;
 import dev.peregrine.store.view.internal.ViewManager;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -390,7 +391,7 @@ public final class EventStore implements AutoCloseable {
      *
      * @param clock the clock
      */
-    void retentionClock(java.time.Clock clock) {
+    void retentionClock(Clock clock) {
         engine().retention().clock(clock);
     }
 

@@ -3,7 +3,10 @@ package dev.peregrine.store.internal;
 import dev.peregrine.record.Record;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.follow.LogCursor;
+import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.LogSegment;
+
+import java.util.function.LongSupplier;
 
 /**
  * The engine's {@link LogCursor}: a segment and an offset, re-pointed per entry, with every field read
@@ -18,7 +21,7 @@ final class EntryCursor implements LogCursor {
 
     private final EventReader reader;
     private final RetentionPolicy retention;
-    private final java.util.function.LongSupplier visible;
+    private final LongSupplier visible;
     private LogSegment segment;
     private long offset;
     private long position;
@@ -26,7 +29,7 @@ final class EntryCursor implements LogCursor {
     private String entityId;
     private String tenantId;
 
-    EntryCursor(EventReader reader, RetentionPolicy retention, java.util.function.LongSupplier visible) {
+    EntryCursor(EventReader reader, RetentionPolicy retention, LongSupplier visible) {
         this.reader = reader;
         this.retention = retention;
         this.visible = visible;
@@ -56,7 +59,7 @@ final class EntryCursor implements LogCursor {
 
     @Override
     public boolean isRemoved() {
-        return segment.kindAt(offset) == dev.peregrine.store.log.EntryDescriptor.KIND_REMOVED;
+        return segment.kindAt(offset) == EntryDescriptor.KIND_REMOVED;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.peregrine.store.internal;
 
+import dev.peregrine.store.InvalidEventException;
+import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.log.SegmentedLog;
 import dev.peregrine.store.retention.Retention;
 import dev.peregrine.store.retention.RetentionRule;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The engine's {@link Retention}: the rules (stored in {@link RetentionRulesFile} before they take
@@ -94,7 +97,7 @@ public final class RetentionManager implements Retention, AutoCloseable {
         return change(list -> list.removeIf(r -> r.name().equals(name)));
     }
 
-    private boolean change(java.util.function.Predicate<List<RetentionRule>> edit) {
+    private boolean change(Predicate<List<RetentionRule>> edit) {
         install.lock();
         try {
             List<RetentionRule> next = new ArrayList<>(policy.current().list());
@@ -113,12 +116,12 @@ public final class RetentionManager implements Retention, AutoCloseable {
     @Override
     public synchronized ScavengeStatus startScavenge(long maxBytesPerSecond) {
         if (maxBytesPerSecond < 0) {
-            throw new dev.peregrine.store.InvalidEventException("max_bytes_per_second", "must be >= 0, got "
+            throw new InvalidEventException("max_bytes_per_second", "must be >= 0, got "
                     + maxBytesPerSecond);
         }
         if (closed) {
-            throw new dev.peregrine.store.StorageFailureException("the store is closed", rulesFile.getParent(), null,
-                    dev.peregrine.store.StorageFailureException.Outcome.NOT_WRITTEN);
+            throw new StorageFailureException("the store is closed", rulesFile.getParent(), null,
+                    StorageFailureException.Outcome.NOT_WRITTEN);
         }
         if (current != null && current.status().state().active()) {
             return current.status();

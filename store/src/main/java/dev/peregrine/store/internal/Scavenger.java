@@ -8,8 +8,12 @@ import dev.peregrine.store.retention.ScavengeStatus.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -102,7 +106,7 @@ final class Scavenger implements Runnable {
             }
             status = snapshot(stopRequested && done < total ? State.STOPPED : State.FINISHED, null);
             LOG.info("scavenge {}: {} of {} segments examined, {} rewritten, {} events removed, {} bytes reclaimed",
-                    status.state().name().toLowerCase(java.util.Locale.ROOT), done, total, rewritten, removed, reclaimed);
+                    status.state().name().toLowerCase(Locale.ROOT), done, total, rewritten, removed, reclaimed);
         } catch (InterruptedException e) {
             status = snapshot(State.STOPPED, null);
         } catch (RuntimeException | Error e) {
@@ -136,15 +140,15 @@ final class Scavenger implements Runnable {
             install.lock();
             try {
                 if (policy.current() != rules) {
-                    java.nio.file.Files.deleteIfExists(copy.get().copy());
+                    Files.deleteIfExists(copy.get().copy());
                     continue; // decided under rules no longer in force: decide again
                 }
                 SegmentRewriter.install(log, copy.get());
                 // A snapshot of such an entity may hold what was removed; the store reads none of them
                 // again (on open, SnapshotStore drops those that cover a removed event).
                 entities.forEach(snapshots::forget);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             } finally {
                 install.unlock();
                 files.unlock();

@@ -48,7 +48,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #diagnostics()}).
  *
  * <p>Directory layout: {@code LOCK}, {@code log/<position>.seg}, {@code fields.dict},
- * {@code index.ckpt}, {@code snapshots.dat}, {@code projections/<name>.ckpt}.
+ * {@code index.ckpt}, {@code snapshots.dat}, {@code projections/<name>.ckpt},
+ * {@code retention/retention.rules}.
  *
  * <p>Thread safety: every public method may be called from any thread; {@link #close()} once. The
  * parts state their own.
