@@ -101,7 +101,7 @@ class RetentionModelTest {
     @Test
     void storeAgreesWithTheModel() throws Exception {
         long seed = Long.getLong(SEED, System.nanoTime() % 1_000_000_000L);
-        int steps = Integer.getInteger(STEPS, 700);
+        int steps = Integer.getInteger(STEPS, 600);
         System.out.printf("retention model: seed %d, %d steps (replay with -D%s=%d)%n", seed, steps, SEED, seed);
         Random random = new Random(seed);
         open();

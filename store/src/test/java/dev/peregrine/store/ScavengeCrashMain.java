@@ -49,7 +49,8 @@ public final class ScavengeCrashMain {
         if (store.retention().rules().isEmpty()) {
             RULES.forEach(store.retention()::putRule);
         }
-        long throttle = (256L << 10) * (1 + random.nextInt(8));
+        // Slow enough (16 to 128 KiB/s) that a copy takes about a second, so kills often land while one is written.
+        long throttle = (16L << 10) * (1 + random.nextInt(8));
         out.println("READY");
         while (true) {
             if (!store.retention().scavengeStatus().state().active()) {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScavengeCrashTest {
 
-    private static final int ROUNDS = 10;
+    private static final int ROUNDS = 8;
 
     @TempDir
     Path tmp;
