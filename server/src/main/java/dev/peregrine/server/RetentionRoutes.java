@@ -126,7 +126,7 @@ final class RetentionRoutes {
         }
         g.writeNumberField("rules", services.store().retention().rules().size());
         g.writeNumberField("segment_count", stats.segments());
-        g.writeNumberField("log_bytes", stats.bytesOnDisk());
+        g.writeNumberField("log_bytes_used", stats.logBytesUsed());
         g.writeEndObject();
     }
 

@@ -45,6 +45,8 @@ class RetentionApiTest {
             JsonNode page = server.get("/api/v1/events/query?entity_id=sensor-0").json();
             assertThat(page.get("events")).hasSize(5);
 
+            JsonNode before = server.get("/api/v1/compaction/stats").json();
+            assertThat(before.get("state").asText()).isEqualTo("idle");
             TestServer.Response triggered = server.postJson("/api/v1/compaction/trigger", "{\"max_bytes_per_second\": 0}");
             assertThat(triggered.status()).as(triggered.body()).isEqualTo(202);
             JsonNode stats = server.get("/api/v1/compaction/stats").json();
@@ -57,6 +59,10 @@ class RetentionApiTest {
             assertThat(stats.get("events_removed").asLong()).isPositive();
             assertThat(stats.get("bytes_reclaimed").asLong()).isPositive();
             assertThat(stats.get("rules").asInt()).isEqualTo(1);
+            assertThat(stats.get("log_bytes_used").asLong()).as("the log shrank")
+                    .isLessThan(before.get("log_bytes_used").asLong() - stats.get("bytes_reclaimed").asLong() / 2);
+            assertThat(server.get("/api/v1/ops/wal/status").json().get("total_size").asLong())
+                    .isEqualTo(stats.get("log_bytes_used").asLong());
             assertThat(server.get("/api/v1/events/" + ids.getLast()).status()).isEqualTo(200);
 
             assertThat(server.delete("/api/v1/retention/rules/last-5").status()).isEqualTo(200);
