@@ -1,5 +1,5 @@
 /**
- * Peregrine's storage engine. Only {@code dev.peregrine.store} and the backup, view and subscription APIs are
+ * Peregrine's storage engine. Only {@code dev.peregrine.store} and the backup, retention, view and subscription APIs are
  * exported: the log, index and internal packages are implementation.
  */
 module dev.peregrine.store {
@@ -9,6 +9,7 @@ module dev.peregrine.store {
 
     exports dev.peregrine.store;
     exports dev.peregrine.store.backup;
+    exports dev.peregrine.store.retention;
     exports dev.peregrine.store.subscription;
     exports dev.peregrine.store.view;
     // The framing (header, checksums, atomic replacement) for the server's own files in the data directory.

@@ -45,6 +45,17 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** PUT a JSON body. */
+    String putJson(String path, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(path, Map.of())).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** DELETE {@code path}. */
+    String delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path, Map.of())).DELETE());
+    }
+
     private URI uri(String path, Map<String, ?> parameters) {
         Map<String, String> present = new LinkedHashMap<>();
         parameters.forEach((name, value) -> {

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             FlightCommand.class,
             DemoCommand.class,
             BackupCommand.class,
+            RetentionCommand.class,
+            ScavengeCommand.class,
             RestoreCommand.class,
             KeysCommand.class,
             UsersCommand.class,

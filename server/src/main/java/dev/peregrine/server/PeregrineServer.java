@@ -113,6 +113,7 @@ public final class PeregrineServer implements AutoCloseable {
             EntityRoutes.register(router);
             AdminRoutes.register(router);
             OpsRoutes.register(router);
+            RetentionRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
             ConsoleRoutes.register(router, console(config, store, metrics, vertx, services,

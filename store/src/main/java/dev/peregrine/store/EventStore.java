@@ -4,17 +4,18 @@ import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.backup.BackupManifest;
 import dev.peregrine.store.backup.BackupProgress;
 import dev.peregrine.store.backup.BackupReport;
-import dev.peregrine.store.backup.internal.BackupWriter;
 import dev.peregrine.store.backup.internal.Restorer;
 import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.internal.EventValidator;
 import dev.peregrine.store.internal.StoreEngine;
+import dev.peregrine.store.retention.Retention;
 import dev.peregrine.store.subscription.Subscriptions;
 import dev.peregrine.store.subscription.internal.SubscriptionManager;
 import dev.peregrine.store.view.Views;
 import dev.peregrine.store.view.internal.ViewManager;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -331,7 +332,7 @@ public final class EventStore implements AutoCloseable {
         if (absolute.startsWith(directory().toAbsolutePath().normalize())) {
             throw new StateConflictException("a backup cannot go inside the store's own directory");
         }
-        return BackupWriter.write(engine().backupCut(), absolute, progress);
+        return engine().backup(absolute, progress);
     }
 
     /**
@@ -366,6 +367,32 @@ public final class EventStore implements AutoCloseable {
      */
     public StoreDiagnostics diagnostics() {
         return engine().diagnostics();
+    }
+
+    /**
+     * The store's retention rules and its scavenge: rules expire events at once for every reader
+     * (queries, {@link #get}, entity state, subscriptions); a scavenge reclaims their bytes later, in
+     * the background, without changing the position of any event it keeps.
+     *
+     * <pre>{@code
+     * store.retention().putRule(RetentionRule.builder("clicks-30d")
+     *         .eventType("page.clicked").maxAge(Duration.ofDays(30)).build());
+     * store.retention().startScavenge(0);
+     * }</pre>
+     *
+     * @return the retention rules and scavenge of this store
+     */
+    public Retention retention() {
+        return engine().retention();
+    }
+
+    /**
+     * Sets the clock retention judges ages by (tests only; the default is the system clock).
+     *
+     * @param clock the clock
+     */
+    void retentionClock(Clock clock) {
+        engine().retention().clock(clock);
     }
 
     /**

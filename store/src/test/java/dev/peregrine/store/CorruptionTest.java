@@ -216,7 +216,7 @@ class CorruptionTest {
     void segmentOfANewerFormatVersionIsUnsupportedNotCorrupt() throws IOException {
         fill(30);
         Path first = segments().getFirst();
-        int newer = SegmentHeaderDescriptor.FORMAT_VERSION + 1;
+        int newer = SegmentHeaderDescriptor.REWRITTEN_VERSION + 1;
         rewriteVersion(first, SegmentHeaderDescriptor.VERSION_OFFSET, SegmentHeaderDescriptor.CRC_OFFSET, newer);
         for (boolean repair : new boolean[] {false, true}) {
             assertThatThrownBy(() -> EventStore.open(dir, options(repair)))
@@ -224,7 +224,7 @@ class CorruptionTest {
                     .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
                         assertThat(e.file()).isEqualTo(first);
                         assertThat(e.found()).isEqualTo(newer);
-                        assertThat(e.maxSupported()).isEqualTo(SegmentHeaderDescriptor.FORMAT_VERSION);
+                        assertThat(e.maxSupported()).isEqualTo(SegmentHeaderDescriptor.REWRITTEN_VERSION);
                         assertThat(e.tooNew()).isTrue();
                         assertThat(e.getMessage()).contains(first.toString()).contains("version " + newer)
                                 .contains("newer release");

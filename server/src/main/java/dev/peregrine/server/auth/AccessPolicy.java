@@ -43,7 +43,11 @@ public final class AccessPolicy {
             // (they are not listed: a route missing from the table needs admin).
             Map.entry("GET /api/v1/ops/wal/status", Access.READ_EVERY_TENANT),
             Map.entry("GET /api/v1/ops/storage/stats", Access.READ_EVERY_TENANT),
-            Map.entry("GET /api/v1/ops/health/deep", Access.READ_EVERY_TENANT));
+            Map.entry("GET /api/v1/ops/health/deep", Access.READ_EVERY_TENANT),
+            // Retention rules are store-wide: reading them needs a key of no tenant; changing them, and
+            // starting or stopping a scavenge (compaction), is admin's (not listed).
+            Map.entry("GET /api/v1/retention/rules", Access.READ_EVERY_TENANT),
+            Map.entry("GET /api/v1/compaction/stats", Access.READ_EVERY_TENANT));
     // Tenants (/api/v1/tenants*) are not listed: managing them is admin's.
 
     private AccessPolicy() {

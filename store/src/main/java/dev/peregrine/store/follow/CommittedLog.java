@@ -29,7 +29,8 @@ public interface CommittedLog {
     AutoCloseable onCommit(Runnable wake);
 
     /**
-     * Reads entries {@code from..to} in position order through one new cursor, tombstones included.
+     * Reads entries {@code from..to} in position order through one new cursor, tombstones included,
+     * events a scavenge removed left out ({@link LogEntry#isRemoved()}).
      *
      * @param from the first position, at least 1
      * @param to the last position (inclusive)
@@ -44,7 +45,9 @@ public interface CommittedLog {
         }
         LogCursor cursor = cursor();
         for (long p = from; p <= to; p++) {
-            sink.accept(cursor.moveTo(p));
+            if (!cursor.moveTo(p).isRemoved()) {
+                sink.accept(cursor);
+            }
         }
     }
 }

@@ -24,6 +24,20 @@ public interface LogEntry {
     /** @return whether this entry is a tombstone (then its payload is empty and its version 0) */
     boolean isTombstone();
 
+    /**
+     * @return whether a scavenge removed this event: only its position, ids, version and strings
+     *         remain. {@link LogFollower}s and {@link CommittedLog#read} skip such entries, so a
+     *         consumer never sees one: a gap in the positions it is handed.
+     */
+    boolean isRemoved();
+
+    /**
+     * @return whether the retention rules hide this entry from readers now (an expired or removed
+     *         event). Views and projections do not ask (retention is not a retraction for them,
+     *         see docs/views.md); subscriptions do, and skip it.
+     */
+    boolean isExpired();
+
     /** @return the event type ({@link StoredEvent#TOMBSTONE_TYPE} for a tombstone) */
     String eventType();
 

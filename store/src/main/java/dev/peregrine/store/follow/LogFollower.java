@@ -250,7 +250,9 @@ public final class LogFollower implements AutoCloseable {
                 return;
             }
             for (; p <= to && !closed; p++) {
-                consumer.accept(cursor.moveTo(p));
+                if (!cursor.moveTo(p).isRemoved()) { // a removed event is a gap: passed over, never awaited
+                    consumer.accept(cursor);
+                }
                 CONSUMED.setRelease(this, p); // publishes what the consumer did with the entry
                 sinceCheckpoint++;
                 checkpointIfDue();

@@ -3,7 +3,10 @@ package dev.peregrine.store.internal;
 import dev.peregrine.record.Record;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.follow.LogCursor;
+import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.LogSegment;
+
+import java.util.function.LongSupplier;
 
 /**
  * The engine's {@link LogCursor}: a segment and an offset, re-pointed per entry, with every field read
@@ -17,6 +20,8 @@ import dev.peregrine.store.log.LogSegment;
 final class EntryCursor implements LogCursor {
 
     private final EventReader reader;
+    private final RetentionPolicy retention;
+    private final LongSupplier visible;
     private LogSegment segment;
     private long offset;
     private long position;
@@ -24,8 +29,10 @@ final class EntryCursor implements LogCursor {
     private String entityId;
     private String tenantId;
 
-    EntryCursor(EventReader reader) {
+    EntryCursor(EventReader reader, RetentionPolicy retention, LongSupplier visible) {
         this.reader = reader;
+        this.retention = retention;
+        this.visible = visible;
     }
 
     @Override
@@ -48,6 +55,16 @@ final class EntryCursor implements LogCursor {
     @Override
     public boolean isTombstone() {
         return EventReader.isTombstone(segment, offset);
+    }
+
+    @Override
+    public boolean isRemoved() {
+        return segment.kindAt(offset) == EntryDescriptor.KIND_REMOVED;
+    }
+
+    @Override
+    public boolean isExpired() {
+        return retention.hides(segment, offset, position, visible.getAsLong());
     }
 
     @Override

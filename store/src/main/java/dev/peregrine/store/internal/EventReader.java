@@ -174,7 +174,8 @@ public final class EventReader implements EventIdIndex.IdSource {
     }
 
     /**
-     * Whether a stored entry has exactly this content (idempotency check).
+     * Whether a stored entry has exactly this content (idempotency check). For an event a scavenge
+     * removed, only the strings are compared: its payload and metadata are gone.
      *
      * @param position the stored entry
      * @param type event type UTF-8
@@ -189,9 +190,15 @@ public final class EventReader implements EventIdIndex.IdSource {
         Location loc = locate(position);
         LogSegment s = loc.segment();
         long off = loc.offset();
-        if (s.kindAt(off) != EntryDescriptor.KIND_EVENT || !stringsMatch(loc, MemorySegment.ofArray(type),
+        byte kind = s.kindAt(off);
+        if (kind == EntryDescriptor.KIND_TOMBSTONE || !stringsMatch(loc, MemorySegment.ofArray(type),
                 MemorySegment.ofArray(entity), MemorySegment.ofArray(tenant))) {
             return false;
+        }
+        if (kind == EntryDescriptor.KIND_REMOVED) {
+            // A scavenge removed the payload: the same id, type and entity is taken as the retry of
+            // the original append, which it answers again (its position, version and time remain).
+            return true;
         }
         MemorySegment storedMeta = s.metadataAt(off);
         return s.payloadAt(off).mismatch(payload) < 0

@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * Runs {@link Query}s and the lookups by event id and stream. The entity index, else the type index, else the log itself supplies candidate
  * positions in ascending order; binary searches narrow them to the position and time bounds; then
  * <em>every</em> filter of the query is checked against each candidate's bytes, whichever path
- * supplied it, so no path can forget a filter.
+ * supplied it, so no path can forget a filter. Retention is one of those filters: an event the rules
+ * expire, or one a scavenge removed, is passed over (the positions of the results then have gaps).
  *
  * <p>Cursor: {@code "p" + position} of the next candidate to examine; it is valid with the same filters
  * (it is only a lower position bound, so reusing it with other filters is harmless).
@@ -34,18 +35,22 @@ public final class QueryExecutor {
     private final EventReader reader;
     private final LongSupplier visible;
     private final int maxLimit;
+    private final RetentionPolicy retention;
 
     /**
      * @param indexes the indexes
      * @param reader the log reader
      * @param visible supplies the visible position
      * @param maxLimit largest page
+     * @param retention hides expired and removed events
      */
-    public QueryExecutor(LogIndexes indexes, EventReader reader, LongSupplier visible, int maxLimit) {
+    public QueryExecutor(LogIndexes indexes, EventReader reader, LongSupplier visible, int maxLimit,
+                         RetentionPolicy retention) {
         this.indexes = indexes;
         this.reader = reader;
         this.visible = visible;
         this.maxLimit = maxLimit;
+        this.retention = retention;
     }
 
     /** The filters of one query, encoded for byte comparison. */
@@ -72,7 +77,7 @@ public final class QueryExecutor {
 
     /**
      * @param id an event id
-     * @return the event, if visible and its entity was not tombstoned after it
+     * @return the event, if visible, its entity was not tombstoned after it, and retention keeps it
      */
     public Optional<StoredEvent> get(UUID id) {
         long max = visible.getAsLong();
@@ -80,7 +85,11 @@ public final class QueryExecutor {
         if (position == 0) {
             return Optional.empty();
         }
-        StoredEvent event = reader.read(position);
+        EventReader.Location loc = reader.locate(position);
+        if (retention.hides(loc, position, max)) {
+            return Optional.empty();
+        }
+        StoredEvent event = reader.read(loc, position);
         EntityStream stream = indexes.stream(event.entityId());
         if (stream != null && stream.lastTombstone(max) > position) {
             return Optional.empty();
@@ -184,6 +193,9 @@ public final class QueryExecutor {
             if (stream != null && stream.lastTombstone(max) > position) {
                 return false;
             }
+        }
+        if (retention.hides(loc, position, max)) {
+            return false;
         }
         if (out.skip > 0) {
             out.skip--;

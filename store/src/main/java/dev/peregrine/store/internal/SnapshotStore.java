@@ -199,6 +199,16 @@ public final class SnapshotStore implements AutoCloseable {
                 Instant.ofEpochSecond(0, timestamp)));
     }
 
+    /**
+     * Forgets every snapshot of an entity (a scavenge removed some of its events, which they may hold).
+     * Only in memory: on the next open the validator drops the stored ones that cover a removed event.
+     *
+     * @param entityId the entity
+     */
+    public void forget(String entityId) {
+        byEntity.remove(entityId);
+    }
+
     /** @return bytes of the file */
     public long bytesOnDisk() {
         return file.size();

@@ -18,7 +18,9 @@ import java.util.function.LongSupplier;
 /**
  * Folds an entity's payloads into its state with JSON Merge Patch (RFC 7396, {@link MergePatch}):
  * starting from the newest persisted snapshot at or before the requested point (and after the
- * entity's last tombstone), then applying each later payload in version order. The payloads are folded
+ * entity's last tombstone), then applying each later payload in version order. Events the retention
+ * rules expire, or a scavenge removed, are left out; an entity a rule may cover is folded from the
+ * start of its live stream, since its snapshots would hold events that expire later. The payloads are folded
  * into one working state and encoded once ({@link MergePatchFold}), not into a record per event.
  *
  * <p>Thread safety: any thread.
@@ -29,18 +31,22 @@ public final class StateReconstructor {
     private final EventReader reader;
     private final SnapshotStore snapshots;
     private final LongSupplier visible;
+    private final RetentionPolicy retention;
 
     /**
      * @param indexes the indexes
      * @param reader the log reader
      * @param snapshots persisted snapshots
      * @param visible supplies the visible position
+     * @param retention hides expired and removed events
      */
-    public StateReconstructor(LogIndexes indexes, EventReader reader, SnapshotStore snapshots, LongSupplier visible) {
+    public StateReconstructor(LogIndexes indexes, EventReader reader, SnapshotStore snapshots, LongSupplier visible,
+                              RetentionPolicy retention) {
         this.indexes = indexes;
         this.reader = reader;
         this.snapshots = snapshots;
         this.visible = visible;
+        this.retention = retention;
     }
 
     /**
@@ -55,7 +61,9 @@ public final class StateReconstructor {
     }
 
     /**
-     * Folds the state up to {@code maxPosition} and persists it as a snapshot.
+     * Folds the state up to {@code maxPosition} and persists it as a snapshot, unless a retention rule
+     * may expire events of the entity: such a state changes as events expire, so it is returned but
+     * not kept (and never read back: {@link #fold} folds those entities from their retained events).
      *
      * @param entityId the entity
      * @param maxPosition the last position to include
@@ -65,7 +73,9 @@ public final class StateReconstructor {
         EntityState state = fold(entityId, null, maxPosition);
         Snapshot snapshot = new Snapshot(entityId, state.state(), state.eventCount(), state.lastPosition(),
                 state.lastUpdated());
-        snapshots.save(snapshot, reader.msb(state.lastPosition()), reader.lsb(state.lastPosition()));
+        if (!retention.mayAffect(entityId)) {
+            snapshots.save(snapshot, reader.msb(state.lastPosition()), reader.lsb(state.lastPosition()));
+        }
         return snapshot;
     }
 
@@ -76,7 +86,7 @@ public final class StateReconstructor {
     public Optional<Snapshot> latestSnapshot(String entityId) {
         long max = visible.getAsLong();
         EntityStream stream = indexes.stream(entityId);
-        if (stream == null) {
+        if (stream == null || retention.mayAffect(entityId)) { // see snapshot(): such states are not kept
             return Optional.empty();
         }
         long range = stream.liveRange(max);
@@ -107,23 +117,35 @@ public final class StateReconstructor {
             }
             throw new EntityNotFoundException(entityId);
         }
-        long last = positions.get(to - 1);
-        Record state = null;
+        // Snapshots are folds of every event; an entity a rule may thin out is folded from its retained
+        // events instead (a snapshot that covers a removed event is never kept, see SnapshotStore.forget).
+        Optional<Snapshot> snap = retention.mayAffect(entityId) ? Optional.empty()
+                : snapshots.newest(entityId, positions.get(from), positions.get(to - 1));
+        Record state = Record.empty(reader.dictionary());
         int start = from;
-        Optional<Snapshot> snap = snapshots.newest(entityId, positions.get(from), last);
+        long count = 0;
+        long last = 0;
         if (snap.isPresent()) {
             state = snap.get().state();
             start = positions.upperBound(snap.get().position(), to);
-        }
-        if (state == null) {
-            state = Record.empty(reader.dictionary());
+            count = snap.get().version();
+            last = snap.get().position();
         }
         MergePatchFold fold = MergePatch.fold(state);
         for (int i = start; i < to; i++) {
-            fold.apply(reader.payload(positions.get(i)));
+            long p = positions.get(i);
+            EventReader.Location loc = reader.locate(p);
+            if (retention.hides(loc, p, max)) {
+                continue;
+            }
+            fold.apply(reader.payload(loc.segment(), loc.offset()));
+            count++;
+            last = p;
         }
-        state = fold.result();
-        return new EntityState(entityId, state, to - from, Instant.ofEpochSecond(0, reader.timestamp(last)), last,
+        if (last == 0) {
+            throw new EntityNotFoundException(entityId); // every live event expired or removed
+        }
+        return new EntityState(entityId, fold.result(), count, Instant.ofEpochSecond(0, reader.timestamp(last)), last,
                 Optional.ofNullable(asOf));
     }
 }

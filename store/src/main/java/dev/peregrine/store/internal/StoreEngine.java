@@ -3,7 +3,12 @@ package dev.peregrine.store.internal;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.store.RecoveryReport;
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.backup.BackupProgress;
+import dev.peregrine.store.backup.BackupReport;
 import dev.peregrine.store.backup.internal.BackupCut;
+import dev.peregrine.store.backup.internal.BackupWriter;
+import dev.peregrine.store.index.EntityStream;
+import dev.peregrine.store.index.LongPagedList;
 import dev.peregrine.store.StoreDiagnostics;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoreStats;
@@ -28,7 +33,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The parts of an open store and their lifetime. Opening wires them together, in order: lock the
@@ -40,7 +48,8 @@ import java.util.List;
  * {@link #diagnostics()}).
  *
  * <p>Directory layout: {@code LOCK}, {@code log/<position>.seg}, {@code fields.dict},
- * {@code index.ckpt}, {@code snapshots.dat}, {@code projections/<name>.ckpt}.
+ * {@code index.ckpt}, {@code snapshots.dat}, {@code projections/<name>.ckpt},
+ * {@code retention/retention.rules}.
  *
  * <p>Thread safety: every public method may be called from any thread; {@link #close()} once. The
  * parts state their own.
@@ -66,6 +75,12 @@ public final class StoreEngine implements AutoCloseable {
     private final CommittedLog committedLog;
     private final ProjectionRunner projections;
     private final AutoSnapshots autoSnapshots;
+    private final RetentionManager retention;
+    /**
+     * Held for reading by a backup while it copies segment files by path, for writing by a scavenge
+     * while it renames a rewritten segment over one: a backup never copies half of each.
+     */
+    private final ReentrantReadWriteLock segmentFiles = new ReentrantReadWriteLock();
     /** Events in the log when it was opened (for {@link StoreStats#ingestedSinceStart()}). */
     private final long eventsAtOpen;
     private final RecoveryReport recovery;
@@ -102,11 +117,17 @@ public final class StoreEngine implements AutoCloseable {
             LOG.info("opened store {}: {} events in {} segments; indexes loaded to position {}, replayed {} entries",
                     directory, last, log.segments().length, covered, last - covered);
             recovery = recovered.report(last - covered);
+            boolean rewritten = Arrays.stream(log.segments())
+                    .anyMatch(s -> s.formatVersion() == SegmentHeaderDescriptor.REWRITTEN_VERSION);
+            Map<String, Long> firstRemoved = new HashMap<>(); // per entity, found once: one pass over its stream
             snapshots = SnapshotStore.open(directory.resolve("snapshots.dat"), options.repairCorruption(),
                     dictionary.dictionary(), (entity, position, msb, lsb) -> position <= last
-                            && reader.msb(position) == msb && reader.lsb(position) == lsb);
+                            && reader.msb(position) == msb && reader.lsb(position) == lsb
+                            && !(rewritten && firstRemoved.computeIfAbsent(entity, this::firstRemoved) <= position));
             opened.add(snapshots);
-            states = new StateReconstructor(indexes, reader, snapshots, this::lastPosition);
+            RetentionPolicy policy = new RetentionPolicy(indexes, reader,
+                    RetentionRulesFile.read(RetentionManager.rulesFile(directory)));
+            states = new StateReconstructor(indexes, reader, snapshots, this::lastPosition, policy);
             autoSnapshots = new AutoSnapshots(options.snapshotEvery(), states);
             opened.add(autoSnapshots);
             eventsAtOpen = indexes.eventCount();
@@ -117,8 +138,11 @@ public final class StoreEngine implements AutoCloseable {
                     last == 0 ? 0 : reader.timestamp(last));
             sequencer = new Sequencer(log, checks, writer, ForcePolicy.of(options.durability()), last);
             validator = new EventValidator(dictionary.dictionary(), options);
-            queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit());
-            committedLog = new VisibleLog(sequencer, reader);
+            queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit(), policy);
+            committedLog = new VisibleLog(sequencer, reader, policy);
+            retention = new RetentionManager(directory, log, reader, policy, snapshots, sequencer::visiblePosition,
+                    segmentFiles.writeLock());
+            opened.add(retention);
             projections = new ProjectionRunner(directory.resolve("projections"), reader, committedLog,
                     options.followerCheckpointEvery());
             sequencer.addListener(autoSnapshots);
@@ -160,6 +184,23 @@ public final class StoreEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageFailureException("cannot lock the store directory", directory, e);
         }
+    }
+
+    /**
+     * @return the position of the entity's first event a scavenge removed, or {@code Long.MAX_VALUE}:
+     *         a snapshot at or after it may hold that event and is not kept
+     */
+    private long firstRemoved(String entityId) {
+        EntityStream stream = indexes.stream(entityId);
+        LongPagedList positions = stream == null ? new LongPagedList() : stream.positions();
+        for (int i = 0; i < positions.size(); i++) {
+            long p = positions.get(i);
+            LogSegment s = log.segmentFor(p);
+            if (s.kindAt(s.offsetOf(p)) == EntryDescriptor.KIND_REMOVED) {
+                return p;
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /** Rebuilds the indexes for positions the checkpoint did not cover. */
@@ -240,10 +281,29 @@ public final class StoreEngine implements AutoCloseable {
         return committedLog;
     }
 
-    /** @return a consistent cut of the store for {@link dev.peregrine.store.EventStore#backup} */
-    public BackupCut backupCut() {
+    /**
+     * Takes a consistent cut of the store and copies it ({@link dev.peregrine.store.EventStore#backup}),
+     * with no scavenge renaming a segment file meanwhile.
+     *
+     * @param target the backup directory
+     * @param progress told the bytes copied
+     * @return what the backup did
+     */
+    public BackupReport backup(Path target, BackupProgress progress) {
         checkOpen();
-        return BackupCut.take(directory, log, sequencer::visiblePosition, dictionary::bytesOnDisk, DICTIONARY_FILE);
+        segmentFiles.readLock().lock();
+        try {
+            BackupCut cut = BackupCut.take(directory, log, sequencer::visiblePosition, dictionary::bytesOnDisk,
+                    DICTIONARY_FILE);
+            return BackupWriter.write(cut, target, progress);
+        } finally {
+            segmentFiles.readLock().unlock();
+        }
+    }
+
+    /** @return the retention rules and the scavenge */
+    public RetentionManager retention() {
+        return retention;
     }
 
     /** @return the diagnostics of {@link dev.peregrine.store.EventStore#diagnostics()} */
@@ -271,6 +331,7 @@ public final class StoreEngine implements AutoCloseable {
             return;
         }
         closed = true; // new calls fail from here on; queued appends still complete below
+        retention.close(); // a running scavenge discards the copy in hand; the log keeps the original
         sequencer.stop();
         projections.close();
         autoSnapshots.close();

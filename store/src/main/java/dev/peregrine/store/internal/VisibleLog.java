@@ -6,16 +6,19 @@ import java.util.function.LongConsumer;
 
 /**
  * The engine's {@link CommittedLog}: the log up to the sequencer's visible position, read with
- * {@link EntryCursor}s, and the sequencer's commit listeners as the wake-up. Thread-safe.
+ * {@link EntryCursor}s (which judge retention with the given policy), and the sequencer's commit
+ * listeners as the wake-up. Thread-safe.
  */
 final class VisibleLog implements CommittedLog {
 
     private final Sequencer sequencer;
     private final EventReader reader;
+    private final RetentionPolicy retention;
 
-    VisibleLog(Sequencer sequencer, EventReader reader) {
+    VisibleLog(Sequencer sequencer, EventReader reader, RetentionPolicy retention) {
         this.sequencer = sequencer;
         this.reader = reader;
+        this.retention = retention;
     }
 
     @Override
@@ -25,7 +28,7 @@ final class VisibleLog implements CommittedLog {
 
     @Override
     public LogCursor cursor() {
-        return new EntryCursor(reader);
+        return new EntryCursor(reader, retention, sequencer::visiblePosition);
     }
 
     @Override

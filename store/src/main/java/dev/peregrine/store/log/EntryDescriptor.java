@@ -42,6 +42,9 @@ package dev.peregrine.store.log;
  * <p><b>Flags</b> (byte 61) are reserved: no flag is defined yet, every entry is written with 0, and
  * readers ignore the byte, so a later format can define flags that older entries simply lack.
  *
+ * <p><b>Kind</b> (byte 60): {@link #KIND_EVENT}, {@link #KIND_TOMBSTONE}, or {@link #KIND_REMOVED} for
+ * the remains of an event a scavenge removed.
+ *
  * <p><b>Batch remaining</b> is how many entries of the same atomic batch follow this one (0 on a
  * batch's last entry). Recovery drops a batch whose last entry is missing, so a batch is either
  * entirely in the log or entirely absent.
@@ -59,6 +62,14 @@ public final class EntryDescriptor {
     public static final byte KIND_EVENT = 1;
     /** A tombstone: the entity's earlier events are hidden; no payload. */
     public static final byte KIND_TOMBSTONE = 2;
+    /**
+     * An event a scavenge removed ({@link SegmentRewriter}): payload and metadata lengths are 0 and
+     * their bytes gone; every other header field and the three strings are the event's own, so the
+     * position stays taken, the stream keeps its version, the event id stays known (a retried append
+     * is an idempotent repeat) and retention rules still count it. Only in segments of format version
+     * {@link SegmentHeaderDescriptor#REWRITTEN_VERSION}.
+     */
+    public static final byte KIND_REMOVED = 3;
 
     /** Entries start at multiples of this. */
     public static final int ALIGNMENT = 8;

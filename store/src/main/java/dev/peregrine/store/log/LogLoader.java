@@ -26,7 +26,8 @@ import static dev.peregrine.store.log.EntryDescriptor.*;
  * Recovery of the log on open. Runs in numbered passes:
  *
  * <ol>
- *   <li><b>Open</b> every {@code *.seg} file in name (= position) order and validate its header. A
+ *   <li><b>Open</b> every {@code *.seg} file in name (= position) order and validate its header (after
+ *       deleting a scavenge's unfinished copies, {@code *.seg.scavenge}). A
  *       last file whose header is invalid and which holds nothing else was cut short while being
  *       created (before any entry could be written to it) and is deleted.</li>
  *   <li><b>Scan</b> each segment: every entry must have a sane length, the next position, and a
@@ -122,8 +123,10 @@ public final class LogLoader {
         try {
             Files.createDirectories(directory);
             try (Stream<Path> list = Files.list(directory)) {
-                files = list.filter(p -> p.getFileName().toString().endsWith(SegmentHeaderDescriptor.SUFFIX))
-                        .sorted().toList();
+                List<Path> all = list.sorted().toList();
+                files = all.stream().filter(p -> p.getFileName().toString().endsWith(SegmentHeaderDescriptor.SUFFIX))
+                        .toList();
+                deleteUnfinishedRewrites(all);
             }
         } catch (IOException e) {
             throw new StorageFailureException("cannot list log directory", directory, e);
@@ -147,7 +150,21 @@ public final class LogLoader {
         return segments;
     }
 
-    /** @return whether nothing but (possibly) a header was ever written to {@code file} */
+    /**
+     * A scavenge's copy that was never renamed into place: its original is still there and whole, so
+     * the copy is deleted (see {@link SegmentRewriter}).
+     */
+    private static void deleteUnfinishedRewrites(List<Path> files) {
+        for (Path file : files) {
+            if (file.getFileName().toString().endsWith(SegmentHeaderDescriptor.SUFFIX + SegmentRewriter.TEMP_SUFFIX)) {
+                deleteFile(file);
+                LOG.info("deleted {}: a scavenge's copy the previous run did not finish; the original is kept",
+                        file.getFileName());
+            }
+        }
+    }
+
+        /** @return whether nothing but (possibly) a header was ever written to {@code file} */
     private static boolean isBlank(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
              Arena arena = Arena.ofConfined()) {

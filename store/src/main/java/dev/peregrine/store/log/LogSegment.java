@@ -20,8 +20,8 @@ import static dev.peregrine.store.log.EntryDescriptor.*;
 
 /**
  * One segment file: a header ({@link SegmentHeaderDescriptor}) followed by entries
- * ({@link EntryDescriptor}), preallocated to a fixed size and mapped read-write with the FFM API for
- * the whole life of the store. Also owns the segment's dense offset index: offset of the entry at
+ * ({@link EntryDescriptor}), preallocated to a fixed size and mapped read-only with the FFM API for
+ * the whole life of the store (or until a scavenge replaces it with a rewritten copy). Also owns the segment's dense offset index: offset of the entry at
  * {@code basePosition + i} is element {@code i}. That index lives only on the heap (8 bytes per
  * entry) and is rebuilt by recovery or loaded from the index checkpoint.
  *
@@ -47,9 +47,10 @@ public final class LogSegment implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
-    private final Arena arena;
     private final MemorySegment map;
     private final long basePosition;
+    /** {@link SegmentHeaderDescriptor#FORMAT_VERSION}, or {@code REWRITTEN_VERSION} after a scavenge. */
+    private final int formatVersion;
     private final LongPagedList offsets = new LongPagedList();
     /** Next free byte; sequencer (or loader) only. */
     private int writeOffset = SegmentHeaderDescriptor.HEADER_LENGTH;
@@ -62,12 +63,23 @@ public final class LogSegment implements AutoCloseable {
      */
     private long dirtyEnd;
 
-    private LogSegment(Path path, FileChannel channel, Arena arena, MemorySegment map, long basePosition) {
+    private LogSegment(Path path, FileChannel channel, MemorySegment map, long basePosition, int formatVersion) {
         this.path = path;
         this.channel = channel;
-        this.arena = arena;
         this.map = map;
         this.basePosition = basePosition;
+        this.formatVersion = formatVersion;
+    }
+
+    /**
+     * The mapping's lifetime. An automatic arena, not one closed with the segment: a scavenge replaces
+     * a segment while readers on other threads may still hold {@link dev.peregrine.store.StoredEvent}
+     * views into the old mapping (a page of query results being rendered, a subscriber's event), and
+     * those must stay readable. The garbage collector unmaps a mapping once nothing refers to it, which
+     * is also when the space of a replaced (deleted) file returns to the file system.
+     */
+    private static Arena mappingArena() {
+        return Arena.ofAuto();
     }
 
     /**
@@ -93,9 +105,8 @@ public final class LogSegment implements AutoCloseable {
                 channel.write(header, header.position());
             }
             channel.force(true); // the header, the file's size and its allocated blocks
-            Arena arena = Arena.ofShared();
-            MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, arena);
-            LogSegment segment = new LogSegment(path, channel, arena, map, basePosition);
+            MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, mappingArena());
+            LogSegment segment = new LogSegment(path, channel, map, basePosition, SegmentHeaderDescriptor.FORMAT_VERSION);
             segment.allocated = true;
             return segment;
         } catch (IOException e) {
@@ -124,22 +135,19 @@ public final class LogSegment implements AutoCloseable {
             if (size < SegmentHeaderDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE) {
                 throw new CorruptLogException(path, 0, 0, 0, "segment file size " + size + " is out of range");
             }
-            Arena arena = Arena.ofShared();
-            MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, mappingArena());
             int stored = map.get(INT, SegmentHeaderDescriptor.CRC_OFFSET);
             int actual = Crc.of(map, 0, SegmentHeaderDescriptor.CRC_OFFSET);
             if (map.get(LONG, SegmentHeaderDescriptor.MAGIC_OFFSET) != SegmentHeaderDescriptor.MAGIC || stored != actual) {
-                arena.close();
                 throw new CorruptLogException(path, 0, stored, actual, "not a valid segment header");
             }
             int version = map.get(INT, SegmentHeaderDescriptor.VERSION_OFFSET);
-            if (version != SegmentHeaderDescriptor.FORMAT_VERSION) {
-                arena.close();
+            if (version != SegmentHeaderDescriptor.FORMAT_VERSION && version != SegmentHeaderDescriptor.REWRITTEN_VERSION) {
                 throw new UnsupportedFormatException(path, version, SegmentHeaderDescriptor.FORMAT_VERSION,
-                        SegmentHeaderDescriptor.FORMAT_VERSION);
+                        SegmentHeaderDescriptor.REWRITTEN_VERSION);
             }
             long base = map.get(LONG, SegmentHeaderDescriptor.BASE_POSITION_OFFSET);
-            return new LogSegment(path, channel, arena, map, base);
+            return new LogSegment(path, channel, map, base, version);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageFailureException("cannot open segment", path, e);
@@ -175,6 +183,11 @@ public final class LogSegment implements AutoCloseable {
     /** @return the mapped file (entries are read through the accessors below) */
     public MemorySegment memory() {
         return map;
+    }
+
+    /** @return the segment's format version: whether a scavenge rewrote it (see {@link SegmentHeaderDescriptor}) */
+    public int formatVersion() {
+        return formatVersion;
     }
 
     /** @return position of this segment's first entry */
@@ -423,7 +436,7 @@ public final class LogSegment implements AutoCloseable {
         return map.get(INT, off + METADATA_LENGTH_OFFSET);
     }
 
-    /** @param off entry offset @return {@link EntryDescriptor#KIND_EVENT} or {@link EntryDescriptor#KIND_TOMBSTONE} */
+    /** @param off entry offset @return {@link EntryDescriptor#KIND_EVENT}, {@code KIND_TOMBSTONE} or {@code KIND_REMOVED} */
     public byte kindAt(long off) {
         return map.get(ValueLayout.JAVA_BYTE, off + KIND_OFFSET);
     }
@@ -477,13 +490,10 @@ public final class LogSegment implements AutoCloseable {
         return crcAt(off) == Crc.ofEntry(map, off, lengthAt(off));
     }
 
+    /** Closes the file; the mapping stays readable until nothing refers to it ({@link #mappingArena()}). */
     @Override
     public void close() {
-        try {
-            arena.close();
-        } finally {
-            closeQuietly(channel);
-        }
+        closeQuietly(channel);
     }
 
     @Override

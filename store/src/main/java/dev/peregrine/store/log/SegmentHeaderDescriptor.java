@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  *  +---------------------------------------------------------------+
  *  |                  magic "PRGNLOG\0" (8 bytes)                  |  0
  *  +-------------------------------+-------------------------------+
- *  |        format version         |         header length         |  8
+ *  |   format version (1, or 2)    |         header length         |  8
  *  +-------------------------------+-------------------------------+
  *  |            base position (u64): position of the first entry   | 16
  *  +---------------------------------------------------------------+
@@ -28,13 +28,23 @@ import java.nio.ByteBuffer;
  * </pre>
  *
  * <p>The header CRC-32C covers bytes [0, 60): everything in the header before the CRC itself.
+ *
+ * <p>Version 1 is a segment as the sequencer writes it; version 2 one a scavenge rewrote
+ * ({@link #REWRITTEN_VERSION}).
  */
 public final class SegmentHeaderDescriptor {
 
     /** "PRGNLOG" followed by a zero byte, read as a little-endian long. */
     public static final long MAGIC = 0x00474F4C4E475250L;
-    /** The only format version this code writes and reads. */
+    /** The format version of segments the sequencer writes. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * The format version of a segment a scavenge rewrote ({@link SegmentRewriter}): the same layout,
+     * but entries may be of kind {@link EntryDescriptor#KIND_REMOVED}, and the file is exactly as long
+     * as its entries (segment bytes = file size, nothing preallocated after them). A release that reads
+     * only version 1 refuses such a segment instead of showing a removed event as an empty one.
+     */
+    public static final int REWRITTEN_VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int MAGIC_LENGTH = 8;
@@ -70,9 +80,22 @@ public final class SegmentHeaderDescriptor {
      * @return the {@link #HEADER_LENGTH} bytes, CRC included, ready to be written at offset 0
      */
     public static ByteBuffer encode(long basePosition, long segmentBytes, long createdMillis) {
+        return encode(FORMAT_VERSION, basePosition, segmentBytes, createdMillis);
+    }
+
+    /**
+     * Encodes a header of a given format version.
+     *
+     * @param version {@link #FORMAT_VERSION} or {@link #REWRITTEN_VERSION}
+     * @param basePosition position of the segment's first entry
+     * @param segmentBytes the file size
+     * @param createdMillis creation time, epoch milliseconds
+     * @return the {@link #HEADER_LENGTH} bytes, CRC included, ready to be written at offset 0
+     */
+    public static ByteBuffer encode(int version, long basePosition, long segmentBytes, long createdMillis) {
         MemorySegment header = MemorySegment.ofBuffer(ByteBuffer.allocateDirect(HEADER_LENGTH)); // page-aligned
         header.set(LogSegment.LONG, MAGIC_OFFSET, MAGIC);
-        header.set(LogSegment.INT, VERSION_OFFSET, FORMAT_VERSION);
+        header.set(LogSegment.INT, VERSION_OFFSET, version);
         header.set(LogSegment.INT, HEADER_LENGTH_OFFSET, HEADER_LENGTH);
         header.set(LogSegment.LONG, BASE_POSITION_OFFSET, basePosition);
         header.set(LogSegment.LONG, SEGMENT_BYTES_OFFSET, segmentBytes);

@@ -20,7 +20,9 @@ import java.util.List;
  *
  * <p>Thread safety: {@link #ensureRoom}, {@link #markDirty} and {@link #forceDirty} are for the
  * sequencer thread only. {@link #segmentFor} and {@link #segments} may be called from any thread: the
- * segment array is replaced copy-on-write and published with release. The force counters are
+ * segment array is replaced copy-on-write and published with release, under this object's monitor
+ * when a roll (sequencer) or a {@link #replace} (a scavenge) changes it. The sequencer writes and
+ * forces at most the last two segments, which a scavenge never replaces. The force counters are
  * volatile, written by the sequencer thread only and read by any.
  */
 public final class SegmentedLog implements AutoCloseable {
@@ -130,10 +132,12 @@ public final class SegmentedLog implements AutoCloseable {
             }
             throw new StorageFailureException(e.reason(), directory, e, StorageFailureException.Outcome.NOT_WRITTEN);
         }
-        LogSegment[] old = segments();
-        LogSegment[] next = Arrays.copyOf(old, old.length + 1);
-        next[old.length] = created;
-        SEGMENTS.setRelease(this, next);
+        synchronized (this) { // against a scavenge's replace(): both copy the array and publish it
+            LogSegment[] old = segments();
+            LogSegment[] next = Arrays.copyOf(old, old.length + 1);
+            next[old.length] = created;
+            SEGMENTS.setRelease(this, next);
+        }
         if (dirtyActive != null) {
             if (dirtyPrevious != null) {
                 dirtyPrevious.force(); // a second roll before a force: only two segments are tracked
@@ -142,6 +146,33 @@ public final class SegmentedLog implements AutoCloseable {
         }
         dirtyActive = null;
         return created;
+    }
+
+    /**
+     * Puts a rewritten copy in place of a sealed segment, for readers that look it up from now on;
+     * readers holding the old one keep reading its mapping. Called by a scavenge after the copy was
+     * renamed over the old file. The old segment's file is closed.
+     *
+     * @param old a segment of this log that the sequencer no longer writes or forces
+     * @param replacement the same positions, read from the rewritten file
+     * @throws IllegalArgumentException if {@code old} is not in the log or the replacement does not
+     *         start where it did
+     */
+    public void replace(LogSegment old, LogSegment replacement) {
+        if (replacement.basePosition() != old.basePosition() || replacement.entryCount() != old.entryCount()) {
+            throw new IllegalArgumentException(replacement + " cannot replace " + old);
+        }
+        synchronized (this) {
+            LogSegment[] current = segments();
+            int at = Arrays.asList(current).indexOf(old);
+            if (at < 0 || at >= current.length - 2) {
+                throw new IllegalArgumentException(old + " is not a sealed segment of the log");
+            }
+            LogSegment[] next = current.clone();
+            next[at] = replacement;
+            SEGMENTS.setRelease(this, next);
+        }
+        old.close();
     }
 
     /**

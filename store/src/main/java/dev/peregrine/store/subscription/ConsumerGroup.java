@@ -44,7 +44,7 @@ public interface ConsumerGroup {
      * entity's later events may already have been processed: a replay is out of order by nature.
      *
      * @param position a parked event's position
-     * @return whether such a parked event existed
+     * @return whether such a parked event existed (and still exists: a scavenge may have removed it)
      */
     boolean replayParked(long position);
 

@@ -118,7 +118,7 @@ class LogSegmentTest {
         assertThatThrownBy(() -> LogSegment.open(path)).isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
             assertThat(e.file()).isEqualTo(path);
             assertThat(e.found()).isEqualTo(99);
-            assertThat(e.maxSupported()).isEqualTo(1);
+            assertThat(e.maxSupported()).isEqualTo(SegmentHeaderDescriptor.REWRITTEN_VERSION);
             assertThat(e.tooNew()).isTrue();
         });
 

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  *
  * <p>Why it is consistent. Everything in it is either immutable once written or read whole at once:
  * <ul>
- *   <li>The small state files (view definitions, durable subscriptions and consumer groups) are read
+ *   <li>The small state files (view definitions, durable subscriptions and consumer groups, retention
+ *       rules) are read
  *       into memory <em>first</em>; each is replaced by a rename, so a read sees one whole version.
  *       Reading them before the position is taken means no acknowledged position they hold can be
  *       after the cut.</li>
@@ -83,7 +84,8 @@ public record BackupCut(long position, List<Source> sources) {
     private static final List<String[]> STATE_FILES = List.of(
             new String[] {"views", ".def"},
             new String[] {"subscriptions", ".sub"},
-            new String[] {"subscriptions", ".group"});
+            new String[] {"subscriptions", ".group"},
+            new String[] {"retention", ".rules"});
 
     /**
      * Takes the cut.

@@ -189,6 +189,9 @@ final class ConsumerGroupImpl implements ConsumerGroup {
             }
             StoredEvent[] found = new StoredEvent[1];
             log.read(position, position, e -> found[0] = e.toStoredEvent());
+            if (found[0] == null) {
+                return false; // a scavenge removed the event since it was parked: nothing left to replay
+            }
             replaying.add(position);
             ready.addLast(new Pending(found[0], true));
             changed.signalAll();

@@ -97,9 +97,9 @@ class LiveSubscription implements Subscription {
         return true;
     }
 
-    /** @return whether this subscription's filter accepts the entry */
+    /** @return whether this subscription's filter accepts the entry, and the retention rules keep it */
     boolean accepts(LogEntry e) {
-        return acceptsAll || filter.accepts(e.eventType(), e.entityId(), e.tenantId());
+        return (acceptsAll || filter.accepts(e.eventType(), e.entityId(), e.tenantId())) && !e.isExpired();
     }
 
     private void run() {
