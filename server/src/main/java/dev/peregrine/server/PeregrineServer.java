@@ -101,6 +101,7 @@ public final class PeregrineServer implements AutoCloseable {
             OpsRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
+            ConsumerGroupRoutes.register(router);
             ConsoleRoutes.register(router, console(config, store, metrics, vertx, services,
                     keys.enabled() || jwt != null ? "api keys" : ServerInfo.NO_AUTHENTICATION));
             LogRoutes.register(router, config.serverLog());
