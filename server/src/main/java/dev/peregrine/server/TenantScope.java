@@ -113,20 +113,33 @@ final class TenantScope {
         return scoped.build();
     }
 
-    /** The name the store knows for the view or consumer group the client names: {@code <tenant>.<name>} when bound. */
+    /**
+     * The name the store knows for the view or consumer group the client names: {@code <tenant>.<name>}
+     * when bound. Tenant names may contain {@code '.'}, so a bound name may not: otherwise tenant
+     * {@code acme}'s {@code x.orders} and tenant {@code acme.x}'s {@code orders} would be one name.
+     *
+     * @throws ApiException 400 when a bound request's name contains {@code '.'}
+     */
     String storedName(String name) {
-        return tenant == null ? name : namePrefix() + name;
+        if (tenant == null) {
+            return name;
+        }
+        if (name.indexOf(NAME_SEPARATOR) >= 0) {
+            throw ApiException.badRequest("a tenant's view and consumer group names cannot contain '"
+                    + NAME_SEPARATOR + "' (it separates the tenant from the name), got '" + name + "'");
+        }
+        return namePrefix() + name;
     }
 
     /** The view or consumer group name the client sees for a stored one. */
     String shownName(String storedName) {
-        return tenant != null && storedName.startsWith(namePrefix()) ? storedName.substring(namePrefix().length())
-                : storedName;
+        return tenant != null && seesName(storedName) ? storedName.substring(namePrefix().length()) : storedName;
     }
 
     /** Whether a view or consumer group is this scope's to see: every one when unbound, else the tenant's own. */
     boolean seesName(String storedName) {
-        return tenant == null || storedName.startsWith(namePrefix());
+        return tenant == null || storedName.startsWith(namePrefix())
+                && storedName.indexOf(NAME_SEPARATOR, namePrefix().length()) < 0;
     }
 
     /**

@@ -255,6 +255,7 @@ class ConsumerGroupApiTest {
         String acme = keys.create("acme", Role.WRITER, "acme", null).key();
         String beta = keys.create("beta", Role.WRITER, "beta", null).key();
         String acmeReader = keys.create("acme reader", Role.READER, "acme", null).key();
+        String acmeX = keys.create("acme.x", Role.WRITER, "acme.x", null).key();
         try (TestServer server = new TestServer(data, config -> config.durability("none"))) {
             for (int i = 0; i < 20; i++) {
                 String key = i % 2 == 0 ? acme : beta;
@@ -271,11 +272,22 @@ class ConsumerGroupApiTest {
             assertThat(send(server, acmeReader, "POST", GROUPS, "{\"name\":\"y\"}").status()).isEqualTo(403);
             assertThat(send(server, acmeReader, "GET", GROUPS + "/billing", null).status()).isEqualTo(200);
 
+            // Tenant names may hold '.', so a tenant's group names may not: acme's "x.billing" would be acme.x's "billing".
+            TestServer.Response dotted = send(server, acme, "POST", GROUPS, "{\"name\":\"x.billing\"}");
+            assertThat(dotted.status()).isEqualTo(400);
+            assertThat(dotted.json().get("error").asText()).contains("cannot contain '.'");
+            assertThat(send(server, acmeX, "POST", GROUPS, "{\"name\":\"billing\"}").status()).isEqualTo(200);
+            assertThat(names(send(server, acmeX, "GET", GROUPS, null).json())).containsExactly("billing");
             assertThat(names(send(server, acme, "GET", GROUPS, null).json())).containsExactly("billing");
+            assertThat(send(server, acme, "GET", GROUPS + "/billing", null).json().at("/filter/tenant_id").asText())
+                    .isEqualTo("acme");
+            assertThat(send(server, acmeX, "DELETE", GROUPS + "/billing", null).status()).isEqualTo(200);
             assertThat(names(send(server, admin, "GET", GROUPS, null).json()))
                     .containsExactly("acme.billing", "beta.billing");
-            assertThat(send(server, beta, "GET", GROUPS + "/acme.billing", null).status()).isEqualTo(404);
-            assertThat(send(server, beta, "DELETE", GROUPS + "/acme.billing", null).status()).isEqualTo(404);
+            assertThat(send(server, beta, "GET", GROUPS + "/acme.billing", null).status()).as("not a name beta can give")
+                    .isEqualTo(400);
+            assertThat(send(server, beta, "DELETE", GROUPS + "/acme.billing", null).status()).isEqualTo(400);
+            assertThat(send(server, beta, "GET", GROUPS + "/acme", null).status()).isEqualTo(404);
 
             ConsumerGroup acmeGroup = server.server().store().subscriptions().findGroup("acme.billing").orElseThrow();
             ConsumerGroup betaGroup = server.server().store().subscriptions().findGroup("beta.billing").orElseThrow();
