@@ -18,6 +18,7 @@ const CHARTS = [
   { id: 'disk', title: 'Bytes on disk', series: [['bytes_on_disk', 'bytes']], format: format.bytes },
   { id: 'subscribers', title: 'Open subscriptions', series: [['subscribers', 'subscriptions']], format: format.count },
   { id: 'view-lag', title: 'View lag (events)', series: [['view_lag', 'max lag']], format: format.count },
+  { id: 'group-lag', title: 'Consumer-group lag (positions)', series: [['group_lag', 'max lag']], format: format.count },
 ];
 
 const STATS = [
