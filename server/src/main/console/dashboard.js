@@ -5,7 +5,7 @@
 import { api } from './api.js';
 import { lineChart } from './charts.js';
 import * as format from './format.js';
-import { h, fill, panel } from './ui.js';
+import { h, fill, panel, repeat } from './ui.js';
 
 const WINDOW = 900;
 
@@ -123,15 +123,10 @@ export function mount(root) {
 
   statsPanel.loading();
   chartsPanel.loading();
-  // One tick after the other, never overlapping: a slow answer must not fetch the same samples twice.
-  let timer = 0;
-  (async function loop() {
-    await tick();
-    if (!stopped) timer = setTimeout(loop, 1000);
-  })();
+  const stop = repeat(tick);
   return () => {
     stopped = true;
-    clearTimeout(timer);
+    stop();
     charts.forEach((chart) => chart.plot?.destroy());
   };
 }

@@ -8,7 +8,7 @@
 import { api } from './api.js';
 import { lineChart } from './charts.js';
 import * as format from './format.js';
-import { h, fill, panel, time, field, confirmDialog } from './ui.js';
+import { h, fill, panel, time, field, confirmDialog, repeat } from './ui.js';
 
 const WINDOW = 900;
 const PARKED_PAGE = 100;
@@ -83,14 +83,10 @@ export function mount(root, params) {
   overview.loading();
   listPanel.loading();
   lagPanel.loading();
-  let timer = 0;
-  (async function loop() {
-    await tick();
-    if (!stopped) timer = setTimeout(loop, 1000);
-  })();
+  const stop = repeat(tick);
   return () => {
     stopped = true;
-    clearTimeout(timer);
+    stop();
     lagPlot?.destroy();
     selected?.destroy();
   };

@@ -4,8 +4,9 @@ import dev.peregrine.store.StoredEvent;
 
 /**
  * One event handed to one member of a {@link ConsumerGroup}. Settle it exactly once with
- * {@link #ack()} or {@link #nack(NackAction, String)}; an unsettled delivery is handed out again after
- * the group's ack timeout, and then settling this one does nothing.
+ * {@link #ack()} or {@link #nack(NackAction, String)}. An unsettled delivery is handed out again after
+ * the group's ack timeout, and then settling this one does nothing; so does settling it after the
+ * group was closed or deleted (a closed group delivers it again when it is opened next).
  */
 public interface Delivery {
 
