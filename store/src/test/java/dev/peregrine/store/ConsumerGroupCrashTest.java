@@ -1,12 +1,8 @@
-package dev.peregrine.store.subscription.internal;
+package dev.peregrine.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.record.RecordBuilder;
-import dev.peregrine.store.Durability;
-import dev.peregrine.store.EventStore;
-import dev.peregrine.store.NewEvent;
-import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.ConsumerStrategy;
 import dev.peregrine.store.subscription.Delivery;

@@ -1,8 +1,5 @@
-package dev.peregrine.store.subscription.internal;
+package dev.peregrine.store;
 
-import dev.peregrine.store.Durability;
-import dev.peregrine.store.EventStore;
-import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.Delivery;
 import dev.peregrine.store.subscription.GroupMember;
@@ -41,7 +38,7 @@ public final class ConsumerGroupCrashMain {
                 : store.subscriptions().findGroup("workers").orElseThrow();
         GroupOptions raised = group.options().withMaxAttempts(ConsumerGroupCrashTest.OPTIONS.maxAttempts() + round);
         group.update(raised);
-        print(out, "UPDATED " + raised.maxAttempts() + " " + raised.maxAttempts());
+        CrashWriters.print(out, "UPDATED " + raised.maxAttempts() + " " + raised.maxAttempts());
         List<Thread> threads = new ArrayList<>();
         for (int m = 0; m < 4; m++) {
             GroupMember member = group.join("m" + m, 16);
@@ -55,10 +52,10 @@ public final class ConsumerGroupCrashMain {
                         long position = d.get().event().position();
                         if (ConsumerGroupCrashTest.poison(position)) {
                             d.get().nack(NackAction.PARK, "poison");
-                            print(out, "PARK " + position + " " + position);
+                            CrashWriters.print(out, "PARK " + position + " " + position);
                         } else {
                             d.get().ack();
-                            print(out, "ACK " + position + " " + position);
+                            CrashWriters.print(out, "ACK " + position + " " + position);
                         }
                     }
                 } catch (InterruptedException e) {
@@ -68,13 +65,6 @@ public final class ConsumerGroupCrashMain {
         }
         for (Thread t : threads) {
             t.join();
-        }
-    }
-
-    private static void print(PrintStream out, String line) {
-        synchronized (out) {
-            out.println(line);
-            out.flush();
         }
     }
 }
