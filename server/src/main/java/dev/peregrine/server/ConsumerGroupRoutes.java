@@ -130,8 +130,9 @@ final class ConsumerGroupRoutes {
         long after = query.integer("after_position", 0, Long.MAX_VALUE).orElse(0);
         int limit = (int) query.integer("limit", 1, services.limits().maxQueryLimit()).orElse(DEFAULT_PARKED_PAGE);
         exchange.answerWhenDone(services.offloop(() -> group(services, scope, name).parked()), all -> {
-            List<ParkedEvent> page = all.stream().filter(p -> p.position() > after).limit(limit).toList();
-            boolean more = all.stream().filter(p -> p.position() > after).count() > page.size();
+            List<ParkedEvent> later = all.stream().filter(p -> p.position() > after).toList();
+            List<ParkedEvent> page = later.subList(0, Math.min(limit, later.size()));
+            boolean more = later.size() > page.size();
             return services.json().render(g -> {
                 g.writeStartObject();
                 g.writeStringField("group", name);

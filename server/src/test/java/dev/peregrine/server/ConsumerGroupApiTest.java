@@ -276,6 +276,11 @@ class ConsumerGroupApiTest {
             TestServer.Response dotted = send(server, acme, "POST", GROUPS, "{\"name\":\"x.billing\"}");
             assertThat(dotted.status()).isEqualTo(400);
             assertThat(dotted.json().get("error").asText()).contains("cannot contain '.'");
+            TestServer.Response dottedView = send(server, acme, "POST", "/api/v1/views", "{\"name\":\"x.totals\","
+                    + "\"event_types\":[\"t\"],\"group_by\":[{\"field\":\"k\",\"as\":\"k\"}],"
+                    + "\"aggregates\":[{\"fn\":\"count\",\"as\":\"n\"}]}");
+            assertThat(dottedView.status()).as("views share the rule").isEqualTo(400);
+            assertThat(dottedView.json().get("error").asText()).contains("cannot contain '.'");
             assertThat(send(server, acmeX, "POST", GROUPS, "{\"name\":\"billing\"}").status()).isEqualTo(200);
             assertThat(names(send(server, acmeX, "GET", GROUPS, null).json())).containsExactly("billing");
             assertThat(names(send(server, acme, "GET", GROUPS, null).json())).containsExactly("billing");
