@@ -14,7 +14,8 @@ const PAGES = [
   { id: 'tail', title: 'Live tail', key: '3', load: () => import('./tail.js') },
   { id: 'entity', title: 'Entity', key: '4', load: () => import('./entity.js') },
   { id: 'views', title: 'Views', key: '5', load: () => import('./views.js') },
-  { id: 'log', title: 'Server log', key: '6', load: () => import('./log.js') },
+  { id: 'groups', title: 'Consumer groups', key: '6', load: () => import('./groups.js') },
+  { id: 'log', title: 'Server log', key: '7', load: () => import('./log.js') },
   { id: 'login', title: 'Sign in', hidden: true, load: () => import('./login.js') },
 ];
 

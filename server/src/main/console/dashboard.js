@@ -5,7 +5,7 @@
 import { api } from './api.js';
 import { lineChart } from './charts.js';
 import * as format from './format.js';
-import { h, fill, panel } from './ui.js';
+import { h, fill, panel, repeat } from './ui.js';
 
 const WINDOW = 900;
 
@@ -18,6 +18,7 @@ const CHARTS = [
   { id: 'disk', title: 'Bytes on disk', series: [['bytes_on_disk', 'bytes']], format: format.bytes },
   { id: 'subscribers', title: 'Open subscriptions', series: [['subscribers', 'subscriptions']], format: format.count },
   { id: 'view-lag', title: 'View lag (events)', series: [['view_lag', 'max lag']], format: format.count },
+  { id: 'group-lag', title: 'Consumer-group lag (positions)', series: [['group_lag', 'max lag']], format: format.count },
 ];
 
 const STATS = [
@@ -122,15 +123,10 @@ export function mount(root) {
 
   statsPanel.loading();
   chartsPanel.loading();
-  // One tick after the other, never overlapping: a slow answer must not fetch the same samples twice.
-  let timer = 0;
-  (async function loop() {
-    await tick();
-    if (!stopped) timer = setTimeout(loop, 1000);
-  })();
+  const stop = repeat(tick);
   return () => {
     stopped = true;
-    clearTimeout(timer);
+    stop();
     charts.forEach((chart) => chart.plot?.destroy());
   };
 }

@@ -170,3 +170,20 @@ export function perFrame(fn) {
     });
   };
 }
+
+/**
+ * Runs `tick` now, then again a second after each run has finished: never two at once, so that a
+ * slow answer does not fetch the same samples twice. Returns a function that stops it.
+ */
+export function repeat(tick, intervalMillis = 1000) {
+  let stopped = false;
+  let timer = 0;
+  (async function loop() {
+    await tick();
+    if (!stopped) timer = setTimeout(loop, intervalMillis);
+  })();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}

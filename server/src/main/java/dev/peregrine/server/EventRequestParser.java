@@ -181,7 +181,8 @@ final class EventRequestParser {
         return builder.build();
     }
 
-    private String id(JsonParser parser, JsonToken value, String where, String name) throws IOException {
+    /** An id-like string field (an entity id, a tenant, an event type): non-empty, within the id limit, no control characters. */
+    String id(JsonParser parser, JsonToken value, String where, String name) throws IOException {
         if (value != JsonToken.VALUE_STRING) {
             throw ApiException.badRequest(where + "'" + name + "' must be a string, got " + describe(value));
         }

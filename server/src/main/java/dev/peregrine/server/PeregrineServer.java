@@ -116,6 +116,7 @@ public final class PeregrineServer implements AutoCloseable {
             RetentionRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
+            ConsumerGroupRoutes.register(router);
             ConsoleRoutes.register(router, console(config, store, metrics, vertx, services,
                     keys.enabled() || jwt != null ? "api keys" : ServerInfo.NO_AUTHENTICATION));
             LogRoutes.register(router, config.serverLog());

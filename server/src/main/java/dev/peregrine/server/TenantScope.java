@@ -3,6 +3,7 @@ package dev.peregrine.server;
 import dev.peregrine.server.auth.Principal;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.subscription.SubscriptionFilter;
 import dev.peregrine.store.view.ComparisonOperator;
 import dev.peregrine.store.view.ViewAggregate;
 import dev.peregrine.store.view.ViewColumn;
@@ -22,16 +23,17 @@ import java.util.Optional;
  * running open) see the stored ids as they are: the single-tenant API is unchanged. The
  * {@code default} tenant cannot be bound to a key: it is the unbound namespace.
  *
- * <p><b>Views</b> are scoped the same way: a tenant's view {@code orders} is the store's view
- * {@code acme.orders}, defined over {@code acme}'s events only.
+ * <p><b>Views and consumer groups</b> are scoped the same way: a tenant's view {@code orders} is the
+ * store's view {@code acme.orders}, defined over {@code acme}'s events only, and its consumer group
+ * {@code billing} is the store's group {@code acme.billing}, filtered to {@code acme}'s events.
  *
  * <p>Immutable; one per request.
  */
 final class TenantScope {
     /** Separates the tenant from the entity id in a stored, tenant-scoped entity id. */
     static final char SEPARATOR = ':';
-    /** Separates the tenant from a view's name (view names allow {@code [A-Za-z0-9_.-]} only). */
-    static final char VIEW_SEPARATOR = '.';
+    /** Separates the tenant from a view's or consumer group's name (they allow {@code [A-Za-z0-9_.-]} only). */
+    static final char NAME_SEPARATOR = '.';
 
     /** The scope of a credential bound to no tenant (and of every request on an open server). */
     static final TenantScope EVERY_TENANT = new TenantScope(null);
@@ -111,20 +113,46 @@ final class TenantScope {
         return scoped.build();
     }
 
-    /** The name the store knows for the view the client names: {@code <tenant>.<name>} when bound. */
-    String storedViewName(String name) {
-        return tenant == null ? name : tenant + VIEW_SEPARATOR + name;
+    /**
+     * The name the store knows for the view or consumer group the client names: {@code <tenant>.<name>}
+     * when bound. Tenant names may contain {@code '.'}, so a bound name may not: otherwise tenant
+     * {@code acme}'s {@code x.orders} and tenant {@code acme.x}'s {@code orders} would be one name.
+     *
+     * @throws ApiException 400 when a bound request's name contains {@code '.'}
+     */
+    String storedName(String name) {
+        if (tenant == null) {
+            return name;
+        }
+        if (name.indexOf(NAME_SEPARATOR) >= 0) {
+            throw ApiException.badRequest("a tenant's view and consumer group names cannot contain '"
+                    + NAME_SEPARATOR + "' (it separates the tenant from the name), got '" + name + "'");
+        }
+        return namePrefix() + name;
     }
 
-    /** The view name the client sees for a stored one. */
-    String shownViewName(String storedName) {
-        return tenant != null && storedName.startsWith(viewPrefix()) ? storedName.substring(viewPrefix().length())
-                : storedName;
+    /** The view or consumer group name the client sees for a stored one. */
+    String shownName(String storedName) {
+        return tenant != null && seesName(storedName) ? storedName.substring(namePrefix().length()) : storedName;
     }
 
-    /** Whether a view is this scope's to see: every view when unbound, else the tenant's own. */
-    boolean seesView(String storedName) {
-        return tenant == null || storedName.startsWith(viewPrefix());
+    /** Whether a view or consumer group is this scope's to see: every one when unbound, else the tenant's own. */
+    boolean seesName(String storedName) {
+        return tenant == null || storedName.startsWith(namePrefix())
+                && storedName.indexOf(NAME_SEPARATOR, namePrefix().length()) < 0;
+    }
+
+    /**
+     * A consumer group's filter as the store is to keep it: as asked when unbound; else confined to
+     * this tenant, with the entity id scoped, so that a tenant's group never receives another's events.
+     *
+     * @throws ApiException 403 when a bound request names another tenant
+     */
+    SubscriptionFilter scopedFilter(Optional<String> entityId, List<String> eventTypes, Optional<String> tenantId) {
+        SubscriptionFilter.Builder filter = SubscriptionFilter.builder().eventTypes(eventTypes.toArray(String[]::new));
+        entityId.map(this::storedEntityId).ifPresent(filter::entityId);
+        tenantFilter(tenantId).ifPresent(filter::tenantId);
+        return filter.build();
     }
 
     /**
@@ -137,7 +165,7 @@ final class TenantScope {
             return definition;
         }
         ViewPredicate own = new ViewPredicate.Compare("$tenant_id", ComparisonOperator.EQ, tenant);
-        ViewDefinition.Builder scoped = ViewDefinition.builder(storedViewName(definition.name()))
+        ViewDefinition.Builder scoped = ViewDefinition.builder(storedName(definition.name()))
                 .eventTypes(definition.eventTypes().toArray(String[]::new))
                 .where(definition.where().<ViewPredicate>map(where -> new ViewPredicate.And(List.of(own, where)))
                         .orElse(own))
@@ -151,8 +179,8 @@ final class TenantScope {
         return scoped.build();
     }
 
-    private String viewPrefix() {
-        return tenant + VIEW_SEPARATOR;
+    private String namePrefix() {
+        return tenant + NAME_SEPARATOR;
     }
 
     private ApiException otherTenant(String named) {

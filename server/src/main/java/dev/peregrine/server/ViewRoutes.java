@@ -46,7 +46,7 @@ final class ViewRoutes {
     private static void list(Exchange exchange) {
         TenantScope scope = exchange.scope();
         List<View> views = exchange.services().store().views().list().stream()
-                .filter(view -> scope.seesView(view.name())).toList();
+                .filter(view -> scope.seesName(view.name())).toList();
         exchange.json(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("views");
@@ -66,7 +66,7 @@ final class ViewRoutes {
         TenantScope scope = exchange.scope();
         OptionalLong asOf = QueryParameters.of(exchange.request()).integer("as_of_position", 0, Long.MAX_VALUE);
         exchange.answerWhenDone(services.offloop(() -> {
-            View view = view(services, scope.storedViewName(name), name);
+            View view = view(services, scope.storedName(name), name);
             return asOf.isPresent() ? view.readAsOf(asOf.getAsLong()) : view.read();
         }), snapshot -> services.json().render(g -> rows(snapshot, scope, g)));
     }
@@ -74,7 +74,7 @@ final class ViewRoutes {
     private static void drop(Exchange exchange) {
         Services services = exchange.services();
         String name = exchange.pathParameter("name");
-        String stored = exchange.scope().storedViewName(name);
+        String stored = exchange.scope().storedName(name);
         exchange.answerWhenDone(services.offloop(() -> {
             if (!services.store().views().drop(stored)) {
                 throw ApiException.notFound("no view named '" + name + "'");
@@ -96,7 +96,7 @@ final class ViewRoutes {
     /** {@code {"name","position","row_count","definition"}}; the definition as stored. */
     private static void describe(View view, TenantScope scope, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        g.writeStringField("name", scope.shownViewName(view.name()));
+        g.writeStringField("name", scope.shownName(view.name()));
         g.writeNumberField("position", view.position());
         g.writeNumberField("row_count", view.rowCount());
         g.writeFieldName("definition");
@@ -107,7 +107,7 @@ final class ViewRoutes {
     /** {@code {"view","position","columns":[…],"rows":[{column: value}…],"count"}}. */
     private static void rows(ViewSnapshot snapshot, TenantScope scope, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        g.writeStringField("view", scope.shownViewName(snapshot.view()));
+        g.writeStringField("view", scope.shownName(snapshot.view()));
         g.writeNumberField("position", snapshot.position());
         g.writeArrayFieldStart("columns");
         for (String column : snapshot.columns()) {

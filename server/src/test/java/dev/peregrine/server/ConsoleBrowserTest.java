@@ -2,7 +2,14 @@ package dev.peregrine.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.peregrine.store.subscription.ConsumerGroup;
+import dev.peregrine.store.subscription.Delivery;
+import dev.peregrine.store.subscription.GroupMember;
+import dev.peregrine.store.subscription.NackAction;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -74,8 +81,8 @@ class ConsoleBrowserTest {
         // The stored-events chart reaches the count, and every chart has its samples.
         browser.await(d -> Double.parseDouble(attribute("#chart-stored", "data-last", "0")) >= before + 20);
         browser.await(d -> (Boolean) browser.script("return [...document.querySelectorAll('#charts .chart')]"
-                + ".every(f => Number(f.dataset.points) > 0) && document.querySelectorAll('#charts canvas').length >= 8"));
-        assertThat(browser.findAll("#charts .chart-figure")).hasSize(8);
+                + ".every(f => Number(f.dataset.points) > 0) && document.querySelectorAll('#charts canvas').length >= 9"));
+        assertThat(browser.findAll("#charts .chart-figure")).hasSize(9);
         browser.screenshot("dashboard");
         browser.script("document.getElementById('charts').scrollIntoView()");
         browser.screenshot("dashboard-charts");
@@ -253,10 +260,99 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void consumerGroupsPageShowsMembersInFlightParkedAndLagAndReplaysParkedAfterConfirmation() throws Exception {
+        TestServer.Response created = server.postJson("/api/v1/consumer-groups",
+                "{\"name\":\"console-billing\",\"event_types\":[\"grp.test\"],\"strategy\":\"round_robin\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        for (int i = 0; i < 12; i++) {
+            append("grp.test", "grp-" + (i % 6), "{\"i\":" + i + "}");
+        }
+        ConsumerGroup group = server.server().store().subscriptions().findGroup("console-billing").orElseThrow();
+        GroupMember worker = group.join("worker-a", 8);
+        List<Long> parked = new ArrayList<>();
+        List<Delivery> held = new ArrayList<>();
+        // Six entities are ready at once: park three, hold two unsettled, acknowledge the rest.
+        for (int i = 0; i < 8; i++) {
+            Delivery d = worker.poll(Duration.ofSeconds(30)).orElseThrow();
+            if (i < 3) {
+                parked.add(d.event().position());
+                d.nack(NackAction.PARK, "console test " + i);
+            } else if (i < 5) {
+                held.add(d);
+            } else {
+                d.ack();
+            }
+        }
+        browser.go("#/groups", "groups");
+        browser.await(d -> !browser.findAll("#groups-table tr[data-name='console-billing']").isEmpty());
+        browser.await(d -> browser.find("#groups-table tr[data-name='console-billing']").getText().contains("round robin"));
+        browser.await(d -> !browser.find("#open-streams").getText().equals("–"));
+        // Into the group with the keyboard: its link, then Enter.
+        WebElement link = browser.find("#groups-table tr[data-name='console-billing'] a");
+        link.sendKeys(Keys.ENTER);
+        browser.await(d -> !browser.findAll("#members-table tr[data-member='worker-a']").isEmpty());
+        browser.awaitText("#group-in-flight", Pattern.compile("^2$"));
+        browser.awaitText("#group-parked", Pattern.compile("^3$"));
+        assertThat(browser.find("#members-table tr[data-member='worker-a']").getText()).contains("2 / 8");
+        assertThat(browser.findAll("#parked-table tbody tr")).hasSize(3);
+        assertThat(browser.find("#parked-table").getText()).contains("console test 0", "console test 2");
+        JsonNode info = server.get("/api/v1/consumer-groups/console-billing").json();
+        browser.awaitText("#group-lag", Pattern.compile("^" + info.get("lag").asLong() + "$"));
+        browser.await(d -> Integer.parseInt(attribute("#chart-one-group-lag", "data-points", "0")) >= 2
+                && !browser.findAll("#chart-one-group-lag canvas").isEmpty()
+                && !browser.findAll("#chart-group-lag canvas").isEmpty());
+        browser.screenshot("consumer-groups");
+        browser.script("document.getElementById('group-info').scrollIntoView()");
+        browser.screenshot("consumer-groups-detail");
+
+        // A replay asks first: Escape cancels, and nothing is replayed.
+        WebElement replayOne = browser.find("#parked-table tr[data-position='" + parked.getFirst() + "'] button");
+        replayOne.sendKeys(Keys.ENTER);
+        browser.await(d -> !browser.findAll("dialog.confirm[open]").isEmpty());
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        browser.await(d -> browser.findAll("dialog.confirm").isEmpty());
+        assertThat(group.info().replaying()).isZero();
+        browser.click("#replay-all");
+        browser.await(d -> !browser.findAll("dialog.confirm[open]").isEmpty());
+        assertThat(browser.find("dialog.confirm").getText()).contains("all 3 parked events");
+        browser.screenshot("consumer-groups-replay");
+        browser.find("dialog.confirm button.danger").click();
+        browser.awaitText("#group-parked .panel-status", Pattern.compile("Replayed 3 parked events"));
+        browser.awaitText("#group-replaying", Pattern.compile("^3$"));
+
+        // The member receives the replays, oldest first, and settles everything: nothing stays parked.
+        for (Delivery d : held) {
+            d.ack();
+        }
+        List<Long> replayed = new ArrayList<>();
+        while (group.info().parked() > 0 || group.acknowledgedPosition() < info.get("head_position").asLong()) {
+            Delivery d = worker.poll(Duration.ofSeconds(30)).orElseThrow();
+            if (parked.contains(d.event().position())) {
+                replayed.add(d.event().position());
+            }
+            d.ack();
+        }
+        assertThat(replayed).containsExactlyElementsOf(parked);
+        browser.awaitText("#parked-none", Pattern.compile("Nothing is parked"));
+        browser.awaitText("#group-in-flight", Pattern.compile("^0$"));
+        worker.close();
+        browser.await(d -> browser.findAll("#members-table").isEmpty());
+
+        browser.resize(390, 844);
+        browser.go("#/groups?name=console-billing", "groups");
+        browser.await(d -> !browser.findAll("#groups-table").isEmpty() && !browser.findAll("#group-settings").isEmpty());
+        long overflow = (Long) browser.script("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(overflow).as("horizontal overflow in pixels").isLessThanOrEqualTo(0);
+        browser.screenshot("narrow-consumer-groups");
+        browser.assertNoErrors();
+    }
+
+    @Test
     void keyboardReachesEveryPage() {
         browser.go("", "dashboard");
         String[][] pages = {{"2", "events", "Events"}, {"3", "tail", "Live tail"}, {"4", "entity", "Entity"},
-                {"5", "views", "Views"}, {"6", "log", "Server log"}, {"1", "dashboard", "Dashboard"}};
+                {"5", "views", "Views"}, {"6", "groups", "Consumer groups"}, {"7", "log", "Server log"},
+                {"1", "dashboard", "Dashboard"}};
         for (String[] page : pages) {
             browser.find("body").sendKeys(page[0]);
             browser.await(d -> !browser.findAll("#page-" + page[1]).isEmpty());
@@ -268,7 +364,7 @@ class ConsoleBrowserTest {
         browser.script("document.activeElement.blur()");
         WebElement body = browser.find("body");
         body.sendKeys(Keys.TAB);
-        for (String id : List.of("dashboard", "events", "tail", "entity", "views", "log")) {
+        for (String id : List.of("dashboard", "events", "tail", "entity", "views", "groups", "log")) {
             browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
             assertThat(browser.driver().switchTo().activeElement().getDomAttribute("id")).isEqualTo("nav-" + id);
         }
@@ -292,7 +388,7 @@ class ConsoleBrowserTest {
         browser.screenshot("narrow-events-menu");
         browser.find("#nav-dashboard").click();
         browser.await(d -> !browser.findAll("#page-dashboard").isEmpty());
-        browser.await(d -> browser.findAll("#charts canvas").size() >= 8);
+        browser.await(d -> browser.findAll("#charts canvas").size() >= 9);
         assertThat(browser.find("#nav").isDisplayed()).isFalse();
         long overflow = (Long) browser.script("return document.documentElement.scrollWidth - window.innerWidth");
         assertThat(overflow).as("horizontal overflow in pixels").isLessThanOrEqualTo(0);
@@ -308,7 +404,7 @@ class ConsoleBrowserTest {
                 List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
         try {
             browser.go("", "dashboard");
-            browser.await(d -> browser.findAll("#charts canvas").size() >= 8);
+            browser.await(d -> browser.findAll("#charts canvas").size() >= 9);
             String dark = (String) browser.script("return getComputedStyle(document.body).backgroundColor");
             assertThat(light).isEqualTo("rgb(246, 247, 249)");
             assertThat(dark).isEqualTo("rgb(17, 20, 24)");
@@ -322,7 +418,7 @@ class ConsoleBrowserTest {
     @Test
     void firstLoadTransfersUnder300KilobytesAndSetsSecurityHeaders() {
         browser.go("", "dashboard");
-        browser.await(d -> browser.findAll("#charts canvas").size() >= 8);
+        browser.await(d -> browser.findAll("#charts canvas").size() >= 9);
         Number transferred = (Number) browser.script("return performance.getEntriesByType('navigation')"
                 + ".concat(performance.getEntriesByType('resource'))"
                 + ".filter(e => !e.name.includes('/api/')).reduce((sum, e) => sum + e.encodedBodySize, 0)");

@@ -147,7 +147,7 @@ class TenantApiTest {
     }
 
     @Test
-    void deletingATenantTombstonesItsEntitiesRevokesItsKeysAndSparesTheOthers() throws InterruptedException {
+    void deletingATenantTombstonesItsEntitiesDropsItsViewsAndGroupsRevokesItsKeysAndSparesTheOthers() throws InterruptedException {
         String acme = keys.create("", Role.WRITER, "acme", null).key();
         String beta = keys.create("", Role.WRITER, "beta", null).key();
         try (TestServer server = new TestServer(data, c -> c.durability("none"))) {
@@ -157,6 +157,8 @@ class TenantApiTest {
             assertThat(send(server, "POST", "/api/v1/views", acme,
                     "{\"name\":\"counts\",\"event_types\":[\"t.x\"],\"group_by\":[{\"field\":\"$entity_id\",\"as\":\"e\"}],"
                     + "\"aggregates\":[{\"fn\":\"count\",\"as\":\"n\"}]}").status()).isEqualTo(200);
+            TestServer.Response group = send(server, "POST", "/api/v1/consumer-groups", acme, "{\"name\":\"billing\"}");
+            assertThat(group.status()).as(group.body()).isIn(200, 201);
             assertThat(send(server, "DELETE", "/api/v1/tenants/acme", admin, null).status()).isEqualTo(400);
             TestServer.Response started = send(server, "DELETE", "/api/v1/tenants/acme?with_data=true", admin, null);
             assertThat(started.status()).as(started.body()).isEqualTo(202);
@@ -168,6 +170,7 @@ class TenantApiTest {
                 assertThat(store.streamVersion("beta:e" + e)).as("beta:e" + e).isPositive();
             }
             assertThat(store.views().get("acme.counts")).isEmpty();
+            assertThat(store.subscriptions().groupNames()).doesNotContain("acme.billing");
             assertThat(append(server, acme, "e1", 1).status()).isEqualTo(401);
             assertThat(append(server, beta, "e1", 1).status()).isEqualTo(200);
             awaitProjections(server);

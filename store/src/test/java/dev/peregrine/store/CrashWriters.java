@@ -57,7 +57,8 @@ final class CrashWriters {
         }
     }
 
-    private static void print(PrintStream out, String line) {
+    /** Prints a line and flushes it at once, whole: a kill can only cut the last line short. */
+    static void print(PrintStream out, String line) {
         synchronized (out) {
             out.println(line);
             out.flush();

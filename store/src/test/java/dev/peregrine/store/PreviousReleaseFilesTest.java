@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.store.framing.DamageChecks;
 import dev.peregrine.store.framing.FramingDescriptor;
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.framing.FileFormat;
+import dev.peregrine.store.subscription.ConsumerGroup;
+import dev.peregrine.store.subscription.ConsumerStrategy;
 import dev.peregrine.store.subscription.DurableSubscription;
+import dev.peregrine.store.subscription.GroupMember;
 import dev.peregrine.store.subscription.GroupOptions;
 import dev.peregrine.store.subscription.ParkedEvent;
 import dev.peregrine.store.subscription.SubscriptionFilter;
@@ -15,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -155,6 +161,46 @@ class PreviousReleaseFilesTest {
         for (Path f : List.of(dict, snapshots, index, counters, states, viewState, definition)) {
             assertThat(framed(f)).as("%s in this framing after a close", f).isTrue();
         }
+    }
+
+    /**
+     * The release before consumer groups kept their options wrote {@code subscription-state} version 2:
+     * this framing, with the body above and no options block. Such a group keeps its checkpoint and
+     * parked events, takes the options it is opened with, and is rewritten as version 3 at once, so a
+     * later open finds them without being given any.
+     */
+    @Test
+    void aGroupFromBeforeOptionsWerePersistedKeepsItsStateAndKeepsTheOptionsItIsOpenedWith() throws Exception {
+        StoreFiles.writeEveryFile(dir);
+        Path subscriptions = Files.createDirectories(dir.resolve("subscriptions"));
+        Path file = subscriptions.resolve("workers.group");
+        List<ParkedEvent> parked = List.of(new ParkedEvent(2, "e1", "t0", 5, "gave up"));
+        byte[] body = subscriptionContent((short) 2, 6, parked);
+        AtomicFile.write(file, FileFormat.of("subscription-state", 2, null), out -> out.put(body));
+        assertThat(versionOf(file)).isEqualTo(2);
+        GroupOptions chosen = GroupOptions.DEFAULTS.withMaxAttempts(2).withStrategy(ConsumerStrategy.PINNED);
+        try (EventStore store = EventStore.open(dir, StoreFiles.options())) {
+            ConsumerGroup workers = store.subscriptions().group("workers", chosen);
+            assertThat(workers.acknowledgedPosition()).isEqualTo(6);
+            assertThat(workers.parked()).isEqualTo(parked);
+            assertThat(workers.options()).isEqualTo(chosen);
+            assertThat(versionOf(file)).as("upgraded when opened").isEqualTo(3);
+        }
+        try (EventStore store = EventStore.open(dir, StoreFiles.options())) {
+            ConsumerGroup workers = store.subscriptions().findGroup("workers").orElseThrow();
+            assertThat(workers.options()).isEqualTo(chosen);
+            assertThat(workers.parked()).isEqualTo(parked);
+            try (GroupMember m = workers.join("m")) {
+                assertThat(m.poll(Duration.ofSeconds(30)).orElseThrow().event().position())
+                        .as("resumes after the old checkpoint").isEqualTo(7);
+            }
+        }
+    }
+
+    private static int versionOf(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)
+                .getInt(FramingDescriptor.versionOffset(bytes[FramingDescriptor.NAME_LENGTH_OFFSET]));
     }
 
     @Test

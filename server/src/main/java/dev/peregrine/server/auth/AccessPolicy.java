@@ -31,6 +31,14 @@ public final class AccessPolicy {
             Map.entry("GET /api/v1/views", Access.READ),
             Map.entry("GET /api/v1/views/{name}", Access.READ),
             Map.entry("DELETE /api/v1/views/{name}", Access.WRITE),
+            // Consumer groups are scoped like views: a tenant-bound credential's are its tenant's own.
+            Map.entry("GET /api/v1/consumer-groups", Access.READ),
+            Map.entry("POST /api/v1/consumer-groups", Access.WRITE),
+            Map.entry("GET /api/v1/consumer-groups/{name}", Access.READ),
+            Map.entry("PATCH /api/v1/consumer-groups/{name}", Access.WRITE),
+            Map.entry("DELETE /api/v1/consumer-groups/{name}", Access.WRITE),
+            Map.entry("GET /api/v1/consumer-groups/{name}/parked", Access.READ),
+            Map.entry("POST /api/v1/consumer-groups/{name}/parked/replay", Access.WRITE),
             // The web console's page and assets load without a credential (its API calls carry one);
             // what it reads spans every tenant (and shows the data directory), so no tenant key sees it.
             Map.entry("GET /", Access.PUBLIC),

@@ -44,7 +44,7 @@ public final class ConsoleAssets {
     /** The console's own files; every one is listed so that a missing one fails the start, not a page. */
     private static final List<String> OWN_FILES = List.of(
             "app.js", "api.js", "ui.js", "charts.js", "format.js",
-            "dashboard.js", "events.js", "tail.js", "entity.js", "views.js", "log.js", "login.js",
+            "dashboard.js", "events.js", "tail.js", "entity.js", "views.js", "groups.js", "log.js", "login.js",
             "console.css", "favicon.svg");
 
     private final String version;

@@ -28,13 +28,14 @@ import org.slf4j.LoggerFactory;
  *   <li>marks it {@link Tenant.State#DELETING} (durably: its credentials are refused from here on,
  *       and a restart resumes the deletion);</li>
  *   <li>revokes the API keys and removes the users bound to it;</li>
- *   <li>drops its views ({@code tenant.name});</li>
+ *   <li>drops its views and deletes its consumer groups (both named {@code tenant.name});</li>
  *   <li>tombstones every entity that holds its events, found by a scan of its events in log order
  *       (the store has no tenant index);</li>
  *   <li>forgets the tenant.</li>
  * </ol>
  * Every step can run again after a crash with the same result: a revoked key, a dropped view and a
- * tombstoned entity are each skipped the second time. Tombstoned events are hidden at once; their
+ * tombstoned entity are each skipped the second time. Names are scoped {@code tenant.name} and
+ * tenant-bound credentials cannot put a {@code '.'} in theirs, so the prefix matches this tenant's only. Tombstoned events are hidden at once; their
  * bytes are reclaimed by a scavenge (docs/operations.md).
  *
  * <p>Thread safety: {@link #start} and {@link #progress} from any thread; the work runs on the
@@ -142,10 +143,15 @@ public final class TenantDeletion implements AutoCloseable {
                     keys.removeUser(user.name());
                 }
             }
-            String viewPrefix = tenant + ".";
+            String prefix = tenant + ".";
             for (View view : store.views().list()) {
-                if (view.name().startsWith(viewPrefix)) {
+                if (view.name().startsWith(prefix)) {
                     store.views().drop(view.name());
+                }
+            }
+            for (String group : store.subscriptions().groupNames()) {
+                if (group.startsWith(prefix)) {
+                    store.subscriptions().deleteGroup(group);
                 }
             }
             tombstoneEntities(tenant, progress);

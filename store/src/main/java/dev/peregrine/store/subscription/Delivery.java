@@ -4,8 +4,9 @@ import dev.peregrine.store.StoredEvent;
 
 /**
  * One event handed to one member of a {@link ConsumerGroup}. Settle it exactly once with
- * {@link #ack()} or {@link #nack(String)}; an unsettled delivery is handed out again after the
- * group's ack timeout.
+ * {@link #ack()} or {@link #nack(NackAction, String)}. An unsettled delivery is handed out again after
+ * the group's ack timeout, and then settling this one does nothing; so does settling it after the
+ * group was closed or deleted (a closed group delivers it again when it is opened next).
  */
 public interface Delivery {
 
@@ -29,11 +30,12 @@ public interface Delivery {
     void ack();
 
     /**
-     * Processing failed: the event is delivered again (to any member), or parked once it has failed
-     * {@link GroupOptions#maxAttempts()} times.
+     * Processing failed; {@code action} says what the group does with the event. Returns once the
+     * persisted state reflects it, as {@link #ack()}.
      *
+     * @param action retry (parked after {@link GroupOptions#maxAttempts()}), park, skip, or stop the member
      * @param reason why, kept with the event if it is parked
      * @throws dev.peregrine.store.StateConflictException when this delivery was settled already
      */
-    void nack(String reason);
+    void nack(NackAction action, String reason);
 }

@@ -13,12 +13,14 @@ public interface GroupMember extends AutoCloseable {
     String id();
 
     /**
-     * Waits for the next delivery.
+     * Waits for the next delivery: one the group's strategy gives this member, while the member holds
+     * fewer unsettled deliveries than its limit.
      *
      * @param timeout how long to wait at most
      * @return the delivery, or empty when none came in time
      * @throws InterruptedException when interrupted while waiting
-     * @throws dev.peregrine.store.StateConflictException when the member or the group is closed
+     * @throws dev.peregrine.store.StateConflictException when the member has left (closed, or stopped
+     *     by {@link NackAction#STOP}) or the group is closed or deleted
      */
     Optional<Delivery> poll(Duration timeout) throws InterruptedException;
 

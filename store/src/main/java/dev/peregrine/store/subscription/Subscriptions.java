@@ -1,6 +1,7 @@
 package dev.peregrine.store.subscription;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The subscriptions of one store: live tails of the log that first catch up from any position, then
@@ -41,13 +42,48 @@ public interface Subscriptions {
     DurableSubscription durable(String name, SubscriptionFilter filter, SubscriptionListener listener);
 
     /**
-     * Opens (creating on first use) a consumer group.
+     * Opens a consumer group, creating it with {@code options} when there is none of that name. An
+     * existing group keeps its persisted options (change them with {@link ConsumerGroup#update});
+     * one persisted by a release that did not store options takes {@code options}.
      *
      * @param name 1 to 128 characters of {@code [A-Za-z0-9_.-]}, starting with a letter or digit
-     * @param options the group's settings
+     * @param options the settings of a new group
      * @return the group, shared by every caller with that name
+     * @throws dev.peregrine.store.InvalidEventException when the name is not valid, or the options
+     *     start past the end of the log
      */
     ConsumerGroup group(String name, GroupOptions options);
+
+    /**
+     * Creates a consumer group, persisting its options (and, for a start of {@link StartPosition#now()},
+     * its checkpoint at the end of the log) before returning.
+     *
+     * @param name as {@link #group}
+     * @param options its settings
+     * @return the new group
+     * @throws dev.peregrine.store.StateConflictException when a group of that name exists
+     * @throws dev.peregrine.store.InvalidEventException as {@link #group}
+     */
+    ConsumerGroup createGroup(String name, GroupOptions options);
+
+    /**
+     * @param name a group's name
+     * @return the group with its persisted options, opened if it was not, or empty when there is none
+     *     (an invalid name is none)
+     */
+    Optional<ConsumerGroup> findGroup(String name);
+
+    /**
+     * Deletes a consumer group and its persisted state: its members' polls fail, settling their
+     * deliveries does nothing, and a group created later under the name starts afresh.
+     *
+     * @param name a group's name
+     * @return whether there was such a group
+     */
+    boolean deleteGroup(String name);
+
+    /** @return the names of the persisted consumer groups, sorted */
+    List<String> groupNames();
 
     /** @return the names of the persisted durable subscriptions and groups, sorted */
     List<String> durableNames();

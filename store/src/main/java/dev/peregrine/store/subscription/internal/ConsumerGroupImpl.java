@@ -1,13 +1,17 @@
 package dev.peregrine.store.subscription.internal;
 
+import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.Delivery;
+import dev.peregrine.store.subscription.GroupInfo;
 import dev.peregrine.store.subscription.GroupMember;
 import dev.peregrine.store.subscription.GroupOptions;
+import dev.peregrine.store.subscription.NackAction;
 import dev.peregrine.store.subscription.ParkedEvent;
+import dev.peregrine.store.subscription.StartPosition;
 import dev.peregrine.store.subscription.SubscriptionListener;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,24 +34,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * A consumer group: one internal subscription (from the persisted checkpoint + 1) fills a window of
  * unsettled events; members pull from a ready queue that holds, per entity, only the oldest unsettled
  * event, so one entity's events are processed one at a time and in order while different entities go
- * to different members.
+ * to different members. Which ready event a polling member may take is the strategy's choice
+ * ({@link #take}), within the member's own in-flight limit.
  *
- * <p>Settling: {@link Delivery#ack()} settles; {@link Delivery#nack(String)} puts the event back at the
- * front of the ready queue, or parks it once it has been delivered {@link GroupOptions#maxAttempts()}
- * times (a delivery not settled within the ack timeout counts as a failed attempt). The checkpoint is
- * the position just below the oldest unsettled event (or the last event received when none is
- * unsettled); it and the parked list are persisted whenever they change. After a restart, events
- * above the checkpoint are delivered again (at least once).
+ * <p>Settling: {@link Delivery#ack()} and a {@link NackAction#SKIP skip} settle; a
+ * {@link NackAction#RETRY retry} puts the event back at the front of the ready queue, or parks it once
+ * it has been delivered {@link GroupOptions#maxAttempts()} times (a delivery not settled within the
+ * ack timeout counts as a failed attempt); {@link NackAction#PARK park} parks it at once;
+ * {@link NackAction#STOP stop} makes the member leave. The checkpoint is the position just below the
+ * oldest unsettled event (or the last position the feed has passed when none is unsettled); it, the
+ * parked list and the options are persisted whenever they change. After a restart, events above the
+ * checkpoint are delivered again (at least once).
  *
- * <p><b>Durability.</b> A call that changes the persisted state ({@link Delivery#ack()},
- * {@link Delivery#nack(String)} that parks, {@link GroupMember#poll} that parks an expired delivery)
- * returns only once a state at least as new as its change is on disk. The state is snapshotted under
- * the lock and written outside it by a {@link GroupStateWriter} (one writer, newest state wins), so
- * members never wait for the disk while holding the lock, and the acks that arrive while one write
- * runs share the next one.
+ * <p><b>Durability.</b> A call that changes the persisted state (an ack or nack, a poll that parks an
+ * expired delivery, {@link #update}) returns only once a state at least as new as its change is on
+ * disk. The state is snapshotted under the lock and written outside it by a {@link GroupStateWriter}
+ * (one writer, newest state wins), so members never wait for the disk while holding the lock, and the
+ * acks that arrive while one write runs share the next one. A new group's file is written before the
+ * group is returned, so its options and starting checkpoint survive a crash that follows.
  *
  * <p>Replaying a parked event delivers it again without holding back the checkpoint; it stays in the
- * persisted parked list until it is acknowledged.
+ * persisted parked list until it is acknowledged or skipped.
  *
  * <p>Thread-safety: all state is guarded by {@link #lock}, except the file, written by
  * {@link #writer} after the lock is released.
@@ -56,7 +64,6 @@ final class ConsumerGroupImpl implements ConsumerGroup {
     private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String name;
-    private final GroupOptions options;
     private final GroupStateWriter writer;
     private final CommittedLog log;
     private final ReentrantLock lock = new ReentrantLock();
@@ -68,26 +75,64 @@ final class ConsumerGroupImpl implements ConsumerGroup {
     private final Set<Pending> inFlight = new HashSet<>();
     private final TreeMap<Long, ParkedEvent> parked = new TreeMap<>();
     private final Set<Long> replaying = new HashSet<>();
-    private final Map<String, Member> members = new HashMap<>();
+    /** In join order: the order {@link dev.peregrine.store.subscription.ConsumerStrategy#DISPATCH_TO_SINGLE} and pinning use. */
+    private final Map<String, Member> members = new LinkedHashMap<>();
     private final LiveSubscription feed;
+    private GroupOptions options;
     private long checkpoint;
     private long received;
-    private long deliveries;
+    private long deliveryIds;
+    private long delivered;
+    private long acked;
+    private long nacked;
+    private long timedOut;
     /** The generation of the last snapshot offered: incremented by every change of the persisted state. */
     private long generation;
     private boolean closed;
 
-    ConsumerGroupImpl(String name, GroupOptions options, Path file, CommittedLog log, SubscriptionManager manager) {
+    /**
+     * Opens a group from its persisted state, or creates it, writing its file before returning.
+     *
+     * @param persisted the state read from the group's file, if there is one
+     * @param requested the options of a new group, or of one whose file predates persisted options
+     * @throws InvalidEventException when a new group's start lies past the end of the log
+     */
+    ConsumerGroupImpl(String name, Path file, Optional<SubscriptionStateFile.State> persisted, GroupOptions requested,
+                      CommittedLog log, SubscriptionManager manager) {
         this.name = name;
-        this.options = options;
         this.log = log;
-        SubscriptionStateFile.read(file).ifPresent(state -> {
+        boolean write;
+        if (persisted.isPresent()) {
+            SubscriptionStateFile.State state = persisted.get();
             checkpoint = manager.clampToLog(name, state.position());
             state.parked().forEach(p -> parked.put(p.position(), p));
-        });
+            options = state.options().orElse(requested);
+            write = state.options().isEmpty(); // upgrade a file that predates options now, so they are kept
+        } else {
+            options = requested;
+            checkpoint = startingCheckpoint(requested.start(), log.visiblePosition());
+            write = true;
+        }
         received = checkpoint;
+        if (write) {
+            SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, checkpoint,
+                    List.copyOf(parked.values()), options);
+        }
         this.writer = new GroupStateWriter(file, snapshot());
         this.feed = manager.startFeed(name, checkpoint + 1, options.filter(), new Feed());
+    }
+
+    private static long startingCheckpoint(StartPosition start, long head) {
+        return switch (start) {
+            case StartPosition.Now now -> head;
+            case StartPosition.At at -> {
+                if (at.position() - 1 > head) {
+                    throw new InvalidEventException("start", "a consumer group cannot start at position "
+                            + at.position() + ", past the end of the log (" + head + ")");
+                }
+                yield at.position() - 1;
+            }
+        };
     }
 
     /** One unsettled event. */
@@ -139,21 +184,32 @@ final class ConsumerGroupImpl implements ConsumerGroup {
 
     @Override
     public GroupOptions options() {
-        return options;
+        lock.lock();
+        try {
+            return options;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
-    public GroupMember join(String memberId) {
+    public GroupMember join(String memberId, int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("a member's maxInFlight must be at least 1, got " + maxInFlight);
+        }
         lock.lock();
         try {
-            if (closed) {
-                throw new StateConflictException("consumer group '" + name + "' is closed");
-            }
+            checkOpen();
             if (members.containsKey(memberId)) {
                 throw new StateConflictException("member '" + memberId + "' is already in group '" + name + "'");
             }
-            Member m = new Member(memberId);
+            if (options.maxMembers() > 0 && members.size() >= options.maxMembers()) {
+                throw new StateConflictException("consumer group '" + name + "' has its maximum of "
+                        + options.maxMembers() + " members");
+            }
+            Member m = new Member(memberId, maxInFlight, System.currentTimeMillis());
             members.put(memberId, m);
+            changed.signalAll(); // pinning and dispatch-to-single share the work anew
             return m;
         } finally {
             lock.unlock();
@@ -161,10 +217,61 @@ final class ConsumerGroupImpl implements ConsumerGroup {
     }
 
     @Override
+    public void update(GroupOptions newOptions) {
+        long mustBeDurable;
+        lock.lock();
+        try {
+            checkOpen();
+            if (!newOptions.filter().equals(options.filter())) {
+                throw new InvalidEventException("filter", "the filter of consumer group '" + name
+                        + "' cannot change: its checkpoint counts the events of " + options.filter());
+            }
+            options = newOptions;
+            persist();
+            changed.signalAll();
+            mustBeDurable = generation;
+        } finally {
+            lock.unlock();
+        }
+        writer.awaitDurable(mustBeDurable);
+    }
+
+    @Override
     public long acknowledgedPosition() {
         lock.lock();
         try {
-            return checkpoint;
+            return settledPosition();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Every event at or below the returned position is settled: the position below the oldest
+     * unsettled event or, with none, the last position the feed has passed (it skips the events the
+     * filter does not accept without calling the group). Caller holds the lock.
+     */
+    private long settledPosition() {
+        if (unsettled.isEmpty()) {
+            return Math.max(checkpoint, Math.max(received, feed.position()));
+        }
+        return Math.max(checkpoint, unsettled.firstKey() - 1);
+    }
+
+    @Override
+    public GroupInfo info() {
+        lock.lock();
+        try {
+            List<GroupInfo.MemberInfo> list = new ArrayList<>(members.size());
+            for (Member m : members.values()) {
+                list.add(new GroupInfo.MemberInfo(m.id, m.joinedAtMillis, m.maxInFlight, m.inFlight, m.delivered,
+                        m.acked, m.nacked));
+            }
+            long settled = settledPosition();
+            long head = Math.max(settled, log.visiblePosition());
+            int waiting = unsettled.size() + replaying.size() - inFlight.size();
+            return new GroupInfo(name, options, list, inFlight.size(), waiting, parked.size(), replaying.size(),
+                    settled, head, head - settled, delivered, acked, nacked, timedOut);
         } finally {
             lock.unlock();
         }
@@ -184,7 +291,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
     public boolean replayParked(long position) {
         lock.lock();
         try {
-            if (!parked.containsKey(position) || replaying.contains(position)) {
+            if (closed || !parked.containsKey(position) || replaying.contains(position)) {
                 return false;
             }
             StoredEvent[] found = new StoredEvent[1];
@@ -202,12 +309,13 @@ final class ConsumerGroupImpl implements ConsumerGroup {
     }
 
     @Override
-    public int replayAllParked() {
+    public int replayOldestParked(int max) {
         lock.lock();
         try {
             int n = 0;
-            for (Long position : new ArrayList<>(parked.keySet())) {
-                if (replayParked(position)) {
+            for (Iterator<Long> it = parked.keySet().iterator(); n < max && it.hasNext(); ) {
+                long position = it.next();
+                if (!replaying.contains(position) && replayParked(position)) {
                     n++;
                 }
             }
@@ -234,20 +342,23 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         return delivery;
     }
 
-    /** Hands out the next ready event, waiting until the deadline. Caller holds the lock. */
+    /** Hands out the next event the strategy gives this member, waiting until the deadline. Caller holds the lock. */
     private Optional<Delivery> next(Member member, long deadline) throws InterruptedException {
         while (true) {
             if (closed || member.left) {
                 throw new StateConflictException("member '" + member.id + "' of group '" + name + "' is closed");
             }
             expireOverdue();
-            Pending p = ready.pollFirst();
+            Pending p = member.inFlight < member.maxInFlight ? take(member) : null;
             if (p != null) {
                 p.attempts++;
-                p.deliveryId = ++deliveries;
+                p.deliveryId = ++deliveryIds;
                 p.member = member;
                 p.deadline = System.nanoTime() + options.ackTimeout().toNanos();
                 inFlight.add(p);
+                member.inFlight++;
+                member.delivered++;
+                delivered++;
                 return Optional.of(new GroupDelivery(p, p.deliveryId));
             }
             long left = deadline - System.nanoTime();
@@ -258,31 +369,91 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         }
     }
 
+    /**
+     * Removes and returns the ready event this member may take now, or null. Caller holds the lock;
+     * the member has room.
+     */
+    private Pending take(Member member) {
+        switch (options.strategy()) {
+            case ROUND_ROBIN -> {
+                return ready.pollFirst();
+            }
+            case DISPATCH_TO_SINGLE -> {
+                for (Member earlier : members.values()) {
+                    if (earlier == member) {
+                        return ready.pollFirst();
+                    }
+                    if (earlier.inFlight < earlier.maxInFlight) {
+                        return null; // an earlier member has room: the work is its own
+                    }
+                }
+                return null;
+            }
+            case PINNED -> {
+                List<Member> order = new ArrayList<>(members.values());
+                for (Iterator<Pending> it = ready.iterator(); it.hasNext(); ) {
+                    Pending p = it.next();
+                    if (order.get(Math.floorMod(spread(p.event.entityId().hashCode()), order.size())) == member) {
+                        it.remove();
+                        return p;
+                    }
+                }
+                return null;
+            }
+            default -> throw new IllegalStateException(options.strategy().name());
+        }
+    }
+
+    /** Mixes a string hash so that entity ids differing only in their last character spread over members. */
+    private static int spread(int h) {
+        int x = h * 0x9E3779B9;
+        return x ^ (x >>> 16);
+    }
+
     /** Unsettled deliveries past their ack timeout fail their attempt. Caller holds the lock. */
     private void expireOverdue() {
         long now = System.nanoTime();
-        for (Iterator<Pending> it = inFlight.iterator(); it.hasNext(); ) {
-            Pending p = it.next();
+        List<Pending> expired = null;
+        for (Pending p : inFlight) {
             if (now - p.deadline > 0) {
-                it.remove();
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(p);
+            }
+        }
+        if (expired != null) {
+            for (Pending p : expired) {
+                release(p);
+                timedOut++;
                 fail(p, "not acknowledged within " + options.ackTimeout());
             }
         }
     }
 
-    /** A delivery failed: retry at the front, or park. Caller holds the lock; p is not in flight. */
-    private void fail(Pending p, String reason) {
+    /** Takes a delivery back from its member. Caller holds the lock; p is in flight. */
+    private void release(Pending p) {
+        inFlight.remove(p);
+        p.member.inFlight--;
         p.member = null;
         p.deliveryId = 0;
+    }
+
+    /** A delivery failed: retry at the front, or park. Caller holds the lock; p is not in flight. */
+    private void fail(Pending p, String reason) {
         if (p.attempts >= options.maxAttempts()) {
-            parked.put(p.event.position(), new ParkedEvent(p.event.position(), p.event.entityId(),
-                    p.event.eventType(), p.attempts, reason));
-            replaying.remove(p.event.position());
-            settle(p, true);
+            park(p, reason);
         } else {
             ready.addFirst(p);
             changed.signalAll();
         }
+    }
+
+    /** Parks an event, settling it. Caller holds the lock; p is not in flight. */
+    private void park(Pending p, String reason) {
+        parked.put(p.event.position(), new ParkedEvent(p.event.position(), p.event.entityId(), p.event.eventType(),
+                p.attempts, reason));
+        settle(p, true);
     }
 
     /** Removes a settled event and hands its entity's next one out. Caller holds the lock. */
@@ -302,7 +473,7 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         } else {
             ready.addLast(queue.peekFirst());
         }
-        long newCheckpoint = unsettled.isEmpty() ? received : unsettled.firstKey() - 1;
+        long newCheckpoint = settledPosition();
         if (newCheckpoint > checkpoint || parkedChanged) {
             checkpoint = Math.max(checkpoint, newCheckpoint);
             persist();
@@ -318,29 +489,45 @@ final class ConsumerGroupImpl implements ConsumerGroup {
 
     /** The persisted state as it is now. Caller holds the lock (or is the constructor). */
     private GroupStateWriter.Snapshot snapshot() {
-        return new GroupStateWriter.Snapshot(generation, checkpoint, List.copyOf(parked.values()));
+        return new GroupStateWriter.Snapshot(generation, checkpoint, List.copyOf(parked.values()), options);
     }
 
     /**
      * Settles under the lock, then waits, unlocked, until the state that reflects the settlement is on
-     * disk. An ack that does not move the checkpoint changes nothing persisted and returns at once
-     * (unless an earlier write failed: then it retries the newest state).
+     * disk. A settlement that does not change the persisted state returns at once (unless an earlier
+     * write failed: then it retries the newest state).
+     *
+     * @param action null for an acknowledgement
      */
-    private void settleDelivery(Pending p, long deliveryId, String nackReason) {
+    private void settleDelivery(Pending p, long deliveryId, NackAction action, String reason) {
         long mustBeDurable;
         lock.lock();
         try {
-            if (p.deliveryId != deliveryId || !inFlight.remove(p)) {
-                return; // expired and handed to another member meanwhile: that delivery owns it now
+            if (closed || p.deliveryId != deliveryId || !inFlight.contains(p)) {
+                return; // expired and handed to another member meanwhile (that delivery owns it now), or deleted
             }
-            if (nackReason == null) {
-                if (p.replay) {
-                    parked.remove(p.event.position());
-                }
-                p.member = null;
-                settle(p, p.replay);
+            Member m = p.member;
+            if (action == null) {
+                m.acked++;
+                acked++;
             } else {
-                fail(p, nackReason);
+                m.nacked++;
+                nacked++;
+            }
+            if (action == NackAction.STOP) {
+                m.leave();
+            } else {
+                release(p);
+                if (action == null || action == NackAction.SKIP) {
+                    if (p.replay) {
+                        parked.remove(p.event.position());
+                    }
+                    settle(p, p.replay);
+                } else if (action == NackAction.PARK) {
+                    park(p, reason);
+                } else {
+                    fail(p, reason);
+                }
             }
             mustBeDurable = generation;
         } finally {
@@ -349,6 +536,13 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         writer.awaitDurable(mustBeDurable);
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new StateConflictException("consumer group '" + name + "' is closed");
+        }
+    }
+
+    /** Stops the group: members' polls fail from now on. */
     void close() {
         lock.lock();
         try {
@@ -360,13 +554,27 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         feed.close();
     }
 
-    /** A member pulling deliveries. */
+    /** Closes the group and deletes its file; no write of it follows. */
+    void delete() {
+        close();
+        writer.delete();
+    }
+
+    /** A member pulling deliveries. Its fields are guarded by the group's lock. */
     private final class Member implements GroupMember {
         final String id;
+        final int maxInFlight;
+        final long joinedAtMillis;
+        int inFlight;
+        long delivered;
+        long acked;
+        long nacked;
         boolean left;
 
-        Member(String id) {
+        Member(String id, int maxInFlight, long joinedAtMillis) {
             this.id = id;
+            this.maxInFlight = maxInFlight;
+            this.joinedAtMillis = joinedAtMillis;
         }
 
         @Override
@@ -383,32 +591,35 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         public void close() {
             lock.lock();
             try {
-                if (left) {
-                    return;
-                }
-                left = true;
-                members.remove(id);
-                // Hand this member's unsettled deliveries back, oldest first; the attempt is not
-                // counted against the event, since the member left rather than failed.
-                List<Pending> mine = new ArrayList<>();
-                for (Iterator<Pending> it = inFlight.iterator(); it.hasNext(); ) {
-                    Pending p = it.next();
-                    if (p.member == this) {
-                        it.remove();
-                        mine.add(p);
-                    }
-                }
-                mine.sort((a, b) -> Long.compare(b.event.position(), a.event.position()));
-                for (Pending p : mine) {
-                    p.attempts--;
-                    p.member = null;
-                    p.deliveryId = 0;
-                    ready.addFirst(p);
-                }
-                changed.signalAll();
+                leave();
             } finally {
                 lock.unlock();
             }
+        }
+
+        /**
+         * Leaves and hands this member's unsettled deliveries back, oldest first; their attempts are not
+         * counted against the events, since the member left rather than failed. Caller holds the lock.
+         */
+        void leave() {
+            if (left) {
+                return;
+            }
+            left = true;
+            members.remove(id);
+            List<Pending> mine = new ArrayList<>();
+            for (Pending p : ConsumerGroupImpl.this.inFlight) {
+                if (p.member == this) {
+                    mine.add(p);
+                }
+            }
+            mine.sort((a, b) -> Long.compare(b.event.position(), a.event.position()));
+            for (Pending p : mine) {
+                release(p);
+                p.attempts--;
+                ready.addFirst(p);
+            }
+            changed.signalAll();
         }
     }
 
@@ -438,13 +649,15 @@ final class ConsumerGroupImpl implements ConsumerGroup {
         @Override
         public void ack() {
             settleOnce();
-            settleDelivery(pending, id, null);
+            settleDelivery(pending, id, null, null);
         }
 
         @Override
-        public void nack(String reason) {
+        public void nack(NackAction action, String reason) {
+            java.util.Objects.requireNonNull(action, "action");
             settleOnce();
-            settleDelivery(pending, id, reason == null ? "nack" : reason);
+            settleDelivery(pending, id, action, reason == null || reason.isEmpty() ? action.name().toLowerCase(
+                    java.util.Locale.ROOT) : reason);
         }
 
         private synchronized void settleOnce() {

@@ -45,7 +45,7 @@ final class DurableLiveSubscription extends LiveSubscription implements DurableS
             throw new InvalidEventException("position", "cannot acknowledge position " + position
                     + ": the log ends at " + last);
         }
-        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_DURABLE, position, List.of());
+        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_DURABLE, position, List.of(), null);
         acknowledged = position;
     }
 

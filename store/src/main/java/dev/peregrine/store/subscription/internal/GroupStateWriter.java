@@ -1,5 +1,8 @@
 package dev.peregrine.store.subscription.internal;
 
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.log.SegmentedLog;
+import dev.peregrine.store.subscription.GroupOptions;
 import dev.peregrine.store.subscription.ParkedEvent;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,13 +27,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * a write fails, the caller that wrote gets the {@link dev.peregrine.store.StorageFailureException} and
  * the durable generation stays where it was; the next caller writes the newest state again.
  *
+ * <p>Deletion: {@link #delete} removes the file under {@link #writing} and makes every later write a
+ * no-op, so a settlement that returns after a group was deleted cannot bring its file back.
+ *
  * <p>Thread-safety: {@link #offer} is called under the group lock; {@link #awaitDurable} from any
  * thread, never under the group lock (it may wait for a disk write).
  */
 final class GroupStateWriter {
 
     /** One persisted state of the group. */
-    record Snapshot(long generation, long checkpoint, List<ParkedEvent> parked) {}
+    record Snapshot(long generation, long checkpoint, List<ParkedEvent> parked, GroupOptions options) {}
 
     private final Path file;
     /** Single writer: the thread holding it writes; the threads waiting for it are the group of the commit. */
@@ -39,6 +45,8 @@ final class GroupStateWriter {
     private volatile Snapshot latest;
     /** The generation of the snapshot last written. Volatile for the unlocked fast path; written under {@link #writing}. */
     private volatile long durable;
+    /** Set under {@link #writing} by {@link #delete}; read under it. */
+    private boolean deleted;
 
     /**
      * @param file the group's state file
@@ -72,12 +80,30 @@ final class GroupStateWriter {
         }
         writing.lock();
         try {
-            if (durable >= generation) {
-                return; // covered by the write that held the lock while this thread waited
+            if (durable >= generation || deleted) {
+                return; // covered by the write that held the lock while this thread waited, or moot
             }
             Snapshot newest = latest; // at least `generation`: offered before this call
-            SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, newest.checkpoint(), newest.parked());
+            SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, newest.checkpoint(), newest.parked(),
+                    newest.options());
             durable = newest.generation();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * Deletes the file (and forces the directory) after any write under way; no write follows.
+     *
+     * @throws dev.peregrine.store.StorageFailureException when the file cannot be deleted
+     */
+    void delete() {
+        writing.lock();
+        try {
+            deleted = true;
+            AtomicFile.delete(file);
+            // A delete that a crash undoes would bring the group back: make the directory entry's removal durable.
+            SegmentedLog.fsyncDirectory(file.toAbsolutePath().getParent());
         } finally {
             writing.unlock();
         }

@@ -4,6 +4,8 @@ import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.StateConflictException;
 import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.follow.CommittedLog;
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.log.SegmentedLog;
 import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.DurableSubscription;
 import dev.peregrine.store.subscription.GroupOptions;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +46,7 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
     private final LiveDispatcher dispatcher;
     private final Set<LiveSubscription> running = ConcurrentHashMap.newKeySet();
     private final Map<String, DurableLiveSubscription> durables = new ConcurrentHashMap<>();
+    /** Open groups; opening, creating and deleting one synchronise on this map. */
     private final Map<String, ConsumerGroupImpl> groups = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -105,9 +109,81 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
     @Override
     public ConsumerGroup group(String name, GroupOptions options) {
         checkName(name);
-        checkOpen();
-        return groups.computeIfAbsent(name, n -> new ConsumerGroupImpl(n, options, dir.resolve(n + ".group"),
-                log, this));
+        synchronized (groups) {
+            checkOpen();
+            ConsumerGroupImpl open = groups.get(name);
+            return open != null ? open : openGroup(name, options, false);
+        }
+    }
+
+    @Override
+    public ConsumerGroup createGroup(String name, GroupOptions options) {
+        checkName(name);
+        synchronized (groups) {
+            checkOpen();
+            if (groups.containsKey(name) || Files.exists(groupFile(name))) {
+                throw new StateConflictException("consumer group '" + name + "' exists already");
+            }
+            return openGroup(name, options, true);
+        }
+    }
+
+    @Override
+    public Optional<ConsumerGroup> findGroup(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        synchronized (groups) {
+            checkOpen();
+            ConsumerGroupImpl open = groups.get(name);
+            if (open != null) {
+                return Optional.of(open);
+            }
+            if (!Files.exists(groupFile(name))) {
+                return Optional.empty();
+            }
+            return Optional.of(openGroup(name, GroupOptions.DEFAULTS, false));
+        }
+    }
+
+    @Override
+    public boolean deleteGroup(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return false;
+        }
+        synchronized (groups) {
+            checkOpen();
+            ConsumerGroupImpl open = groups.remove(name);
+            if (open != null) {
+                open.delete();
+                return true;
+            }
+            Path file = groupFile(name);
+            if (!Files.exists(file)) {
+                return false;
+            }
+            AtomicFile.delete(file);
+            SegmentedLog.fsyncDirectory(dir);
+            return true;
+        }
+    }
+
+    @Override
+    public List<String> groupNames() {
+        return names(".group");
+    }
+
+    /** Reads the group's file (if any) and opens the group. Caller holds the {@link #groups} monitor. */
+    private ConsumerGroupImpl openGroup(String name, GroupOptions options, boolean create) {
+        Path file = groupFile(name);
+        Optional<SubscriptionStateFile.State> persisted = create ? Optional.empty() : SubscriptionStateFile.read(file);
+        ConsumerGroupImpl group = new ConsumerGroupImpl(name, file, persisted, options, log, this);
+        groups.put(name, group);
+        return group;
+    }
+
+    private Path groupFile(String name) {
+        return dir.resolve(name + ".group");
     }
 
     /** Starts the internal subscription feeding a consumer group. */
@@ -118,15 +194,18 @@ public final class SubscriptionManager implements Subscriptions, AutoCloseable {
 
     @Override
     public List<String> durableNames() {
+        List<String> names = new ArrayList<>(names(".sub"));
+        names.addAll(groupNames());
+        return new ArrayList<>(new TreeSet<>(names));
+    }
+
+    /** @return the names of the state files with that suffix, sorted */
+    private List<String> names(String suffix) {
         Set<String> names = new TreeSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
             for (Path f : files) {
                 String n = f.getFileName().toString();
-                if (n.endsWith(".sub")) {
-                    names.add(n.substring(0, n.length() - 4));
-                } else if (n.endsWith(".group")) {
-                    names.add(n.substring(0, n.length() - 6));
-                }
+                names.add(n.substring(0, n.length() - suffix.length()));
             }
         } catch (IOException e) {
             throw new StorageFailureException("cannot list", dir, e);

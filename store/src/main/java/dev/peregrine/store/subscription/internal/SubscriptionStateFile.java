@@ -7,10 +7,16 @@ import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.framing.AtomicFile;
 import dev.peregrine.store.framing.FileBody;
 import dev.peregrine.store.framing.FileFormat;
+import dev.peregrine.store.subscription.ConsumerStrategy;
+import dev.peregrine.store.subscription.GroupOptions;
 import dev.peregrine.store.subscription.ParkedEvent;
+import dev.peregrine.store.subscription.StartPosition;
+import dev.peregrine.store.subscription.SubscriptionFilter;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,15 +26,33 @@ import java.util.zip.CRC32C;
 /** Reads and writes subscription checkpoint files ({@link SubscriptionStateLayout}). Stateless. */
 final class SubscriptionStateFile {
 
-    /** Version 2 is this framing; version 1, the previous release's layout, is read and replaced at the next write. */
-    static final FileFormat FORMAT = new FileFormat("subscription-state", FileFormat.LEGACY_VERSION, 2, LEGACY_MAGIC);
+    /**
+     * Version 3 adds a group's options; version 2 (this framing without them) and version 1 (the
+     * previous release's layout) are read and replaced at the next write.
+     */
+    static final FileFormat FORMAT = new FileFormat("subscription-state", FileFormat.LEGACY_VERSION,
+            OPTIONS_VERSION, LEGACY_MAGIC);
 
-    /** A subscription's persisted state. */
-    record State(short kind, long position, List<ParkedEvent> parked) {}
+    /**
+     * A subscription's persisted state.
+     *
+     * @param options a group's options; empty for a durable subscription and for a group file written
+     *     before version 3
+     */
+    record State(short kind, long position, List<ParkedEvent> parked, Optional<GroupOptions> options) {}
 
     private SubscriptionStateFile() {}
 
-    static void write(Path file, short kind, long position, List<ParkedEvent> parked) {
+    /**
+     * Replaces the file atomically.
+     *
+     * @param options a group's options (required for {@link SubscriptionStateLayout#KIND_GROUP}),
+     *     or {@code null} for a durable subscription
+     */
+    static void write(Path file, short kind, long position, List<ParkedEvent> parked, GroupOptions options) {
+        if ((kind == KIND_GROUP) != (options != null)) {
+            throw new IllegalArgumentException("a group's state carries its options, a durable subscription's none");
+        }
         AtomicFile.write(file, FORMAT, out -> {
             out.putShort(kind);
             out.putLong(position);
@@ -40,7 +64,40 @@ final class SubscriptionStateFile {
                 out.putString(orEmpty(p.eventType()));
                 out.putString(orEmpty(p.reason()));
             }
+            if (options != null) {
+                writeOptions(out, options);
+            }
         });
+    }
+
+    private static void writeOptions(AtomicFile.Output out, GroupOptions o) throws IOException {
+        out.putLong(switch (o.start()) {
+            case StartPosition.At at -> at.position();
+            case StartPosition.Now now -> START_NOW;
+        });
+        out.putInt(o.maxAttempts());
+        out.putLong(o.ackTimeout().toNanos());
+        out.putInt(o.maxInFlight());
+        out.putByte(switch (o.strategy()) {
+            case ROUND_ROBIN -> STRATEGY_ROUND_ROBIN;
+            case DISPATCH_TO_SINGLE -> STRATEGY_DISPATCH_TO_SINGLE;
+            case PINNED -> STRATEGY_PINNED;
+        });
+        out.putInt(o.maxMembers());
+        SubscriptionFilter f = o.filter();
+        putOptional(out, f.entityId());
+        putOptional(out, f.tenantId());
+        out.putInt(f.eventTypes().size());
+        for (String type : f.eventTypes()) {
+            out.putString(type);
+        }
+    }
+
+    private static void putOptional(AtomicFile.Output out, Optional<String> s) throws IOException {
+        out.putByte((byte) (s.isPresent() ? 1 : 0));
+        if (s.isPresent()) {
+            out.putString(s.get());
+        }
     }
 
     /**
@@ -68,8 +125,61 @@ final class SubscriptionStateFile {
             int attempts = in.getInt();
             parked.add(new ParkedEvent(p, in.getString(), in.getString(), attempts, in.getString()));
         }
+        Optional<GroupOptions> options = kind == KIND_GROUP && in.version() >= OPTIONS_VERSION
+                ? Optional.of(readOptions(in)) : Optional.empty();
         in.expectEnd();
-        return new State(kind, position, parked);
+        return new State(kind, position, parked, options);
+    }
+
+    private static GroupOptions readOptions(FileBody in) {
+        long start = in.getLong();
+        if (start < 0) {
+            throw in.corrupt("a start position of 0 or more", Long.toString(start));
+        }
+        int maxAttempts = positive(in, "max attempts", in.getInt());
+        long timeoutNanos = in.getLong();
+        if (timeoutNanos <= 0) {
+            throw in.corrupt("a positive ack timeout", Long.toString(timeoutNanos));
+        }
+        int maxInFlight = positive(in, "max in flight", in.getInt());
+        byte code = in.getByte();
+        ConsumerStrategy strategy = switch (code) {
+            case STRATEGY_ROUND_ROBIN -> ConsumerStrategy.ROUND_ROBIN;
+            case STRATEGY_DISPATCH_TO_SINGLE -> ConsumerStrategy.DISPATCH_TO_SINGLE;
+            case STRATEGY_PINNED -> ConsumerStrategy.PINNED;
+            default -> throw in.corrupt("a strategy code 0-2", Byte.toString(code));
+        };
+        int maxMembers = in.getInt();
+        if (maxMembers < 0) {
+            throw in.corrupt("a member limit of 0 or more", Integer.toString(maxMembers));
+        }
+        SubscriptionFilter.Builder filter = SubscriptionFilter.builder();
+        getOptional(in).ifPresent(filter::entityId);
+        getOptional(in).ifPresent(filter::tenantId);
+        int types = in.getCount(Integer.BYTES);
+        String[] eventTypes = new String[types];
+        for (int i = 0; i < types; i++) {
+            eventTypes[i] = in.getString();
+        }
+        filter.eventTypes(eventTypes);
+        return new GroupOptions(filter.build(), start == START_NOW ? StartPosition.now() : StartPosition.at(start),
+                maxAttempts, Duration.ofNanos(timeoutNanos), maxInFlight, strategy, maxMembers);
+    }
+
+    private static int positive(FileBody in, String what, int value) {
+        if (value < 1) {
+            throw in.corrupt("a positive " + what, Integer.toString(value));
+        }
+        return value;
+    }
+
+    private static Optional<String> getOptional(FileBody in) {
+        byte flag = in.getByte();
+        return switch (flag) {
+            case 0 -> Optional.empty();
+            case 1 -> Optional.of(in.getString());
+            default -> throw in.corrupt("a presence flag 0 or 1", Byte.toString(flag));
+        };
     }
 
     /**

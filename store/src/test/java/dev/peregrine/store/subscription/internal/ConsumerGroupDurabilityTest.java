@@ -10,6 +10,7 @@ import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.Delivery;
 import dev.peregrine.store.subscription.GroupMember;
 import dev.peregrine.store.subscription.GroupOptions;
+import dev.peregrine.store.subscription.NackAction;
 import dev.peregrine.store.subscription.ParkedEvent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,12 +85,12 @@ class ConsumerGroupDurabilityTest {
                             }
                             long position = d.get().event().position();
                             if (poison.contains(position)) {
-                                d.get().nack("poison");
+                                d.get().nack(NackAction.RETRY, "poison");
                                 if (d.get().attempt() == MAX_ATTEMPTS) {
                                     settled.add(position);
                                 }
                             } else if (d.get().attempt() < MAX_ATTEMPTS && mine.nextInt(20) == 0) {
-                                d.get().nack("retry me"); // a retry, never a parking
+                                d.get().nack(NackAction.RETRY, "retry me"); // a retry, never a parking
                             } else {
                                 d.get().ack();
                                 settled.add(position);

@@ -11,6 +11,7 @@ import dev.peregrine.store.subscription.ConsumerGroup;
 import dev.peregrine.store.subscription.Delivery;
 import dev.peregrine.store.subscription.GroupMember;
 import dev.peregrine.store.subscription.GroupOptions;
+import dev.peregrine.store.subscription.NackAction;
 import dev.peregrine.store.subscription.ParkedEvent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class ConsumerGroupTest {
                             String entity = x.event().entityId();
                             // e6's event at version 3 always fails: it is retried, then parked.
                             if (entity.equals("e6") && x.event().version() == 3) {
-                                x.nack("poison v3");
+                                x.nack(NackAction.RETRY, "poison v3");
                                 if (x.attempt() == 3) {
                                     settled.incrementAndGet();
                                 }

@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.store.UnsupportedFormatException;
+import dev.peregrine.store.framing.AtomicFile;
 import dev.peregrine.store.framing.DamageChecks;
+import dev.peregrine.store.framing.FileFormat;
+import dev.peregrine.store.subscription.ConsumerStrategy;
+import dev.peregrine.store.subscription.GroupOptions;
 import dev.peregrine.store.subscription.ParkedEvent;
+import dev.peregrine.store.subscription.StartPosition;
+import dev.peregrine.store.subscription.SubscriptionFilter;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,11 +31,20 @@ class SubscriptionStateFileTest {
         Path file = dir.resolve("g.group");
         List<ParkedEvent> parked = List.of(new ParkedEvent(7, "order-é", "order.placed", 5, "timeout ⏱"),
                 new ParkedEvent(12, "e", "t", 1, ""));
-        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, 42, parked);
+        GroupOptions options = new GroupOptions(SubscriptionFilter.builder().entityId("order-é").tenantId("acme")
+                .eventTypes("order.placed", "order.paid").build(), StartPosition.now(), 7, Duration.ofNanos(1_500_001),
+                33, ConsumerStrategy.PINNED, 4);
+        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, 42, parked, options);
         SubscriptionStateFile.State state = SubscriptionStateFile.read(file).orElseThrow();
         assertThat(state.position()).isEqualTo(42);
         assertThat(state.kind()).isEqualTo(SubscriptionStateLayout.KIND_GROUP);
         assertThat(state.parked()).isEqualTo(parked);
+        assertThat(state.options()).contains(options);
+        GroupOptions plain = GroupOptions.DEFAULTS.withStart(StartPosition.at(9))
+                .withStrategy(ConsumerStrategy.DISPATCH_TO_SINGLE);
+        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, 8, List.of(), plain);
+        assertThat(SubscriptionStateFile.read(file).orElseThrow().options()).contains(plain);
+        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, 42, parked, options);
 
         DamageChecks.everyTruncationAndFlipIsDetected(file, () -> SubscriptionStateFile.read(file), SEED, 200);
     }
@@ -36,7 +52,7 @@ class SubscriptionStateFileTest {
     @Test
     void anotherFormatVersionIsUnsupportedNotCorrupt() throws Exception {
         Path file = dir.resolve("s.sub");
-        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_DURABLE, 3, List.of());
+        SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_DURABLE, 3, List.of(), null);
         int newer = SubscriptionStateFile.FORMAT.currentVersion() + 1;
         DamageChecks.rewriteVersion(file, newer, true);
         assertThatThrownBy(() -> SubscriptionStateFile.read(file))
@@ -45,5 +61,34 @@ class SubscriptionStateFileTest {
                     assertThat(e.found()).isEqualTo(newer);
                     assertThat(e.tooNew()).isTrue();
                 });
+    }
+
+    @Test
+    void aVersionTwoGroupFileIsReadWithoutOptions() throws Exception {
+        Path file = dir.resolve("old.group");
+        // Version 2: this framing, the body without the options block.
+        AtomicFile.write(file, FileFormat.of(SubscriptionStateFile.FORMAT.name(), 2, null), out -> {
+            out.putShort(SubscriptionStateLayout.KIND_GROUP);
+            out.putLong(11);
+            out.putInt(1);
+            out.putLong(5);
+            out.putInt(3);
+            out.putString("e1");
+            out.putString("t");
+            out.putString("boom");
+        });
+        SubscriptionStateFile.State state = SubscriptionStateFile.read(file).orElseThrow();
+        assertThat(state.position()).isEqualTo(11);
+        assertThat(state.parked()).containsExactly(new ParkedEvent(5, "e1", "t", 3, "boom"));
+        assertThat(state.options()).isEmpty();
+    }
+
+    @Test
+    void aGroupIsWrittenWithItsOptionsAndADurableSubscriptionWithout() {
+        Path file = dir.resolve("x.group");
+        assertThatThrownBy(() -> SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, 1, List.of(),
+                null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_DURABLE, 1, List.of(),
+                GroupOptions.DEFAULTS)).isInstanceOf(IllegalArgumentException.class);
     }
 }

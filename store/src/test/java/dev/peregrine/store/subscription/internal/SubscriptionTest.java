@@ -214,7 +214,7 @@ class SubscriptionTest {
             // As if the store lost positions 11..1000 in an OS crash under durability "none".
             store.subscriptions(); // creates the directory
             SubscriptionStateFile.write(dir.resolve("subscriptions").resolve("late.sub"),
-                    SubscriptionStateLayout.KIND_DURABLE, 1_000, List.of());
+                    SubscriptionStateLayout.KIND_DURABLE, 1_000, List.of(), null);
             Collector c = new Collector();
             DurableSubscription d = store.subscriptions().durable("late", SubscriptionFilter.ALL, c);
             assertThat(d.acknowledgedPosition()).isEqualTo(10);
