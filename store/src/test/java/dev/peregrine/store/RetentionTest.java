@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.record.JsonCodec;
 import dev.peregrine.store.backup.BackupProgress;
+import dev.peregrine.store.framing.DamageChecks;
 import dev.peregrine.store.log.SegmentHeaderDescriptor;
 import dev.peregrine.store.retention.RetentionRule;
 import dev.peregrine.store.retention.ScavengeStatus;
@@ -77,7 +78,7 @@ class RetentionTest {
     }
 
     @Test
-    void rulesAreDurableAndADamagedRulesFileIsRefused() throws IOException {
+    void rulesAreDurableAndADamagedRulesFileIsRefused() throws Exception {
         RetentionRule a = RetentionRule.builder("a").eventType("t").tenantId("acme").maxAge(Duration.ofHours(5)).build();
         RetentionRule b = RetentionRule.builder("b").entityIdPrefix("s-").maxCount(7).maxAge(Duration.ofDays(2)).build();
         try (EventStore store = EventStore.open(dir, options())) {
@@ -91,11 +92,13 @@ class RetentionTest {
             assertThat(store.retention().rules()).containsExactly(a, b);
         }
         Path file = dir.resolve("retention").resolve("retention.rules");
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 2] ^= 0x20;
-        Files.write(file, bytes);
-        assertThatThrownBy(() -> EventStore.open(dir, options())).isInstanceOfSatisfying(CorruptFileException.class,
-                e -> assertThat(e.file()).isEqualTo(file));
+        // Lucene-style: cuts at and around every frame boundary and at random lengths, and bit flips;
+        // each fails the open with a CorruptFileException naming the file and an offset in it.
+        DamageChecks.truncationsAndFlipsAreDetected(file, DamageChecks.wholeFileBoundaries(file),
+                () -> EventStore.open(dir, options()).close(), 0x5CA7L, 20, 40);
+        try (EventStore store = EventStore.open(dir, options())) {
+            assertThat(store.retention().rules()).containsExactly(a, b);
+        }
     }
 
     @Test
