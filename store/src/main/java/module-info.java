@@ -11,4 +11,6 @@ module dev.peregrine.store {
     exports dev.peregrine.store.backup;
     exports dev.peregrine.store.subscription;
     exports dev.peregrine.store.view;
+    // The one framing of store files, for the schema registry's file in the data directory.
+    exports dev.peregrine.store.framing to dev.peregrine.schema;
 }
