@@ -83,6 +83,18 @@ final class Json {
         }
     }
 
+    /**
+     * The value the parser is on (its first token just read), as compact JSON text; the parser is left
+     * on the value's last token. For documents handed whole to another parser (a JSON Schema).
+     */
+    String copyValue(JsonParser parser) throws IOException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (JsonGenerator generator = factory.createGenerator(out)) {
+            generator.copyCurrentStructure(parser);
+        }
+        return out.toString();
+    }
+
     /** Renders one document into a new Vert.x buffer. */
     Buffer render(Writer writer) {
         Buffer buffer = Buffer.buffer(256);

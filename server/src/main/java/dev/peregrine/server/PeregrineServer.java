@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.schema.SchemaRegistry;
 import dev.peregrine.server.console.ConsoleAssets;
 import dev.peregrine.server.console.MetricsHistory;
 import dev.peregrine.server.console.ServerInfo;
@@ -92,7 +93,8 @@ public final class PeregrineServer implements AutoCloseable {
                     new Security(keys, jwt, warnings, config.tenantAppendsPerSecond() > 0
                             ? new AppendQuota(config.tenantAppendsPerSecond(), config.tenantAppendBurst())
                             : AppendQuota.UNLIMITED,
-                            vertx.createSharedWorkerExecutor("peregrine-passwords", 1), metrics));
+                            vertx.createSharedWorkerExecutor("peregrine-passwords", 1), metrics),
+                    SchemaRegistry.open(config.dataDirectory()));
             Router router = new Router();
             SystemRoutes.register(router);
             EventRoutes.register(router);
@@ -101,6 +103,7 @@ public final class PeregrineServer implements AutoCloseable {
             OpsRoutes.register(router);
             StreamRoutes.register(router);
             ViewRoutes.register(router);
+            SchemaRoutes.register(router);
             ConsoleRoutes.register(router, console(config, store, metrics, vertx, services,
                     keys.enabled() || jwt != null ? "api keys" : ServerInfo.NO_AUTHENTICATION));
             LogRoutes.register(router, config.serverLog());

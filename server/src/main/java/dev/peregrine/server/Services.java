@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.schema.SchemaRegistry;
 import dev.peregrine.store.EventStore;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
@@ -7,12 +8,13 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What every handler shares: the store, the JSON factory and request parser, the metrics, the
- * limits, the worker pool for reads that may take long, the open streams, the backups, and who may do what. Built once per server; immutable, and
+ * limits, the worker pool for reads that may take long, the open streams, the backups, the schema
+ * registry, and who may do what. Built once per server; immutable, and
  * its parts are thread-safe.
  */
 record Services(Json json, ServerMetrics metrics, ServerLimits limits, String version, EventStore store,
                 EventRequestParser parser, WorkerExecutor workers, StreamRegistry streams, BackupJobs backups,
-                Security security) {
+                Security security, SchemaRegistry schemas) {
 
     /**
      * Runs a read that can take long (state reconstruction over many events, large pages) on the

@@ -30,6 +30,13 @@ public final class AccessPolicy {
             Map.entry("GET /api/v1/views", Access.READ),
             Map.entry("GET /api/v1/views/{name}", Access.READ),
             Map.entry("DELETE /api/v1/views/{name}", Access.WRITE),
+            // Schemas are global (an event type means the same to every tenant): any reader may read them
+            // and validate against them; registering and changing a subject's settings are admin's (not
+            // listed: a route missing from the table needs admin), since they decide what every tenant may write.
+            Map.entry("GET /api/v1/schemas", Access.READ),
+            Map.entry("GET /api/v1/schemas/{subject}", Access.READ),
+            Map.entry("GET /api/v1/schemas/{subject}/versions", Access.READ),
+            Map.entry("POST /api/v1/schemas/validate", Access.READ),
             // The web console's page and assets load without a credential (its API calls carry one);
             // what it reads spans every tenant (and shows the data directory), so no tenant key sees it.
             Map.entry("GET /", Access.PUBLIC),
