@@ -9,6 +9,7 @@ module dev.peregrine.store {
 
     exports dev.peregrine.store;
     exports dev.peregrine.store.backup;
+    exports dev.peregrine.store.replay;
     exports dev.peregrine.store.subscription;
     exports dev.peregrine.store.view;
     // The one framing of store files, for the schema registry's file in the data directory.
