@@ -77,6 +77,7 @@ public final class PeregrineServer implements AutoCloseable {
         TlsFiles tls = config.tlsCertificate().map(cert -> new TlsFiles(cert, config.tlsKey().orElseThrow())).orElse(null);
         EventStore store = openStore(config);
         store.views(); // persisted views resume now and catch up in the background, not on the first request
+        store.replays(); // replays a crash interrupted are reported failed from the start
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
         HttpFrontend frontend;
         Services services;
@@ -104,6 +105,7 @@ public final class PeregrineServer implements AutoCloseable {
             StreamRoutes.register(router);
             ViewRoutes.register(router);
             SchemaRoutes.register(router);
+            ReplayRoutes.register(router);
             ConsoleRoutes.register(router, console(config, store, metrics, vertx, services,
                     keys.enabled() || jwt != null ? "api keys" : ServerInfo.NO_AUTHENTICATION));
             LogRoutes.register(router, config.serverLog());

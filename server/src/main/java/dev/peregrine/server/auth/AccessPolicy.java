@@ -37,6 +37,10 @@ public final class AccessPolicy {
             Map.entry("GET /api/v1/schemas/{subject}", Access.READ),
             Map.entry("GET /api/v1/schemas/{subject}/versions", Access.READ),
             Map.entry("POST /api/v1/schemas/validate", Access.READ),
+            // Replays rebuild state shared by every tenant (projections) or any tenant's views: reading their
+            // progress needs a key of no tenant; starting, cancelling and deleting them are admin's (not listed).
+            Map.entry("GET /api/v1/replay", Access.READ_EVERY_TENANT),
+            Map.entry("GET /api/v1/replay/{replay_id}", Access.READ_EVERY_TENANT),
             // The web console's page and assets load without a credential (its API calls carry one);
             // what it reads spans every tenant (and shows the data directory), so no tenant key sees it.
             Map.entry("GET /", Access.PUBLIC),
