@@ -3,6 +3,7 @@ package dev.peregrine.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.peregrine.record.InvalidJsonException;
@@ -93,6 +94,27 @@ final class Json {
             generator.copyCurrentStructure(parser);
         }
         return out.toString();
+    }
+
+    /**
+     * The string value the parser is on.
+     *
+     * @throws ApiException (400) naming the field when the value is not a string
+     */
+    static String string(JsonParser parser, JsonToken value, String name) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            throw ApiException.badRequest("'" + name + "' must be a string, got " + EventRequestParser.describe(value));
+        }
+        return parser.getText();
+    }
+
+    /** @throws ApiException (400) when anything follows the document the parser has read */
+    static void requireEnd(JsonParser parser) throws IOException {
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw ApiException.badRequest("unexpected content after the JSON document: "
+                    + EventRequestParser.describe(trailing));
+        }
     }
 
     /** Renders one document into a new Vert.x buffer. */

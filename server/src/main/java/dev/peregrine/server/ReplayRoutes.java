@@ -72,8 +72,8 @@ final class ReplayRoutes {
                     continue;
                 }
                 switch (name) {
-                    case "projection_name" -> projection = text(parser, value, name);
-                    case "view_name" -> view = text(parser, value, name);
+                    case "projection_name" -> projection = Json.string(parser, value, name);
+                    case "view_name" -> view = Json.string(parser, value, name);
                     case "from_position" -> {
                         if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                                 || parser.getLongValue() < 0) {
@@ -82,13 +82,11 @@ final class ReplayRoutes {
                         }
                         from = parser.getLongValue();
                     }
-                    case "from_timestamp" -> since = Timestamps.parse(name, text(parser, value, name));
+                    case "from_timestamp" -> since = Timestamps.parse(name, Json.string(parser, value, name));
                     default -> parser.skipChildren();
                 }
             }
-            if (parser.nextToken() != null) {
-                throw ApiException.badRequest("unexpected content after the JSON document");
-            }
+            Json.requireEnd(parser);
         }
         if ((projection == null) == (view == null)) {
             throw ApiException.badRequest("name exactly one of 'projection_name' and 'view_name': the projection or "
@@ -102,13 +100,6 @@ final class ReplayRoutes {
             return request.fromTime(since);
         }
         return from != null ? request.fromPosition(from) : request;
-    }
-
-    private static String text(JsonParser parser, JsonToken value, String name) throws IOException {
-        if (value != JsonToken.VALUE_STRING) {
-            throw ApiException.badRequest("'" + name + "' must be a string, got " + EventRequestParser.describe(value));
-        }
-        return parser.getText();
     }
 
     private static void list(Exchange exchange) {

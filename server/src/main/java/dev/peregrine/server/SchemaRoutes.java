@@ -64,7 +64,7 @@ final class SchemaRoutes {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (name) {
-                    case "subject" -> body.subject = string(parser, value, name);
+                    case "subject" -> body.subject = Json.string(parser, value, name);
                     case "schema" -> {
                         if (value != JsonToken.START_OBJECT && value != JsonToken.VALUE_TRUE
                                 && value != JsonToken.VALUE_FALSE) {
@@ -81,9 +81,9 @@ final class SchemaRoutes {
                         body.payload = services.json().copyValue(parser);
                     }
                     case "description" -> body.description = value == JsonToken.VALUE_NULL ? null
-                            : string(parser, value, name);
+                            : Json.string(parser, value, name);
                     case "tags" -> body.tags = tags(parser, value);
-                    case "compatibility" -> body.compatibility = string(parser, value, name);
+                    case "compatibility" -> body.compatibility = Json.string(parser, value, name);
                     case "enforce" -> {
                         if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
                             throw ApiException.badRequest("'enforce' must be true or false, got "
@@ -104,18 +104,9 @@ final class SchemaRoutes {
                     default -> parser.skipChildren();
                 }
             }
-            if (parser.nextToken() != null) {
-                throw ApiException.badRequest("unexpected content after the JSON document");
-            }
+            Json.requireEnd(parser);
         }
         return body;
-    }
-
-    private static String string(JsonParser parser, JsonToken value, String name) throws IOException {
-        if (value != JsonToken.VALUE_STRING) {
-            throw ApiException.badRequest("'" + name + "' must be a string, got " + EventRequestParser.describe(value));
-        }
-        return parser.getText();
     }
 
     private static List<String> tags(JsonParser parser, JsonToken value) throws IOException {
@@ -128,7 +119,7 @@ final class SchemaRoutes {
         List<String> tags = new ArrayList<>();
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            tags.add(string(parser, token, "tags[" + tags.size() + "]"));
+            tags.add(Json.string(parser, token, "tags[" + tags.size() + "]"));
         }
         return tags;
     }
