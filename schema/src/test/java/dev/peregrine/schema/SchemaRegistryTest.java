@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.JsonCodec;
 import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.Durability;
+import dev.peregrine.store.EventStore;
 import dev.peregrine.store.NewEvent;
+import dev.peregrine.store.StoreOptions;
+import dev.peregrine.store.backup.BackupProgress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +153,24 @@ class SchemaRegistryTest {
                 .isInstanceOf(InvalidSchemaException.class);
         assertThatThrownBy(() -> registry.setEnforced("s", true)).isInstanceOf(SubjectNotFoundException.class);
         assertThat(registry.subjects()).isEmpty();
+    }
+
+    @Test
+    void anOnlineBackupCarriesTheRegistryAndARestoreBringsItBack() {
+        Path data = dir.resolve("data");
+        Path restored = dir.resolve("restored");
+        try (EventStore store = EventStore.open(data, StoreOptions.builder().durability(Durability.none()).build())) {
+            SchemaRegistry registry = SchemaRegistry.open(store.directory());
+            registry.register("order.placed", ORDER_V1, Optional.empty(), List.of());
+            registry.setEnforced("order.placed", true);
+            store.append(event("order.placed", "{\"amount\":1}"));
+            store.backup(dir.resolve("backup"), BackupProgress.NONE);
+        }
+        EventStore.restore(dir.resolve("backup"), restored, BackupProgress.NONE);
+        SchemaRegistry back = SchemaRegistry.open(restored);
+        assertThat(back.subjects()).containsExactly(new SubjectInfo("order.placed", CompatibilityMode.BACKWARD, true, 1));
+        assertThat(back.get("order.placed", OptionalInt.empty()).schema()).isEqualTo(
+                SchemaRegistry.open(data).get("order.placed", OptionalInt.empty()).schema());
     }
 
     @Test
