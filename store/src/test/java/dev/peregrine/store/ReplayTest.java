@@ -12,6 +12,9 @@ import dev.peregrine.store.view.BackfillListener;
 import dev.peregrine.store.view.View;
 import dev.peregrine.store.view.ViewDefinition;
 import dev.peregrine.store.view.ViewRow;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplayTest {
     private static final Duration LONG = Duration.ofSeconds(60);
-    private static final String TOTALS = "{\"name\":\"%s\",\"event_types\":[\"order.placed\"],"
+    static final String TOTALS = "{\"name\":\"%s\",\"event_types\":[\"order.placed\"],"
             + "\"group_by\":[{\"field\":\"customer\",\"as\":\"customer\"}],"
             + "\"aggregates\":[{\"fn\":\"count\",\"as\":\"orders\"},{\"fn\":\"sum\",\"field\":\"amount\",\"as\":\"total\"}]}";
 
@@ -316,6 +319,48 @@ class ReplayTest {
             assertThat(reopened.replays().await(again.id(), LONG).orElseThrow().status()).isEqualTo(ReplayStatus.COMPLETED);
         }
         assertThat(totals).isNotNull();
+    }
+
+    @Test
+    void aReplayASigkillInterruptsIsReportedFailedAndTheStoreOpensConsistent() throws Exception {
+        String command = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(command, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ReplayCrashMain.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        UUID id = null;
+        long acked = 0;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("REPLAYING ")) {
+                    id = UUID.fromString(line.substring("REPLAYING ".length()));
+                } else if (line.startsWith("ACK ") && (acked = Long.parseLong(line.substring(4))) >= 300) {
+                    break; // the replay is running and a hundred events were appended since it started
+                }
+            }
+            child.destroyForcibly(); // SIGKILL: no close, no last checkpoint, no history update
+            child.waitFor();
+        }
+        assertThat(id).as("the child started a replay").isNotNull();
+        assertThat(acked).isGreaterThanOrEqualTo(300);
+        try (EventStore store = EventStore.open(dir, options())) {
+            ReplayProgress kept = store.replays().get(id).orElseThrow();
+            assertThat(kept.status()).isEqualTo(ReplayStatus.FAILED);
+            assertThat(kept.error().orElseThrow()).contains("without a clean close");
+            assertThat(kept.swappedAtPosition()).isZero();
+            long last = store.lastPosition();
+            assertThat(last).isGreaterThanOrEqualTo(acked);
+            store.registerProjection(new Counting(new CountDownLatch(0), new CountDownLatch(1), false));
+            store.awaitProjections(LONG);
+            assertThat(counting(store).count.get()).isEqualTo(last);
+            View totals = store.views().get("totals").orElseThrow();
+            assertThat(totals.awaitPosition(last, LONG)).isTrue();
+            View fresh = store.views().register(ViewDefinition.fromJson(TOTALS.formatted("fresh")), BackfillListener.NONE);
+            assertThat(rows(totals)).isEqualTo(rows(fresh));
+            // The history is rewritten: a second open reports the same, once.
+            assertThat(store.replays().list()).extracting(ReplayProgress::status).containsExactly(ReplayStatus.FAILED);
+        }
     }
 
     @Test
