@@ -364,6 +364,37 @@ class ReplayTest {
     }
 
     @Test
+    void aDamagedHistoryIsDroppedAndTheStoreStillOpens() throws Exception {
+        long seed = Long.getLong("peregrine.seed", System.nanoTime());
+        Random random = new Random(seed);
+        try (EventStore store = EventStore.open(dir, options())) {
+            store.views().register(ViewDefinition.fromJson(TOTALS.formatted("totals")), BackfillListener.NONE);
+            appendOrders(store, 10);
+            for (int i = 0; i < 3; i++) {
+                UUID id = store.replays().start(ReplayRequest.view("totals")).id();
+                store.replays().await(id, LONG);
+            }
+        }
+        Path history = dir.resolve("replays.state");
+        byte[] good = Files.readAllBytes(history);
+        for (int round = 0; round < 12; round++) {
+            byte[] bad = good.clone();
+            if (round == 0) {
+                bad = java.util.Arrays.copyOf(good, random.nextInt(good.length));
+            } else {
+                bad[random.nextInt(bad.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            Files.write(history, bad);
+            try (EventStore store = EventStore.open(dir, options())) {
+                assertThat(store.replays().list()).as("seed %d, round %d", seed, round).isEmpty();
+                ReplayProgress again = store.replays().start(ReplayRequest.view("totals"));
+                assertThat(store.replays().await(again.id(), LONG).orElseThrow().status()).isEqualTo(ReplayStatus.COMPLETED);
+                assertThat(store.views().get("totals").orElseThrow().read().rows().getFirst().get("orders")).isEqualTo(10L);
+            }
+        }
+    }
+
+    @Test
     void unknownTargetsAndProjectionsWithoutAnEmptyCopyAreRefused() {
         try (EventStore store = EventStore.open(dir, options())) {
             assertThatThrownBy(() -> store.replays().start(ReplayRequest.view("nope")))

@@ -1,6 +1,8 @@
 package dev.peregrine.store.replay.internal;
 
+import dev.peregrine.store.CorruptFileException;
 import dev.peregrine.store.StateConflictException;
+import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.replay.ReplayProgress;
 import dev.peregrine.store.replay.ReplayRequest;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The store's replays: starts each as a {@link ReplayJob} on a shadow its target makes, keeps the
  * history in {@code replays.state} ({@link ReplayHistoryFile}) and answers for it.
  *
- * <p>At open, a replay the history still shows running was interrupted by a crash: it is reported
+ * <p>At open, a damaged history is logged and dropped (it holds no state). A replay the history still shows running was interrupted by a crash: it is reported
  * {@link ReplayStatus#FAILED} and not resumed. Its target kept its live state: a shadow is only in
  * memory until it is swapped in. (A crash between a swap, which persists the target's state, and the
  * history's update shows that replay failed although its state was swapped in; the target is
@@ -73,7 +75,7 @@ public final class ReplayManager implements Replays, AutoCloseable {
         this.file = directory.resolve(FILE_NAME);
         this.targets = targets;
         boolean interrupted = false;
-        for (ReplayProgress kept : ReplayHistoryFile.read(file)) {
+        for (ReplayProgress kept : history(file)) {
             ReplayProgress p = kept;
             if (kept.status() == ReplayStatus.RUNNING) {
                 interrupted = true;
@@ -88,6 +90,20 @@ public final class ReplayManager implements Replays, AutoCloseable {
         }
         if (interrupted) {
             persist();
+        }
+    }
+
+    /**
+     * The kept history; a damaged one (or one of a version this build does not read) is only history,
+     * so it is logged and dropped rather than stopping the store from opening.
+     */
+    private static List<ReplayProgress> history(Path file) {
+        try {
+            return ReplayHistoryFile.read(file);
+        } catch (CorruptFileException | UnsupportedFormatException e) {
+            LOG.warn("discarding the replay history: {}; past replays are forgotten, no state is affected",
+                    e.getMessage());
+            return List.of();
         }
     }
 
