@@ -273,9 +273,8 @@ public final class SchemaRegistry {
             if (rule == null) {
                 continue;
             }
-            List<com.networknt.schema.Error> errors = rule.schema().validate(RecordTrees.of(event.payload()));
-            if (!errors.isEmpty()) {
-                List<Violation> violations = JsonSchemas.violations(rule.schema(), RecordTrees.of(event.payload()));
+            List<Violation> violations = JsonSchemas.violations(rule.schema(), RecordTrees.of(event.payload()));
+            if (!violations.isEmpty()) {
                 throw new SchemaViolationException(i, event.eventType(), rule.version().version(), violations.getFirst());
             }
         }
