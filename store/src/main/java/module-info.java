@@ -9,9 +9,10 @@ module dev.peregrine.store {
 
     exports dev.peregrine.store;
     exports dev.peregrine.store.backup;
+    exports dev.peregrine.store.replay;
     exports dev.peregrine.store.retention;
     exports dev.peregrine.store.subscription;
     exports dev.peregrine.store.view;
-    // The framing (header, checksums, atomic replacement) for the server's own files in the data directory.
-    exports dev.peregrine.store.framing to dev.peregrine.server;
+    // The one framing of store files, for the server's and the schema registry's own files in the data directory.
+    exports dev.peregrine.store.framing to dev.peregrine.server, dev.peregrine.schema;
 }

@@ -103,6 +103,11 @@ final class ApiClient {
         return field(json, name, JsonToken.VALUE_NUMBER_INT).map(Long::parseLong).orElse(-1L);
     }
 
+    /** Whether a top-level field of a JSON object is {@code true}. */
+    static boolean isTrue(String json, String name) {
+        return field(json, name, JsonToken.VALUE_TRUE).isPresent();
+    }
+
     /** A top-level string field of a JSON object, if present. */
     static Optional<String> text(String json, String name) {
         return field(json, name, JsonToken.VALUE_STRING);

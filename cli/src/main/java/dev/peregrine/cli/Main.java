@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             RestoreCommand.class,
             KeysCommand.class,
             UsersCommand.class,
+            SchemasCommand.class,
         })
 public final class Main implements Runnable {
 

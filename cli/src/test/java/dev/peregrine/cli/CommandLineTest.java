@@ -51,7 +51,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "ingest", "query", "state", "stats", "backup", "restore"})
+    @ValueSource(strings = {"serve", "ingest", "query", "state", "stats", "backup", "restore", "schemas"})
     void everyCommandHasHelp(String command) {
         Run run = run(command, "--help");
         assertThat(run.exit()).isZero();
@@ -102,6 +102,29 @@ class CommandLineTest {
         assertThat(query.out().lines()).hasSize(10);
         Run stats = run("stats", data);
         assertThat(stats.out()).contains("\"total_events\":30");
+    }
+
+    @Test
+    void schemasAreRegisteredReadAndTriedFromTheCommandLine() throws IOException {
+        String data = "--data=" + temp.resolve("schemas");
+        Path schema = temp.resolve("order.json");
+        Files.writeString(schema, "{\"type\":\"object\",\"required\":[\"amount\"],"
+                + "\"properties\":{\"amount\":{\"type\":\"number\"}}}");
+        Run registered = run("schemas", "register", "order.placed", schema.toString(), "--enforce", data);
+        assertThat(registered.exit()).as(registered.err()).isZero();
+        assertThat(registered.out()).contains("\"version\":1").contains("\"enforced\":true");
+        assertThat(run("schemas", "list", data).out()).contains("\"order.placed\"");
+        assertThat(run("schemas", "get", "order.placed", "--version=1", data).out()).contains("\"required\":[\"amount\"]");
+        Run valid = run("schemas", "validate", "order.placed", "{\"amount\":3}", data);
+        assertThat(valid.exit()).isZero();
+        Run invalid = run("schemas", "validate", "order.placed", "{\"amount\":\"3\"}", data);
+        assertThat(invalid.exit()).isEqualTo(1);
+        assertThat(invalid.out()).contains("$.amount");
+        Files.writeString(schema, "{\"type\":\"object\",\"required\":[\"amount\",\"currency\"]}");
+        Run refused = run("schemas", "register", "order.placed", schema.toString(), data);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("409").contains("BACKWARD");
+        assertThat(run("schemas", "register", "--help").out()).contains("Usage: peregrine schemas register");
     }
 
     @Test

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.peregrine.record.InvalidJsonException;
 import dev.peregrine.record.RecordLimitException;
+import dev.peregrine.schema.IncompatibleSchemaException;
+import dev.peregrine.schema.InvalidSchemaException;
+import dev.peregrine.schema.SchemaRegistryException;
+import dev.peregrine.schema.SchemaViolationException;
+import dev.peregrine.schema.SubjectNotFoundException;
 import dev.peregrine.store.EventStoreException;
 import dev.peregrine.store.StorageFailureException;
 import java.io.IOException;
@@ -80,6 +85,7 @@ final class ErrorMapper {
     static Optional<Mapped> clientError(Throwable failure) {
         return switch (unwrap(failure)) {
             case EventStoreException store -> StoreErrors.map(store);
+            case SchemaRegistryException schema -> Optional.of(schemaError(schema));
             case ApiException api -> Optional.of(new Mapped(api.status(), api.getMessage(), api.details()));
             case Router.MethodNotAllowedException notAllowed -> Optional.of(new Mapped(405, notAllowed.getMessage()));
             case StreamConstraintsException limit -> Optional.of(new Mapped(400, "request JSON exceeds a limit: "
@@ -89,6 +95,28 @@ final class ErrorMapper {
             case RecordLimitException limit -> Optional.of(new Mapped(400, limit.getMessage()));
             // Anything else (another record error, a runtime exception) is a bug: the server's.
             default -> Optional.empty();
+        };
+    }
+
+    /**
+     * A refused payload is a 400 naming the schema, the path in the payload and the rule; a schema
+     * that is no JSON Schema a 400; a missing subject or version a 404; a version whose compatibility
+     * cannot be proven a 409 naming the mode.
+     */
+    private static Mapped schemaError(SchemaRegistryException failure) {
+        return switch (failure) {
+            case SchemaViolationException v -> {
+                Map<String, Object> details = new java.util.LinkedHashMap<>();
+                details.put("subject", v.subject());
+                details.put("schema_version", v.schemaVersion());
+                details.put("path", v.violation().path());
+                details.put("rule", v.violation().rule());
+                yield new Mapped(400, v.getMessage(), details);
+            }
+            case InvalidSchemaException invalid -> new Mapped(400, invalid.getMessage());
+            case SubjectNotFoundException missing -> new Mapped(404, missing.getMessage());
+            case IncompatibleSchemaException incompatible -> new Mapped(409, incompatible.getMessage(),
+                    Map.of("compatibility", incompatible.mode().name()));
         };
     }
 

@@ -54,7 +54,7 @@ final class EventRequestParser {
         try (JsonParser parser = json.parser(body, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "the request body must be a JSON object (an event)");
             NewEvent event = event(parser, "", draft());
-            requireEnd(parser);
+            Json.requireEnd(parser);
             return event;
         }
     }
@@ -84,7 +84,7 @@ final class EventRequestParser {
                     throw ApiException.badRequest("missing field 'events' (an array of events)");
                 }
             }
-            requireEnd(parser);
+            Json.requireEnd(parser);
             if (events.isEmpty()) {
                 throw ApiException.badRequest("'events' is empty: a batch needs at least one event");
             }
@@ -101,7 +101,7 @@ final class EventRequestParser {
         try (JsonParser parser = json.parser(bytes, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "the line must be a JSON object (an event)");
             NewEvent event = event(parser, at.prefix(), draft);
-            requireEnd(parser);
+            Json.requireEnd(parser);
             return event;
         } catch (Exception e) {
             throw at.locate(e);
@@ -246,13 +246,6 @@ final class EventRequestParser {
     private static void expect(JsonToken actual, JsonToken expected, String message) {
         if (actual != expected) {
             throw ApiException.badRequest(actual == null ? "the request body is empty" : message + ", got " + describe(actual));
-        }
-    }
-
-    private static void requireEnd(JsonParser parser) throws IOException {
-        JsonToken trailing = parser.nextToken();
-        if (trailing != null) {
-            throw ApiException.badRequest("unexpected content after the JSON document: " + describe(trailing));
         }
     }
 

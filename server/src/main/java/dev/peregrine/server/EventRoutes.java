@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.schema.SchemaViolationException;
 import dev.peregrine.server.tenant.TenantUsage;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.InvalidEventException;
@@ -65,18 +66,32 @@ final class EventRoutes {
         });
     }
 
-    /** The index of the event the store's validation refused, when {@code failure} is that refusal. */
+    /**
+     * The index of the event the store's validation or the schema registry refused, when
+     * {@code failure} is that refusal.
+     */
     static OptionalInt refusedIndex(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause instanceof InvalidEventException invalid ? invalid.eventIndex() : OptionalInt.empty();
+        return switch (cause) {
+            case InvalidEventException invalid -> invalid.eventIndex();
+            case SchemaViolationException violation -> OptionalInt.of(violation.eventIndex());
+            default -> OptionalInt.empty();
+        };
     }
 
     /**
-     * Hands events to the store as one atomic append, recording its latency, once the tenant's
-     * quotas allow them (a tenant-bound request only; see {@link Security#admitAppend}).
+     * Hands events to the store as one atomic append, recording its latency, once every payload of an
+     * enforced event type has passed its schema (else nothing of the batch is appended) and the
+     * tenant's quotas allow them (a tenant-bound request only; see {@link Security#admitAppend}).
+     * Every ingest path (single event, JSON batch, NDJSON chunk) goes through here.
      */
     static CompletableFuture<List<AppendResult>> append(Exchange exchange, List<NewEvent> events) {
         Services services = exchange.services();
+        try {
+            services.schemas().check(events);
+        } catch (SchemaViolationException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
         String tenant = exchange.principal().tenant();
         TenantUsage.Reservation reservation = null;
         if (tenant != null) {

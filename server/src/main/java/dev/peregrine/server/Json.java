@@ -3,6 +3,7 @@ package dev.peregrine.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.peregrine.record.InvalidJsonException;
@@ -80,6 +81,39 @@ final class Json {
             while (parser.nextToken() != null) {
                 // Each token is checked as it is read; nothing else to do.
             }
+        }
+    }
+
+    /**
+     * The value the parser is on (its first token just read), as compact JSON text; the parser is left
+     * on the value's last token. For documents handed whole to another parser (a JSON Schema).
+     */
+    String copyValue(JsonParser parser) throws IOException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (JsonGenerator generator = factory.createGenerator(out)) {
+            generator.copyCurrentStructure(parser);
+        }
+        return out.toString();
+    }
+
+    /**
+     * The string value the parser is on.
+     *
+     * @throws ApiException (400) naming the field when the value is not a string
+     */
+    static String string(JsonParser parser, JsonToken value, String name) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            throw ApiException.badRequest("'" + name + "' must be a string, got " + EventRequestParser.describe(value));
+        }
+        return parser.getText();
+    }
+
+    /** @throws ApiException (400) when anything follows the document the parser has read */
+    static void requireEnd(JsonParser parser) throws IOException {
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw ApiException.badRequest("unexpected content after the JSON document: "
+                    + EventRequestParser.describe(trailing));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.schema.SchemaRegistry;
 import dev.peregrine.server.auth.JwtVerifier;
 import dev.peregrine.server.auth.KeyRing;
 import dev.peregrine.server.console.ConsoleAssets;
@@ -88,6 +89,7 @@ public final class PeregrineServer implements AutoCloseable {
                 new Tenants.Quotas(config.tenantMaxBytes(), config.tenantMaxEntities()));
         TenantDeletion deletions = new TenantDeletion(store, tenantRegistry, keys);
         store.views(); // persisted views resume now and catch up in the background, not on the first request
+        store.replays(); // replays a crash interrupted are reported failed from the start
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
         HttpFrontend frontend;
         Services services;
@@ -105,7 +107,7 @@ public final class PeregrineServer implements AutoCloseable {
                             ? new AppendQuota(config.tenantAppendsPerSecond(), config.tenantAppendBurst())
                             : AppendQuota.UNLIMITED,
                             tenants, vertx.createSharedWorkerExecutor("peregrine-passwords", 1), metrics),
-                    deletions);
+                    SchemaRegistry.open(config.dataDirectory()), deletions);
             metrics.tenantGauges(tenants);
             Router router = new Router();
             SystemRoutes.register(router);
@@ -117,6 +119,8 @@ public final class PeregrineServer implements AutoCloseable {
             StreamRoutes.register(router);
             ViewRoutes.register(router);
             ConsumerGroupRoutes.register(router);
+            SchemaRoutes.register(router);
+            ReplayRoutes.register(router);
             ConsoleRoutes.register(router, console(config, store, metrics, vertx, services,
                     keys.enabled() || jwt != null ? "api keys" : ServerInfo.NO_AUTHENTICATION));
             LogRoutes.register(router, config.serverLog());

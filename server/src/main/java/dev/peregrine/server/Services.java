@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.schema.SchemaRegistry;
 import dev.peregrine.server.tenant.TenantDeletion;
 import dev.peregrine.store.EventStore;
 import io.vertx.core.WorkerExecutor;
@@ -9,11 +10,12 @@ import java.util.concurrent.CompletionStage;
 /**
  * What every handler shares: the store, the JSON factory and request parser, the metrics, the
  * limits, the worker pool for reads that may take long, the open streams, the backups, who may do
- * what, and the deletion of tenants. Built once per server; immutable, and its parts are thread-safe.
+ * what, the schema registry, and the deletion of tenants. Built once per server; immutable, and its
+ * parts are thread-safe.
  */
 record Services(Json json, ServerMetrics metrics, ServerLimits limits, String version, EventStore store,
                 EventRequestParser parser, WorkerExecutor workers, StreamRegistry streams, BackupJobs backups,
-                Security security, TenantDeletion deletions) {
+                Security security, SchemaRegistry schemas, TenantDeletion deletions) {
 
     /**
      * Runs a read that can take long (state reconstruction over many events, large pages) on the

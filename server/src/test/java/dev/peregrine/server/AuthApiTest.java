@@ -86,6 +86,32 @@ class AuthApiTest {
     }
 
     @Test
+    void schemasAreRegisteredByAdminAndReadByAnyReaderReplaysAreAdminsAndTheirProgressNoTenantsOnly() {
+        String schema = "{\"subject\":\"auth.schema\",\"schema\":{\"type\":\"object\"}}";
+        assertThat(post("/api/v1/schemas", writer.key(), schema).status()).isEqualTo(403);
+        assertThat(post("/api/v1/schemas", admin.key(), schema).status()).isEqualTo(200);
+        for (KeyRing.Created key : List.of(reader, tenantReader)) {
+            assertThat(get("/api/v1/schemas/auth.schema", "X-API-Key", key.key()).status()).isEqualTo(200);
+            assertThat(post("/api/v1/schemas/validate", key.key(),
+                    "{\"subject\":\"auth.schema\",\"payload\":{}}").json().get("valid").asBoolean()).isTrue();
+        }
+        TestServer.Response mode = server.send(HttpRequest.newBuilder(server.uri("/api/v1/schemas/auth.schema/compatibility"))
+                .header("X-API-Key", writer.key()).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"NONE\"}")));
+        assertThat(mode.status()).isEqualTo(403);
+
+        String replay = "{\"projection_name\":\"event_counters\"}";
+        assertThat(post("/api/v1/replay", writer.key(), replay).status()).isEqualTo(403);
+        TestServer.Response started = post("/api/v1/replay", admin.key(), replay);
+        assertThat(started.status()).as(started.body()).isEqualTo(200);
+        String progress = "/api/v1/replay/" + started.json().get("replay_id").asText();
+        assertThat(get(progress, "X-API-Key", reader.key()).status()).isEqualTo(200);
+        assertThat(get(progress, "X-API-Key", tenantReader.key()).status()).isEqualTo(403);
+        assertThat(get("/api/v1/replay", "X-API-Key", tenantReader.key()).status()).isEqualTo(403);
+        assertThat(post(progress + "/cancel", writer.key(), "").status()).isEqualTo(403);
+    }
+
+    @Test
     void bothHeadersAreAccepted() {
         assertThat(get("/api/v1/events/query", "X-API-Key", reader.key()).status()).isEqualTo(200);
         assertThat(get("/api/v1/events/query", "Authorization", "Bearer " + reader.key()).status()).isEqualTo(200);

@@ -8,6 +8,10 @@ import dev.peregrine.store.backup.internal.Restorer;
 import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.internal.EventValidator;
 import dev.peregrine.store.internal.StoreEngine;
+import dev.peregrine.store.replay.ReplayRequest;
+import dev.peregrine.store.replay.Replays;
+import dev.peregrine.store.replay.internal.ReplayManager;
+import dev.peregrine.store.replay.internal.ShadowState;
 import dev.peregrine.store.retention.Retention;
 import dev.peregrine.store.subscription.Subscriptions;
 import dev.peregrine.store.subscription.internal.SubscriptionManager;
@@ -74,6 +78,7 @@ public final class EventStore implements AutoCloseable {
     /** Views and subscriptions start on first use, so a store that uses neither runs no thread for them. */
     private ViewManager views;
     private SubscriptionManager subscriptions;
+    private ReplayManager replays;
 
     private EventStore(StoreEngine engine) {
         this.engine = engine;
@@ -511,6 +516,39 @@ public final class EventStore implements AutoCloseable {
     }
 
     /**
+     * The store's replays: views and projections rebuilt in the background beside their live state,
+     * which serves reads until the rebuilt one is swapped in. The history is kept in the store's
+     * directory; replays a crash interrupted are reported failed when this is first called.
+     *
+     * <pre>{@code
+     * ReplayProgress p = store.replays().start(ReplayRequest.projection("event_counters"));
+     * store.replays().await(p.id(), Duration.ofMinutes(1));
+     * }</pre>
+     *
+     * @return the replays
+     */
+    public synchronized Replays replays() {
+        if (replays == null) {
+            ViewManager viewManager = (ViewManager) views();
+            replays = new ReplayManager(engine.committedLog(), engine.directory(), new ReplayManager.Targets() {
+                @Override
+                public ShadowState shadow(ReplayRequest.Target target, String name) {
+                    return switch (target) {
+                        case VIEW -> viewManager.shadow(name);
+                        case PROJECTION -> engine().projections().shadow(name);
+                    };
+                }
+
+                @Override
+                public long firstPositionAtOrAfter(Instant time) {
+                    return engine().firstPositionAtOrAfter(time);
+                }
+            });
+        }
+        return replays;
+    }
+
+    /**
      * The store's subscriptions (live, durable and consumer groups).
      *
      * <pre>{@code
@@ -568,6 +606,9 @@ public final class EventStore implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            if (replays != null) {
+                replays.close(); // first: a replay feeds a view's or projection's shadow
+            }
             if (subscriptions != null) {
                 subscriptions.close();
             }

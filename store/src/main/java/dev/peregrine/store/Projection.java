@@ -47,6 +47,18 @@ public interface Projection {
     void reset();
 
     /**
+     * A new instance of this projection with no state, for a replay ({@link dev.peregrine.store.replay.Replays})
+     * to rebuild beside this one while this one keeps serving {@link #state} reads; the rebuilt instance
+     * replaces this one once it has caught up. The default has none: such a projection is rebuilt in
+     * place only ({@link EventStore#rebuildProjection}), its reads seeing the state grow back from empty.
+     *
+     * @return an empty instance of the same projection (same name), or empty
+     */
+    default Optional<Projection> emptyCopy() {
+        return Optional.empty();
+    }
+
+    /**
      * @return the whole state as bytes to persist with the projection's checkpoint, or empty if this
      *         projection is rebuilt from the log on every open (the default)
      */

@@ -39,6 +39,17 @@ public final class AccessPolicy {
             Map.entry("DELETE /api/v1/consumer-groups/{name}", Access.WRITE),
             Map.entry("GET /api/v1/consumer-groups/{name}/parked", Access.READ),
             Map.entry("POST /api/v1/consumer-groups/{name}/parked/replay", Access.WRITE),
+            // Schemas are global (an event type means the same to every tenant): any reader may read them
+            // and validate against them; registering and changing a subject's settings are admin's (not
+            // listed: a route missing from the table needs admin), since they decide what every tenant may write.
+            Map.entry("GET /api/v1/schemas", Access.READ),
+            Map.entry("GET /api/v1/schemas/{subject}", Access.READ),
+            Map.entry("GET /api/v1/schemas/{subject}/versions", Access.READ),
+            Map.entry("POST /api/v1/schemas/validate", Access.READ),
+            // Replays rebuild state shared by every tenant (projections) or any tenant's views: reading their
+            // progress needs a key of no tenant; starting, cancelling and deleting them are admin's (not listed).
+            Map.entry("GET /api/v1/replay", Access.READ_EVERY_TENANT),
+            Map.entry("GET /api/v1/replay/{replay_id}", Access.READ_EVERY_TENANT),
             // The web console's page and assets load without a credential (its API calls carry one);
             // what it reads spans every tenant (and shows the data directory), so no tenant key sees it.
             Map.entry("GET /", Access.PUBLIC),

@@ -5,6 +5,6 @@
  * CRC-framed records appended one after another ({@link dev.peregrine.store.framing.RecordFile}).
  * Log segments have their own header and per-entry CRC ({@code dev.peregrine.store.log}).
  *
- * <p>Internal: not exported by the module.
+ * <p>Internal: exported only to {@code dev.peregrine.schema}, whose registry file is framed the same way.
  */
 package dev.peregrine.store.framing;

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The two projections every store has, as AllSource defines them: {@code entity_snapshots} (the
  * current state of each entity, folded with JSON Merge Patch) and {@code event_counters} (events per
- * type). Both persist their whole state with their checkpoint.
+ * type). Both persist their whole state with their checkpoint, and both can be replayed beside
+ * their live state ({@link Projection#emptyCopy()}).
  */
 public final class BuiltInProjections {
 
@@ -79,6 +80,11 @@ public final class BuiltInProjections {
         private final FieldDictionary dictionary;
         private final ConcurrentHashMap<String, Record> states = new ConcurrentHashMap<>();
 
+        @Override
+        public Optional<Projection> emptyCopy() {
+            return Optional.of(new EntitySnapshots(dictionary));
+        }
+
         EntitySnapshots(FieldDictionary dictionary) {
             this.dictionary = dictionary;
         }
@@ -130,6 +136,11 @@ public final class BuiltInProjections {
     private static final class EventCounters implements Projection {
         private final FieldDictionary dictionary;
         private final ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
+        @Override
+        public Optional<Projection> emptyCopy() {
+            return Optional.of(new EventCounters(dictionary));
+        }
 
         EventCounters(FieldDictionary dictionary) {
             this.dictionary = dictionary;

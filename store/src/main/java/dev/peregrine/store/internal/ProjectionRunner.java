@@ -13,6 +13,7 @@ import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.follow.LogConsumer;
 import dev.peregrine.store.follow.LogEntry;
 import dev.peregrine.store.follow.LogFollower;
+import dev.peregrine.store.replay.internal.ShadowState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,24 +53,33 @@ public final class ProjectionRunner implements AutoCloseable {
     /** {@code projections/<name>.ckpt}: version 2 is this framing; the previous release's (version 1) is discarded. */
     public static final FileFormat FORMAT = FileFormat.of("projection-checkpoint", 2, "PRGNPROJ");
 
-    /** One registered projection: the consumer of its follower. */
+    /**
+     * One registered projection: the consumer of its follower. A replay may swap a rebuilt instance in
+     * ({@link #shadow}); the slot's monitor orders that swap with the entries applied, and
+     * {@code floor} makes the follower skip what a swapped-in instance already holds.
+     */
     private final class Slot implements LogConsumer {
-        final Projection projection;
+        /** The live instance; replaced by a swap, read by any thread. */
+        volatile Projection projection;
         final Path file;
         LogFollower follower;
+        /** The last position offered to the live instance (applied, or skipped by the floor). Guarded by the slot. */
+        long applied;
+        /** Entries at or below it are in the live instance already (it was swapped in holding them). Guarded by the slot. */
+        long floor;
 
-        Slot(Projection projection) {
+        Slot(Projection projection, long restored) {
             this.projection = projection;
             this.file = checkpointFile(projection.name());
+            this.applied = restored;
         }
 
         @Override
-        public void accept(LogEntry entry) {
-            if (entry.isTombstone()) {
-                projection.tombstoned(entry.entityId());
-            } else {
-                projection.apply(entry.toStoredEvent());
+        public synchronized void accept(LogEntry entry) {
+            if (entry.position() > floor) {
+                feed(projection, entry);
             }
+            applied = entry.position();
         }
 
         @Override
@@ -78,13 +88,17 @@ public final class ProjectionRunner implements AutoCloseable {
         }
 
         @Override
-        public void rewound(long position) {
+        public synchronized void rewound(long position) {
             projection.reset();
             AtomicFile.delete(file);
+            applied = position;
+            floor = position;
         }
 
+        /** Persists the live instance with the position it reflects: the follower's, or a swap's beyond it. */
         @Override
-        public void checkpoint(long position) {
+        public synchronized void checkpoint(long followed) {
+            long position = Math.max(Math.max(followed, applied), floor);
             Optional<byte[]> state = projection.saveState();
             if (state.isEmpty()) {
                 return;
@@ -137,8 +151,9 @@ public final class ProjectionRunner implements AutoCloseable {
         if (slots.containsKey(name)) {
             throw new StateConflictException("a projection named '" + name + "' is already registered");
         }
-        Slot slot = new Slot(projection);
-        slot.follower = LogFollower.builder("projection-" + name, log, slot).from(restore(projection))
+        long restored = restore(projection);
+        Slot slot = new Slot(projection, restored);
+        slot.follower = LogFollower.builder("projection-" + name, log, slot).from(restored)
                 .checkpointEvery(checkpointEvery).start();
         slots.put(name, slot); // publishes the slot with its follower
     }
@@ -181,6 +196,65 @@ public final class ProjectionRunner implements AutoCloseable {
             projection.reset();
             return 0;
         }
+    }
+
+    /** Applies one log entry to a projection: an event, or a tombstone. */
+    private static void feed(Projection projection, LogEntry entry) {
+        if (entry.isTombstone()) {
+            projection.tombstoned(entry.entityId());
+        } else {
+            projection.apply(entry.toStoredEvent());
+        }
+    }
+
+    /**
+     * A new, empty instance of a projection ({@link Projection#emptyCopy()}), to be fed from the log
+     * beside the live one, which keeps serving reads, and swapped in for it. The swap holds the slot's
+     * monitor, so no entry reaches the live instance meanwhile: the entries it holds beyond the shadow
+     * are read into the shadow, the shadow replaces it, and is checkpointed at once. A shadow ahead of
+     * the live instance sets the floor, so the follower does not apply those entries twice.
+     *
+     * @param name a projection
+     * @return its shadow
+     * @throws InvalidEventException when no projection has that name
+     * @throws StateConflictException when it has no empty copy to rebuild into
+     */
+    public ShadowState shadow(String name) {
+        Slot slot = slots.get(name);
+        if (slot == null) {
+            throw new InvalidEventException("projection", "no projection named '" + name + "'");
+        }
+        Projection fresh = slot.projection.emptyCopy().orElseThrow(() -> new StateConflictException("projection '"
+                + name + "' cannot be rebuilt beside its live state: it has no Projection.emptyCopy(); "
+                + "rebuild it in place (EventStore.rebuildProjection)"));
+        if (!fresh.name().equals(name)) {
+            throw new IllegalStateException("projection " + name + "'s empty copy is named " + fresh.name());
+        }
+        return new ShadowState() {
+            @Override
+            public void accept(LogEntry entry) {
+                feed(fresh, entry);
+            }
+
+            @Override
+            public long swapIn(long position) {
+                long at;
+                synchronized (slot) {
+                    if (slots.get(name) != slot) {
+                        throw new StateConflictException("projection '" + name + "' was replaced while it was being rebuilt");
+                    }
+                    if (slot.applied > position) {
+                        log.read(position + 1, slot.applied, e -> feed(fresh, e));
+                    }
+                    at = Math.max(slot.applied, position);
+                    slot.floor = at;
+                    slot.projection = fresh;
+                    slot.checkpoint(at);
+                }
+                LOG.info("projection {}: rebuilt state swapped in at position {}", name, at);
+                return at;
+            }
+        };
     }
 
     private Path checkpointFile(String name) {

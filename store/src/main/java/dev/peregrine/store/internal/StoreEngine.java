@@ -260,6 +260,15 @@ public final class StoreEngine implements AutoCloseable {
         return sequencer.visiblePosition();
     }
 
+    /**
+     * @param time a time
+     * @return the first visible position whose entry is at or after it; one past the last when none is
+     */
+    public long firstPositionAtOrAfter(java.time.Instant time) {
+        long last = sequencer.visiblePosition();
+        return TimeSearch.firstAfter(reader, 1, last + 1, TimeSearch.nanos(time), false);
+    }
+
     /** @return the store's persisted field dictionary */
     public FieldDictionary dictionary() {
         return dictionary.dictionary();

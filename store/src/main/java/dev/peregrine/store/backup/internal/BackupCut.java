@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * <p>Why it is consistent. Everything in it is either immutable once written or read whole at once:
  * <ul>
  *   <li>The small state files (view definitions, durable subscriptions and consumer groups, retention
- *       rules) are read
+ *       rules, the schema registry) are read
  *       into memory <em>first</em>; each is replaced by a rename, so a read sees one whole version.
  *       Reading them before the position is taken means no acknowledged position they hold can be
  *       after the cut.</li>
@@ -86,6 +86,12 @@ public record BackupCut(long position, List<Source> sources) {
             new String[] {"subscriptions", ".sub"},
             new String[] {"subscriptions", ".group"},
             new String[] {"retention", ".rules"});
+    /**
+     * The state files at the top of the store directory that a backup keeps whole: the schema
+     * registry's ({@code dev.peregrine.schema.SchemaRegistry.FILE_NAME}), which that module writes
+     * beside the store's files and which is not derived from the log.
+     */
+    private static final List<String> TOP_STATE_FILES = List.of("schemas.registry");
 
     /**
      * Takes the cut.
@@ -102,6 +108,9 @@ public record BackupCut(long position, List<Source> sources) {
         List<Source> sources = new ArrayList<>();
         for (String[] kind : STATE_FILES) {
             readStateFiles(directory, kind[0], kind[1], sources);
+        }
+        for (String name : TOP_STATE_FILES) {
+            readWhole(directory, directory.resolve(name), sources);
         }
         long position = visiblePosition.getAsLong();
         LogSegment[] segments = log.segments(); // before usedBytes: a segment rolled in between is past the position
@@ -122,17 +131,23 @@ public record BackupCut(long position, List<Source> sources) {
         }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.sorted().toList()) {
-                if (!f.getFileName().toString().endsWith(suffix)) {
-                    continue;
-                }
-                try {
-                    into.add(new Content(relative(directory, f), Files.readAllBytes(f)));
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    // deleted (a view or subscription dropped) between the listing and the read
+                if (f.getFileName().toString().endsWith(suffix)) {
+                    readWhole(directory, f, into);
                 }
             }
         } catch (IOException e) {
             throw new StorageFailureException("cannot read the store's state files for a backup", dir, e);
+        }
+    }
+
+    /** Reads one state file whole, if it exists: it is replaced by a rename, so this is one version of it. */
+    private static void readWhole(Path directory, Path f, List<Source> into) {
+        try {
+            into.add(new Content(relative(directory, f), Files.readAllBytes(f)));
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // absent, or deleted (a view or subscription dropped) between the listing and the read
+        } catch (IOException e) {
+            throw new StorageFailureException("cannot read a state file for a backup", f, e);
         }
     }
 

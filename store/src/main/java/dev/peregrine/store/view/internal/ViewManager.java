@@ -8,6 +8,7 @@ import dev.peregrine.store.follow.CommittedLog;
 import dev.peregrine.store.follow.LogConsumer;
 import dev.peregrine.store.follow.LogEntry;
 import dev.peregrine.store.follow.LogFollower;
+import dev.peregrine.store.replay.internal.ShadowState;
 import dev.peregrine.store.view.BackfillListener;
 import dev.peregrine.store.view.View;
 import dev.peregrine.store.view.ViewDefinition;
@@ -263,22 +264,61 @@ public final class ViewManager implements Views, AutoCloseable {
         }
     }
 
+    /**
+     * Rebuilds through the same {@linkplain #shadow shadow} a replay uses, driven here by reading the
+     * log up to its end at the time of the call rather than by a follower of its own.
+     */
     @Override
     public void rebuild(String name, BackfillListener listener) {
+        ShadowState shadow = shadow(name);
+        shadow.swapIn(readAll(name, shadow::accept, listener));
+    }
+
+    /**
+     * A new, empty engine of a view, to be fed from the log beside the live one (which keeps serving
+     * reads) and swapped in for it: the one mechanism of {@link #rebuild} and of replays. The swap
+     * takes the feed lock, so the live view is held still while the entries it holds beyond the shadow
+     * are read into the shadow; the handle's engine is then replaced under its monitor and persisted.
+     *
+     * @param name a view
+     * @return its shadow
+     * @throws ViewNotFoundException when no view has that name
+     */
+    public ShadowState shadow(String name) {
         ViewHandle handle = views.get(name);
         if (handle == null) {
             throw new ViewNotFoundException(name);
         }
-        synchronized (this) {
-            Backfill filled = backfill(new MaintainedView(handle.definition()), listener);
-            feedLock.lock();
-            try {
-                handle.replace(filled.view, catchUp(filled, applied));
-            } finally {
-                feedLock.unlock();
+        MaintainedView fresh = new MaintainedView(handle.definition());
+        RoutingFilter route = new RoutingFilter(handle.definition());
+        EntryInput in = new EntryInput();
+        return new ShadowState() {
+            @Override
+            public void accept(LogEntry entry) {
+                applyTo(fresh, route, in, entry);
             }
-            persist(handle);
-        }
+
+            @Override
+            public long swapIn(long position) {
+                long at;
+                synchronized (ViewManager.this) { // against drop and registration
+                    if (views.get(name) != handle) {
+                        throw new StateConflictException("view '" + name + "' was dropped or replaced while it was "
+                                + "being rebuilt");
+                    }
+                    feedLock.lock();
+                    try {
+                        at = catchUp(new Backfill(fresh, position), applied);
+                        handle.replace(fresh, at);
+                    } finally {
+                        feedLock.unlock();
+                    }
+                    persist(handle);
+                }
+                LOG.info("view {}: rebuilt state swapped in at position {} with {} rows", name, at, handle.rowCount());
+                return at;
+            }
+        };
     }
 
     /** A view filled up to a position by a backfill. */
@@ -289,17 +329,21 @@ public final class ViewManager implements Views, AutoCloseable {
      * lock (the feeder keeps feeding the other views meanwhile), reporting progress about every 1%.
      */
     private Backfill backfill(MaintainedView view, BackfillListener listener) {
-        long target = log.visiblePosition();
-        String name = view.definition().name();
-        long step = Math.max(1, target / 100);
-        long[] next = {step};
         EntryInput in = new EntryInput();
         RoutingFilter route = new RoutingFilter(view.definition());
+        return new Backfill(view, readAll(view.definition().name(), e -> applyTo(view, route, in, e), listener));
+    }
+
+    /** Reads the log from position 1 to its end now into {@code sink}, reporting progress about every 1%. */
+    private long readAll(String name, java.util.function.Consumer<LogEntry> sink, BackfillListener listener) {
+        long target = log.visiblePosition();
+        long step = Math.max(1, target / 100);
+        long[] next = {step};
         long from = 1;
         while (from <= target) {
             long to = Math.min(target, from + BATCH - 1);
             log.read(from, to, e -> {
-                applyTo(view, route, in, e);
+                sink.accept(e);
                 if (e.position() >= next[0]) {
                     listener.onProgress(name, e.position(), target);
                     next[0] = e.position() + step;
@@ -308,7 +352,7 @@ public final class ViewManager implements Views, AutoCloseable {
             from = to + 1;
         }
         listener.onProgress(name, target, target);
-        return new Backfill(view, target);
+        return target;
     }
 
     /** Brings a backfilled view up to {@code to}. Caller holds {@link #feedLock}. */
