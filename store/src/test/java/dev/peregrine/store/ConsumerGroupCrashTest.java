@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the group's options and consumes with four members, and is killed with SIGKILL at a random moment,
  * several rounds over one store. After each kill the reopened group has the options of the last
  * update that returned (or a later one), a checkpoint that covers every settlement that returned
- * (the longest run 1..L of printed acks and parkings), and every printed parking in its parked list.
+ * (the longest run 1..L of printed acks and parkings; settlements past a round's checkpoint are
+ * redelivered, so they count again only when a later round settles them again), and every printed
+ * parking in its parked list.
  * A last, clean pass consumes the rest: every event is settled, and exactly the poison events are
  * parked.
  */
@@ -104,6 +106,10 @@ class ConsumerGroupCrashTest {
                 Set<Long> lot = new TreeSet<>(group.parked().stream().map(ParkedEvent::position).toList());
                 assertThat(lot).as(context + ": every returned parking is kept").containsAll(parked);
                 assertThat(lot).as(context).allSatisfy(p -> assertThat(poison(p)).isTrue());
+                // Settlements past the checkpoint are not kept one by one: those events are delivered again
+                // in the next round, and count as settled once that round settles them again.
+                long checkpoint = group.acknowledgedPosition();
+                settled.removeIf(p -> p > checkpoint);
             }
         }
         assertThat(settled).as("seed %d: the children settled events", seed).hasSizeGreaterThan(ROUNDS);

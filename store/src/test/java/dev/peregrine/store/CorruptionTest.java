@@ -296,6 +296,11 @@ class CorruptionTest {
             }
             store.awaitProjections(java.time.Duration.ofSeconds(10));
             expectedState = store.reconstruct("e1", null).state().toJson();
+            // Automatic snapshots are written by their own worker, after the appends return: wait for one.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (store.latestSnapshot("e1").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(store.latestSnapshot("e1")).isPresent();
         }
         Path snapshots = dir.resolve("snapshots.dat");
