@@ -37,6 +37,14 @@ final class TlsFiles {
     PemKeyCertOptions load() {
         // Remembered first: files that fail to load are retried when they change again, not every second.
         read = identity();
+        return current();
+    }
+
+    /**
+     * The certificate and key as they are now on disk, without remembering them as read: for
+     * another listener sharing these files (any thread; the files are only read).
+     */
+    PemKeyCertOptions current() {
         return new PemKeyCertOptions()
                 .setCertValue(Buffer.buffer(bytes(certificate, "--tls-cert")))
                 .setKeyValue(Buffer.buffer(bytes(key, "--tls-key")));
