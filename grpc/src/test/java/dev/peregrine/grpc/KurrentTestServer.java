@@ -47,15 +47,20 @@ final class KurrentTestServer implements AutoCloseable {
     }
 
     /** A client as an application makes one: from a connection string. */
-    synchronized KurrentDBClient client(String extraParameters) {
-        KurrentDBClient client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(
-                "kurrentdb://127.0.0.1:" + grpc.port() + "?tls=false" + extraParameters));
+    synchronized KurrentDBClient client(String connectionString) {
+        KurrentDBClient client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(connectionString));
         clients.add(client);
         return client;
     }
 
+    /** A client without credentials. */
     KurrentDBClient client() {
-        return client("");
+        return client("kurrentdb://127.0.0.1:" + grpc.port() + "?tls=false");
+    }
+
+    /** A client signing in as {@code user}. */
+    KurrentDBClient client(String user, String password) {
+        return client("kurrentdb://" + user + ":" + password + "@127.0.0.1:" + grpc.port() + "?tls=false");
     }
 
     /** A POST of JSON to the HTTP API: the status and body. */
