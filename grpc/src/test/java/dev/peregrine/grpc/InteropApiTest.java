@@ -20,7 +20,6 @@ import io.kurrent.dbclient.proto.serverfeatures.ServerFeaturesGrpc;
 import io.kurrent.dbclient.proto.serverfeatures.Serverfeatures;
 import io.kurrent.dbclient.proto.shared.Shared;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,33 +28,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gRPC face beside the HTTP API over one store: events written by either are read by the other
  * with the same payload bytes; discovery calls; unimplemented services; many clients at once.
  */
-class InteropApiTest {
-    @TempDir
-    static Path data;
-    static KurrentTestServer server;
-    static KurrentDBClient client;
-
-    @BeforeAll
-    static void start() {
-        server = new KurrentTestServer(data);
-        // Open loopback mode: any credentials are accepted, as KurrentDB's insecure mode does.
-        client = server.client("whoever", "whatever");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class InteropApiTest extends SharedServerTest {
     @Test
     void anEventAppendedOverHttpReadsOverGrpcWithTheSamePayloadBytes() throws Exception {
         // The store keeps JSON as a record and renders it as the HTTP API shows it: compact, numbers

@@ -1,7 +1,6 @@
 package dev.peregrine.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,8 +26,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,24 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Appends, reads and deletes through the official KurrentDB Java client against a real server:
  * what an application written for KurrentDB sees when it points its connection string at Peregrine.
  */
-class StreamsApiTest {
+class StreamsApiTest extends SharedServerTest {
     private static final AtomicInteger STREAMS = new AtomicInteger();
-
-    @TempDir
-    static Path data;
-    static KurrentTestServer server;
-    static KurrentDBClient client;
-
-    @BeforeAll
-    static void start() {
-        server = new KurrentTestServer(data);
-        client = server.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     static String stream(String name) {
         return name + "-" + STREAMS.incrementAndGet();

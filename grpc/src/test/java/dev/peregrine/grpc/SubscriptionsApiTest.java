@@ -14,7 +14,6 @@ import io.kurrent.dbclient.Subscription;
 import io.kurrent.dbclient.SubscriptionFilter;
 import io.kurrent.dbclient.SubscriptionListener;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,36 +24,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Catch-up subscriptions through the official client: from the start, the end, a position or a
  * revision, receiving what was stored and then live events that a concurrent appender writes during
  * the catch-up, with no gap and no duplicate across the switch to live.
  */
-class SubscriptionsApiTest {
+class SubscriptionsApiTest extends SharedServerTest {
     private static final AtomicInteger STREAMS = new AtomicInteger();
     /** Events written while a subscription catches up: enough that the switch to live happens among them. */
     private static final int LIVE = 2_000;
-
-    @TempDir
-    static Path data;
-    static KurrentTestServer server;
-    static KurrentDBClient client;
-
-    @BeforeAll
-    static void start() {
-        server = new KurrentTestServer(data);
-        client = server.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** Collects a subscription's events, caught-up signals and checkpoints. */
     static final class Collector extends SubscriptionListener {

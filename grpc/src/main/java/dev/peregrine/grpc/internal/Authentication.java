@@ -1,6 +1,7 @@
 package dev.peregrine.grpc.internal;
 
 import dev.peregrine.server.auth.AuthenticationException;
+import dev.peregrine.server.auth.BasicCredential;
 import dev.peregrine.server.auth.KeyRing;
 import dev.peregrine.server.auth.Principal;
 import dev.peregrine.server.auth.Role;
@@ -9,10 +10,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class Authentication implements ServerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    private static final String BASIC = "basic ";
+    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final KeyRing keys;
     /** The role each method needs, by full method name; a method not listed needs none. */
     private final Map<String, Role> required;
+    /** Refusals are logged at most once a second: a client retrying a wrong password must not flood the log. */
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     public Authentication(KeyRing keys, Map<String, Role> required) {
         this.keys = keys;
@@ -63,16 +65,21 @@ public final class Authentication implements ServerInterceptor {
         if (authorization == null) {
             return Status.UNAUTHENTICATED.withDescription("credentials are required (a user name and password)");
         }
-        Optional<String[]> pair = basic(authorization);
-        if (pair.isEmpty()) {
+        Optional<BasicCredential> basic = BasicCredential.parse(authorization);
+        if (basic.isEmpty()) {
             return Status.UNAUTHENTICATED.withDescription("credentials must be HTTP Basic (a user name and password)");
         }
-        String name = pair.get()[0];
+        String name = basic.get().user();
+        String password = basic.get().password();
         Principal principal;
         try {
-            principal = keys.verifiedPassword(name, pair.get()[1]).orElseGet(() -> keys.verifyPassword(name, pair.get()[1]));
+            principal = keys.verifiedPassword(name, password).orElseGet(() -> keys.verifyPassword(name, password));
         } catch (AuthenticationException e) {
-            LOG.info("gRPC call refused: {}", e.getMessage());
+            long now = System.nanoTime();
+            long last = lastLogged.get();
+            if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+                LOG.info("gRPC call refused: {} for user '{}'", e.getMessage(), name);
+            }
             return Status.UNAUTHENTICATED.withDescription("bad user name or password");
         }
         if (principal.boundTenant().isPresent()) {
@@ -84,21 +91,5 @@ public final class Authentication implements ServerInterceptor {
                     + "; this call needs " + role.label());
         }
         return null;
-    }
-
-    /** {@code [name, password]} of a Basic credential; empty when it is not one. */
-    private static Optional<String[]> basic(String authorization) {
-        if (!authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
-            return Optional.empty();
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()),
-                    StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        int colon = decoded.indexOf(':');
-        return colon <= 0 ? Optional.empty() : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
     }
 }

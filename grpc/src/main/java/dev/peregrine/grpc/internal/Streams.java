@@ -29,6 +29,17 @@ final class Streams {
         return identifier.getStreamName().toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The expected version an append's, delete's or tombstone's options ask for (their
+     * {@code expected_stream_revision} oneof, the same in the three messages); none set is {@code any}.
+     */
+    static ExpectedVersion expected(boolean hasRevision, long revision, boolean noStream, boolean exists) {
+        if (hasRevision) {
+            return exactRevision(revision);
+        }
+        return noStream ? ExpectedVersion.noStream() : exists ? ExpectedVersion.exists() : ExpectedVersion.any();
+    }
+
     /** The expectation for an exact revision: the stream's version must be {@code revision + 1}. */
     static ExpectedVersion exactRevision(long revision) {
         if (revision < 0 || revision == Long.MAX_VALUE) {

@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * KurrentDB's {@code Streams} service over the store: {@code Append}, {@code Read} (reads and
@@ -42,6 +43,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * takes no expected version).
  */
 public final class StreamsService extends StreamsGrpc.StreamsImplBase {
+    /**
+     * Most bytes of event data and custom metadata one append may send: the messages are held until
+     * the client completes (the append is one atomic batch), so this bounds the memory a client can
+     * make the server hold. 32 MiB: 32 events at the store's largest size.
+     */
+    static final long MAX_APPEND_BYTES = 32L << 20;
+
     private final EventStore store;
     private final WireEvents wire;
     private final LogReads reads;
@@ -74,6 +82,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
         private final ArrayList<AppendReq.ProposedMessage> messages = new ArrayList<>();
         private String stream;
         private ExpectedVersion expected;
+        private long bytes;
         private boolean failed;
 
         AppendCall(StreamObserver<AppendResp> responses) {
@@ -92,12 +101,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
                     }
                     AppendReq.Options options = request.getOptions();
                     stream = writableStream(Streams.name(options.getStreamIdentifier()));
-                    expected = switch (options.getExpectedStreamRevisionCase()) {
-                        case REVISION -> Streams.exactRevision(options.getRevision());
-                        case NO_STREAM -> ExpectedVersion.noStream();
-                        case STREAM_EXISTS -> ExpectedVersion.exists();
-                        case ANY, EXPECTEDSTREAMREVISION_NOT_SET -> ExpectedVersion.any();
-                    };
+                    expected = Streams.expected(options.hasRevision(), options.getRevision(), options.hasNoStream(),
+                            options.hasStreamExists());
                 } else if (request.hasProposedMessage()) {
                     if (stream == null) {
                         throw Errors.invalid("an append sends its options before its events");
@@ -105,7 +110,12 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
                     if (messages.size() == store.options().maxBatchEvents()) {
                         throw Errors.invalid("an append holds at most " + store.options().maxBatchEvents() + " events");
                     }
-                    messages.add(request.getProposedMessage());
+                    AppendReq.ProposedMessage message = request.getProposedMessage();
+                    bytes += message.getData().size() + message.getCustomMetadata().size();
+                    if (bytes > MAX_APPEND_BYTES) {
+                        throw Errors.invalid("an append holds at most " + MAX_APPEND_BYTES + " bytes of data and metadata");
+                    }
+                    messages.add(message);
                 }
             } catch (RuntimeException e) {
                 failed = true;
@@ -216,50 +226,40 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
     @Override
     public void delete(DeleteReq request, StreamObserver<DeleteResp> responses) {
         DeleteReq.Options options = request.getOptions();
-        try {
-            String stream = writableStream(Streams.name(options.getStreamIdentifier()));
-            ExpectedVersion expected = switch (options.getExpectedStreamRevisionCase()) {
-                case REVISION -> Streams.exactRevision(options.getRevision());
-                case NO_STREAM -> ExpectedVersion.noStream();
-                case STREAM_EXISTS -> ExpectedVersion.exists();
-                case ANY, EXPECTEDSTREAMREVISION_NOT_SET -> ExpectedVersion.any();
-            };
-            long position = tombstone(stream, expected);
-            DeleteResp.Builder response = DeleteResp.newBuilder();
-            if (position == 0) {
-                response.setNoPosition(Shared.Empty.getDefaultInstance());
-            } else {
-                response.setPosition(DeleteResp.Position.newBuilder().setCommitPosition(position).setPreparePosition(position));
-            }
-            responses.onNext(response.build());
-            responses.onCompleted();
-        } catch (RuntimeException e) {
-            responses.onError(Errors.of(e));
-        }
+        remove(Streams.name(options.getStreamIdentifier()), Streams.expected(options.hasRevision(), options.getRevision(),
+                options.hasNoStream(), options.hasStreamExists()), false, position -> position == 0
+                ? DeleteResp.newBuilder().setNoPosition(Shared.Empty.getDefaultInstance()).build()
+                : DeleteResp.newBuilder().setPosition(DeleteResp.Position.newBuilder().setCommitPosition(position)
+                        .setPreparePosition(position)).build(), responses);
     }
 
     @Override
     public void tombstone(TombstoneReq request, StreamObserver<TombstoneResp> responses) {
         TombstoneReq.Options options = request.getOptions();
+        remove(Streams.name(options.getStreamIdentifier()), Streams.expected(options.hasRevision(), options.getRevision(),
+                options.hasNoStream(), options.hasStreamExists()), true, position -> position == 0
+                ? TombstoneResp.newBuilder().setNoPosition(Shared.Empty.getDefaultInstance()).build()
+                : TombstoneResp.newBuilder().setPosition(TombstoneResp.Position.newBuilder().setCommitPosition(position)
+                        .setPreparePosition(position)).build(), responses);
+    }
+
+    /**
+     * A soft or hard delete: checks the expectation, records a hard delete, tombstones the stream if
+     * it has events, and answers with the tombstone's position (0 when there was nothing to delete).
+     */
+    private <R> void remove(String name, ExpectedVersion expected, boolean hard, LongFunction<R> response,
+                            StreamObserver<R> responses) {
         try {
-            String stream = writableStream(Streams.name(options.getStreamIdentifier()));
-            ExpectedVersion expected = switch (options.getExpectedStreamRevisionCase()) {
-                case REVISION -> Streams.exactRevision(options.getRevision());
-                case NO_STREAM -> ExpectedVersion.noStream();
-                case STREAM_EXISTS -> ExpectedVersion.exists();
-                case ANY, EXPECTEDSTREAMREVISION_NOT_SET -> ExpectedVersion.any();
-            };
-            checkExpected(stream, expected);
-            hardDeletes.add(stream);
-            long position = tombstone(stream, ExpectedVersion.any());
-            TombstoneResp.Builder response = TombstoneResp.newBuilder();
-            if (position == 0) {
-                response.setNoPosition(Shared.Empty.getDefaultInstance());
+            String stream = writableStream(name);
+            long position;
+            if (hard) {
+                checkExpected(stream, expected);
+                hardDeletes.add(stream);
+                position = tombstone(stream, ExpectedVersion.any());
             } else {
-                response.setPosition(TombstoneResp.Position.newBuilder().setCommitPosition(position)
-                        .setPreparePosition(position));
+                position = tombstone(stream, expected);
             }
-            responses.onNext(response.build());
+            responses.onNext(response.apply(position));
             responses.onCompleted();
         } catch (RuntimeException e) {
             responses.onError(Errors.of(e));
