@@ -44,7 +44,6 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
 
   private final PeregrineHttpAdapter server;
   private final int grpcPort;
-  private final List<KurrentDBClient> clients = new ArrayList<>();
 
   PeregrineGrpcAdapter(Path root, String serveCommand, int port, int grpcPort) {
     this.server = new PeregrineHttpAdapter(root, serveCommand, port, grpcPort);
@@ -66,9 +65,9 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
     return true;
   }
 
+  /** Restarts the server on an empty store; open sessions' clients reconnect by themselves. */
   @Override
   public void reset() throws Exception {
-    closeClients();
     server.reset();
   }
 
@@ -77,11 +76,8 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
     return server.serverPids();
   }
 
-  private synchronized KurrentDBClient newClient() {
-    KurrentDBClient client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(
-        "kurrentdb://127.0.0.1:" + grpcPort + "?tls=false"));
-    clients.add(client);
-    return client;
+  private KurrentDBClient newClient() {
+    return KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow("kurrentdb://127.0.0.1:" + grpcPort + "?tls=false"));
   }
 
   @Override
@@ -96,6 +92,14 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
   @Override
   public long catchUp(String type, EventSink sink) throws Exception {
     KurrentDBClient client = newClient();
+    try {
+      return catchUp(client, type, sink);
+    } finally {
+      client.shutdown().join();
+    }
+  }
+
+  private static long catchUp(KurrentDBClient client, String type, EventSink sink) throws Exception {
     AtomicLong count = new AtomicLong();
     CountDownLatch caughtUp = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -136,16 +140,8 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
     return server.bytesOnDisk();
   }
 
-  private synchronized void closeClients() {
-    for (KurrentDBClient client : clients) {
-      client.shutdown().join();
-    }
-    clients.clear();
-  }
-
   @Override
   public void close() throws Exception {
-    closeClients();
     server.close();
   }
 
@@ -218,7 +214,7 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
 
     @Override
     public void close() {
-      // The client is shared with the adapter's list and shut down on reset or close.
+      client.shutdown().join();
     }
   }
 }
