@@ -18,6 +18,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * @param <T> the message type
  */
 final class Outbox<T> {
+    /**
+     * Bytes queued in the transport before it reports not ready. grpc-java's default, 32 KiB, is
+     * about 30 events of 1 KiB: a catch-up would hand its thread over to the ready callback every
+     * 30 events. 1 MiB lets a reader run ahead by a page of events and still bounds what one slow
+     * client makes the server hold.
+     */
+    static final int READY_THRESHOLD = 1 << 20;
+
     private final ServerCallStreamObserver<T> call;
     private final Object lock = new Object();
     private volatile boolean cancelled;
@@ -26,6 +34,7 @@ final class Outbox<T> {
     /** Must be made while the call's handler runs: it installs the call's ready and cancel handlers. */
     Outbox(StreamObserver<T> observer) {
         this.call = (ServerCallStreamObserver<T>) observer;
+        call.setOnReadyThreshold(READY_THRESHOLD);
         call.setOnReadyHandler(this::wake);
         call.setOnCancelHandler(() -> {
             cancelled = true;

@@ -5,6 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.FieldType;
 import dev.peregrine.record.JsonCodec;
+import dev.peregrine.record.JsonOutput;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordBuilder;
 import dev.peregrine.record.RecordException;
@@ -91,7 +92,7 @@ final class WireEvents {
 
     private Record metadata(byte[] custom) {
         Record json = jsonObject(custom);
-        if (json != null && Arrays.equals(JsonCodec.defaults().toJsonBytes(json), custom)) {
+        if (json != null && Arrays.equals(json(json), custom)) {
             return json;
         }
         return RecordBuilder.create(dictionary.draft()).put(BYTES, custom).build();
@@ -122,11 +123,11 @@ final class WireEvents {
             data = UnsafeByteOperations.unsafeWrap(payload.getBytes(BYTES));
             contentType = payload.has(CONTENT_TYPE) ? payload.getString(CONTENT_TYPE) : OCTET_STREAM;
         } else {
-            data = UnsafeByteOperations.unsafeWrap(JsonCodec.defaults().toJsonBytes(payload));
+            data = UnsafeByteOperations.unsafeWrap(json(payload));
             contentType = JSON;
         }
         ByteString custom = event.metadata()
-                .map(m -> UnsafeByteOperations.unsafeWrap(isBytes(m) ? m.getBytes(BYTES) : JsonCodec.defaults().toJsonBytes(m)))
+                .map(m -> UnsafeByteOperations.unsafeWrap(isBytes(m) ? m.getBytes(BYTES) : json(m)))
                 .orElse(ByteString.EMPTY);
         return ReadEvent.RecordedEvent.newBuilder()
                 .setId(wire(event.id(), stringIds))
@@ -140,6 +141,15 @@ final class WireEvents {
                 .setCustomMetadata(custom)
                 .setData(data)
                 .build();
+    }
+
+    /**
+     * A record as the store renders JSON: {@link JsonOutput} writes the bytes of
+     * {@link JsonCodec#toJsonBytes} (tested byte for byte) straight from the record's encoding, which
+     * is what the HTTP API serves, so the two faces return the same bytes.
+     */
+    private static byte[] json(Record record) {
+        return new JsonOutput(record.sizeInBytes() + 64).record(record).toByteArray();
     }
 
     /** Whether a record is the bytes-as-they-came shape (see the class comment). */
