@@ -2,6 +2,7 @@ package dev.peregrine.grpc;
 
 import dev.peregrine.grpc.internal.Authentication;
 import dev.peregrine.grpc.internal.GossipService;
+import dev.peregrine.grpc.internal.PersistentSubscriptionsService;
 import dev.peregrine.grpc.internal.ServerFeaturesService;
 import dev.peregrine.grpc.internal.StreamsService;
 import dev.peregrine.server.PeregrineServer;
@@ -13,6 +14,7 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.kurrent.dbclient.proto.persistentsubscriptions.PersistentSubscriptionsGrpc;
 import io.kurrent.dbclient.proto.streams.StreamsGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,11 +57,14 @@ public final class GrpcServer implements AutoCloseable {
 
     private final Server server;
     private final StreamsService streams;
+    private final PersistentSubscriptionsService persistent;
     private final ExecutorService calls;
 
-    private GrpcServer(Server server, StreamsService streams, ExecutorService calls) {
+    private GrpcServer(Server server, StreamsService streams, PersistentSubscriptionsService persistent,
+                       ExecutorService calls) {
         this.server = server;
         this.streams = streams;
+        this.persistent = persistent;
         this.calls = calls;
     }
 
@@ -72,21 +77,40 @@ public final class GrpcServer implements AutoCloseable {
     public static GrpcServer start(PeregrineServer http, int port) {
         String host = http.config().host();
         StreamsService streams = new StreamsService(http.store());
+        PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(http.store());
         GossipService gossip = new GossipService(host);
-        List<BindableService> services = List.of(streams, gossip);
+        List<BindableService> services = List.of(streams, persistent, gossip);
         Set<String> implemented = Set.of(
                 StreamsGrpc.getAppendMethod().getFullMethodName(),
                 StreamsGrpc.getReadMethod().getFullMethodName(),
                 StreamsGrpc.getDeleteMethod().getFullMethodName(),
                 StreamsGrpc.getTombstoneMethod().getFullMethodName(),
+                PersistentSubscriptionsGrpc.getCreateMethod().getFullMethodName(),
+                PersistentSubscriptionsGrpc.getUpdateMethod().getFullMethodName(),
+                PersistentSubscriptionsGrpc.getDeleteMethod().getFullMethodName(),
+                PersistentSubscriptionsGrpc.getReadMethod().getFullMethodName(),
+                PersistentSubscriptionsGrpc.getGetInfoMethod().getFullMethodName(),
+                PersistentSubscriptionsGrpc.getListMethod().getFullMethodName(),
+                PersistentSubscriptionsGrpc.getReplayParkedMethod().getFullMethodName(),
+                PersistentSubscriptionsGrpc.getRestartSubsystemMethod().getFullMethodName(),
                 io.kurrent.dbclient.proto.gossip.GossipGrpc.getReadMethod().getFullMethodName());
-        ServerFeaturesService features = new ServerFeaturesService(services, implemented);
-        Authentication authentication = new Authentication(http.keys(), Map.of(
-                StreamsGrpc.getReadMethod().getFullMethodName(), Role.READER,
-                StreamsGrpc.getAppendMethod().getFullMethodName(), Role.WRITER,
-                StreamsGrpc.getBatchAppendMethod().getFullMethodName(), Role.WRITER,
-                StreamsGrpc.getDeleteMethod().getFullMethodName(), Role.WRITER,
-                StreamsGrpc.getTombstoneMethod().getFullMethodName(), Role.WRITER));
+        ServerFeaturesService features = new ServerFeaturesService(services, implemented, Map.of(
+                PersistentSubscriptionsGrpc.getCreateMethod().getFullMethodName(), List.of("stream", "all")));
+        // Consuming a persistent subscription (reading, acking) is reading; defining or replaying one is writing.
+        Authentication authentication = new Authentication(http.keys(), Map.ofEntries(
+                Map.entry(StreamsGrpc.getReadMethod().getFullMethodName(), Role.READER),
+                Map.entry(StreamsGrpc.getAppendMethod().getFullMethodName(), Role.WRITER),
+                Map.entry(StreamsGrpc.getBatchAppendMethod().getFullMethodName(), Role.WRITER),
+                Map.entry(StreamsGrpc.getDeleteMethod().getFullMethodName(), Role.WRITER),
+                Map.entry(StreamsGrpc.getTombstoneMethod().getFullMethodName(), Role.WRITER),
+                Map.entry(PersistentSubscriptionsGrpc.getReadMethod().getFullMethodName(), Role.READER),
+                Map.entry(PersistentSubscriptionsGrpc.getGetInfoMethod().getFullMethodName(), Role.READER),
+                Map.entry(PersistentSubscriptionsGrpc.getListMethod().getFullMethodName(), Role.READER),
+                Map.entry(PersistentSubscriptionsGrpc.getCreateMethod().getFullMethodName(), Role.WRITER),
+                Map.entry(PersistentSubscriptionsGrpc.getUpdateMethod().getFullMethodName(), Role.WRITER),
+                Map.entry(PersistentSubscriptionsGrpc.getDeleteMethod().getFullMethodName(), Role.WRITER),
+                Map.entry(PersistentSubscriptionsGrpc.getReplayParkedMethod().getFullMethodName(), Role.WRITER),
+                Map.entry(PersistentSubscriptionsGrpc.getRestartSubsystemMethod().getFullMethodName(), Role.WRITER)));
         // Calls block (on appends' fsync, on password hashes): one virtual thread each.
         ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(http))
@@ -96,10 +120,9 @@ public final class GrpcServer implements AutoCloseable {
                 // One message carries one event (or one read event): room for the largest the store takes.
                 .maxInboundMessageSize(Math.max(4 << 20, http.store().options().maxPayloadBytes() + (64 << 10)))
                 .addService(ServerInterceptors.intercept(streams, authentication))
+                .addService(ServerInterceptors.intercept(persistent, authentication))
                 .addService(gossip)
                 .addService(features);
-        // PersistentSubscriptions (consumer groups) slot in here as one more service; until then its
-        // calls, like every unknown one, are answered UNIMPLEMENTED by the server itself.
         Server server = builder.build();
         try {
             server.start();
@@ -110,7 +133,7 @@ public final class GrpcServer implements AutoCloseable {
         gossip.port(server.getPort());
         LOG.info("KurrentDB gRPC endpoint listening on {}:{} ({})", host, server.getPort(),
                 http.config().tlsCertificate().isPresent() ? "TLS" : "plaintext HTTP/2");
-        return new GrpcServer(server, streams, calls);
+        return new GrpcServer(server, streams, persistent, calls);
     }
 
     /** TLS with the HTTP server's certificate and key when it has them, else plaintext HTTP/2. */
@@ -126,7 +149,7 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting calls, ends subscriptions (clients see {@code UNAVAILABLE} and may reconnect),
+     * Stops accepting calls, ends subscriptions, catch-up and persistent (clients see {@code UNAVAILABLE} and may reconnect),
      * waits up to {@value #DRAIN_SECONDS} s for the calls in flight, then cancels what is left.
      * Idempotent.
      */
@@ -134,6 +157,7 @@ public final class GrpcServer implements AutoCloseable {
     public void close() {
         server.shutdown();
         streams.shutDownSubscriptions();
+        persistent.shutDownReads();
         try {
             if (!server.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
                 server.shutdownNow();

@@ -9,7 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBClient;
-import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.KurrentDBProjectionManagementClient;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
@@ -107,11 +107,11 @@ class InteropApiTest extends SharedServerTest {
     }
 
     @Test
-    void persistentSubscriptionsAnswerUnimplemented() {
-        KurrentDBPersistentSubscriptionsClient persistent = KurrentDBPersistentSubscriptionsClient.from(client);
+    void projectionsAnswerUnimplemented() {
+        KurrentDBProjectionManagementClient projections = KurrentDBProjectionManagementClient.from(client);
         try {
-            persistent.createToStream("order-grpc", "billing").get();
-            throw new AssertionError("listing persistent subscriptions succeeded");
+            projections.create("order-totals", "fromAll().when({})").get();
+            throw new AssertionError("creating a projection succeeded");
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(StatusRuntimeException.class);
             assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);

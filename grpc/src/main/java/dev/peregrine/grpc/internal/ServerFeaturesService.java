@@ -10,6 +10,7 @@ import io.kurrent.dbclient.proto.serverfeatures.Serverfeatures.SupportedMethods;
 import io.kurrent.dbclient.proto.shared.Shared;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,8 +31,11 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
     /**
      * @param services the services served
      * @param implemented the full names ({@code service/Method}) of the methods they implement
+     * @param features the features some of them report, by full name (KurrentDB's {@code Create} of
+     *     persistent subscriptions reports {@code stream} and {@code all}, which clients check
+     *     before subscribing to {@code $all})
      */
-    public ServerFeaturesService(List<BindableService> services, Set<String> implemented) {
+    public ServerFeaturesService(List<BindableService> services, Set<String> implemented, Map<String, List<String>> features) {
         SupportedMethods.Builder builder = SupportedMethods.newBuilder().setEventStoreServerVersion(PROTOCOL_VERSION);
         for (BindableService service : services) {
             ServerServiceDefinition definition = service.bindService();
@@ -40,7 +44,8 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
                 if (implemented.contains(descriptor.getFullMethodName())) {
                     builder.addMethods(SupportedMethod.newBuilder()
                             .setServiceName(descriptor.getServiceName().toLowerCase(Locale.ROOT))
-                            .setMethodName(descriptor.getBareMethodName().toLowerCase(Locale.ROOT)));
+                            .setMethodName(descriptor.getBareMethodName().toLowerCase(Locale.ROOT))
+                            .addAllFeatures(features.getOrDefault(descriptor.getFullMethodName(), List.of())));
                 }
             }
         }
