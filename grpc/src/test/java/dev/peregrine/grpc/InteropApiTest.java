@@ -99,8 +99,19 @@ class InteropApiTest extends SharedServerTest {
                             "event_store.client.streams.streams/append",
                             "event_store.client.streams.streams/delete",
                             "event_store.client.streams.streams/tombstone",
+                            "event_store.client.persistent_subscriptions.persistentsubscriptions/create",
+                            "event_store.client.persistent_subscriptions.persistentsubscriptions/update",
+                            "event_store.client.persistent_subscriptions.persistentsubscriptions/delete",
+                            "event_store.client.persistent_subscriptions.persistentsubscriptions/read",
+                            "event_store.client.persistent_subscriptions.persistentsubscriptions/getinfo",
+                            "event_store.client.persistent_subscriptions.persistentsubscriptions/list",
+                            "event_store.client.persistent_subscriptions.persistentsubscriptions/replayparked",
+                            "event_store.client.persistent_subscriptions.persistentsubscriptions/restartsubsystem",
                             "event_store.client.gossip.gossip/read",
                             "event_store.client.server_features.serverfeatures/getsupportedmethods");
+            // Clients subscribe to $all persistently only when Create reports the feature "all".
+            assertThat(methods.getMethodsList()).filteredOn(m -> m.getMethodName().equals("create"))
+                    .singleElement().satisfies(m -> assertThat(m.getFeaturesList()).containsExactly("stream", "all"));
         } finally {
             channel.shutdownNow();
         }
