@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
 import io.kurrent.dbclient.ReadStreamOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -95,5 +96,19 @@ class AuthApiTest {
         assertThat(appendAs(auditor, "audit-3")).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(appendAs(as("acme-app", "s3cret"), "audit-3")).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(server.http().store().streamVersion("audit-3")).isEqualTo(1);
+    }
+
+    @Test
+    void aReaderReadsPersistentSubscriptionsButOnlyAWriterCreatesThem() throws Exception {
+        KurrentDBPersistentSubscriptionsClient auditor = KurrentDBPersistentSubscriptionsClient.from(as("auditor", "read-only"));
+        try {
+            auditor.createToStream("audit-4", "alerts").get();
+            throw new AssertionError("a reader created a persistent subscription");
+        } catch (ExecutionException e) {
+            assertThat(refusal(e)).isEqualTo(Status.Code.PERMISSION_DENIED);
+        }
+        assertThat(server.http().store().subscriptions().groupNames()).isEmpty();
+        KurrentDBPersistentSubscriptionsClient.from(as("admin", "changeit")).createToStream("audit-4", "alerts").get();
+        assertThat(auditor.getInfoToStream("audit-4", "alerts").get()).isPresent();
     }
 }

@@ -91,11 +91,8 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
                 case STREAM -> {
                     CreateReq.StreamOptions streamOptions = options.getStream();
                     stream = Streams.name(streamOptions.getStreamIdentifier());
-                    start = switch (streamOptions.getRevisionOptionCase()) {
-                        case REVISION -> revisionStart(stream, streamOptions.getRevision());
-                        case END -> StartPosition.now();
-                        case START, REVISIONOPTION_NOT_SET -> StartPosition.at(1);
-                    };
+                    start = streamStart(stream, streamOptions.hasRevision(), streamOptions.getRevision(),
+                            streamOptions.hasEnd());
                 }
                 case ALL -> {
                     CreateReq.AllOptions all = options.getAll();
@@ -104,11 +101,7 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
                                 + " served").asRuntimeException();
                     }
                     stream = GroupNames.ALL;
-                    start = switch (all.getAllOptionCase()) {
-                        case POSITION -> StartPosition.at(Math.max(1, all.getPosition().getCommitPosition()));
-                        case END -> StartPosition.now();
-                        case START, ALLOPTION_NOT_SET -> StartPosition.at(1);
-                    };
+                    start = allStart(all.hasPosition(), all.getPosition().getCommitPosition(), all.hasEnd());
                 }
                 // Clients before 21.10 name the stream in the deprecated field, the revision in the settings.
                 case STREAMOPTION_NOT_SET -> {
@@ -146,16 +139,10 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
             ConsumerGroup group = existing(stream, options.getGroupName());
             // A new start is recorded but, as in KurrentDB, does not move the checkpoint.
             StartPosition start = switch (options.getStreamOptionCase()) {
-                case STREAM -> switch (options.getStream().getRevisionOptionCase()) {
-                    case REVISION -> revisionStart(stream, options.getStream().getRevision());
-                    case END -> StartPosition.now();
-                    case START, REVISIONOPTION_NOT_SET -> StartPosition.at(1);
-                };
-                case ALL -> switch (options.getAll().getAllOptionCase()) {
-                    case POSITION -> StartPosition.at(Math.max(1, options.getAll().getPosition().getCommitPosition()));
-                    case END -> StartPosition.now();
-                    case START, ALLOPTION_NOT_SET -> StartPosition.at(1);
-                };
+                case STREAM -> streamStart(stream, options.getStream().hasRevision(), options.getStream().getRevision(),
+                        options.getStream().hasEnd());
+                case ALL -> allStart(options.getAll().hasPosition(), options.getAll().getPosition().getCommitPosition(),
+                        options.getAll().hasEnd());
                 case STREAMOPTION_NOT_SET -> group.options().start();
             };
             group.update(settings(group.options().withStart(start), settings.getMaxRetryCount(),
@@ -218,6 +205,19 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
 
     private static SubscriptionFilter filter(String stream) {
         return GroupNames.ALL.equals(stream) ? SubscriptionFilter.ALL : SubscriptionFilter.builder().entityId(stream).build();
+    }
+
+    /** A stream's start: a revision, its end, or (neither) its start. */
+    private StartPosition streamStart(String stream, boolean hasRevision, long revision, boolean end) {
+        return hasRevision ? revisionStart(stream, revision) : end ? StartPosition.now() : StartPosition.at(1);
+    }
+
+    /** A start in $all: a position (inclusive; past Long.MAX_VALUE as uint64 is the end), its end, or (neither) its start. */
+    private static StartPosition allStart(boolean hasPosition, long position, boolean end) {
+        if (hasPosition) {
+            return position < 0 ? StartPosition.now() : StartPosition.at(Math.max(1, position));
+        }
+        return end ? StartPosition.now() : StartPosition.at(1);
     }
 
     /**
