@@ -124,7 +124,7 @@ class PersistentSubscriptionsApiTest extends SharedServerTest {
     @Test
     void aStreamSubscriptionDeliversEveryEventInOrderThenLiveOnesAndAcksMoveTheCheckpoint() throws Exception {
         String stream = stream("ps-order");
-        int stored = 500;
+        int stored = 300;
         append(stream, 0, stored);
         persistent.createToStream(stream, "billing", CreatePersistentSubscriptionToStreamOptions.get().fromStart()).get();
         Received received = new Received();
@@ -325,5 +325,47 @@ class PersistentSubscriptionsApiTest extends SharedServerTest {
         persistent.createToStream(stream, "ops group", CreatePersistentSubscriptionToStreamOptions.get().fromStart()).get();
         assertThat(info(stream, "ops group").getStats().getTotalItems()).isZero();
         persistent.restartSubsystem().get(); // nothing to restart: answered OK
+    }
+
+    @Test
+    void aSkippedEventIsNeitherRetriedNorParkedAndAStoppedMembersEventGoesToAnotherMember() throws Exception {
+        String stream = stream("ps-stop");
+        append(stream, 0, 3);
+        persistent.createToStream(stream, "workers", CreatePersistentSubscriptionToStreamOptions.get().fromStart()
+                .namedConsumerStrategy(NamedConsumerStrategy.DISPATCH_TO_SINGLE)).get();
+        Received first = new Received();
+        PersistentSubscription one = persistent.subscribeToStream(stream, "workers", first).get();
+        Received.Event skipped = first.take();
+        assertThat(skipped.n()).isZero();
+        one.nack(NackAction.Skip, "not for us", skipped.event());
+        Received.Event stopped = first.take();
+        assertThat(stopped.n()).isEqualTo(1);
+        Received second = new Received();
+        PersistentSubscription two = persistent.subscribeToStream(stream, "workers", second).get();
+        eventually(() -> info(stream, "workers").getConnections().size(), members -> members == 2);
+        // Stop: the first member leaves (its call ends; the client ignores a call's normal end), and
+        // what it held goes to the other member.
+        one.nack(NackAction.Stop, "shutting down", stopped.event());
+        for (int n = 1; n < 3; n++) {
+            Received.Event event = second.take();
+            assertThat(event.n()).isEqualTo(n);
+            two.ack(event.event());
+        }
+        PersistentSubscriptionToStreamInfo info = eventually(() -> info(stream, "workers"),
+                i -> i.getConnections().size() == 1 && i.getStats().getTotalInFlightMessages() == 0);
+        assertThat(info.getStats().getParkedMessageCount()).isZero();
+        assertThat(first.events).isEmpty();
+        two.stop();
+    }
+
+    @Test
+    void aStreamAndGroupTooLongForAGroupNameAreRefusedNamingTheLimit() {
+        String stream = "s".repeat(120);
+        assertThatThrownBy(() -> persistent.createToStream(stream, "group-name").get())
+                .cause().isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("at most 128");
+                });
+        assertThat(server.http().store().subscriptions().groupNames()).noneMatch(name -> name.contains(stream));
     }
 }
