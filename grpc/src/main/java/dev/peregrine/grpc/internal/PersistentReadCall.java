@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One {@code PersistentSubscriptions.Read}: the client sends its options, then acks and nacks; the
@@ -90,7 +91,7 @@ final class PersistentReadCall implements StreamObserver<ReadReq> {
         }
     }
 
-    private void settle(Shared.UUID wireId, java.util.function.Consumer<Delivery> settlement) {
+    private void settle(Shared.UUID wireId, Consumer<Delivery> settlement) {
         UUID id;
         try {
             id = WireEvents.uuid(wireId);

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * KurrentDB's {@code PersistentSubscriptions} service over the store's consumer groups (see
@@ -377,7 +378,7 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
     }
 
     /** Answers a unary call with what {@code call} returns, or with its failure's status. */
-    private static <R> void answer(StreamObserver<R> responses, java.util.function.Supplier<R> call) {
+    private static <R> void answer(StreamObserver<R> responses, Supplier<R> call) {
         R response;
         try {
             response = call.get();
