@@ -3,6 +3,7 @@ module dev.peregrine.cli {
     requires dev.peregrine.record;
     requires dev.peregrine.store;
     requires dev.peregrine.server;
+    requires dev.peregrine.grpc;
     requires dev.peregrine.flight;
     requires info.picocli;
     requires java.net.http;

@@ -18,6 +18,7 @@ module dev.peregrine.server {
     requires com.nimbusds.jose.jwt;
 
     exports dev.peregrine.server;
-    // API keys for `peregrine keys`, which manages them offline on a data directory.
-    exports dev.peregrine.server.auth to dev.peregrine.cli;
+    // API keys for `peregrine keys`, which manages them offline on a data directory; users for the
+    // gRPC face, which checks Basic credentials against the same key ring.
+    exports dev.peregrine.server.auth to dev.peregrine.cli, dev.peregrine.grpc;
 }

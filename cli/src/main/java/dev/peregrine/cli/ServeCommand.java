@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.grpc.GrpcServer;
 import dev.peregrine.server.InsecureListenException;
 import dev.peregrine.server.PeregrineServer;
 import dev.peregrine.server.ServerConfig;
@@ -14,8 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code peregrine serve}: runs the HTTP server until SIGINT or SIGTERM, then shuts down
- * gracefully (in-flight requests answered, store closed) from the JVM's shutdown hook.
+ * {@code peregrine serve}: runs the HTTP server, and KurrentDB's gRPC endpoint beside it on the same
+ * store, until SIGINT or SIGTERM, then shuts down gracefully from the JVM's shutdown hook: the gRPC
+ * endpoint first (subscriptions ended, calls in flight answered), then the HTTP server (in-flight
+ * requests answered, store closed).
  */
 @Command(
         name = "serve",
@@ -31,6 +34,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:PEREGRINE_PORT:-" + ServerConfig.DEFAULT_PORT + "}",
             description = "TCP port, 0 for any free port (env PEREGRINE_PORT, default ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--grpc-port", defaultValue = "${env:PEREGRINE_GRPC_PORT:-" + GrpcServer.DEFAULT_PORT + "}",
+            description = "TCP port of the KurrentDB gRPC endpoint (same host and TLS as HTTP), 0 to disable it"
+                    + " (env PEREGRINE_GRPC_PORT, default ${DEFAULT-VALUE}).")
+    int grpcPort;
 
     @Option(names = "--data", defaultValue = "${env:PEREGRINE_DATA:-" + ServerConfig.DEFAULT_DATA_DIRECTORY + "}",
             description = "Data directory, created if missing (env PEREGRINE_DATA, default ${DEFAULT-VALUE}).")
@@ -235,6 +243,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (grpcPort < 0 || grpcPort > 65_535) {
+            System.err.println("peregrine serve: --grpc-port must be within 0..65535, got " + grpcPort);
+            return 2;
+        }
         // Before the server's first log call, so that its logs land in this recorder.
         ServerFlightRecorder.install(data);
         PeregrineServer server;
@@ -244,16 +256,31 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("peregrine serve: " + refused.getMessage());
             return 2;
         }
+        GrpcServer grpc;
+        try {
+            grpc = grpcPort == 0 ? null : GrpcServer.start(server, grpcPort);
+        } catch (IllegalStateException refused) {
+            server.close();
+            System.err.println("peregrine serve: " + refused.getMessage());
+            return 2;
+        }
         // SIGINT and SIGTERM run shutdown hooks: close answers in-flight requests and closes the store.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            try {
+                if (grpc != null) {
+                    grpc.close();
+                }
+            } finally {
+                server.close();
+            }
             System.out.println("Peregrine stopped: in-flight requests answered, store closed");
             System.out.flush();
         }, "peregrine-shutdown"));
         boolean tls = tlsCert != null || tlsKeystore != null || dev;
         System.out.println("Peregrine listening on " + (tls ? "https" : "http") + "://" + host + ":"
-                + server.port() + " (data " + data.toAbsolutePath() + ", durability " + durability + "; "
-                + server.access() + "); Ctrl-C to stop");
+                + server.port() + (grpc == null ? "" : " and kurrentdb://" + host + ":" + grpc.port()
+                + "?tls=" + tls) + " (data " + data.toAbsolutePath() + ", durability " + durability
+                + "; " + server.access() + "); Ctrl-C to stop");
         if (devCertificate != null) {
             System.out.println(devCertificate.howToTrust(server.port()));
         }

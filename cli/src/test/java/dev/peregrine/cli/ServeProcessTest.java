@@ -2,8 +2,12 @@ package dev.peregrine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kurrent.dbclient.EventData;
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBConnectionString;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,13 +25,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code peregrine serve} as a real child process: configured through PEREGRINE_* environment
- * variables, answering HTTP, and stopping cleanly on SIGTERM with what it acknowledged on disk.
+ * variables, answering HTTP and KurrentDB's gRPC protocol, and stopping cleanly on SIGTERM with what
+ * it acknowledged on disk.
  */
 class ServeProcessTest {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path data;
+    /** A port free a moment ago: {@code --grpc-port 0} turns the endpoint off rather than picking one. */
+    private final int grpcPort = freePort();
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void environmentConfiguresTheServerAndSigtermStopsItCleanly() throws Exception {
@@ -43,6 +58,15 @@ class ServeProcessTest {
                                 "{\"event_type\":\"proc.t\",\"entity_id\":\"proc-1\",\"payload\":{\"ok\":true}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+        awaitLine(stdout, output, "and kurrentdb://127.0.0.1:" + grpcPort + "?tls=false");
+        KurrentDBClient kurrent = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(
+                "kurrentdb://127.0.0.1:" + grpcPort + "?tls=false"));
+        try {
+            kurrent.appendToStream("proc-2", EventData.builderAsJson("proc.grpc",
+                    "{\"ok\":true}".getBytes(StandardCharsets.UTF_8)).build()).get();
+        } finally {
+            kurrent.shutdown().get();
+        }
         HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).containsPattern("peregrine_flight_events_recorded_total [1-9]");
@@ -81,7 +105,7 @@ class ServeProcessTest {
         int port2 = awaitPort(stdout2, new ArrayList<>());
         HttpResponse<String> stats = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port2 + "/api/v1/stats")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(stats.body()).contains("\"total_events\":1");
+        assertThat(stats.body()).contains("\"total_events\":2");
         sigterm(second);
         assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
@@ -98,8 +122,20 @@ class ServeProcessTest {
         builder.environment().put("PEREGRINE_PORT", "0");
         builder.environment().put("PEREGRINE_DATA", data.toString());
         builder.environment().put("PEREGRINE_DURABILITY", "none");
+        builder.environment().put("PEREGRINE_GRPC_PORT", Integer.toString(grpcPort));
         builder.redirectErrorStream(true);
         return builder.start();
+    }
+
+    private static void awaitLine(BufferedReader stdout, List<String> output, String text) throws Exception {
+        String line;
+        while ((line = stdout.readLine()) != null) {
+            output.add(line);
+            if (line.contains(text)) {
+                return;
+            }
+        }
+        throw new AssertionError("the server exited before printing '" + text + "': " + output);
     }
 
     private static int awaitPort(BufferedReader stdout, List<String> output) throws Exception {

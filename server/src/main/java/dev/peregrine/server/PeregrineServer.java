@@ -20,6 +20,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.KeyManagerFactory;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +53,19 @@ public final class PeregrineServer implements AutoCloseable {
     private final StreamRegistry streams;
     private final FileWatch fileWatch;
     private final TenantDeletion deletions;
+    private final KeyRing keys;
+    private final TlsFiles tls;
     private final String access;
     private final Object closeLock = new Object();
     private boolean closed;
 
     private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend,
-                            StreamRegistry streams, FileWatch fileWatch, TenantDeletion deletions, String access) {
+                            StreamRegistry streams, FileWatch fileWatch, TenantDeletion deletions, KeyRing keys,
+                            TlsFiles tls, String access) {
         this.streams = streams;
         this.deletions = deletions;
+        this.keys = keys;
+        this.tls = tls;
         this.fileWatch = fileWatch;
         this.access = access;
         this.config = config;
@@ -142,7 +149,8 @@ public final class PeregrineServer implements AutoCloseable {
             LOG.warn("{}", warning);
         }
         deletions.resume();
-        return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, deletions, access);
+        return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, deletions, keys, tls,
+                access);
     }
 
     /** How clients are admitted, for the start-up line. */
@@ -190,6 +198,34 @@ public final class PeregrineServer implements AutoCloseable {
     /** The store the server serves, for embedding applications that also use it directly. */
     public EventStore store() {
         return store;
+    }
+
+    /**
+     * The users and API keys this server admits, reloaded when their file changes: another face of
+     * the same process (the gRPC endpoint) checks its credentials against them, so that who may do
+     * what is decided in one place.
+     */
+    public KeyRing keys() {
+        return keys;
+    }
+
+    /**
+     * Key managers over the certificate and key the HTTP server serves, as they are on disk now, for
+     * another listener of the process that shares the server's TLS settings; empty when the server
+     * speaks plain HTTP. Built by Vert.x from the same PEM files, so every key format the HTTP
+     * server accepts is accepted here too.
+     *
+     * @throws IllegalStateException when the files cannot be read or parsed
+     */
+    public Optional<KeyManagerFactory> tlsKeyManagers() {
+        if (tls == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(tls.current().getKeyManagerFactory(vertx));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load the TLS certificate and key: " + e.getMessage(), e);
+        }
     }
 
     /**

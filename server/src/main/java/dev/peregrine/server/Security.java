@@ -3,6 +3,7 @@ package dev.peregrine.server;
 import dev.peregrine.server.auth.Access;
 import dev.peregrine.server.auth.AccessPolicy;
 import dev.peregrine.server.auth.AuthenticationException;
+import dev.peregrine.server.auth.BasicCredential;
 import dev.peregrine.server.auth.JwtVerifier;
 import dev.peregrine.server.auth.KeyRing;
 import dev.peregrine.server.auth.Principal;
@@ -12,8 +13,6 @@ import dev.peregrine.store.EventStore;
 import dev.peregrine.store.NewEvent;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +40,6 @@ final class Security {
     private static final Logger LOG = LoggerFactory.getLogger(Security.class);
     static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "bearer ";
-    private static final String BASIC = "basic ";
     /** Most password checks waiting or running at once. */
     static final int MAX_PASSWORD_CHECKS = 64;
     private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
@@ -168,15 +166,12 @@ final class Security {
                 }
             }
         }
-        if (authorization != null && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())
-                && request.getHeader(API_KEY_HEADER) == null) {
-            String[] pair = basic(authorization.substring(BASIC.length()).trim());
-            if (pair == null) {
-                throw refused(request, new AuthenticationException(AuthenticationException.Reason.MALFORMED, null));
-            }
-            Optional<Principal> known = keys.verifiedPassword(pair[0], pair[1]);
+        if (authorization != null && BasicCredential.isBasic(authorization) && request.getHeader(API_KEY_HEADER) == null) {
+            BasicCredential basic = BasicCredential.parse(authorization).orElseThrow(() ->
+                    refused(request, new AuthenticationException(AuthenticationException.Reason.MALFORMED, null)));
+            Optional<Principal> known = keys.verifiedPassword(basic.user(), basic.password());
             if (known.isEmpty()) {
-                return new PasswordCheck(pair[0], pair[1], required, request);
+                return new PasswordCheck(basic.user(), basic.password(), required, request);
             }
             return new Granted(allowed(known.get(), required));
         }
@@ -258,18 +253,6 @@ final class Security {
                     request.method().name(), request.path());
         }
         return ApiException.unauthorized();
-    }
-
-    /** {@code name:password} from the base64 of a Basic credential, or {@code null} when malformed. */
-    private static String[] basic(String encoded) {
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        int colon = decoded.indexOf(':');
-        return colon <= 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
     /**

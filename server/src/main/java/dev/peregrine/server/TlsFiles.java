@@ -58,6 +58,14 @@ final class TlsFiles {
     KeyCertOptions load() {
         // Remembered first: files that fail to load are retried when they change again, not every second.
         read = identity();
+        return current();
+    }
+
+    /**
+     * The key and certificates as they are now on disk, without remembering them as read: for
+     * another listener sharing these files (any thread; the files are only read).
+     */
+    KeyCertOptions current() {
         if (keystore != null) {
             byte[] bytes = bytes(keystore, "--tls-keystore");
             checkKeystore(bytes);

@@ -30,7 +30,8 @@ public final class PeerRun {
                    kafka-durable, kafka-pagecache (--bootstrap HOST:PORT --server-pid PID --log-dir DIR),
                    chronicle-sync, chronicle-nosync (--dir DIR),
                    peregrine-fsync, peregrine-none (--dir DIR),
-                   peregrine-http (--serve 'COMMAND' --port N --dir DIR)
+                   peregrine-http (--serve 'COMMAND' --port N --dir DIR),
+                   peregrine-grpc (--serve 'COMMAND' --port N --grpc-port N --dir DIR)
           Normally started by bench/peers, which sets all of these.""");
       return;
     }

@@ -19,7 +19,9 @@ final class Peers {
       case "peregrine-fsync" -> new PeregrineEmbeddedAdapter(dir(options), Durability.fsync());
       case "peregrine-none" -> new PeregrineEmbeddedAdapter(dir(options), Durability.none());
       case "peregrine-http" -> new PeregrineHttpAdapter(dir(options), PeerRun.required(options, "serve"),
-          Integer.parseInt(PeerRun.required(options, "port")));
+          Integer.parseInt(PeerRun.required(options, "port")), 0);
+      case "peregrine-grpc" -> new PeregrineGrpcAdapter(dir(options), PeerRun.required(options, "serve"),
+          Integer.parseInt(PeerRun.required(options, "port")), Integer.parseInt(PeerRun.required(options, "grpc-port")));
       case "chronicle-sync" -> new ChronicleAdapter(dir(options), true);
       case "chronicle-nosync" -> new ChronicleAdapter(dir(options), false);
       default -> throw new IllegalArgumentException("unknown peer '" + name + "'");

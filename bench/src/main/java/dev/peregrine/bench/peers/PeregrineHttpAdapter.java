@@ -38,14 +38,17 @@ final class PeregrineHttpAdapter implements PeerAdapter {
   private final Path root;
   private final String serveCommand;
   private final int port;
+  private final int grpcPort;
   private Process server;
   private Path dir;
   private int generation;
 
-  PeregrineHttpAdapter(Path root, String serveCommand, int port) {
+  /** @param grpcPort the port of the server's KurrentDB gRPC endpoint, 0 to turn it off */
+  PeregrineHttpAdapter(Path root, String serveCommand, int port, int grpcPort) {
     this.root = root;
     this.serveCommand = serveCommand;
     this.port = port;
+    this.grpcPort = grpcPort;
   }
 
   @Override
@@ -71,7 +74,8 @@ final class PeregrineHttpAdapter implements PeerAdapter {
     dir = root.resolve("data-" + (++generation));
     Path log = root.resolve("server-" + generation + ".log");
     server = new ProcessBuilder(serveCommand, "serve", "--port", String.valueOf(port), "--data", dir.toString(),
-        "--durability", "fsync").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        "--durability", "fsync", "--grpc-port", String.valueOf(grpcPort))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
       try (LoopbackHttpClient http = client()) {
