@@ -108,6 +108,12 @@ final class Json {
         return parser.getText();
     }
 
+    /** Whether the value the parser is on is a whole number from 0 to {@link Long#MAX_VALUE}. */
+    static boolean isNonNegativeLong(JsonParser parser, JsonToken value) throws IOException {
+        return value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                && parser.getLongValue() >= 0;
+    }
+
     /** @throws ApiException (400) when anything follows the document the parser has read */
     static void requireEnd(JsonParser parser) throws IOException {
         JsonToken trailing = parser.nextToken();

@@ -75,8 +75,7 @@ final class ReplayRoutes {
                     case "projection_name" -> projection = Json.string(parser, value, name);
                     case "view_name" -> view = Json.string(parser, value, name);
                     case "from_position" -> {
-                        if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                                || parser.getLongValue() < 0) {
+                        if (!Json.isNonNegativeLong(parser, value)) {
                             throw ApiException.badRequest("'from_position' must be a non-negative integer, got "
                                     + parser.getText());
                         }

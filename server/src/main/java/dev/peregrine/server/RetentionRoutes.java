@@ -210,8 +210,7 @@ final class RetentionRoutes {
                 if (!field.equals("max_bytes_per_second")) {
                     throw ApiException.badRequest("unknown field '" + field + "'; the body may hold max_bytes_per_second");
                 }
-                if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                        || parser.getLongValue() < 0) {
+                if (!Json.isNonNegativeLong(parser, token)) {
                     throw ApiException.badRequest("'max_bytes_per_second' must be an integer >= 0 (0: no throttle)");
                 }
                 rate = parser.getLongValue();

@@ -215,10 +215,7 @@ final class TenantRoutes {
                         if (!withName) {
                             throw ApiException.badRequest("a tenant's name cannot change: leave 'name' out");
                         }
-                        if (value != JsonToken.VALUE_STRING) {
-                            throw ApiException.badRequest("'name' must be a string, got " + EventRequestParser.describe(value));
-                        }
-                        name = parser.getText();
+                        name = Json.string(parser, value, field);
                     }
                     case "max_bytes" -> maxBytes = quota(parser, value, field);
                     case "max_entities" -> maxEntities = quota(parser, value, field);
@@ -231,8 +228,7 @@ final class TenantRoutes {
     }
 
     private static long quota(JsonParser parser, JsonToken value, String field) throws IOException {
-        if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                || parser.getLongValue() < 0) {
+        if (!Json.isNonNegativeLong(parser, value)) {
             throw ApiException.badRequest("'" + field + "' must be a whole number ≥ 0 (0 for no limit), got "
                     + (value == JsonToken.VALUE_NUMBER_INT ? parser.getText() : EventRequestParser.describe(value)));
         }
