@@ -54,13 +54,23 @@ public final class MergePatchFold {
         if (patch.dictionary() != dictionary) {
             throw new IllegalArgumentException("target and patch use different field dictionaries");
         }
-        if (patch.fieldCount() > 0) {
+        applyEncoded(patch.segment(), 0);
+        return this;
+    }
+
+    /**
+     * Applies the encoded record at {@code base} in {@code segment}, trusted to be valid and encoded with
+     * this fold's dictionary: the store folds payloads straight from its mapped log this way
+     * ({@link dev.peregrine.record.internal.TrustedRecords#foldPatch}), with no {@code Record} or slice per
+     * event. The segment is referenced, not copied, until {@link #result()}.
+     */
+    void applyEncoded(MemorySegment segment, long base) {
+        if (RecordReader.count(segment, base) > 0) {
             if (root == null) {
                 root = Node.of(target.segment(), 0);
             }
-            merge(root, patch.segment(), 0);
+            merge(root, segment, base);
         }
-        return this;
     }
 
     /**

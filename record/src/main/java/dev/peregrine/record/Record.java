@@ -11,6 +11,7 @@ import dev.peregrine.record.internal.TrustedRecords;
 
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
+import java.util.BitSet;
 
 /**
  * An immutable record: a view over encoded bytes (a {@code byte[]} or a {@link MemorySegment} slice, for example
@@ -57,7 +58,8 @@ public final class Record {
     private int hash;
 
     static {
-        TrustedRecords.install(Record::new); // the store's unvalidated wrap; see TrustedRecords
+        // The store's unvalidated wrap and fold of its own log bytes; see TrustedRecords.
+        TrustedRecords.install(Record::new, MergePatchFold::applyEncoded);
     }
 
     Record(FieldDictionary dictionary, MemorySegment segment) {
@@ -394,6 +396,15 @@ public final class Record {
             cursor.moveTo(i);
             visitor.visit(cursor);
         }
+    }
+
+    /**
+     * Adds to {@code out} the id of every field name this record uses, in nested objects and in objects inside
+     * arrays too: the names the record would add to a dictionary that lacks them. Ids are this record's
+     * {@linkplain #dictionary() dictionary}'s (provisional ones for a record of a draft).
+     */
+    public void collectFieldIds(BitSet out) {
+        FieldIds.collect(segment, 0, out);
     }
 
     /** A new record holding only those of {@code names} that are present (missing names are skipped). */

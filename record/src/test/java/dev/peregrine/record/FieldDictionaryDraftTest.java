@@ -17,6 +17,26 @@ class FieldDictionaryDraftTest {
 
     private static final JsonCodec JSON = JsonCodec.defaults();
 
+    /** The ids a record uses, at every depth and inside arrays, are the names adopting it would add. */
+    @Test
+    void collectFieldIdsFindsEveryNameTheRecordUsesAndNoOther() {
+        FieldDictionary root = FieldDictionary.create();
+        root.intern("held");
+        root.intern("unused");
+        FieldDictionary draft = root.draft();
+        Record record = JSON.parse(draft,
+                "{\"held\":{\"inner\":[1,{\"deep\":[{\"deeper\":null}]}]},\"top\":[[{\"nested\":{}}]]}");
+        java.util.BitSet ids = new java.util.BitSet();
+        record.collectFieldIds(ids);
+        List<String> names = new ArrayList<>();
+        ids.stream().forEach(id -> names.add(draft.nameOf(id)));
+        assertThat(names).containsExactlyInAnyOrder("held", "inner", "deep", "deeper", "top", "nested");
+        assertThat(ids.get(root.idOf("unused"))).isFalse();
+        // What adoption adds is exactly the draft's own names among them.
+        root.adopt(List.of(record));
+        assertThat(root.names()).containsExactlyInAnyOrder("held", "unused", "inner", "deep", "deeper", "top", "nested");
+    }
+
     @Test
     void aDraftSeesItsParentsNamesAndKeepsItsOwnToItself() {
         FieldDictionary root = FieldDictionary.create();

@@ -1,6 +1,7 @@
 package dev.peregrine.record.internal;
 
 import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.record.MergePatchFold;
 import dev.peregrine.record.Record;
 
 import java.lang.foreign.MemorySegment;
@@ -18,12 +19,25 @@ import java.util.function.BiFunction;
  * Invalid bytes wrapped here are not detected; reads of them may throw or return wrong values but
  * never touch memory outside the segment (every access is bounds-checked).
  *
- * <p>{@link Record}'s constructor is package-private; {@code Record} installs it here when its class
- * is initialised, which the static block below makes sure happens before the first use.
+ * <p>{@link Record}'s constructor and {@link MergePatchFold}'s fold of encoded bytes are package-private;
+ * {@code Record} installs them here when its class is initialised, which the static block below makes
+ * sure happens before the first use.
  */
 public final class TrustedRecords {
 
+    /** {@link MergePatchFold}'s package-private fold of a record at an offset of a segment. */
+    @FunctionalInterface
+    public interface PatchApplier {
+        /**
+         * @param fold the fold
+         * @param segment holds the patch
+         * @param offset the patch record's first byte in {@code segment}
+         */
+        void apply(MergePatchFold fold, MemorySegment segment, long offset);
+    }
+
     private static BiFunction<FieldDictionary, MemorySegment, Record> constructor;
+    private static PatchApplier patchApplier;
 
     static {
         try {
@@ -40,12 +54,15 @@ public final class TrustedRecords {
      * Called once by {@link Record}'s static initialiser.
      *
      * @param recordConstructor Record's package-private constructor
+     * @param foldApplier MergePatchFold's package-private fold of encoded bytes
      */
-    public static void install(BiFunction<FieldDictionary, MemorySegment, Record> recordConstructor) {
+    public static void install(BiFunction<FieldDictionary, MemorySegment, Record> recordConstructor,
+                               PatchApplier foldApplier) {
         if (constructor != null) {
             throw new IllegalStateException("already installed");
         }
         constructor = Objects.requireNonNull(recordConstructor);
+        patchApplier = Objects.requireNonNull(foldApplier);
     }
 
     /**
@@ -55,5 +72,19 @@ public final class TrustedRecords {
      */
     public static Record wrap(FieldDictionary dictionary, MemorySegment segment) {
         return constructor.apply(dictionary, segment);
+    }
+
+    /**
+     * Folds the record at {@code offset} in {@code segment} into {@code fold} without wrapping it: no
+     * {@code Record} and no slice per patch, which is what lets the store reconstruct a state from its
+     * mapped log with no allocation per event.
+     *
+     * @param fold a fold over a target of the dictionary the bytes were encoded with
+     * @param segment holds the record (for the store: a whole mapped segment file); referenced by the
+     *        fold until its {@link MergePatchFold#result()}, so it must stay readable until then
+     * @param offset the record's first byte, validated before it was stored
+     */
+    public static void foldPatch(MergePatchFold fold, MemorySegment segment, long offset) {
+        patchApplier.apply(fold, segment, offset);
     }
 }
