@@ -43,7 +43,11 @@ public interface View {
     ViewSnapshot read();
 
     /**
-     * Reads the view as it was just after the event at {@code position} was applied.
+     * Reads the view as it was just after the event at {@code position} was applied. The view keeps no
+     * past events: the read copies its newest checkpoint at or below {@code position} and replays the
+     * log from there (a filter view replays from its first row's position), so it costs log reads that
+     * grow with the distance to that checkpoint, and holds the view meanwhile ({@code docs/views.md},
+     * <i>Time travel</i>).
      *
      * @param position a log position, at least 0; positions past {@link #position()} read the current
      *     content

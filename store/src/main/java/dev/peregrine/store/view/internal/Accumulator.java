@@ -1,6 +1,9 @@
 package dev.peregrine.store.view.internal;
 
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.framing.FileBody;
 import dev.peregrine.store.view.AggregateFunction;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -12,7 +15,11 @@ import java.util.TreeMap;
  * The running state of one aggregate over one group, updated by Z-set weights: {@code +1} adds a
  * value, {@code -1} retracts one that was added before. Every implementation is exact under
  * retraction and independent of the order of updates, so an incrementally maintained group always
- * equals a fold of its surviving values. Not thread-safe (the view maintainer owns it).
+ * equals a fold of its surviving values.
+ *
+ * <p>An accumulator can be {@linkplain #copy() copied} (a view's checkpoints for as-of reads) and
+ * written to and read from a state file ({@link #write}, {@link #read}): its running state, never the
+ * values that went into it. Not thread-safe (the view maintainer owns it).
  */
 abstract sealed class Accumulator {
 
@@ -43,6 +50,25 @@ abstract sealed class Accumulator {
     /** @return the aggregate's current value */
     abstract Object result();
 
+    /** @return an independent accumulator with the same running state */
+    abstract Accumulator copy();
+
+    /**
+     * Writes the running state ({@code docs/storage-format.md}, view state).
+     *
+     * @param out the state file
+     * @throws IOException when the file cannot be written
+     */
+    abstract void write(AtomicFile.Output out) throws IOException;
+
+    /**
+     * Reads a running state written by {@link #write} into this fresh accumulator.
+     *
+     * @param in the state file
+     * @throws dev.peregrine.store.CorruptFileException when the state is malformed
+     */
+    abstract void read(FileBody in);
+
     /** Counts non-null values. */
     static final class Count extends Accumulator {
         private long n;
@@ -57,6 +83,23 @@ abstract sealed class Accumulator {
         @Override
         Object result() {
             return n;
+        }
+
+        @Override
+        Accumulator copy() {
+            Count c = new Count();
+            c.n = n;
+            return c;
+        }
+
+        @Override
+        void write(AtomicFile.Output out) throws IOException {
+            out.putLong(n);
+        }
+
+        @Override
+        void read(FileBody in) {
+            n = in.getLong();
         }
     }
 
@@ -116,6 +159,39 @@ abstract sealed class Accumulator {
             numbers += weight;
         }
 
+        @Override
+        Accumulator copy() {
+            return copyInto(new Sum());
+        }
+
+        /** Copies this running state into a fresh accumulator of the same class. */
+        final Sum copyInto(Sum c) {
+            c.small = small;
+            c.big = big;
+            c.doubles = doubles;
+            c.decimals = decimals;
+            c.numbers = numbers;
+            return c;
+        }
+
+        @Override
+        final void write(AtomicFile.Output out) throws IOException {
+            out.putLong(small);
+            StateValues.write(out, big);
+            out.putLong(doubles);
+            out.putLong(decimals);
+            out.putLong(numbers);
+        }
+
+        @Override
+        final void read(FileBody in) {
+            small = in.getLong();
+            big = StateValues.readDecimal(in);
+            doubles = in.getLong();
+            decimals = in.getLong();
+            numbers = in.getLong();
+        }
+
         private void spill(BigDecimal amount) {
             big = big == null ? amount : big.add(amount);
         }
@@ -156,6 +232,11 @@ abstract sealed class Accumulator {
      */
     static final class Avg extends Sum {
         @Override
+        Accumulator copy() {
+            return copyInto(new Avg());
+        }
+
+        @Override
         Object result() {
             if (numbers == 0) {
                 return null;
@@ -189,6 +270,38 @@ abstract sealed class Accumulator {
                 Multisets.add(counts, value, weight);
             }
         }
+
+        /** Copies the multiset into a fresh accumulator of the same kind. */
+        final Counted copyInto(Counted c) {
+            for (Map.Entry<Object, long[]> e : counts.entrySet()) {
+                c.counts.put(e.getKey(), new long[] {e.getValue()[0]});
+            }
+            return c;
+        }
+
+        /** {@code u32} distinct values, then each value and its {@code i64} number of copies. */
+        @Override
+        final void write(AtomicFile.Output out) throws IOException {
+            out.putInt(counts.size());
+            for (Map.Entry<Object, long[]> e : counts.entrySet()) {
+                StateValues.write(out, e.getKey());
+                out.putLong(e.getValue()[0]);
+            }
+        }
+
+        @Override
+        final void read(FileBody in) {
+            int n = in.getCount(1 + Long.BYTES);
+            for (int i = 0; i < n; i++) {
+                long at = in.offset();
+                Object value = StateValues.read(in);
+                long copies = in.getLong();
+                if (value == null || copies <= 0 || counts.put(value, new long[] {copies}) != null) {
+                    throw in.corruptAt(at, "a distinct non-null value with a positive count",
+                            value + " x " + copies);
+                }
+            }
+        }
     }
 
     /**
@@ -201,6 +314,11 @@ abstract sealed class Accumulator {
         Extreme(boolean min) {
             super(new TreeMap<>(Values.ORDER));
             this.min = min;
+        }
+
+        @Override
+        Accumulator copy() {
+            return copyInto(new Extreme(min));
         }
 
         @Override
@@ -217,6 +335,11 @@ abstract sealed class Accumulator {
     static final class Distinct extends Counted {
         Distinct() {
             super(new HashMap<>());
+        }
+
+        @Override
+        Accumulator copy() {
+            return copyInto(new Distinct());
         }
 
         @Override

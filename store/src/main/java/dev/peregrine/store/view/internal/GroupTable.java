@@ -1,8 +1,11 @@
 package dev.peregrine.store.view.internal;
 
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.framing.FileBody;
 import dev.peregrine.store.view.AggregateFunction;
 import dev.peregrine.store.view.ViewChange;
 import dev.peregrine.store.view.ViewRow;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,9 +16,9 @@ import java.util.Map;
  * The live groups of a group view: group key → row count and one {@link Accumulator} per aggregate.
  * A contribution's tuple holds the key values first, then the aggregate inputs. A group whose row
  * count drops to zero is removed, so the table always equals a fold of the surviving contributions.
- * Not thread-safe.
+ * Its size is the number of groups, whatever the number of events folded into it. Not thread-safe.
  */
-final class GroupTable {
+final class GroupTable implements ViewRows {
 
     /** Stands for a single {@code null} key value in the hash map. */
     private static final Object NULL_KEY = new Object();
@@ -34,24 +37,37 @@ final class GroupTable {
         this.inputs = inputs;
     }
 
-    /** @return an empty table of the same shape */
-    GroupTable emptyCopy() {
+    @Override
+    public GroupTable emptyCopy() {
         return new GroupTable(columns, keyCount, functions, inputs);
     }
 
+    /** @return an independent table with the same groups and running states (a checkpoint) */
+    GroupTable copy() {
+        GroupTable c = emptyCopy();
+        for (Map.Entry<Object, Group> e : groups.entrySet()) {
+            Group g = e.getValue();
+            Accumulator[] accs = new Accumulator[g.accumulators.length];
+            for (int i = 0; i < accs.length; i++) {
+                accs[i] = g.accumulators[i].copy();
+            }
+            c.groups.put(e.getKey(), new Group(g.key, accs, g.rows));
+        }
+        return c;
+    }
+
     /** @return the number of groups */
-    int size() {
+    @Override
+    public int size() {
         return groups.size();
     }
 
     /**
-     * Applies a weighted contribution.
-     *
-     * @param tuple the contribution's tuple
-     * @param weight +1 or −1
-     * @param changes receives the row change, or {@code null} when nobody listens (no row is built)
+     * Applies a weighted contribution: the tuple's key values select the group, its aggregate inputs
+     * update the group's accumulators. A group view's rows do not depend on the position.
      */
-    void apply(Object[] tuple, int weight, List<ViewChange> changes) {
+    @Override
+    public void apply(long position, Object[] tuple, int weight, List<ViewChange> changes) {
         Object key = key(tuple);
         Group g = groups.get(key);
         ViewRow before = null;
@@ -60,15 +76,10 @@ final class GroupTable {
                 throw new IllegalStateException("retracting from group " + Arrays.toString(keyValues(tuple))
                         + " that does not exist");
             }
-            g = new Group(keyValues(tuple), functions);
+            g = new Group(keyValues(tuple), fresh(), 0);
             groups.put(key, g);
         } else if (changes != null) {
             before = g.row(columns);
-        }
-        if (weight > 0) {
-            // Share the group's key objects: the contribution is kept for the view's lifetime, the
-            // freshly decoded key strings then die young instead of being retained once per event.
-            System.arraycopy(g.key, 0, tuple, 0, keyCount);
         }
         g.rows += weight;
         Accumulator[] accs = g.accumulators;
@@ -86,8 +97,17 @@ final class GroupTable {
         }
     }
 
+    private Accumulator[] fresh() {
+        Accumulator[] accs = new Accumulator[functions.length];
+        for (int i = 0; i < functions.length; i++) {
+            accs[i] = Accumulator.create(functions[i]);
+        }
+        return accs;
+    }
+
     /** @return every group's row, sorted by key */
-    List<ViewRow> rows() {
+    @Override
+    public List<ViewRow> rows() {
         List<Group> sorted = new ArrayList<>(groups.values());
         sorted.sort((a, b) -> {
             for (int i = 0; i < keyCount; i++) {
@@ -103,6 +123,45 @@ final class GroupTable {
             rows.add(g.row(columns));
         }
         return rows;
+    }
+
+    /**
+     * {@code u32} groups, then per group its key values, its {@code i64} row count and each
+     * aggregate's running state ({@link Accumulator#write}).
+     */
+    @Override
+    public void write(AtomicFile.Output out) throws IOException {
+        out.putInt(groups.size());
+        for (Group g : groups.values()) {
+            for (Object k : g.key) {
+                StateValues.write(out, k);
+            }
+            out.putLong(g.rows);
+            for (Accumulator a : g.accumulators) {
+                a.write(out);
+            }
+        }
+    }
+
+    @Override
+    public void read(FileBody in) {
+        int n = in.getCount(keyCount + Long.BYTES);
+        for (int i = 0; i < n; i++) {
+            long at = in.offset();
+            Object[] keyValues = new Object[keyCount];
+            for (int k = 0; k < keyCount; k++) {
+                keyValues[k] = StateValues.read(in);
+            }
+            long rows = in.getLong();
+            Accumulator[] accs = fresh();
+            for (Accumulator a : accs) {
+                a.read(in);
+            }
+            if (rows <= 0 || groups.putIfAbsent(key(keyValues), new Group(keyValues, accs, rows)) != null) {
+                throw in.corruptAt(at, "a distinct group with a positive row count",
+                        Arrays.toString(keyValues) + " with " + rows + " rows");
+            }
+        }
     }
 
     private Object key(Object[] tuple) {
@@ -136,12 +195,10 @@ final class GroupTable {
         final Accumulator[] accumulators;
         long rows;
 
-        Group(Object[] key, AggregateFunction[] functions) {
+        Group(Object[] key, Accumulator[] accumulators, long rows) {
             this.key = key;
-            this.accumulators = new Accumulator[functions.length];
-            for (int i = 0; i < functions.length; i++) {
-                accumulators[i] = Accumulator.create(functions[i]);
-            }
+            this.accumulators = accumulators;
+            this.rows = rows;
         }
 
         ViewRow row(List<String> columns) {

@@ -1,24 +1,35 @@
 package dev.peregrine.store.view.internal;
 
+import dev.peregrine.store.framing.AtomicFile;
+import dev.peregrine.store.framing.FileBody;
 import dev.peregrine.store.view.AggregateFunction;
 import dev.peregrine.store.view.ViewAggregate;
 import dev.peregrine.store.view.ViewChange;
 import dev.peregrine.store.view.ViewColumn;
 import dev.peregrine.store.view.ViewDefinition;
 import dev.peregrine.store.view.ViewRow;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One view's incremental maintenance, DBSP-style: each input is a Z-set delta (an appended event with
  * weight +1, or a tombstone retracting an entity's earlier events with weight −1), turned into the
- * view's output delta without looking at any other input.
+ * view's output delta.
  *
- * <p>Filter views are linear: an event's row enters or leaves on its own. Group views keep a
- * {@link GroupTable} whose accumulators are exact under retraction. Both keep the input trace
- * ({@link ContributionTrace}), which serves retraction, time travel and persistence.
+ * <p><b>What it keeps.</b> Only the current content ({@link ViewRows}: a group view's table, one
+ * entry per group; a filter view's matching live events) and, for a group view, a bounded set of
+ * {@linkplain TableCheckpoints checkpoints} of its table. No trace of the events it accepted: what a
+ * tombstone retracts is read back from the log ({@link ViewLog#liveEvents}, through the entity
+ * index) and derived again, which gives the same tuples because derivation depends only on the event
+ * and the definition. An as-of read replays the log from the newest checkpoint at or below the
+ * position asked for ({@link #rowsAt}). So a view's memory is O(rows + checkpoints × groups),
+ * independent of how many events it has ever seen.
+ *
+ * <p><b>Origin.</b> The position of the first event that entered the view (0 until one does): no
+ * event below it contributed, so a retraction or a replay never looks below it. A view replayed from
+ * a later position (a replay from a time or position) therefore holds and retracts only what it was
+ * fed.
  *
  * <p>Field access goes through the view's {@link ResolvedSchema}: slots resolved once per record
  * layout, never per event by name. Not thread-safe: one maintainer at a time (the store's view
@@ -32,24 +43,22 @@ public final class MaintainedView {
     private final CompiledPredicate where;
     /** Schema field index of each tuple slot. */
     private final int[] tupleFields;
-    /** Null for a filter view. */
-    private final GroupTable groups;
-
-    private final ContributionTrace history;
-    private final Map<String, EntityChain> newestByEntity = new HashMap<>();
-    /** Reused to build and replay tuples; the trace copies what it keeps. */
+    private final ViewLog log;
+    private final ViewRows rows;
+    /** Null for a filter view (its checkpoints would be as large as its rows). */
+    private final TableCheckpoints checkpoints;
+    /** Reused to derive tuples. */
     private final Object[] scratch;
-    private long liveRows;
+    private long origin;
 
-    /** An entity's newest live contribution; its id object is shared by all its contributions. */
-    private static final class EntityChain {
-        final String id;
-        int newest;
-
-        EntityChain(String id, int newest) {
-            this.id = id;
-            this.newest = newest;
-        }
+    /**
+     * Compiles a definition with the default checkpoint policy.
+     *
+     * @param definition the view
+     * @param log the log the view reads back for retractions and as-of reads
+     */
+    public MaintainedView(ViewDefinition definition, ViewLog log) {
+        this(definition, log, TableCheckpoints.DEFAULT_CAPACITY, TableCheckpoints.DEFAULT_MIN_SPACING);
     }
 
     /**
@@ -57,10 +66,14 @@ public final class MaintainedView {
      * evaluable tree.
      *
      * @param definition the view
+     * @param log the log the view reads back for retractions and as-of reads
+     * @param checkpointCapacity checkpoints a group view keeps for as-of reads
+     * @param checkpointSpacing fewest positions between two checkpoints
      */
-    public MaintainedView(ViewDefinition definition) {
+    MaintainedView(ViewDefinition definition, ViewLog log, int checkpointCapacity, long checkpointSpacing) {
         this.definition = definition;
         this.columns = definition.columnNames();
+        this.log = log;
         ResolvedSchema.Builder sb = ResolvedSchema.builder();
         this.where = definition.where().map(p -> CompiledPredicate.compile(p, sb)).orElse(CompiledPredicate.TRUE);
         List<Integer> fields = new ArrayList<>();
@@ -81,16 +94,17 @@ public final class MaintainedView {
                     fields.add(sb.field(aggs.get(i).field()));
                 }
             }
-            this.groups = new GroupTable(columns, keyCount, functions, inputs);
+            this.rows = new GroupTable(columns, keyCount, functions, inputs);
+            this.checkpoints = new TableCheckpoints(checkpointCapacity, checkpointSpacing);
         } else {
             for (ViewColumn c : definition.select()) {
                 fields.add(sb.field(c.field()));
             }
-            this.groups = null;
+            this.rows = new FilterRows(columns, fields.size());
+            this.checkpoints = null;
         }
         this.tupleFields = fields.stream().mapToInt(Integer::intValue).toArray();
         this.schema = sb.build();
-        this.history = new ContributionTrace(tupleFields.length);
         this.scratch = new Object[tupleFields.length];
     }
 
@@ -106,12 +120,20 @@ public final class MaintainedView {
 
     /** @return the number of rows now */
     public long rowCount() {
-        return groups == null ? liveRows : groups.size();
+        return rows.size();
     }
 
-    /** @return the number of contributions kept (live and retracted) */
-    public int historySize() {
-        return history.size();
+    /**
+     * @return what the view holds, in rows and groups: its current rows plus every checkpoint's
+     *     groups; bounded by rows + capacity × groups, not by the events seen (for tests and metrics)
+     */
+    public long retainedEntries() {
+        return rows.size() + (checkpoints == null ? 0 : checkpoints.groupsHeld());
+    }
+
+    /** @return the position of the first event that entered the view, or 0 if none has */
+    long origin() {
+        return origin;
     }
 
     /**
@@ -123,39 +145,22 @@ public final class MaintainedView {
      * @return whether the event entered the view
      */
     public boolean insert(ViewInput event, List<ViewChange> changes) {
-        BoundFields f = schema.bind(event);
-        if (!where.test(f)) {
-            return false;
+        boolean entered = derive(event, scratch);
+        if (entered) {
+            if (origin == 0) {
+                origin = event.position();
+            }
+            rows.apply(event.position(), scratch, 1, changes);
         }
-        int[] tf = tupleFields;
-        Object[] tuple = scratch;
-        for (int i = 0; i < tf.length; i++) {
-            tuple[i] = f.rowValue(tf[i]);
-        }
-        // Applied first: a group view swaps the key values for its shared key objects before the
-        // trace keeps them.
-        apply(event.position(), tuple, 1, changes);
-        record(event.position(), event.entityId(), tuple, ContributionTrace.LIVE);
-        return true;
-    }
-
-    /** Appends to the trace and, when live, links the contribution into its entity's chain. */
-    private void record(long position, String entityId, Object[] tuple, long retractedAt) {
-        if (retractedAt != ContributionTrace.LIVE) {
-            history.add(position, entityId, tuple, retractedAt, ContributionTrace.NONE);
-            return;
-        }
-        EntityChain chain = newestByEntity.get(entityId);
-        if (chain == null) {
-            int i = history.add(position, entityId, tuple, retractedAt, ContributionTrace.NONE);
-            newestByEntity.put(entityId, new EntityChain(entityId, i));
-        } else {
-            chain.newest = history.add(position, chain.id, tuple, retractedAt, chain.newest);
-        }
+        applied(event.position());
+        return entered;
     }
 
     /**
-     * Retracts (weight −1) every live contribution of an entity: its tombstone.
+     * Retracts (weight −1) every live contribution of an entity: its tombstone. The contributions are
+     * the entity's events since its previous tombstone, read back from the log and derived again;
+     * events a scavenge removed meanwhile cannot be read and stay counted (retention is not a
+     * retraction, {@code docs/views.md}).
      *
      * @param entityId the entity
      * @param position the tombstone's log position
@@ -163,115 +168,140 @@ public final class MaintainedView {
      * @return how many contributions were retracted
      */
     public int retract(String entityId, long position, List<ViewChange> changes) {
-        EntityChain chain = newestByEntity.remove(entityId);
-        int n = 0;
-        for (int i = chain == null ? ContributionTrace.NONE : chain.newest; i != ContributionTrace.NONE; n++) {
-            int prev = history.previous(i);
-            history.retract(i, position);
-            apply(history.position(i), history.tuple(i, scratch), -1, changes);
-            i = prev;
-        }
+        int n = retractInto(rows, entityId, position, changes);
+        applied(position);
         return n;
     }
 
-    private void apply(long position, Object[] tuple, int weight, List<ViewChange> changes) {
-        if (groups != null) {
-            groups.apply(tuple, weight, changes);
-            return;
+    private int retractInto(ViewRows target, String entityId, long position, List<ViewChange> changes) {
+        if (origin == 0) {
+            return 0;
         }
-        liveRows += weight;
-        if (changes != null) {
-            ViewRow row = filterRow(position, tuple);
-            changes.add(weight > 0 ? ViewChange.added(row) : ViewChange.removed(row));
+        int[] n = {0};
+        Object[] tuple = new Object[tupleFields.length];
+        log.liveEvents(entityId, position, e -> {
+            if (e.position() >= origin && routes(e.eventType()) && derive(e, tuple)) {
+                target.apply(e.position(), tuple, -1, changes);
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
+    private void applied(long position) {
+        if (checkpoints != null) {
+            checkpoints.offer(position, origin, (GroupTable) rows);
         }
+    }
+
+    /** Binds the event's fields and, if it passes the filter, fills {@code tuple} from them. */
+    private boolean derive(ViewInput event, Object[] tuple) {
+        BoundFields f = schema.bind(event);
+        if (!where.test(f)) {
+            return false;
+        }
+        int[] tf = tupleFields;
+        for (int i = 0; i < tf.length; i++) {
+            tuple[i] = f.rowValue(tf[i]);
+        }
+        return true;
+    }
+
+    /** The router's type test, for events read back from the log. */
+    private boolean routes(String type) {
+        return definition.eventTypes().isEmpty() || definition.eventTypes().contains(type);
     }
 
     /** @return the current rows, sorted (see {@link dev.peregrine.store.view.ViewSnapshot}) */
     public List<ViewRow> rows() {
-        return groups != null ? groups.rows() : rowsAt(Long.MAX_VALUE - 1);
+        return rows.rows();
     }
 
     /**
-     * Time travel: folds the contributions alive just after {@code position} into a fresh state.
-     * Costs one pass over the view's history, and no log reads.
+     * Time travel: the rows as they were just after {@code position}. A group view copies its newest
+     * checkpoint at or below the position (or starts empty at its origin) and replays the log from
+     * there; a filter view replays from its origin. Cost: one table copy and the log entries between
+     * the start and {@code position}, plus, for each tombstone among them, its entity's live events.
+     * The log must hold {@code position} (the caller asks only below the view's position).
      *
      * @param position a log position
      * @return the rows as they were then, sorted
      */
     public List<ViewRow> rowsAt(long position) {
-        Object[] tuple = new Object[history.width()];
-        if (groups == null) {
-            List<ViewRow> rows = new ArrayList<>();
-            for (int i = 0; i < history.size() && history.position(i) <= position; i++) {
-                if (history.aliveAt(i, position)) {
-                    rows.add(filterRow(history.position(i), history.tuple(i, tuple)));
+        if (origin == 0 || position < origin) {
+            return List.of();
+        }
+        TableCheckpoints.Checkpoint start = checkpoints == null ? null : checkpoints.floor(position);
+        ViewRows then = start == null ? rows.emptyCopy() : start.table().copy();
+        long from = start == null ? origin : start.position() + 1;
+        Object[] tuple = new Object[tupleFields.length];
+        log.read(from, position, new ViewLog.EntryVisitor() {
+            @Override
+            public void event(ViewInput event) {
+                if (routes(event.eventType()) && derive(event, tuple)) {
+                    then.apply(event.position(), tuple, 1, null);
                 }
             }
-            return rows;
-        }
-        GroupTable then = groups.emptyCopy();
-        for (int i = 0; i < history.size() && history.position(i) <= position; i++) {
-            if (history.aliveAt(i, position)) {
-                then.apply(history.tuple(i, tuple), 1, null);
+
+            @Override
+            public void tombstone(String entityId, long at) {
+                retractInto(then, entityId, at, null);
             }
-        }
+        });
         return then.rows();
     }
 
-    private ViewRow filterRow(long position, Object[] tuple) {
-        Object[] values = new Object[tupleFields.length + 1];
-        values[0] = position;
-        System.arraycopy(tuple, 0, values, 1, tupleFields.length);
-        return new ViewRow(columns, values);
-    }
-
     /**
-     * Visits the history in position order, for persistence.
+     * Writes the view's state after its definition: origin, current rows, checkpoints
+     * ({@link ViewStateLayout}).
      *
-     * @param visitor receives each contribution's position, entity, retraction position and tuple
-     *     (the tuple array is reused between calls)
+     * @param out the state file
+     * @throws IOException when it cannot be written
      */
-    public void forEachContribution(ContributionVisitor visitor) {
-        Object[] tuple = new Object[history.width()];
-        for (int i = 0; i < history.size(); i++) {
-            visitor.visit(history.position(i), history.entity(i), history.retractedAt(i), history.tuple(i, tuple));
+    void writeState(AtomicFile.Output out) throws IOException {
+        out.putLong(origin);
+        rows.write(out);
+        List<TableCheckpoints.Checkpoint> kept = checkpoints == null ? List.of() : checkpoints.all();
+        out.putInt(kept.size());
+        for (TableCheckpoints.Checkpoint c : kept) {
+            out.putLong(c.position());
+            c.table().write(out);
         }
     }
 
     /**
-     * Restores one persisted contribution; call in position order on a fresh view.
+     * Reads what {@link #writeState} wrote into this fresh view.
      *
-     * @param position the event's position
-     * @param entityId the event's entity
-     * @param retractedAt the retracting tombstone's position, or {@link Long#MAX_VALUE} when live
-     * @param tuple the tuple as written by {@link #forEachContribution}; may be reused by the caller
+     * @param in the state file, after the definition
+     * @param checkpoint the position the state reflects; no checkpoint may be above it
+     * @throws dev.peregrine.store.CorruptFileException when it is malformed
      */
-    public void restore(long position, String entityId, long retractedAt, Object[] tuple) {
-        int n = history.size();
-        if (n > 0 && history.position(n - 1) >= position) {
-            throw new IllegalStateException("contributions restored out of order: " + position
-                    + " after " + history.position(n - 1));
+    void readState(FileBody in, long checkpoint) {
+        long originAt = in.offset();
+        origin = in.getLong();
+        if (origin < 0 || origin > checkpoint) {
+            throw in.corruptAt(originAt, "an origin from 0 to the checkpoint " + checkpoint, Long.toString(origin));
         }
-        if (tuple.length != history.width()) {
-            throw new IllegalStateException("a contribution of " + tuple.length + " values where the view has "
-                    + history.width());
+        rows.read(in);
+        long countAt = in.offset();
+        int count = in.getCount(Long.BYTES + Integer.BYTES);
+        if (count > 0 && (checkpoints == null || count > checkpoints.capacity())) {
+            throw in.corruptAt(countAt, "at most " + (checkpoints == null ? 0 : checkpoints.capacity())
+                    + " checkpoints", Integer.toString(count));
         }
-        if (retractedAt == ContributionTrace.LIVE) {
-            apply(position, tuple, 1, null);
+        long previous = origin - 1;
+        for (int i = 0; i < count; i++) {
+            long at = in.offset();
+            long position = in.getLong();
+            if (position <= previous || position > checkpoint) {
+                throw in.corruptAt(at, "a checkpoint position from " + (previous + 1) + " to " + checkpoint,
+                        Long.toString(position));
+            }
+            previous = position;
+            GroupTable table = (GroupTable) rows.emptyCopy();
+            table.read(in);
+            checkpoints.restore(new TableCheckpoints.Checkpoint(position, table));
         }
-        record(position, entityId, tuple, retractedAt);
-    }
-
-    /** Receives persisted contributions. */
-    @FunctionalInterface
-    public interface ContributionVisitor {
-        /**
-         * @param position the event's position
-         * @param entityId the event's entity
-         * @param retractedAt the tombstone's position, or {@link Long#MAX_VALUE}
-         * @param tuple the derived values
-         */
-        void visit(long position, String entityId, long retractedAt, Object[] tuple);
     }
 
     /** @return how many field layouts the schema has resolved slots for (for tests and metrics) */

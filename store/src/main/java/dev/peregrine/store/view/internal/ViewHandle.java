@@ -99,6 +99,11 @@ final class ViewHandle implements View {
         ViewStateFile.write(file, engine, position());
     }
 
+    /** @return the engine now (for tests that look at what it holds) */
+    synchronized MaintainedView engine() {
+        return engine;
+    }
+
     synchronized long floor() {
         return floor;
     }

@@ -61,6 +61,8 @@ public final class ViewManager implements Views, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ViewManager.class);
 
     private final CommittedLog log;
+    /** What every view reads back: an entity's live events at its tombstone, a stretch for an as-of read. */
+    private final ViewLog viewLog;
     private final Path dir;
     private final Map<String, ViewHandle> views = new ConcurrentHashMap<>();
     private final ViewRouter<ViewHandle> router = new ViewRouter<>(ViewHandle.class, ViewHandle::definition);
@@ -87,6 +89,7 @@ public final class ViewManager implements Views, AutoCloseable {
      */
     public ViewManager(CommittedLog log, Path storeDirectory, long checkpointEvery) {
         this.log = log;
+        this.viewLog = new CommittedViewLog(log);
         this.dir = storeDirectory.resolve("views");
         try {
             Files.createDirectories(dir);
@@ -137,7 +140,7 @@ public final class ViewManager implements Views, AutoCloseable {
         Path state = stateFile(definition.name());
         if (Files.exists(state)) {
             try {
-                ViewStateFile.Loaded loaded = ViewStateFile.read(state).orElseThrow();
+                ViewStateFile.Loaded loaded = ViewStateFile.read(state, this::emptyView).orElseThrow();
                 if (!loaded.view().definition().equals(definition)) {
                     LOG.warn("view {}: state file holds another definition; rebuilding from position 1",
                             definition.name());
@@ -156,7 +159,11 @@ public final class ViewManager implements Views, AutoCloseable {
         } else {
             LOG.info("view {}: no state file; building from position 1", definition.name());
         }
-        return new ViewHandle(this, new MaintainedView(definition), 0);
+        return new ViewHandle(this, emptyView(definition), 0);
+    }
+
+    private MaintainedView emptyView(ViewDefinition definition) {
+        return new MaintainedView(definition, viewLog);
     }
 
     /** The follower's consumer: offers each entry to the views it routes to. */
@@ -236,7 +243,7 @@ public final class ViewManager implements Views, AutoCloseable {
             writeDefinition(definition);
             Backfill filled;
             try {
-                filled = backfill(new MaintainedView(definition), listener);
+                filled = backfill(emptyView(definition), listener);
             } catch (RuntimeException e) {
                 // No half-registered view may come back at the next open.
                 try {
@@ -289,7 +296,7 @@ public final class ViewManager implements Views, AutoCloseable {
         if (handle == null) {
             throw new ViewNotFoundException(name);
         }
-        MaintainedView fresh = new MaintainedView(handle.definition());
+        MaintainedView fresh = emptyView(handle.definition());
         RoutingFilter route = new RoutingFilter(handle.definition());
         EntryInput in = new EntryInput();
         return new ShadowState() {

@@ -2,44 +2,44 @@ package dev.peregrine.store.view.internal;
 
 /**
  * Body layout of a view state file ({@code views/<name>.view}, an
- * {@link dev.peregrine.store.framing.AtomicFile} of format {@link ViewStateFile#FORMAT}): the view's
- * definition, its checkpoint and its input trace (every contribution, live or retracted), from which
- * the view's rows are folded on load. Offsets are from the start of the body, which follows the file
- * header; all integers little-endian.
+ * {@link dev.peregrine.store.framing.AtomicFile} of format {@link ViewStateFile#FORMAT}, version 3):
+ * the view's definition, its checkpoint, its origin, its current rows and its as-of checkpoints. No
+ * event is stored: the file's size is O(rows + checkpoints × groups). Offsets are from the start of
+ * the body, which follows the file header; all integers little-endian.
  *
  * <pre>
- *  0                               8                               16              20
- *  +-------------------------------+-------------------------------+---------------+--------------------+
- *  | checkpoint position (i64)     | contributions count (i64)     | definition    | definition JSON    |
- *  |                               |                               | length (u32)  | (UTF-8) ...        |
- *  +-------------------------------+-------------------------------+---------------+--------------------+
- *  then `count` contributions:
- *  +-----------+--------------+-----------+---------+------------+---------------------+
- *  | position  | retracted at | entity id | entity  | tuple size | values: tag (u8) +  |
- *  | (i64)     | (i64)        | len (u32) | UTF-8   | (u16)      | body, see TAG_*     |
- *  +-----------+--------------+-----------+---------+------------+---------------------+
+ *  0                               8               12                   12 + d
+ *  +-------------------------------+---------------+--------------------+-------------------------+
+ *  | checkpoint position (i64)     | definition    | definition JSON    | origin (i64): the first |
+ *  |                               | length d (u32)| (UTF-8) ...        | contribution, 0 if none |
+ *  +-------------------------------+---------------+--------------------+-------------------------+
+ *  then the current rows:
+ *    filter view: u32 n, then n × ( position (i64) | one value per select column )
+ *    group view:  u32 n, then n × ( one value per key column | row count (i64) | each aggregate's state )
+ *  then u32 k as-of checkpoints (0 for a filter view), k × ( position (i64) | a group table as above )
  *  then the file footer.
+ *
+ *  aggregate state:  count: n (i64)
+ *                    sum, avg: small (i64) | big (a value: decimal or null) | doubles (i64)
+ *                              | decimals (i64) | numbers (i64)
+ *                    min, max, count_distinct: u32 m, then m × ( value | copies (i64) )
+ *  value:            tag (u8, TAG_*) and its bytes
  * </pre>
  *
  * <p>The footer's CRC-32C covers every byte of the file before it, so a torn or bit-flipped file is
  * detected before anything is parsed. A view whose file is missing, damaged or of a version this build
- * does not read (the previous release's among them) is rebuilt from log position 1, so the file needs
- * no repair path or legacy reader of its own.
+ * does not read (versions 1 and 2 among them: they held every event's contribution) is rebuilt from
+ * log position 1, so the file needs no repair path or legacy reader of its own.
  */
 final class ViewStateLayout {
 
     static final int CHECKPOINT_OFFSET = 0;
     static final int CHECKPOINT_LENGTH = Long.BYTES;
-    static final int COUNT_OFFSET = CHECKPOINT_OFFSET + CHECKPOINT_LENGTH;
-    static final int COUNT_LENGTH = Long.BYTES;
-    static final int DEFINITION_LENGTH_OFFSET = COUNT_OFFSET + COUNT_LENGTH;
+    static final int DEFINITION_LENGTH_OFFSET = CHECKPOINT_OFFSET + CHECKPOINT_LENGTH;
     static final int DEFINITION_LENGTH_LENGTH = Integer.BYTES;
     static final int DEFINITION_OFFSET = DEFINITION_LENGTH_OFFSET + DEFINITION_LENGTH_LENGTH;
 
-    /** The fewest bytes a contribution takes: position, retracted at, an empty entity id, an empty tuple. */
-    static final int CONTRIBUTION_MIN_LENGTH = Long.BYTES + Long.BYTES + Integer.BYTES + Short.BYTES;
-
-    /** Value tags in a contribution's tuple. */
+    /** Value tags. */
     static final byte TAG_NULL = 0;
     static final byte TAG_FALSE = 1;
     static final byte TAG_TRUE = 2;

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * For random streams of events and tombstones and random view definitions, the incrementally
- * maintained view equals a full recompute ({@link ViewOracle}) at every checked position, through a
- * persist-and-reload "restart" in the middle, as of past positions, and as rebuilt from its deltas.
+ * maintained view equals a full recompute ({@link ViewOracle}) after every step, as of a random past
+ * position after every step too (served from the view's checkpoints and the log, with checkpoints
+ * close together and few so that their thinning runs), through persist-and-reload "restarts", and as
+ * rebuilt from its deltas.
  */
 class MaintainedViewPropertyTest {
 
@@ -47,10 +49,16 @@ class MaintainedViewPropertyTest {
         List<ViewDefinition> defs = new ArrayList<>();
         List<MaintainedView> views = new ArrayList<>();
         List<Replica> replicas = new ArrayList<>();
+        MemoryViewLog memoryLog = new MemoryViewLog();
+        // Checkpoints close together and few, so that as-of reads start from them and thinning runs.
+        int capacity = 1 + rnd.nextInt(4);
+        long spacing = 1 + rnd.nextInt(20);
+        java.util.function.Function<ViewDefinition, MaintainedView> empty =
+                d -> new MaintainedView(d, memoryLog, capacity, spacing);
         for (int i = 0; i < 6; i++) {
             ViewDefinition d = gen.definition("v" + i);
             defs.add(d);
-            views.add(new MaintainedView(d));
+            views.add(empty.apply(d));
             replicas.add(new Replica());
         }
         List<ViewOracle.Entry> log = new ArrayList<>();
@@ -62,6 +70,7 @@ class MaintainedViewPropertyTest {
             List<ViewChange> changes = new ArrayList<>();
             if (rnd.nextInt(12) == 0) {
                 log.add(new ViewOracle.Entry(pos, "$tombstone", entity, null, pos * 1000, 0, null));
+                memoryLog.tombstone(entity, pos);
                 versions.remove(entity);
                 for (int v = 0; v < views.size(); v++) {
                     changes.clear();
@@ -77,6 +86,7 @@ class MaintainedViewPropertyTest {
                 log.add(entry);
                 TestInput in = new TestInput(pos, type, entity, tenant, pos * 1000, version,
                         RecordBuilder.create(dict).withFields(payload).build());
+                memoryLog.append(in);
                 for (int v = 0; v < views.size(); v++) {
                     ViewDefinition d = defs.get(v);
                     if (d.eventTypes().isEmpty() || d.eventTypes().contains(type)) {
@@ -86,23 +96,24 @@ class MaintainedViewPropertyTest {
                     }
                 }
             }
-            if (pos == restartAt) {
+            if (pos == restartAt || rnd.nextInt(60) == 0) {
                 for (int v = 0; v < views.size(); v++) {
                     Path file = dir.resolve("r" + seed + "-" + v + ".view");
                     ViewStateFile.write(file, views.get(v), pos);
-                    ViewStateFile.Loaded loaded = ViewStateFile.read(file).orElseThrow();
+                    ViewStateFile.Loaded loaded = ViewStateFile.read(file, empty).orElseThrow();
                     assertThat(loaded.checkpoint()).isEqualTo(pos);
                     views.set(v, loaded.view());
                 }
             }
-            if (pos % 25 == 0 || pos == events) {
-                for (int v = 0; v < views.size(); v++) {
-                    List<ViewRow> expected = ViewOracle.recompute(defs.get(v), log, pos);
-                    assertThat(views.get(v).rows()).as("view %s at %d", defs.get(v), pos).isEqualTo(expected);
-                    assertThat(views.get(v).rowCount()).isEqualTo(expected.size());
-                    assertThat(replicas.get(v).sorted(defs.get(v))).as("deltas of %s", defs.get(v))
-                            .isEqualTo(expected);
-                }
+            for (int v = 0; v < views.size(); v++) {
+                List<ViewRow> expected = ViewOracle.recompute(defs.get(v), log, pos);
+                assertThat(views.get(v).rows()).as("view %s at %d", defs.get(v), pos).isEqualTo(expected);
+                assertThat(views.get(v).rowCount()).isEqualTo(expected.size());
+                assertThat(replicas.get(v).sorted(defs.get(v))).as("deltas of %s", defs.get(v))
+                        .isEqualTo(expected);
+                long at = rnd.nextLong(pos + 1);
+                assertThat(views.get(v).rowsAt(at)).as("view %s as of %d at %d", defs.get(v), at, pos)
+                        .isEqualTo(ViewOracle.recompute(defs.get(v), log, at));
             }
         }
         for (int check = 0; check < 5; check++) {

@@ -16,7 +16,7 @@ class ResolvedSchemaTest {
         FieldDictionary dict = FieldDictionary.create();
         MaintainedView v = new MaintainedView(ViewDefinition.fromJson("""
                 {"name": "x", "where": {"field": "items", "op": "contains", "value": 3},
-                 "select": ["items[1].sku", "customer.address.city", "items", "$entity_id", "missing.deep"]}"""));
+                 "select": ["items[1].sku", "customer.address.city", "items", "$entity_id", "missing.deep"]}"""), new MemoryViewLog());
         String json = "{\"customer\": {\"address\": {\"city\": \"Oslo\"}}, \"items\": [3, {\"sku\": \"A-1\"}]}";
         assertThat(v.insert(new TestInput(1, "t", "e1", null, 0, 1, JsonCodec.defaults().parse(dict, json)), null))
                 .isTrue();
@@ -31,7 +31,7 @@ class ResolvedSchemaTest {
     void namesInternedAfterCompilationAreResolvedWhenTheyAppear() {
         FieldDictionary dict = FieldDictionary.create();
         MaintainedView v = new MaintainedView(ViewDefinition.fromJson("""
-                {"name": "late", "group_by": ["late.name"], "aggregates": [{"fn": "count", "as": "n"}]}"""));
+                {"name": "late", "group_by": ["late.name"], "aggregates": [{"fn": "count", "as": "n"}]}"""), new MemoryViewLog());
         v.insert(new TestInput(1, "t", "e", null, 0, 1, JsonCodec.defaults().parse(dict, "{\"a\": 1}")), null);
         int before = v.resolvedLayouts();
         v.insert(new TestInput(2, "t", "e", null, 0, 2, JsonCodec.defaults().parse(dict, "{\"a\": 2}")), null);

@@ -26,18 +26,26 @@ class StateFileDamageTest {
         Random rnd = new Random(SEED);
         RandomViews gen = new RandomViews(rnd);
         FieldDictionary dict = FieldDictionary.create();
+        MemoryViewLog log = new MemoryViewLog();
+        // small checkpoint spacing, so the file holds checkpoints as well as the current table
         MaintainedView view = new MaintainedView(ViewDefinition.fromJson("""
-                {"name": "d", "group_by": ["s"], "aggregates": [{"fn": "max", "field": "a"}]}"""));
+                {"name": "d", "group_by": ["s"], "aggregates": [{"fn": "max", "field": "a"}, {"fn": "sum", "field": "a"}]}"""),
+                log, 4, 3);
         for (long p = 1; p <= 40; p++) {
-            view.insert(new TestInput(p, "t", "e" + p % 5, null, p, 1,
-                    RecordBuilder.create(dict).withFields(gen.payload()).build()), null);
             if (p % 13 == 0) {
+                log.tombstone("e3", p);
                 view.retract("e3", p, null);
+            } else {
+                TestInput in = new TestInput(p, "t", "e" + p % 5, null, p, 1,
+                        RecordBuilder.create(dict).withFields(gen.payload()).build());
+                log.append(in);
+                view.insert(in, null);
             }
         }
         Path file = dir.resolve("d.view");
         ViewStateFile.write(file, view, 40);
-        DamageChecks.everyTruncationAndFlipIsDetected(file, () -> ViewStateFile.read(file), SEED, 200);
+        DamageChecks.everyTruncationAndFlipIsDetected(file, () -> ViewStateFile.read(file,
+                d -> new MaintainedView(d, log, 4, 3)), SEED, 200);
     }
 
     @Test
@@ -53,10 +61,10 @@ class StateFileDamageTest {
     @Test
     void anotherFormatVersionIsUnsupportedNotCorrupt() throws Exception {
         Path file = dir.resolve("v.view");
-        ViewStateFile.write(file, new MaintainedView(ViewDefinition.fromJson("{\"name\": \"v\"}")), 0);
+        ViewStateFile.write(file, new MaintainedView(ViewDefinition.fromJson("{\"name\": \"v\"}"), new MemoryViewLog()), 0);
         int newer = ViewStateFile.FORMAT.currentVersion() + 1;
         DamageChecks.rewriteVersion(file, newer, true);
-        assertThatThrownBy(() -> ViewStateFile.read(file))
+        assertThatThrownBy(() -> ViewStateFile.read(file, d -> new MaintainedView(d, new MemoryViewLog())))
                 .isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
                     assertThat(e.file()).isEqualTo(file);
                     assertThat(e.found()).isEqualTo(newer);

@@ -28,7 +28,7 @@ public final class StoreLog {
                 out.add(new ViewOracle.Entry(e.position(), e.eventType(), e.entityId(), e.tenantId(),
                         e.timestampNanos(), e.version(), e.isTombstone() ? null : toMap(e.payload())));
             }
-            next += page.size();
+            next = page.getLast().position() + 1; // not + size: a scavenge leaves gaps
         }
     }
 
