@@ -6,6 +6,7 @@ module dev.peregrine.store {
     requires transitive dev.peregrine.record;
     requires com.fasterxml.jackson.core; // view definitions' JSON; not in the store's API
     requires org.slf4j;
+    requires re2j; // users' regular expressions in linear time (SubscriptionFilter); a filename automodule
 
     exports dev.peregrine.store;
     exports dev.peregrine.store.backup;

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -64,7 +65,8 @@ import java.util.concurrent.TimeoutException;
  * the interning itself fails). A record built with another dictionary is accepted and re-encoded.
  *
  * <p><b>Lifetime of results.</b> {@link StoredEvent} payloads are views over the mapped log files,
- * valid until {@link #close()}.
+ * valid until {@link #close()}. The {@link EventView} handed to an {@link EventVisitor} is valid only
+ * during the visit that receives it.
  *
  * <p><b>Tombstones.</b> {@link #tombstone(String)} appends a tombstone entry (it takes a position).
  * From then on the entity's earlier events are hidden from queries, {@link #get(UUID)}, state and
@@ -195,6 +197,28 @@ public final class EventStore implements AutoCloseable {
      */
     public QueryPage query(Query query) {
         return engine().queries().run(query);
+    }
+
+    /**
+     * Runs a query and shows each result to {@code visitor} in place, through one {@link EventView}
+     * that the store re-points from event to event over the mapped log: the same results, in the same
+     * order, with the same cursor as {@link #query(Query)}, but no {@link StoredEvent} per event, so a
+     * visitor that reads numbers and strings allocates nothing per event. The view is valid only during
+     * each {@link EventVisitor#visit} call; copy out what must be kept (see {@link EventView}).
+     *
+     * <pre>{@code
+     * Optional<String> next = store.query(Query.builder().entityId("acct-1").limit(100).build(),
+     *         e -> { total.add(e.payload().getLong("amount", 0)); return true; });
+     * }</pre>
+     *
+     * @param query the query
+     * @param visitor sees each matching event, until the page is full or it returns {@code false}
+     * @return the cursor of the next page (as {@link QueryPage#nextCursor()}), present when the query
+     *         stopped before its last candidate
+     * @throws InvalidEventException for a malformed cursor or event type
+     */
+    public Optional<String> query(Query query, EventVisitor visitor) {
+        return engine().queries().run(query, Objects.requireNonNull(visitor, "visitor"));
     }
 
     /**

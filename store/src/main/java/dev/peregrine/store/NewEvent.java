@@ -62,7 +62,7 @@ public final class NewEvent {
         return clientSuppliedId;
     }
 
-    /** @return the event type, 1–128 characters of {@code [a-z0-9._-]} */
+    /** @return the event type, 1–128 characters, no control characters, not {@code $tombstone} */
     public String eventType() {
         return eventType;
     }

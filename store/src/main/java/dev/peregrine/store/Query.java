@@ -18,7 +18,9 @@ import java.util.OptionalLong;
  *
  * <p>Time bounds are inclusive: {@code since <= timestamp}, {@code timestamp <= until} and
  * {@code timestamp <= asOf} ({@code asOf} is the time-travel spelling of an upper bound; when both
- * are set the earlier one wins). {@code fromPosition} is inclusive. {@code offset} skips that many
+ * are set the earlier one wins). {@code fromPosition} is inclusive, and so is {@code fromVersion},
+ * which needs an entity and starts at that version of its stream without passing over the events
+ * before it (versions count from the entity's last tombstone). {@code offset} skips that many
  * matching events before the page starts (the skipped events are examined, not read, so an offset
  * costs about as much as a page of that size); the page's cursor then points after its last event.
  * A cursor is an opaque string from {@link QueryPage#nextCursor()}; it is valid only with the same
@@ -33,6 +35,7 @@ public final class Query {
     private final Instant until;
     private final Instant asOf;
     private final long fromPosition;
+    private final long fromVersion;
     private final int limit;
     private final int offset;
     private final String cursor;
@@ -45,6 +48,7 @@ public final class Query {
         this.until = b.until;
         this.asOf = b.asOf;
         this.fromPosition = b.fromPosition;
+        this.fromVersion = b.fromVersion;
         this.limit = b.limit;
         this.offset = b.offset;
         this.cursor = b.cursor;
@@ -90,6 +94,11 @@ public final class Query {
         return fromPosition > 0 ? OptionalLong.of(fromPosition) : OptionalLong.empty();
     }
 
+    /** @return the inclusive lower stream-version bound of an entity query, if set */
+    public OptionalLong fromVersion() {
+        return fromVersion > 0 ? OptionalLong.of(fromVersion) : OptionalLong.empty();
+    }
+
     /** @return the page size, if set (the store caps it at {@link StoreOptions#maxQueryLimit()}) */
     public OptionalInt limit() {
         return limit > 0 ? OptionalInt.of(limit) : OptionalInt.empty();
@@ -114,6 +123,7 @@ public final class Query {
         private Instant until;
         private Instant asOf;
         private long fromPosition;
+        private long fromVersion;
         private int limit;
         private int offset;
         private String cursor;
@@ -171,6 +181,20 @@ public final class Query {
         }
 
         /**
+         * @param value only the entity's events at or after this stream version (1 = its first event
+         *     since its last tombstone); needs {@link #entityId(String)}
+         * @return this builder
+         * @throws InvalidEventException if {@code value < 1}
+         */
+        public Builder fromVersion(long value) {
+            if (value < 1) {
+                throw new InvalidEventException("from_version", "must be >= 1, got " + value);
+            }
+            this.fromVersion = value;
+            return this;
+        }
+
+        /**
          * @param value page size, at least 1
          * @return this builder
          * @throws InvalidEventException if {@code value < 1}
@@ -203,8 +227,14 @@ public final class Query {
             return this;
         }
 
-        /** @return the query */
+        /**
+         * @return the query
+         * @throws InvalidEventException if a version bound is set without an entity
+         */
         public Query build() {
+            if (fromVersion > 0 && entityId == null) {
+                throw new InvalidEventException("from_version", "needs an entity_id: versions are per entity");
+            }
             return new Query(this);
         }
     }

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A consumer group's state across real crashes: a child JVM ({@link ConsumerGroupCrashMain}) updates
- * the group's options and consumes with four members, and is killed with SIGKILL at a random moment,
+ * the group's options and consumes with four members, and is killed with SIGKILL once it has printed
+ * a random number of settlements (by what it did, not by the clock: a fast child drained the whole
+ * group within a fixed sleep, and the next round then waited for a settlement that never came),
  * several rounds over one store. After each kill the reopened group has the options of the last
  * update that returned (or a later one), a checkpoint that covers every settlement that returned
  * (the longest run 1..L of printed acks and parkings; settlements past a round's checkpoint are
@@ -42,7 +44,9 @@ class ConsumerGroupCrashTest {
 
     static final GroupOptions OPTIONS = GroupOptions.DEFAULTS.withMaxAttempts(3).withMaxInFlight(256)
             .withStrategy(ConsumerStrategy.ROUND_ROBIN);
-    private static final int EVENTS = 6_000;
+    private static final int EVENTS = 20_000;
+    /** The most settlements a round waits for before the kill: the rounds together leave events over. */
+    private static final int MOST_SETTLEMENTS_PER_ROUND = 500;
     private static final int ROUNDS = 4;
 
     @TempDir
@@ -82,11 +86,11 @@ class ConsumerGroupCrashTest {
                     ConsumerGroupCrashMain.class.getName(), dir.toString(), Integer.toString(round))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             AtomicInteger updated = new AtomicInteger();
-            CountDownLatch working = new CountDownLatch(1);
+            int killAfter = 1 + random.nextInt(MOST_SETTLEMENTS_PER_ROUND);
+            CountDownLatch working = new CountDownLatch(killAfter);
             Thread reader = Thread.ofPlatform().start(() -> read(child, updated, settled, parked, working));
-            assertThat(working.await(60, TimeUnit.SECONDS) && child.isAlive()).as(context + ": the child consumes")
-                    .isTrue();
-            Thread.sleep(random.nextInt(400));
+            assertThat(working.await(60, TimeUnit.SECONDS) && child.isAlive())
+                    .as(context + ": the child settles " + killAfter + " events").isTrue();
             child.destroyForcibly();
             child.waitFor();
             reader.join();
@@ -157,6 +161,7 @@ class ConsumerGroupCrashTest {
                         case "PARK" -> {
                             settled.add(value);
                             parked.add(value);
+                            working.countDown();
                         }
                         default -> { }
                     }
@@ -167,6 +172,8 @@ class ConsumerGroupCrashTest {
         } catch (Exception e) {
             // the pipe closes when the child dies
         }
-        working.countDown();
+        while (working.getCount() > 0) { // the child died early: the parent's check then fails on isAlive
+            working.countDown();
+        }
     }
 }

@@ -111,7 +111,7 @@ class EventStoreBasicsTest {
     @Test
     void rejectsInvalidEventsNamingTheField() {
         try (EventStore store = EventStore.open(dir, small())) {
-            assertThatThrownBy(() -> store.append(event(store, "Bad Type", "e", "{}").build()))
+            assertThatThrownBy(() -> store.append(event(store, "bad\u0007type", "e", "{}").build()))
                     .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("event_type"));
             assertThatThrownBy(() -> store.append(event(store, "t", "", "{}").build()))
                     .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("entity_id"));
@@ -125,7 +125,7 @@ class EventStoreBasicsTest {
                     .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("payload"));
             assertThatThrownBy(() -> store.append(List.of())).isInstanceOf(InvalidEventException.class);
             assertThatThrownBy(() -> store.append(List.of(event(store, "t", "a", "{}").build(),
-                    event(store, "t", "b", "{}").build(), event(store, "Bad Type", "c", "{}").build())))
+                    event(store, "t", "b", "{}").build(), event(store, "bad\u0007type", "c", "{}").build())))
                     .isInstanceOfSatisfying(InvalidEventException.class, e -> {
                         assertThat(e.eventIndex()).hasValue(2);
                         assertThat(e.field()).isEqualTo("event_type");

@@ -271,6 +271,73 @@ class FieldNamesTest {
         }
     }
 
+    /**
+     * Writer threads that each bring one new name per event, some events also using names already held, cross
+     * the limit together: exactly as many events as there were free names are stored, each with its name, every
+     * other one is refused with nothing stored, and a restart finds the same names.
+     */
+    @Test
+    void concurrentWritersCrossTheLimitExactly() throws Exception {
+        long seed = Long.getLong("names.seed", System.nanoTime() % 100_000);
+        Random random = new Random(seed);
+        int limit = 300 + random.nextInt(300);
+        int threads = 8;
+        int perThread = limit / threads + 40; // more attempts than free names, whatever the seed
+        Set<String> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        try (EventStore store = EventStore.open(dir, options().maxFieldNames(limit).build())) {
+            store.append(drafted(store.dictionary().draft(), "seed", "{\"held0\":1,\"held1\":2}").build());
+            int free = limit - 2;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<Thread> writers = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            String name = "t" + thread + "n" + i;
+                            String json = "{\"" + name + "\":" + i + ",\"held" + (i % 2) + "\":true}";
+                            try {
+                                store.append(drafted(store.dictionary().draft(), "t" + thread, json).build());
+                                stored.add(name);
+                            } catch (FieldNameLimitException e) {
+                                refused.incrementAndGet();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            assertThat(failures).as("seed %d", seed).isEmpty();
+            String because = "seed " + seed + ", limit " + limit;
+            assertThat(stored).as(because).hasSize(free);
+            assertThat(refused.get()).as(because).isEqualTo(threads * perThread - free);
+            assertThat(store.stats().fieldNames()).as(because).isEqualTo(limit);
+            assertThat(store.stats().totalEvents()).as(because).isEqualTo(1 + free);
+            assertThat(new HashSet<>(store.dictionary().names())).as(because)
+                    .containsAll(stored).contains("held0", "held1").hasSize(limit);
+        }
+        try (EventStore store = EventStore.open(dir, options().maxFieldNames(limit).build())) {
+            assertThat(store.stats().fieldNames()).isEqualTo(limit);
+            Set<String> readBack = new HashSet<>();
+            for (int t = 0; t < threads; t++) {
+                for (StoredEvent e : store.query(Query.builder().entityId("t" + t).limit(10_000).build()).events()) {
+                    collectKeys(e.payload().toJson(), readBack);
+                }
+            }
+            readBack.removeAll(Set.of("held0", "held1"));
+            assertThat(readBack).as("seed %d: every stored event reads back with its own name", seed).isEqualTo(stored);
+            assertThatThrownBy(() -> store.append(drafted(store.dictionary().draft(), "a", "{\"late\":1}").build()))
+                    .isInstanceOf(FieldNameLimitException.class);
+        }
+    }
+
     private static void collectKeys(String json, Set<String> out) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]+)\":").matcher(json);
         while (m.find()) {

@@ -31,6 +31,9 @@ class FreeSpaceWatermarkTest {
                     store.append(event(store, "e" + (i % 5), i));
                 }
                 fs.fill(WATERMARK - (2 << 20));
+                // The watermark reads the file system at most every 50 ms and estimates from its own
+                // writes in between: a disk another process fills is seen within that, not at once.
+                Thread.sleep(2 * 50);
                 for (int i = 0; i < 20; i++) { // every write, not only the first after the fill
                     int n = i;
                     assertThatThrownBy(() -> store.append(event(store, "e1", 1000 + n)))

@@ -166,7 +166,7 @@ class PreviousReleaseFilesTest {
     /**
      * The release before consumer groups kept their options wrote {@code subscription-state} version 2:
      * this framing, with the body above and no options block. Such a group keeps its checkpoint and
-     * parked events, takes the options it is opened with, and is rewritten as version 3 at once, so a
+     * parked events, takes the options it is opened with, and is rewritten as the current version at once, so a
      * later open finds them without being given any.
      */
     @Test
@@ -184,7 +184,7 @@ class PreviousReleaseFilesTest {
             assertThat(workers.acknowledgedPosition()).isEqualTo(6);
             assertThat(workers.parked()).isEqualTo(parked);
             assertThat(workers.options()).isEqualTo(chosen);
-            assertThat(versionOf(file)).as("upgraded when opened").isEqualTo(3);
+            assertThat(versionOf(file)).as("upgraded when opened").isEqualTo(4);
         }
         try (EventStore store = EventStore.open(dir, StoreFiles.options())) {
             ConsumerGroup workers = store.subscriptions().findGroup("workers").orElseThrow();

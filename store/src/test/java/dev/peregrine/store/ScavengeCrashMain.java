@@ -16,7 +16,7 @@ import java.util.UUID;
 /**
  * The child JVM of {@link ScavengeCrashTest}: appends small batches (printing {@code ACK} for each
  * event and {@code TOMB} for each tombstone once the call returned) while scavenges run back to back,
- * throttled, in the background. Runs until it is killed.
+ * throttled to the rate the parent chose, in the background. Runs until it is killed.
  *
  * <p>The rules ({@link #RULES}) make three kinds of event removable: every {@code temp} event (max age
  * 1 ms), all but the newest {@value #KEEP} events of each {@code c-} entity, and events of a {@code d-}
@@ -40,17 +40,16 @@ public final class ScavengeCrashMain {
         return StoreOptions.builder().durability(Durability.none()).segmentBytes(64 * 1024).snapshotEvery(5).build();
     }
 
-    /** @param args data directory, seed */
+    /** @param args data directory, seed, the scavenges' throttle in bytes per second */
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
         Random random = new Random(Long.parseLong(args[1]));
+        long throttle = Long.parseLong(args[2]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         EventStore store = EventStore.open(data, options());
         if (store.retention().rules().isEmpty()) {
             RULES.forEach(store.retention()::putRule);
         }
-        // Slow enough (16 to 128 KiB/s) that a copy takes about a second, so kills often land while one is written.
-        long throttle = (16L << 10) * (1 + random.nextInt(8));
         out.println("READY");
         while (true) {
             if (!store.retention().scavengeStatus().state().active()) {

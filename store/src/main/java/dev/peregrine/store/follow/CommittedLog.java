@@ -29,6 +29,18 @@ public interface CommittedLog {
     AutoCloseable onCommit(Runnable wake);
 
     /**
+     * Reads, through the entity index, the events of one entity that were live just before a position:
+     * those after its last tombstone below {@code before}, up to {@code before - 1}, in position order,
+     * events a scavenge removed left out. A view reads them to retract what the entity contributed
+     * when its tombstone at {@code before} arrives, so it keeps no per-event trace of its own.
+     *
+     * @param entityId the entity
+     * @param before a position at most one past the visible position
+     * @param sink receives each event; the same cursor, re-pointed
+     */
+    void readLive(String entityId, long before, Consumer<? super LogEntry> sink);
+
+    /**
      * Reads entries {@code from..to} in position order through one new cursor, tombstones included,
      * events a scavenge removed left out ({@link LogEntry#isRemoved()}).
      *

@@ -24,16 +24,22 @@ public final class EntityStream {
     }
 
     private final String entityId;
-    private final LongPagedList positions = new LongPagedList();
+    private final IndexMemory memory;
+    private final LongPagedList positions;
     /** Created on the first tombstone (rare), published with release. */
     @SuppressWarnings("unused") // accessed through TOMBSTONES
     private LongPagedList tombstones;
     /** Current version as the sequencer sees it (including not yet visible appends). Writer only. */
     private long writerVersion;
 
-    /** @param entityId the entity */
-    public EntityStream(String entityId) {
+    /**
+     * @param entityId the entity
+     * @param memory where its position lists are kept
+     */
+    public EntityStream(String entityId, IndexMemory memory) {
         this.entityId = entityId;
+        this.memory = memory;
+        this.positions = new LongPagedList(memory);
     }
 
     /** @return the entity id */
@@ -65,7 +71,7 @@ public final class EntityStream {
     public void addTombstone(long position) {
         LongPagedList t = (LongPagedList) TOMBSTONES.get(this);
         if (t == null) {
-            t = new LongPagedList();
+            t = new LongPagedList(memory);
             TOMBSTONES.setRelease(this, t);
         }
         t.add(position);

@@ -1,7 +1,10 @@
 package dev.peregrine.store.index;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 /**
  * Event id → position, as an open-addressing hash table that stores only positions: the id itself is
@@ -10,7 +13,8 @@ import java.lang.invoke.VarHandle;
  * bytes that storing the 128-bit id beside the position would cost.
  *
  * <p>Linear probing; a zero slot is empty (positions start at 1). The table doubles at 70% load; the
- * new table is filled completely before it is published.
+ * new table is filled completely before it is published. Tables live in the {@link IndexMemory}
+ * given (a store's is mapped, off the heap).
  *
  * <p>Thread safety: one writer ({@link #put}, {@link #clear}); any number of readers
  * ({@link #find}). Slots are written with release and read with acquire; the table reference too.
@@ -36,25 +40,32 @@ public final class EventIdIndex {
     }
 
     private static final VarHandle TABLE;
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+    /** A slot: coordinates (table, byte offset). */
+    private static final VarHandle SLOT = ValueLayout.JAVA_LONG.varHandle();
     private static final int INITIAL_CAPACITY = 1 << 10;
 
     static {
         try {
-            TABLE = MethodHandles.lookup().findVarHandle(EventIdIndex.class, "table", long[].class);
+            TABLE = MethodHandles.lookup().findVarHandle(EventIdIndex.class, "table", MemorySegment.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final IdSource source;
+    private final IndexMemory memory;
     @SuppressWarnings("unused") // accessed through TABLE
-    private long[] table = new long[INITIAL_CAPACITY];
-    private int count;
+    private MemorySegment table;
+    private long count;
 
-    /** @param source where ids are read back from */
-    public EventIdIndex(IdSource source) {
+    /**
+     * @param source where ids are read back from
+     * @param memory where tables are allocated
+     */
+    public EventIdIndex(IdSource source, IndexMemory memory) {
         this.source = source;
+        this.memory = memory;
+        this.table = memory.allocate((long) INITIAL_CAPACITY * Long.BYTES);
     }
 
     /**
@@ -78,26 +89,31 @@ public final class EventIdIndex {
      * @param position where the event is stored
      */
     public void put(long msb, long lsb, long position) {
-        long[] t = (long[]) TABLE.get(this); // plain: only the writer replaces the table
-        if ((count + 1) * 10L > t.length * 7L) {
+        MemorySegment t = (MemorySegment) TABLE.get(this); // plain: only the writer replaces the table
+        if ((count + 1) * 10L > slots(t) * 7L) {
             t = grow(t);
         }
         insert(t, hash(msb, lsb), position);
         count++;
     }
 
-    private static void insert(long[] t, int hash, long position) {
-        int mask = t.length - 1;
-        int i = hash & mask;
-        while ((long) SLOT.get(t, i) != 0) {
-            i = (i + 1) & mask;
-        }
-        SLOT.setRelease(t, i, position);
+    private static long slots(MemorySegment t) {
+        return t.byteSize() / Long.BYTES;
     }
 
-    private long[] grow(long[] old) {
-        long[] bigger = new long[old.length * 2];
-        for (long position : old) {
+    private static void insert(MemorySegment t, int hash, long position) {
+        long mask = slots(t) - 1;
+        long i = hash & mask;
+        while ((long) SLOT.get(t, i * Long.BYTES) != 0) {
+            i = (i + 1) & mask;
+        }
+        SLOT.setRelease(t, i * Long.BYTES, position);
+    }
+
+    private MemorySegment grow(MemorySegment old) {
+        MemorySegment bigger = memory.allocate(old.byteSize() * 2);
+        for (long i = 0, n = slots(old); i < n; i++) {
+            long position = old.getAtIndex(ValueLayout.JAVA_LONG, i);
             if (position != 0) {
                 insert(bigger, source.idHash(position), position);
             }
@@ -113,11 +129,11 @@ public final class EventIdIndex {
      * @return the position of the event with that id, or 0 if none (visible)
      */
     public long find(long msb, long lsb, long maxPosition) {
-        long[] t = (long[]) TABLE.getAcquire(this);
-        int mask = t.length - 1;
-        int i = hash(msb, lsb) & mask;
+        MemorySegment t = (MemorySegment) TABLE.getAcquire(this);
+        long mask = slots(t) - 1;
+        long i = hash(msb, lsb) & mask;
         while (true) {
-            long position = (long) SLOT.getAcquire(t, i);
+            long position = (long) SLOT.getAcquire(t, i * Long.BYTES);
             if (position == 0) {
                 return 0;
             }
@@ -129,28 +145,37 @@ public final class EventIdIndex {
     }
 
     /** @return number of ids indexed */
-    public int size() {
+    public long size() {
         return count;
     }
 
-    /** @return heap bytes of the table (for measurement) */
+    /** @return heap bytes of the table (for measurement): 0 when it is off the heap */
     public long heapBytes() {
-        return 16L + 8L * ((long[]) TABLE.getAcquire(this)).length;
+        MemorySegment t = (MemorySegment) TABLE.getAcquire(this);
+        return t.isNative() ? 0 : 16L + t.byteSize();
     }
 
-    /** @return the raw table, for the index checkpoint (writer thread or a quiescent store) */
-    public long[] rawTable() {
-        return (long[]) TABLE.getAcquire(this);
+    /** @return the table (read-only), for the index checkpoint (writer thread or a quiescent store) */
+    public MemorySegment table() {
+        return ((MemorySegment) TABLE.getAcquire(this)).asReadOnly();
     }
 
     /**
-     * Installs a table loaded from a checkpoint (before the store is open).
+     * Installs a table loaded from a checkpoint (before the store is open), copying it into this
+     * index's memory.
      *
-     * @param loaded the table
+     * @param loaded the slots, in {@code loadedOrder}; their number a power of two
      * @param loadedCount ids in it
      */
-    public void load(long[] loaded, int loadedCount) {
+    public void load(ByteBuffer loaded, long loadedCount) {
+        long slots = loaded.remaining() / Long.BYTES;
+        if (Long.bitCount(slots) != 1) {
+            throw new IllegalArgumentException("an id table of " + slots + " slots, not a power of two");
+        }
+        MemorySegment t = memory.allocate(slots * Long.BYTES);
+        MemorySegment.copy(MemorySegment.ofBuffer(loaded), ValueLayout.JAVA_LONG_UNALIGNED.withOrder(loaded.order()), 0,
+                t, ValueLayout.JAVA_LONG, 0, slots);
         count = loadedCount;
-        TABLE.setRelease(this, loaded);
+        TABLE.setRelease(this, t);
     }
 }

@@ -9,8 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * segment; timestamp → position needs no index because timestamps never decrease along the log, so
  * it is a binary search over positions reading timestamps from the mapped entries.
  *
- * <p>Heap per event: 8 bytes in its entity's list, 8 in its type's list, ~11–16 in the id table (plus
- * 8 for the segment's offset index): about 40 bytes, with payloads left in the mapped files.
+ * <p>Memory per event: 8 bytes in its entity's list, 8 in its type's list, ~11–16 in the id table (plus
+ * 8 for the segment's offset index): about 40 bytes, all in the {@link IndexMemory} given (a store's
+ * is mapped, off the heap). What stays on the heap is per entity and per type: the id, the stream
+ * and list objects and the map entry, about 150 bytes an entity.
  *
  * <p>Thread safety: one writer (the sequencer; the loader before open); lock-free readers that bound
  * every lookup by the visible position they acquired.
@@ -19,13 +21,23 @@ public final class LogIndexes {
 
     private final ConcurrentHashMap<String, EntityStream> entities = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongPagedList> types = new ConcurrentHashMap<>();
+    private final IndexMemory memory;
     private final EventIdIndex ids;
     private volatile long eventCount;
     private volatile boolean anyTombstones;
 
-    /** @param idSource reads event ids back from the log */
-    public LogIndexes(EventIdIndex.IdSource idSource) {
-        this.ids = new EventIdIndex(idSource);
+    /**
+     * @param idSource reads event ids back from the log
+     * @param memory where the position lists and the id table are kept
+     */
+    public LogIndexes(EventIdIndex.IdSource idSource, IndexMemory memory) {
+        this.memory = memory;
+        this.ids = new EventIdIndex(idSource, memory);
+    }
+
+    /** @return where the lists and the id table are kept (the loader allocates restored lists there) */
+    public IndexMemory memory() {
+        return memory;
     }
 
     /**
@@ -39,9 +51,9 @@ public final class LogIndexes {
      * @return its stream version
      */
     public long addEvent(long position, String entityId, String eventType, long msb, long lsb) {
-        EntityStream stream = entities.computeIfAbsent(entityId, EntityStream::new);
+        EntityStream stream = entities.computeIfAbsent(entityId, this::newStream);
         long version = stream.addEvent(position);
-        types.computeIfAbsent(eventType, t -> new LongPagedList()).add(position);
+        types.computeIfAbsent(eventType, t -> new LongPagedList(memory)).add(position);
         ids.put(msb, lsb, position);
         eventCount = eventCount + 1; // single writer: a plain read-modify-write of a volatile is safe
         return version;
@@ -54,8 +66,12 @@ public final class LogIndexes {
      * @param entityId the deleted entity
      */
     public void addTombstone(long position, String entityId) {
-        entities.computeIfAbsent(entityId, EntityStream::new).addTombstone(position);
+        entities.computeIfAbsent(entityId, this::newStream).addTombstone(position);
         anyTombstones = true;
+    }
+
+    private EntityStream newStream(String entityId) {
+        return new EntityStream(entityId, memory);
     }
 
     /**
@@ -115,7 +131,7 @@ public final class LogIndexes {
         return anyTombstones;
     }
 
-    /** @return approximate heap bytes of the position lists and id table (for measurement) */
+    /** @return approximate heap bytes of the position lists and id table, not of ids and types (for measurement) */
     public long heapBytes() {
         long bytes = ids.heapBytes();
         for (EntityStream s : entities.values()) {

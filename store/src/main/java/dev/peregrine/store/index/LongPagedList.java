@@ -1,14 +1,18 @@
 package dev.peregrine.store.index;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
  * An append-only list of {@code long}s in pages, written by one thread (the sequencer) and read by
- * any number of threads without locks. Heap cost is 8 bytes per element plus at most one partly
- * filled page: the first page grows by doubling from 4 elements (so the many small entity streams
- * stay small), later pages are allocated whole, and nothing is ever copied once a page is full.
+ * any number of threads without locks. It costs 8 bytes per element plus at most one partly filled
+ * page, in the {@link IndexMemory} it was given (a store's is mapped, off the heap): the first page
+ * grows by doubling from 4 elements (so the many small entity streams stay small), later pages are
+ * allocated whole, and nothing is ever copied once a page is full.
  *
  * <p>Publication protocol: the writer stores the element (plain), then the size with release; a
  * reader loads the size with acquire and may then read every index below it. Page references are
@@ -23,25 +27,38 @@ public final class LongPagedList {
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     static final int PAGE_MASK = PAGE_SIZE - 1;
     private static final int FIRST_CAPACITY = 4;
+    private static final ValueLayout.OfLong ELEMENT = ValueLayout.JAVA_LONG;
 
     private static final VarHandle SIZE;
     private static final VarHandle PAGES;
-    private static final VarHandle PAGE_ELEMENT = MethodHandles.arrayElementVarHandle(long[][].class);
+    private static final VarHandle PAGE_ELEMENT = MethodHandles.arrayElementVarHandle(MemorySegment[].class);
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             SIZE = lookup.findVarHandle(LongPagedList.class, "size", int.class);
-            PAGES = lookup.findVarHandle(LongPagedList.class, "pages", long[][].class);
+            PAGES = lookup.findVarHandle(LongPagedList.class, "pages", MemorySegment[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
+    private final IndexMemory memory;
     @SuppressWarnings("unused") // accessed through PAGES
-    private long[][] pages = {new long[FIRST_CAPACITY]};
+    private MemorySegment[] pages;
     @SuppressWarnings("unused") // accessed through SIZE
     private int size;
+
+    /** A list on the heap. */
+    public LongPagedList() {
+        this(IndexMemory.HEAP);
+    }
+
+    /** @param memory where its pages are allocated */
+    public LongPagedList(IndexMemory memory) {
+        this.memory = memory;
+        this.pages = new MemorySegment[] {memory.allocate((long) FIRST_CAPACITY * Long.BYTES)};
+    }
 
     /**
      * Appends a value. Writer thread only.
@@ -50,60 +67,57 @@ public final class LongPagedList {
      */
     public void add(long value) {
         int n = (int) SIZE.get(this); // plain: only this thread writes size
-        long[][] p = (long[][]) PAGES.get(this);
+        MemorySegment target = pageFor(n);
+        target.setAtIndex(ELEMENT, n & PAGE_MASK, value); // plain: ordered before readers by the size release below
+        SIZE.setRelease(this, n + 1);
+    }
+
+    /** @return the page element {@code n} goes to, installed (grown, or new) if need be; writer only */
+    private MemorySegment pageFor(int n) {
+        MemorySegment[] p = (MemorySegment[]) PAGES.get(this);
         int page = n >>> PAGE_SHIFT;
         int index = n & PAGE_MASK;
         if (page == p.length) {
             p = Arrays.copyOf(p, p.length * 2);
             PAGES.setRelease(this, p); // readers holding the old spine still find every page below n
         }
-        long[] target = p[page];
+        MemorySegment target = p[page];
         if (target == null) {
-            target = new long[PAGE_SIZE];
+            target = memory.allocate((long) PAGE_SIZE * Long.BYTES);
             PAGE_ELEMENT.setRelease(p, page, target);
-        } else if (index == target.length) {
+        } else if ((long) index * Long.BYTES == target.byteSize()) {
             // Only the first page grows; the copy is complete before it is published.
-            target = Arrays.copyOf(target, Math.min(PAGE_SIZE, target.length * 2));
+            MemorySegment bigger = memory.allocate(Math.min((long) PAGE_SIZE * Long.BYTES, target.byteSize() * 2));
+            MemorySegment.copy(target, 0, bigger, 0, target.byteSize());
+            target = bigger;
             PAGE_ELEMENT.setRelease(p, page, target);
         }
-        target[index] = value; // plain: ordered before readers by the size release below
-        SIZE.setRelease(this, n + 1);
+        return target;
     }
 
     /**
-     * Appends {@code n} little-endian longs read from {@code in} (loading a checkpoint), publishing the
-     * new size once at the end. Writer thread only.
+     * Appends {@code n} longs read from {@code in} in its byte order (loading a checkpoint),
+     * publishing the new size once per page. Writer thread only.
      *
      * @param in source, positioned at the first value; advanced past the last
      * @param n number of values
      */
-    public void addAll(java.nio.ByteBuffer in, int n) {
-        java.nio.LongBuffer longs = in.asLongBuffer();
+    public void addAll(ByteBuffer in, int n) {
+        MemorySegment source = MemorySegment.ofBuffer(in);
+        ValueLayout.OfLong sourceLayout = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(in.order());
         int size = (int) SIZE.get(this);
-        int done = 0;
+        long done = 0;
         while (done < n) {
-            if ((size & PAGE_MASK) != 0 || n - done < PAGE_SIZE) {
-                // Not a whole page to copy: one element at a time (small lists keep their small first page).
-                add(longs.get());
-                size++;
-                done++;
-                continue;
-            }
-            int count = PAGE_SIZE;
-            long[] page = new long[PAGE_SIZE];
-            longs.get(page);
-            long[][] p = (long[][]) PAGES.get(this);
-            int index = size >>> PAGE_SHIFT;
-            if (index == p.length) {
-                p = Arrays.copyOf(p, p.length * 2);
-                PAGES.setRelease(this, p);
-            }
-            PAGE_ELEMENT.setRelease(p, index, page);
+            MemorySegment target = pageFor(size);
+            int index = size & PAGE_MASK;
+            int count = (int) Math.min(n - done, target.byteSize() / Long.BYTES - index);
+            MemorySegment.copy(source, sourceLayout, done * Long.BYTES, target, ELEMENT, (long) index * Long.BYTES,
+                    count);
             size += count;
             done += count;
             SIZE.setRelease(this, size);
         }
-        in.position(in.position() + 8 * n);
+        in.position(in.position() + Long.BYTES * n);
     }
 
     /** @return the number of elements published so far (acquire) */
@@ -116,9 +130,9 @@ public final class LongPagedList {
      * @return the element
      */
     public long get(int index) {
-        long[][] p = (long[][]) PAGES.getAcquire(this);
-        long[] page = (long[]) PAGE_ELEMENT.getAcquire(p, index >>> PAGE_SHIFT);
-        return page[index & PAGE_MASK];
+        MemorySegment[] p = (MemorySegment[]) PAGES.getAcquire(this);
+        MemorySegment page = (MemorySegment) PAGE_ELEMENT.getAcquire(p, index >>> PAGE_SHIFT);
+        return page.getAtIndex(ELEMENT, index & PAGE_MASK);
     }
 
     /**
@@ -153,13 +167,13 @@ public final class LongPagedList {
         return lo;
     }
 
-    /** @return approximate heap bytes held by the element pages (for measurement) */
+    /** @return approximate heap bytes of the list: its page table, and the pages kept on the heap */
     public long heapBytes() {
-        long[][] p = (long[][]) PAGES.getAcquire(this);
+        MemorySegment[] p = (MemorySegment[]) PAGES.getAcquire(this);
         long bytes = 16L + 8L * p.length;
-        for (long[] page : p) {
+        for (MemorySegment page : p) {
             if (page != null) {
-                bytes += 16L + 8L * page.length;
+                bytes += page.isNative() ? 40 : 56 + page.byteSize(); // the segment object (and its array)
             }
         }
         return bytes;

@@ -1,23 +1,26 @@
 package dev.peregrine.store.internal;
 
 import dev.peregrine.record.Record;
+import dev.peregrine.store.EventView;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.follow.LogCursor;
 import dev.peregrine.store.log.EntryDescriptor;
 import dev.peregrine.store.log.LogSegment;
 
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * The engine's {@link LogCursor}: a segment and an offset, re-pointed per entry, with every field read
- * from the mapped bytes through {@link EventReader} when asked for. The strings (the reader's cached
+ * The engine's one flyweight over the mapped log: a segment and an offset, re-pointed per entry, with
+ * every field read from the mapped bytes through {@link EventReader} when asked for. The log follower
+ * hands it out as a {@link LogCursor}, queries with a visitor as an {@link EventView}. The strings (the reader's cached
  * instances) are looked up on first use for an entry and kept until the cursor moves on, so several
  * readers of one entry decode them once. The payload record and the {@link StoredEvent} are made anew
  * on each call and never kept: a cursor is long-lived, and an object stored in it could never be
  * scalar-replaced by the JIT in a consumer that only reads a field or two.
  * Not thread-safe: one per reading thread.
  */
-final class EntryCursor implements LogCursor {
+final class EntryCursor implements LogCursor, EventView {
 
     private final EventReader reader;
     private final RetentionPolicy retention;
@@ -50,6 +53,26 @@ final class EntryCursor implements LogCursor {
     @Override
     public long position() {
         return position;
+    }
+
+    /** @return the segment of the entry pointed at, for filters that compare its bytes */
+    LogSegment segment() {
+        return segment;
+    }
+
+    /** @return the entry's offset in {@link #segment()} */
+    long offset() {
+        return offset;
+    }
+
+    @Override
+    public long idMostSignificantBits() {
+        return segment.idMsbAt(offset);
+    }
+
+    @Override
+    public long idLeastSignificantBits() {
+        return segment.idLsbAt(offset);
     }
 
     @Override
@@ -108,8 +131,18 @@ final class EntryCursor implements LogCursor {
     }
 
     @Override
+    public int payloadSize() {
+        return EventReader.isTombstone(segment, offset) ? 0 : segment.payloadLengthAt(offset);
+    }
+
+    @Override
     public Record payload() {
         return reader.payload(segment, offset);
+    }
+
+    @Override
+    public Optional<Record> metadata() {
+        return Optional.ofNullable(reader.metadata(segment, offset));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.peregrine.store.internal;
 
 import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.record.MergePatchFold;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.internal.TrustedRecords;
 import dev.peregrine.store.AppendResult;
@@ -85,10 +86,14 @@ public final class EventReader implements EventIdIndex.IdSource {
      */
     StoredEvent event(LogSegment s, long off, long position, String type, String entity, String tenant,
                       Record payload) {
+        return new StoredEvent(new UUID(s.idMsbAt(off), s.idLsbAt(off)), type, entity, tenant, payload,
+                metadata(s, off), s.timestampAt(off), s.versionAt(off), position);
+    }
+
+    /** @return the metadata of the entry at {@code off} as a record view, or {@code null} if it has none */
+    Record metadata(LogSegment s, long off) {
         MemorySegment meta = s.metadataAt(off);
-        Record metadata = meta == null ? null : TrustedRecords.wrap(dictionary, meta);
-        return new StoredEvent(new UUID(s.idMsbAt(off), s.idLsbAt(off)), type, entity, tenant, payload, metadata,
-                s.timestampAt(off), s.versionAt(off), position);
+        return meta == null ? null : TrustedRecords.wrap(dictionary, meta);
     }
 
     /**
@@ -111,6 +116,16 @@ public final class EventReader implements EventIdIndex.IdSource {
     /** @return the payload of the entry at {@code off} as a record view; empty for a tombstone */
     Record payload(LogSegment s, long off) {
         return isTombstone(s, off) ? Record.empty(dictionary) : TrustedRecords.wrap(dictionary, s.payloadAt(off));
+    }
+
+    /**
+     * Folds the payload of the entry at {@code off} into {@code fold} straight from the mapping (no
+     * record view, no slice); a tombstone's empty payload changes nothing.
+     */
+    static void foldPayload(MergePatchFold fold, LogSegment s, long off) {
+        if (!isTombstone(s, off)) {
+            TrustedRecords.foldPatch(fold, s.memory(), s.payloadOffsetAt(off));
+        }
     }
 
     static boolean isTombstone(LogSegment s, long off) {
@@ -154,17 +169,15 @@ public final class EventReader implements EventIdIndex.IdSource {
     }
 
     /**
-     * Compares the entry's strings with encoded filter values, without decoding.
+     * Compares the strings of the entry at {@code off} with encoded filter values, without decoding.
      *
-     * @param loc the entry
      * @param type event type UTF-8, or null for any
      * @param entity entity id UTF-8, or null for any
      * @param tenant tenant id UTF-8, or null for any
      * @return whether every non-null value matches
      */
-    public boolean stringsMatch(Location loc, MemorySegment type, MemorySegment entity, MemorySegment tenant) {
-        LogSegment s = loc.segment();
-        long off = loc.offset();
+    static boolean stringsMatch(LogSegment s, long off, MemorySegment type, MemorySegment entity,
+                                MemorySegment tenant) {
         long typeAt = s.typeOffsetAt(off);
         int typeLen = s.typeLengthAt(off);
         int entityLen = s.entityLengthAt(off);
@@ -191,7 +204,7 @@ public final class EventReader implements EventIdIndex.IdSource {
         LogSegment s = loc.segment();
         long off = loc.offset();
         byte kind = s.kindAt(off);
-        if (kind == EntryDescriptor.KIND_TOMBSTONE || !stringsMatch(loc, MemorySegment.ofArray(type),
+        if (kind == EntryDescriptor.KIND_TOMBSTONE || !stringsMatch(s, off, MemorySegment.ofArray(type),
                 MemorySegment.ofArray(entity), MemorySegment.ofArray(tenant))) {
             return false;
         }
@@ -207,19 +220,6 @@ public final class EventReader implements EventIdIndex.IdSource {
 
     private static boolean bytesEqual(MemorySegment map, long at, int length, MemorySegment expected) {
         return length == expected.byteSize() && MemorySegment.mismatch(map, at, at + length, expected, 0, length) < 0;
-    }
-
-    /**
-     * @param loc the entry
-     * @return its timestamp
-     */
-    public long timestamp(Location loc) {
-        return loc.segment().timestampAt(loc.offset());
-    }
-
-    /** @param loc the entry @return whether it is an event */
-    public boolean isEvent(Location loc) {
-        return loc.segment().kindAt(loc.offset()) == EntryDescriptor.KIND_EVENT;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.peregrine.record.Record;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StoreOptions;
+import dev.peregrine.store.StoredEvent;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,9 +16,10 @@ import java.util.List;
  * Validates events and encodes them into {@link PreparedEvent}s, on the appending thread. Every
  * rejection is an {@link InvalidEventException} naming the field as the HTTP API spells it.
  *
- * <p>Rules: {@code entity_id} and {@code tenant_id} 1–128 characters (code points), no control
- * characters, no unpaired surrogates; {@code event_type} 1–128 characters of {@code [a-z0-9._-]};
- * payload plus metadata at most {@link StoreOptions#maxPayloadBytes()} encoded bytes. Records of the
+ * <p>Rules: {@code event_type}, {@code entity_id} and {@code tenant_id} 1–128 characters (code
+ * points), no control characters, no unpaired surrogates (so that a KurrentDB application's
+ * {@code OrderPlaced} or {@code Order Placed} is stored as it is); {@code event_type} not
+ * {@value StoredEvent#TOMBSTONE_TYPE}, which the store reserves for its tombstones; payload plus metadata at most {@link StoreOptions#maxPayloadBytes()} encoded bytes. Records of the
  * store's dictionary or of a draft of it are kept as they are; a record built with another dictionary
  * is re-encoded into a draft (through its JSON form) so its field ids can be made to mean what the
  * persisted dictionary says. Nothing here interns a name into the store's dictionary.
@@ -79,6 +81,11 @@ public final class EventValidator {
      */
     public PreparedEvent prepare(NewEvent event) {
         checkEventType("event_type", event.eventType());
+        if (StoredEvent.TOMBSTONE_TYPE.equals(event.eventType())) {
+            // A stored event of this type would read back as a tombstone (StoredEvent.isTombstone).
+            throw new InvalidEventException("event_type", "'" + StoredEvent.TOMBSTONE_TYPE
+                    + "' is reserved for the store's tombstones");
+        }
         checkId("entity_id", event.entityId());
         checkId("tenant_id", event.tenantId());
         Record payload = own(event.payload());
@@ -88,7 +95,7 @@ public final class EventValidator {
             throw new InvalidEventException("payload", "payload and metadata are " + total
                     + " bytes encoded, more than the limit of " + maxPayloadBytes);
         }
-        byte[] type = event.eventType().getBytes(StandardCharsets.US_ASCII);
+        byte[] type = event.eventType().getBytes(StandardCharsets.UTF_8);
         byte[] entity = event.entityId().getBytes(StandardCharsets.UTF_8);
         byte[] tenant = event.tenantId().getBytes(StandardCharsets.UTF_8);
         return PreparedEvent.of(event, type, entity, tenant, payload, metadata);
@@ -108,11 +115,26 @@ public final class EventValidator {
     }
 
     /**
+     * Checks an event type, in an event or in a filter: the rule of {@link #checkId}.
+     *
      * @param field the field name for the error
      * @param value an event type
-     * @throws InvalidEventException if it is not 1–128 characters of {@code [a-z0-9._-]}
+     * @throws InvalidEventException if it is empty, longer than 128 characters, or holds a control
+     *         character or an unpaired surrogate
      */
     public static void checkEventType(String field, String value) {
+        checkId(field, value);
+    }
+
+    /**
+     * Checks the name of a projection: an identifier (it names files and checkpoints), so a narrower
+     * rule than an event type's.
+     *
+     * @param field the field name for the error
+     * @param value a name
+     * @throws InvalidEventException if it is not 1–128 characters of {@code [a-z0-9._-]}
+     */
+    public static void checkName(String field, String value) {
         if (value == null || value.isEmpty()) {
             throw new InvalidEventException(field, "must not be empty");
         }

@@ -13,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,11 +88,12 @@ public final class IndexCheckpoint {
                 out.putString(e.getKey());
                 putList(out, e.getValue());
             }
-            long[] table = indexes.ids().rawTable();
-            out.putInt(table.length);
-            out.putInt(indexes.ids().size());
-            for (long v : table) {
-                out.putLong(v);
+            MemorySegment table = indexes.ids().table();
+            long slots = table.byteSize() / Long.BYTES;
+            out.putInt((int) slots);
+            out.putInt((int) indexes.ids().size());
+            for (long i = 0; i < slots; i++) {
+                out.putLong(table.getAtIndex(ValueLayout.JAVA_LONG, i));
             }
         });
     }
@@ -137,7 +141,7 @@ public final class IndexCheckpoint {
         List<EntityStream> streams = new ArrayList<>(entities);
         List<Boolean> tombstoned = new ArrayList<>(entities);
         for (int i = 0; i < entities; i++) {
-            EntityStream s = new EntityStream(in.getString());
+            EntityStream s = new EntityStream(in.getString(), indexes.memory());
             long writerVersion = in.getLong();
             int n = in.getCount(Long.BYTES);
             s.positions().addAll(in.slice(n * Long.BYTES), n);
@@ -153,7 +157,7 @@ public final class IndexCheckpoint {
         Map<String, LongPagedList> types = new HashMap<>();
         for (int i = 0; i < typeCount; i++) {
             String type = in.getString();
-            LongPagedList list = new LongPagedList();
+            LongPagedList list = new LongPagedList(indexes.memory());
             int n = in.getCount(Long.BYTES);
             list.addAll(in.slice(n * Long.BYTES), n);
             types.put(type, list);
@@ -163,8 +167,10 @@ public final class IndexCheckpoint {
         if (tableLength < 0 || (long) tableLength * Long.BYTES != in.remaining()) {
             throw in.corrupt("an id table filling the rest of the body", Integer.toUnsignedString(tableLength) + " slots");
         }
-        long[] table = new long[tableLength];
-        in.slice(tableLength * Long.BYTES).asLongBuffer().get(table);
+        if (Integer.bitCount(tableLength) != 1) {
+            throw in.corrupt("an id table of a power of two slots", Integer.toString(tableLength));
+        }
+        ByteBuffer table = in.slice(tableLength * Long.BYTES);
         indexes.eventCount(eventCount);
         for (int i = 0; i < streams.size(); i++) {
             indexes.restoreStream(streams.get(i), tombstoned.get(i));

@@ -147,7 +147,7 @@ public final class ProjectionRunner implements AutoCloseable {
      */
     public synchronized void register(Projection projection) {
         String name = projection.name();
-        EventValidator.checkEventType("projection name", name);
+        EventValidator.checkName("projection name", name);
         if (slots.containsKey(name)) {
             throw new StateConflictException("a projection named '" + name + "' is already registered");
         }

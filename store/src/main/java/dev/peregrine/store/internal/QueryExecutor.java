@@ -1,5 +1,7 @@
 package dev.peregrine.store.internal;
 
+import dev.peregrine.store.EventView;
+import dev.peregrine.store.EventVisitor;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.Query;
 import dev.peregrine.store.QueryPage;
@@ -7,6 +9,8 @@ import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.index.EntityStream;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.index.LongPagedList;
+import dev.peregrine.store.log.EntryDescriptor;
+import dev.peregrine.store.log.LogSegment;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -53,25 +57,39 @@ public final class QueryExecutor {
         this.retention = retention;
     }
 
-    /** The filters of one query, encoded for byte comparison. */
-    private record Filter(MemorySegment type, MemorySegment entity, MemorySegment tenant, long since, long upTo,
-                          boolean checkHidden) {
-    }
-
-    /** One page being collected: the first {@code skip} matches are passed over, then up to {@code limit} taken. */
-    private static final class Page {
-        final List<StoredEvent> events;
-        final int limit;
+    /**
+     * One query being run: its filters encoded for byte comparison, the flyweight re-pointed at each
+     * candidate, and the visitor it is shown to once every filter passed. The first {@code skip} matches
+     * are passed over, then up to {@code remaining} shown.
+     */
+    private static final class Scan {
+        final MemorySegment type;
+        final MemorySegment entity;
+        final MemorySegment tenant;
+        final long since;
+        final long upTo;
+        final boolean checkHidden;
+        final long max;
+        final EntryCursor view;
+        final EventVisitor visitor;
         int skip;
+        int remaining;
+        boolean stopped;
 
-        Page(int limit, int skip) {
-            this.events = new ArrayList<>(Math.min(limit, 256));
-            this.limit = limit;
-            this.skip = skip;
-        }
-
-        boolean full() {
-            return events.size() == limit;
+        Scan(Query q, long since, long upTo, boolean checkHidden, long max, EntryCursor view, EventVisitor visitor,
+             int limit) {
+            this.type = q.eventType().map(QueryExecutor::utf8).orElse(null);
+            this.entity = q.entityId().map(QueryExecutor::utf8).orElse(null);
+            this.tenant = q.tenantId().map(QueryExecutor::utf8).orElse(null);
+            this.since = since;
+            this.upTo = upTo;
+            this.checkHidden = checkHidden;
+            this.max = max;
+            this.view = view;
+            this.visitor = visitor;
+            this.skip = q.offset();
+            this.remaining = limit;
+            this.stopped = limit == 0;
         }
     }
 
@@ -112,8 +130,23 @@ public final class QueryExecutor {
      * @throws InvalidEventException when the query's offset is above the largest page
      */
     public QueryPage run(Query q) {
+        List<StoredEvent> events = new ArrayList<>(Math.min(limit(q), 256));
+        Optional<String> next = run(q, e -> events.add(e.toStoredEvent()));
+        return new QueryPage(events, next);
+    }
+
+    /**
+     * Runs a query and shows each result to {@code visitor} through one re-pointed {@link EventView}
+     * (the flyweight allocates nothing per event; what the visitor reads may).
+     *
+     * @param q the query
+     * @param visitor sees each result in position order, until the page is full or it returns false
+     * @return the cursor of the next page, when the page ended before the candidates did
+     * @throws InvalidEventException when the query's offset is above the largest page
+     */
+    public Optional<String> run(Query q, EventVisitor visitor) {
         long max = visible.getAsLong();
-        int limit = Math.min(q.limit().orElse(maxLimit), maxLimit);
+        int limit = limit(q);
         if (q.offset() > maxLimit) {
             throw new InvalidEventException("offset", "must be at most " + maxLimit + " (the largest page), got "
                     + q.offset());
@@ -123,86 +156,116 @@ public final class QueryExecutor {
         long upTo = Math.min(q.until().map(TimeSearch::nanos).orElse(Long.MAX_VALUE),
                 q.asOf().map(TimeSearch::nanos).orElse(Long.MAX_VALUE));
         q.eventType().ifPresent(t -> EventValidator.checkEventType("event_type", t));
-        Filter f = new Filter(q.eventType().map(QueryExecutor::utf8).orElse(null),
-                q.entityId().map(QueryExecutor::utf8).orElse(null), q.tenantId().map(QueryExecutor::utf8).orElse(null),
-                since, upTo, indexes.anyTombstones());
-        Page out = new Page(limit, q.offset());
+        Scan scan = new Scan(q, since, upTo, indexes.anyTombstones(), max, new EntryCursor(reader, retention, visible),
+                visitor, limit);
         long next;
-        if (q.entityId().isPresent()) {
+        if (scan.stopped) {
+            next = 0;
+        } else if (q.entityId().isPresent()) {
             EntityStream stream = indexes.stream(q.entityId().get());
-            next = stream == null ? 0 : scanList(stream.positions(), max, lower, f, out);
+            next = stream == null ? 0 : scanList(stream.positions(), firstIndex(stream, q, max), lower, scan);
         } else if (q.eventType().isPresent()) {
             LongPagedList list = indexes.type(q.eventType().get());
-            next = list == null ? 0 : scanList(list, max, lower, f, out);
+            next = list == null ? 0 : scanList(list, 0, lower, scan);
         } else {
-            next = scanLog(max, lower, f, out);
+            next = scanLog(lower, scan);
         }
-        return new QueryPage(out.events, next == 0 ? Optional.empty() : Optional.of("p" + next));
+        return next == 0 ? Optional.empty() : Optional.of("p" + next);
     }
 
-    private long scanList(LongPagedList list, long max, long lower, Filter f, Page out) {
-        int to = list.upperBound(max, list.size());
-        int i = list.upperBound(lower - 1, to);
-        if (f.since() != Long.MIN_VALUE) {
-            i = TimeSearch.firstAfter(reader, list, i, to, f.since(), false);
+    private int limit(Query q) {
+        return Math.min(q.limit().orElse(maxLimit), maxLimit);
+    }
+
+    /**
+     * @return the index in the entity's positions where candidates start: its first live event, or the
+     *         one of {@code q}'s version bound (the live range starts after the last tombstone)
+     */
+    private static int firstIndex(EntityStream stream, Query q, long max) {
+        if (q.fromVersion().isEmpty()) {
+            return 0;
         }
-        if (f.upTo() != Long.MAX_VALUE) {
-            to = TimeSearch.firstAfter(reader, list, i, to, f.upTo(), true);
+        long range = stream.liveRange(max);
+        int from = (int) (range >>> 32);
+        int to = (int) range;
+        long skip = q.fromVersion().getAsLong() - 1;
+        return skip >= to - from ? to : from + (int) skip;
+    }
+
+    /**
+     * @param first the first index of {@code list} that may be a candidate
+     * @return the position of the next candidate when the scan stopped before the last one, else 0
+     */
+    private long scanList(LongPagedList list, int first, long lower, Scan scan) {
+        int to = list.upperBound(scan.max, list.size());
+        int i = Math.max(Math.min(first, to), list.upperBound(lower - 1, to));
+        if (scan.since != Long.MIN_VALUE) {
+            i = TimeSearch.firstAfter(reader, list, i, to, scan.since, false);
+        }
+        if (scan.upTo != Long.MAX_VALUE) {
+            to = TimeSearch.firstAfter(reader, list, i, to, scan.upTo, true);
         }
         for (; i < to; i++) {
-            long position = list.get(i);
-            if (collect(position, max, f, out) && out.full()) {
+            visit(list.get(i), scan);
+            if (scan.stopped) {
                 return i + 1 < to ? list.get(i + 1) : 0;
             }
         }
         return 0;
     }
 
-    private long scanLog(long max, long lower, Filter f, Page out) {
+    private long scanLog(long lower, Scan scan) {
         long from = Math.max(lower, 1);
-        long end = max + 1;
+        long end = scan.max + 1;
         if (from >= end) {
             return 0;
         }
-        if (f.since() != Long.MIN_VALUE) {
-            from = TimeSearch.firstAfter(reader, from, end, f.since(), false);
+        if (scan.since != Long.MIN_VALUE) {
+            from = TimeSearch.firstAfter(reader, from, end, scan.since, false);
         }
-        if (f.upTo() != Long.MAX_VALUE) {
-            end = TimeSearch.firstAfter(reader, from, end, f.upTo(), true);
+        if (scan.upTo != Long.MAX_VALUE) {
+            end = TimeSearch.firstAfter(reader, from, end, scan.upTo, true);
         }
         for (long position = from; position < end; position++) {
-            if (collect(position, max, f, out) && out.full()) {
+            visit(position, scan);
+            if (scan.stopped) {
                 return position + 1 < end ? position + 1 : 0;
             }
         }
         return 0;
     }
 
-    /** Checks every filter against the entry's bytes; adds the event if it passes and is not skipped. */
-    private boolean collect(long position, long max, Filter f, Page out) {
-        EventReader.Location loc = reader.locate(position);
-        if (!reader.isEvent(loc) || !reader.stringsMatch(loc, f.type(), f.entity(), f.tenant())) {
-            return false;
+    /**
+     * Points the view at {@code position}, checks every filter against the entry's bytes, and shows it
+     * to the visitor if it passes and is not skipped.
+     */
+    private void visit(long position, Scan scan) {
+        EntryCursor view = scan.view;
+        view.moveTo(position);
+        LogSegment s = view.segment();
+        long off = view.offset();
+        if (s.kindAt(off) != EntryDescriptor.KIND_EVENT
+                || !EventReader.stringsMatch(s, off, scan.type, scan.entity, scan.tenant)) {
+            return;
         }
-        long t = reader.timestamp(loc);
-        if (t < f.since() || t > f.upTo()) {
-            return false;
+        long t = s.timestampAt(off);
+        if (t < scan.since || t > scan.upTo) {
+            return;
         }
-        if (f.checkHidden()) {
-            EntityStream stream = indexes.stream(reader.entityId(position));
-            if (stream != null && stream.lastTombstone(max) > position) {
-                return false;
+        if (scan.checkHidden) {
+            EntityStream stream = indexes.stream(view.entityId());
+            if (stream != null && stream.lastTombstone(scan.max) > position) {
+                return;
             }
         }
-        if (retention.hides(loc, position, max)) {
-            return false;
+        if (retention.hides(s, off, position, scan.max)) {
+            return;
         }
-        if (out.skip > 0) {
-            out.skip--;
-            return false;
+        if (scan.skip > 0) {
+            scan.skip--;
+            return;
         }
-        out.events.add(reader.read(loc, position));
-        return true;
+        scan.stopped = !scan.visitor.visit(view) || --scan.remaining == 0;
     }
 
     private static MemorySegment utf8(String s) {

@@ -10,6 +10,8 @@ import dev.peregrine.store.Snapshot;
 import dev.peregrine.store.index.EntityStream;
 import dev.peregrine.store.index.LogIndexes;
 import dev.peregrine.store.index.LongPagedList;
+import dev.peregrine.store.log.LogSegment;
+import dev.peregrine.store.log.SegmentedLog;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -21,7 +23,8 @@ import java.util.function.LongSupplier;
  * entity's last tombstone), then applying each later payload in version order. Events the retention
  * rules expire, or a scavenge removed, are left out; an entity a rule may cover is folded from the
  * start of its live stream, since its snapshots would hold events that expire later. The payloads are folded
- * into one working state and encoded once ({@link MergePatchFold}), not into a record per event.
+ * into one working state and encoded once ({@link MergePatchFold}), not into a record per event, and
+ * straight from the mapped log: no record view, slice or location per event either.
  *
  * <p>Thread safety: any thread.
  */
@@ -131,14 +134,16 @@ public final class StateReconstructor {
             count = snap.get().version();
             last = snap.get().position();
         }
+        SegmentedLog log = reader.log();
         MergePatchFold fold = MergePatch.fold(state);
         for (int i = start; i < to; i++) {
             long p = positions.get(i);
-            EventReader.Location loc = reader.locate(p);
-            if (retention.hides(loc, p, max)) {
+            LogSegment s = log.segmentFor(p);
+            long off = s.offsetOf(p);
+            if (retention.hides(s, off, p, max)) {
                 continue;
             }
-            fold.apply(reader.payload(loc.segment(), loc.offset()));
+            EventReader.foldPayload(fold, s, off);
             count++;
             last = p;
         }

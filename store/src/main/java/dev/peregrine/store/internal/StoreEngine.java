@@ -9,6 +9,7 @@ import dev.peregrine.store.backup.internal.BackupCut;
 import dev.peregrine.store.backup.internal.BackupWriter;
 import dev.peregrine.store.index.EntityStream;
 import dev.peregrine.store.index.LongPagedList;
+import dev.peregrine.store.index.MappedIndexMemory;
 import dev.peregrine.store.StoreDiagnostics;
 import dev.peregrine.store.StoreOptions;
 import dev.peregrine.store.StoreStats;
@@ -64,6 +65,8 @@ public final class StoreEngine implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final DictionaryFile dictionary;
+    /** Where the indexes keep their numbers: mapped scratch files, off the heap. */
+    private final MappedIndexMemory indexMemory;
     private final SegmentedLog log;
     private final EventReader reader;
     private final LogIndexes indexes;
@@ -102,8 +105,10 @@ public final class StoreEngine implements AutoCloseable {
             dictionary = DictionaryFile.open(directory.resolve(DICTIONARY_FILE), options.repairCorruption(),
                     options.maxFieldNames());
             opened.add(dictionary);
-            LogLoader.Result recovered = LogLoader.load(directory.resolve("log"), options.repairCorruption());
-            log = new SegmentedLog(directory.resolve("log"), options.segmentBytes(), recovered.segments());
+            indexMemory = new MappedIndexMemory(directory);
+            LogLoader.Result recovered = LogLoader.load(directory.resolve("log"), options.repairCorruption(),
+                    indexMemory);
+            log = new SegmentedLog(directory.resolve("log"), options.segmentBytes(), recovered.segments(), indexMemory);
             opened.add(log);
             long last = recovered.lastPosition();
             if (last > 0) {
@@ -111,7 +116,7 @@ public final class StoreEngine implements AutoCloseable {
                 dictionary.requireAtLeast(directory.resolve(DICTIONARY_FILE), tail.dictionarySizeAt(tail.offsetOf(last)));
             }
             reader = new EventReader(log, dictionary.dictionary());
-            indexes = new LogIndexes(reader);
+            indexes = new LogIndexes(reader, indexMemory);
             long covered = IndexCheckpoint.load(directory.resolve("index.ckpt"), indexes, last, reader);
             replay(covered + 1, last);
             LOG.info("opened store {}: {} events in {} segments; indexes loaded to position {}, replayed {} entries",
@@ -139,7 +144,7 @@ public final class StoreEngine implements AutoCloseable {
             sequencer = new Sequencer(log, checks, writer, ForcePolicy.of(options.durability()), last);
             validator = new EventValidator(dictionary.dictionary(), options);
             queries = new QueryExecutor(indexes, reader, sequencer::visiblePosition, options.maxQueryLimit(), policy);
-            committedLog = new VisibleLog(sequencer, reader, policy);
+            committedLog = new VisibleLog(sequencer, reader, policy, indexes);
             retention = new RetentionManager(directory, log, reader, policy, snapshots, sequencer::visiblePosition,
                     segmentFiles.writeLock());
             opened.add(retention);
@@ -192,7 +197,10 @@ public final class StoreEngine implements AutoCloseable {
      */
     private long firstRemoved(String entityId) {
         EntityStream stream = indexes.stream(entityId);
-        LongPagedList positions = stream == null ? new LongPagedList() : stream.positions();
+        if (stream == null) {
+            return Long.MAX_VALUE;
+        }
+        LongPagedList positions = stream.positions();
         for (int i = 0; i < positions.size(); i++) {
             long p = positions.get(i);
             LogSegment s = log.segmentFor(p);
@@ -321,7 +329,7 @@ public final class StoreEngine implements AutoCloseable {
         for (LogSegment s : log.segments()) {
             heap += s.offsetIndexHeapBytes();
         }
-        return new StoreDiagnostics(heap, recovery);
+        return new StoreDiagnostics(heap, indexMemory.mappedBytes(), recovery);
     }
 
     /** @return the directory */

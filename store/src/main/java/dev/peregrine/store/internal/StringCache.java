@@ -14,37 +14,51 @@ import java.nio.charset.StandardCharsets;
  */
 final class StringCache {
 
-    private static final int SLOTS = 4096;
+    private static final int SLOT_BITS = 12;
+    private static final int SLOTS = 1 << SLOT_BITS;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    private record Entry(byte[] bytes, String value) {
+    /** A decoded string and its bytes, kept as a segment so that the comparison allocates nothing. */
+    private record Entry(MemorySegment bytes, String value) {
     }
 
     private final Entry[] slots = new Entry[SLOTS];
 
-    String get(MemorySegment memory, long offset, int length) {
-        // Hash of the length and the first and last (up to) 8 bytes: cheap, and ids that differ only
-        // in the middle merely share a slot (the full comparison below decides).
-        long head = 0;
-        long tail = 0;
+    /**
+     * A hash of every byte, 8 at a time (the last word overlapping the one before it), whose top bits
+     * are the slot: ids are a few words long, and ids of one workload often differ in a single byte
+     * anywhere ({@code entity-41}, {@code tenant-7-account-42}). An earlier hash of only the first and
+     * last word, taking its low bits, put {@code entity-40} to {@code entity-49} in one slot, so they
+     * were decoded again on every read.
+     */
+    private static int slot(MemorySegment memory, long offset, int length) {
+        long h = length;
         if (length >= 8) {
-            head = memory.get(LONG, offset);
-            tail = memory.get(LONG, offset + length - 8);
-        } else {
-            for (int i = 0; i < length; i++) {
-                head = head << 8 | (memory.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFF);
+            for (int i = 0; i < length - 8; i += 8) {
+                h = (h + memory.get(LONG, offset + i)) * 0x9E3779B97F4A7C15L;
             }
+            h = (h + memory.get(LONG, offset + length - 8)) * 0x9E3779B97F4A7C15L;
+        } else {
+            long word = 0;
+            for (int i = 0; i < length; i++) {
+                word = word << 8 | (memory.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFF);
+            }
+            h = (h + word) * 0x9E3779B97F4A7C15L;
         }
-        long h = (head * 0x9E3779B97F4A7C15L) ^ (tail * 0xC2B2AE3D27D4EB4FL) ^ length;
-        int slot = (int) (h ^ (h >>> 29) ^ (h >>> 43)) & (SLOTS - 1);
+        h ^= h >>> 29; // fold the high bits, where the last multiply put the last word's top byte, down
+        return (int) ((h * 0xC2B2AE3D27D4EB4FL) >>> (64 - SLOT_BITS));
+    }
+
+    String get(MemorySegment memory, long offset, int length) {
+        int slot = slot(memory, offset, length);
         Entry e = slots[slot];
-        if (e != null && e.bytes.length == length
-                && MemorySegment.mismatch(memory, offset, offset + length, MemorySegment.ofArray(e.bytes), 0, length) < 0) {
+        if (e != null && e.bytes.byteSize() == length
+                && MemorySegment.mismatch(memory, offset, offset + length, e.bytes, 0, length) < 0) {
             return e.value;
         }
         byte[] bytes = memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
         String value = new String(bytes, StandardCharsets.UTF_8);
-        slots[slot] = new Entry(bytes, value);
+        slots[slot] = new Entry(MemorySegment.ofArray(bytes), value);
         return value;
     }
 }

@@ -6,6 +6,7 @@ import dev.peregrine.store.RecoveryReport.Action;
 import dev.peregrine.store.RecoveryReport.Kind;
 import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.UnsupportedFormatException;
+import dev.peregrine.store.index.IndexMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,13 +85,15 @@ public final class LogLoader {
 
     private final Path directory;
     private final boolean repair;
+    private final IndexMemory indexMemory;
     private final List<Action> actions = new ArrayList<>();
     private long bytesTruncated;
     private long entriesDropped;
 
-    private LogLoader(Path directory, boolean repair) {
+    private LogLoader(Path directory, boolean repair, IndexMemory indexMemory) {
         this.directory = directory;
         this.repair = repair;
+        this.indexMemory = indexMemory;
     }
 
     /**
@@ -98,11 +101,12 @@ public final class LogLoader {
      *
      * @param directory the log directory (created if missing)
      * @param repair truncate at corruption instead of failing
+     * @param indexMemory where the segments' offset indexes are kept
      * @return the recovered segments
      * @throws CorruptLogException on corruption when {@code repair} is false
      */
-    public static Result load(Path directory, boolean repair) {
-        return new LogLoader(directory, repair).run();
+    public static Result load(Path directory, boolean repair, IndexMemory indexMemory) {
+        return new LogLoader(directory, repair, indexMemory).run();
     }
 
     private Result run() {
@@ -135,7 +139,7 @@ public final class LogLoader {
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             try {
-                segments.add(LogSegment.open(file));
+                segments.add(LogSegment.open(file, indexMemory));
             } catch (CorruptLogException | UnsupportedFormatException e) {
                 if (i == files.size() - 1 && isBlank(file)) {
                     long size = sizeOf(file);

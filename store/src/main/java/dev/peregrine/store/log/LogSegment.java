@@ -3,6 +3,7 @@ package dev.peregrine.store.log;
 import dev.peregrine.store.CorruptLogException;
 import dev.peregrine.store.StorageFailureException;
 import dev.peregrine.store.UnsupportedFormatException;
+import dev.peregrine.store.index.IndexMemory;
 import dev.peregrine.store.index.LongPagedList;
 
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class LogSegment implements AutoCloseable {
     private final long basePosition;
     /** {@link SegmentHeaderDescriptor#FORMAT_VERSION}, or {@code REWRITTEN_VERSION} after a scavenge. */
     private final int formatVersion;
-    private final LongPagedList offsets = new LongPagedList();
+    private final LongPagedList offsets;
     /** Next free byte; sequencer (or loader) only. */
     private int writeOffset = SegmentHeaderDescriptor.HEADER_LENGTH;
     /** Whether every block of the file is allocated (see {@link SpaceAllocator}); sequencer or loader only. */
@@ -63,7 +64,9 @@ public final class LogSegment implements AutoCloseable {
      */
     private long dirtyEnd;
 
-    private LogSegment(Path path, FileChannel channel, MemorySegment map, long basePosition, int formatVersion) {
+    private LogSegment(Path path, FileChannel channel, MemorySegment map, long basePosition, int formatVersion,
+                       IndexMemory indexMemory) {
+        this.offsets = new LongPagedList(indexMemory);
         this.path = path;
         this.channel = channel;
         this.map = map;
@@ -90,11 +93,12 @@ public final class LogSegment implements AutoCloseable {
      * @param path file to create (must not exist)
      * @param basePosition position of the first entry it will hold
      * @param bytes file size
+     * @param indexMemory where its offset index is kept
      * @return the open segment
      * @throws StorageFailureException with {@link StorageFailureException.Outcome#NOT_WRITTEN} if the
      *         file cannot be created
      */
-    public static LogSegment create(Path path, long basePosition, int bytes) {
+    public static LogSegment create(Path path, long basePosition, int bytes, IndexMemory indexMemory) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
@@ -106,7 +110,8 @@ public final class LogSegment implements AutoCloseable {
             }
             channel.force(true); // the header, the file's size and its allocated blocks
             MemorySegment map = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes, mappingArena());
-            LogSegment segment = new LogSegment(path, channel, map, basePosition, SegmentHeaderDescriptor.FORMAT_VERSION);
+            LogSegment segment = new LogSegment(path, channel, map, basePosition, SegmentHeaderDescriptor.FORMAT_VERSION,
+                    indexMemory);
             segment.allocated = true;
             return segment;
         } catch (IOException e) {
@@ -123,11 +128,12 @@ public final class LogSegment implements AutoCloseable {
      * Maps an existing segment file and validates its header.
      *
      * @param path the file
+     * @param indexMemory where its offset index is kept
      * @return the open segment, with no entries indexed yet (the loader scans them)
      * @throws CorruptLogException if the header is not a valid segment header
      * @throws UnsupportedFormatException if the segment is of a format version this build does not read
      */
-    public static LogSegment open(Path path) {
+    public static LogSegment open(Path path, IndexMemory indexMemory) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -147,7 +153,7 @@ public final class LogSegment implements AutoCloseable {
                         SegmentHeaderDescriptor.REWRITTEN_VERSION);
             }
             long base = map.get(LONG, SegmentHeaderDescriptor.BASE_POSITION_OFFSET);
-            return new LogSegment(path, channel, map, base, version);
+            return new LogSegment(path, channel, map, base, version, indexMemory);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StorageFailureException("cannot open segment", path, e);
@@ -471,9 +477,14 @@ public final class LogSegment implements AutoCloseable {
         return typeOffsetAt(off) + typeLengthAt(off);
     }
 
+    /** @param off entry offset @return absolute offset of the payload bytes in {@link #memory()} */
+    public long payloadOffsetAt(long off) {
+        return off + HEADER_LENGTH;
+    }
+
     /** @param off entry offset @return the entry's payload bytes (a slice, no copy) */
     public MemorySegment payloadAt(long off) {
-        return map.asSlice(off + HEADER_LENGTH, payloadLengthAt(off));
+        return map.asSlice(payloadOffsetAt(off), payloadLengthAt(off));
     }
 
     /** @param off entry offset @return the metadata bytes (a slice), or {@code null} if none */

@@ -1,6 +1,7 @@
 package dev.peregrine.store.log;
 
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.index.IndexMemory;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -146,7 +147,7 @@ public final class SegmentRewriter {
             throw new StorageFailureException("cannot rename the rewritten segment into place", target, e);
         }
         SegmentedLog.fsyncDirectory(target.getParent());
-        LogSegment replacement = LogSegment.open(target);
+        LogSegment replacement = LogSegment.open(target, log.indexMemory());
         long off = SegmentHeaderDescriptor.HEADER_LENGTH;
         while (off < replacement.capacity()) { // checked entry by entry in write(), before the rename
             replacement.indexEntry(off);
@@ -230,7 +231,7 @@ public final class SegmentRewriter {
      * is a bug, and is never renamed into place.
      */
     private static void verify(LogSegment original, boolean[] removed, Path copy, long size) {
-        LogSegment check = LogSegment.open(copy);
+        LogSegment check = LogSegment.open(copy, IndexMemory.HEAP); // read once, then closed
         try {
             if (check.capacity() != size || check.basePosition() != original.basePosition()
                     || check.formatVersion() != SegmentHeaderDescriptor.REWRITTEN_VERSION) {

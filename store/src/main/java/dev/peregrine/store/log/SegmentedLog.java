@@ -1,6 +1,7 @@
 package dev.peregrine.store.log;
 
 import dev.peregrine.store.StorageFailureException;
+import dev.peregrine.store.index.IndexMemory;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -39,6 +40,7 @@ public final class SegmentedLog implements AutoCloseable {
 
     private final Path directory;
     private final int segmentBytes;
+    private final IndexMemory indexMemory;
     @SuppressWarnings("unused") // accessed through SEGMENTS
     private LogSegment[] segments;
     /** Segments written since the last force; at most two (the active one and the one rolled from). */
@@ -56,11 +58,18 @@ public final class SegmentedLog implements AutoCloseable {
      * @param directory the log directory
      * @param segmentBytes size of new segment files
      * @param recovered segments validated by the {@link LogLoader}, in order (may be empty)
+     * @param indexMemory where new segments' offset indexes are kept
      */
-    public SegmentedLog(Path directory, int segmentBytes, List<LogSegment> recovered) {
+    public SegmentedLog(Path directory, int segmentBytes, List<LogSegment> recovered, IndexMemory indexMemory) {
         this.directory = directory;
         this.segmentBytes = segmentBytes;
+        this.indexMemory = indexMemory;
         this.segments = recovered.toArray(new LogSegment[0]);
+    }
+
+    /** @return where the segments' offset indexes are kept */
+    public IndexMemory indexMemory() {
+        return indexMemory;
     }
 
     /** @return the size of new segment files */
@@ -120,7 +129,7 @@ public final class SegmentedLog implements AutoCloseable {
 
     private LogSegment roll(long basePosition) {
         Path path = directory.resolve(SegmentHeaderDescriptor.fileName(basePosition));
-        LogSegment created = LogSegment.create(path, basePosition, segmentBytes);
+        LogSegment created = LogSegment.create(path, basePosition, segmentBytes, indexMemory);
         try {
             fsyncDirectory(directory);
         } catch (StorageFailureException e) {

@@ -33,7 +33,7 @@ import java.util.Optional;
  *
  * <p>Thread safety: stateless; any thread.
  */
-final class SpaceAllocator {
+public final class SpaceAllocator {
 
     private static final int O_WRONLY = 1;
     private static final int ENOSPC = 28;
@@ -54,7 +54,7 @@ final class SpaceAllocator {
      * @param length bytes to allocate
      * @throws IOException if the space cannot be allocated (for example {@code ENOSPC})
      */
-    static void allocate(Path path, FileChannel channel, long offset, long length) throws IOException {
+    public static void allocate(Path path, FileChannel channel, long offset, long length) throws IOException {
         if (length <= 0) {
             return;
         }

@@ -2,6 +2,9 @@ package dev.peregrine.store.index;
 
 import dev.peregrine.store.UnderReaders;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,12 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The lock-free indexes under real contention: one writer grows each through its thresholds while
  * four reader threads check every answer against what the writer published (a volatile "visible"
  * position, as the sequencer publishes it), paced by {@link UnderReaders} so that reads interleave
- * with every step. Seeds are random, printed on failure, and settable with
- * {@code -Dperegrine.model.seed}.
+ * with every step. The indexes live in {@link MappedIndexMemory}, as a store's do. Seeds are random,
+ * printed on failure, and settable with {@code -Dperegrine.model.seed}.
  */
 class IndexesUnderReadersTest {
 
     private static final int READERS = 4;
+
+    @TempDir
+    Path dir;
 
     private static long seed() {
         return Long.getLong("peregrine.model.seed", System.nanoTime() % 1_000_000_000L);
@@ -38,9 +44,10 @@ class IndexesUnderReadersTest {
         long seed = seed();
         Random random = new Random(seed ^ 1);
         AtomicLong current = new AtomicLong(); // which list readers look at: lists[current]
+        MappedIndexMemory memory = new MappedIndexMemory(dir);
         LongPagedList[] lists = new LongPagedList[2000];
         for (int l = 0; l < lists.length; l++) {
-            lists[l] = new LongPagedList();
+            lists[l] = new LongPagedList(memory);
         }
         UnderReaders.run("LongPagedList", seed, READERS, 1, 8, pace -> {
             for (int l = 0; l < lists.length; l++) {
@@ -111,7 +118,7 @@ class IndexesUnderReadersTest {
             public int idHash(long position) {
                 return EventIdIndex.hash(msb[(int) position], lsb[(int) position]);
             }
-        });
+        }, new MappedIndexMemory(dir));
         AtomicLong visible = new AtomicLong();
         UnderReaders.run("EventIdIndex", seed, READERS, 1, 8, pace -> {
             int p = 0;
@@ -166,7 +173,7 @@ class IndexesUnderReadersTest {
             lastTombstone[p] = tombstone[p] ? p : lastTombstone[p - 1];
             events[p] = events[p - 1] + (tombstone[p] ? 0 : 1);
         }
-        EntityStream stream = new EntityStream("e");
+        EntityStream stream = new EntityStream("e", new MappedIndexMemory(dir));
         AtomicLong visible = new AtomicLong();
         UnderReaders.run("EntityStream", seed, READERS, 1, 8, pace -> {
             for (int p = 1; p <= n; p++) {

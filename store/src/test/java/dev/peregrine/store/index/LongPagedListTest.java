@@ -1,17 +1,29 @@
 package dev.peregrine.store.index;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Both memories a list may live in: the heap, and the mapped scratch files a store uses. */
 class LongPagedListTest {
 
-    @Test
-    void addGetAndSearchAcrossPages() {
-        LongPagedList list = new LongPagedList();
+    @TempDir
+    Path dir;
+
+    private IndexMemory memory(boolean mapped) {
+        return mapped ? new MappedIndexMemory(dir) : IndexMemory.HEAP;
+    }
+
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {false, true})
+    void addGetAndSearchAcrossPages(boolean mapped) {
+        LongPagedList list = new LongPagedList(memory(mapped));
         for (int i = 0; i < 3 * LongPagedList.PAGE_SIZE + 17; i++) {
             list.add(2L * i + 1);
         }
@@ -25,8 +37,10 @@ class LongPagedListTest {
         assertThat(list.upperBound(Long.MAX_VALUE, n)).isEqualTo(n);
     }
 
-    @Test
-    void bulkLoadMatchesElementByElement() {
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {false, true})
+    void bulkLoadMatchesElementByElement(boolean mapped) {
+        IndexMemory memory = memory(mapped);
         for (int count : new int[] {0, 3, LongPagedList.PAGE_SIZE - 1, LongPagedList.PAGE_SIZE, 2 * LongPagedList.PAGE_SIZE + 5}) {
             ByteBuffer in = ByteBuffer.allocate(8 * count + 8).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < count; i++) {
@@ -34,7 +48,7 @@ class LongPagedListTest {
             }
             in.putLong(-1);
             in.flip();
-            LongPagedList list = new LongPagedList();
+            LongPagedList list = new LongPagedList(memory);
             list.addAll(in, count);
             assertThat(list.size()).isEqualTo(count);
             for (int i = 0; i < count; i++) {

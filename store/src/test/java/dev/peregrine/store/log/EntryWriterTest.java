@@ -1,5 +1,6 @@
 package dev.peregrine.store.log;
 
+import dev.peregrine.store.index.IndexMemory;
 import dev.peregrine.store.StorageFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class EntryWriterTest {
     private final EntryFields fields = new EntryFields();
 
     private LogSegment segment(long base) {
-        return LogSegment.create(dir.resolve(SegmentHeaderDescriptor.fileName(base)), base, BYTES);
+        return LogSegment.create(dir.resolve(SegmentHeaderDescriptor.fileName(base)), base, BYTES, IndexMemory.HEAP);
     }
 
     private MemorySegment bytes(int length) {

@@ -1,5 +1,6 @@
 package dev.peregrine.store.log;
 
+import dev.peregrine.store.index.IndexMemory;
 import dev.peregrine.store.CorruptLogException;
 import dev.peregrine.store.RecoveryReport;
 import dev.peregrine.store.RecoveryReport.Action;
@@ -42,7 +43,7 @@ class LogLoaderTest {
     private long writeBatches(Random random, int[]... batches) {
         TestEntries entries = new TestEntries(random);
         long last = written.size();
-        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_BYTES, loadedSegments())) {
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_BYTES, loadedSegments(), IndexMemory.HEAP)) {
             for (int[] batch : batches) {
                 long[] offsets = entries.batch(log, last, batch);
                 Path file = log.active().path();
@@ -57,7 +58,7 @@ class LogLoaderTest {
     }
 
     private List<LogSegment> loadedSegments() {
-        return written.isEmpty() ? List.of() : LogLoader.load(dir, false).segments();
+        return written.isEmpty() ? List.of() : LogLoader.load(dir, false, IndexMemory.HEAP).segments();
     }
 
     private static int[] sizes(int... s) {
@@ -71,7 +72,7 @@ class LogLoaderTest {
     }
 
     private static LogLoader.Result load(Path dir, boolean repair) {
-        LogLoader.Result r = LogLoader.load(dir, repair);
+        LogLoader.Result r = LogLoader.load(dir, repair, IndexMemory.HEAP);
         r.segments().forEach(LogSegment::close);
         return r;
     }
@@ -90,7 +91,7 @@ class LogLoaderTest {
     void aCleanLogLoadsEveryEntryAndReportsNothing() throws IOException {
         long last = writeBatches(new Random(1), sizes(100, 200), sizes(3000), sizes(5000, 5000), sizes(10), sizes(7000));
         assertThat(segmentFiles()).hasSizeGreaterThan(1);
-        LogLoader.Result r = LogLoader.load(dir, false);
+        LogLoader.Result r = LogLoader.load(dir, false, IndexMemory.HEAP);
         try {
             assertThat(r.lastPosition()).isEqualTo(last);
             assertThat(r.segments().stream().mapToInt(LogSegment::entryCount).sum()).isEqualTo((int) last);
@@ -139,7 +140,7 @@ class LogLoaderTest {
         // A batch of three whose last entry never reached the file.
         TestEntries entries = new TestEntries(new Random(4));
         long first;
-        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_BYTES, loadedSegments())) {
+        try (SegmentedLog log = new SegmentedLog(dir, SEGMENT_BYTES, loadedSegments(), IndexMemory.HEAP)) {
             LogSegment s = log.ensureRoom(3 * TestEntries.lengthOf(300), last + 1);
             long[] offsets = entries.stage(s, last, 2, 300, 300, 300);
             entries.flush();

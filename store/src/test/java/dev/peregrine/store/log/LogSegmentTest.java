@@ -1,5 +1,6 @@
 package dev.peregrine.store.log;
 
+import dev.peregrine.store.index.IndexMemory;
 import dev.peregrine.store.CorruptLogException;
 import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.StorageFailureException;
@@ -47,7 +48,7 @@ class LogSegmentTest {
     @Test
     void createAllocatesEveryBlockWritesTheHeaderAndOpenReadsItBack() throws Exception {
         Path path = file(42);
-        try (LogSegment s = LogSegment.create(path, 42, BYTES)) {
+        try (LogSegment s = LogSegment.create(path, 42, BYTES, IndexMemory.HEAP)) {
             assertThat(s.basePosition()).isEqualTo(42);
             assertThat(s.capacity()).isEqualTo(BYTES);
             assertThat(s.writeOffset()).isEqualTo(SegmentHeaderDescriptor.HEADER_LENGTH);
@@ -59,7 +60,7 @@ class LogSegmentTest {
         ByteBuffer header = ByteBuffer.wrap(read(path, 0, SegmentHeaderDescriptor.HEADER_LENGTH)).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(header.getLong(SegmentHeaderDescriptor.MAGIC_OFFSET)).isEqualTo(SegmentHeaderDescriptor.MAGIC);
         assertThat(header.getLong(SegmentHeaderDescriptor.BASE_POSITION_OFFSET)).isEqualTo(42);
-        try (LogSegment s = LogSegment.open(path)) {
+        try (LogSegment s = LogSegment.open(path, IndexMemory.HEAP)) {
             assertThat(s.basePosition()).isEqualTo(42);
             assertThat(s.capacity()).isEqualTo(BYTES);
             assertThat(s.entryCount()).isZero();
@@ -71,7 +72,7 @@ class LogSegmentTest {
         Path path = file(1);
         byte[] before = "not yours".getBytes(StandardCharsets.US_ASCII);
         Files.write(path, before);
-        assertThatThrownBy(() -> LogSegment.create(path, 1, BYTES))
+        assertThatThrownBy(() -> LogSegment.create(path, 1, BYTES, IndexMemory.HEAP))
                 .isInstanceOfSatisfying(StorageFailureException.class,
                         e -> assertThat(e.outcome()).isEqualTo(StorageFailureException.Outcome.NOT_WRITTEN));
         assertThat(Files.readAllBytes(path)).isEqualTo(before);
@@ -82,27 +83,27 @@ class LogSegmentTest {
         try (SmallFileSystem fs = SmallFileSystem.mount(SmallFileSystem.Kind.TMPFS, 8, dir)) {
             fs.fill(256 * 1024);
             Path path = fs.root().resolve(SegmentHeaderDescriptor.fileName(1));
-            assertThatThrownBy(() -> LogSegment.create(path, 1, 4 * 1024 * 1024))
+            assertThatThrownBy(() -> LogSegment.create(path, 1, 4 * 1024 * 1024, IndexMemory.HEAP))
                     .isInstanceOfSatisfying(StorageFailureException.class, e -> {
                         assertThat(e.outcome()).isEqualTo(StorageFailureException.Outcome.NOT_WRITTEN);
                         assertThat(e.diskFull()).isTrue();
                     });
             assertThat(path).doesNotExist();
             fs.freeBallast();
-            LogSegment.create(path, 1, 4 * 1024 * 1024).close(); // the same call works once there is room
+            LogSegment.create(path, 1, 4 * 1024 * 1024, IndexMemory.HEAP).close(); // the same call works once there is room
         }
     }
 
     @Test
     void openRefusesADamagedHeaderAnUnknownVersionAndAShortFile() throws Exception {
         Path path = file(1);
-        LogSegment.create(path, 1, BYTES).close();
+        LogSegment.create(path, 1, BYTES, IndexMemory.HEAP).close();
         byte[] header = read(path, 0, SegmentHeaderDescriptor.HEADER_LENGTH);
 
         byte[] flipped = header.clone();
         flipped[SegmentHeaderDescriptor.BASE_POSITION_OFFSET] ^= 1;
         write(path, 0, flipped);
-        assertThatThrownBy(() -> LogSegment.open(path)).isInstanceOfSatisfying(CorruptLogException.class, e -> {
+        assertThatThrownBy(() -> LogSegment.open(path, IndexMemory.HEAP)).isInstanceOfSatisfying(CorruptLogException.class, e -> {
             assertThat(e.file()).isEqualTo(path);
             assertThat(e.offset()).isZero();
             assertThat(e.expectedCrc()).isNotEqualTo(e.actualCrc());
@@ -115,7 +116,7 @@ class LogSegmentTest {
         int crc = Crc.of(MemorySegment.ofArray(bytes), 0, SegmentHeaderDescriptor.CRC_OFFSET);
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(SegmentHeaderDescriptor.CRC_OFFSET, crc);
         write(path, 0, bytes);
-        assertThatThrownBy(() -> LogSegment.open(path)).isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
+        assertThatThrownBy(() -> LogSegment.open(path, IndexMemory.HEAP)).isInstanceOfSatisfying(UnsupportedFormatException.class, e -> {
             assertThat(e.file()).isEqualTo(path);
             assertThat(e.found()).isEqualTo(99);
             assertThat(e.maxSupported()).isEqualTo(SegmentHeaderDescriptor.REWRITTEN_VERSION);
@@ -124,7 +125,7 @@ class LogSegmentTest {
 
         Path small = file(2);
         Files.write(small, Arrays.copyOf(header, 10));
-        assertThatThrownBy(() -> LogSegment.open(small)).isInstanceOf(CorruptLogException.class)
+        assertThatThrownBy(() -> LogSegment.open(small, IndexMemory.HEAP)).isInstanceOf(CorruptLogException.class)
                 .hasMessageContaining("size 10");
     }
 
@@ -132,7 +133,7 @@ class LogSegmentTest {
     void writesAreReadThroughTheMappingAndIndexedByPosition() {
         Random random = new Random(1);
         TestEntries entries = new TestEntries(random);
-        try (LogSegment s = LogSegment.create(file(10), 10, BYTES)) {
+        try (LogSegment s = LogSegment.create(file(10), 10, BYTES, IndexMemory.HEAP)) {
             long[] offsets = entries.stage(s, 9, 3, 100, 0, 333);
             entries.flush();
             for (long off : offsets) {
@@ -157,7 +158,7 @@ class LogSegmentTest {
 
     @Test
     void discardGivesTheSpaceBackAndTheLeftoversAreZeroedBeforeTheNextWrite() {
-        try (LogSegment s = LogSegment.create(file(1), 1, BYTES)) {
+        try (LogSegment s = LogSegment.create(file(1), 1, BYTES, IndexMemory.HEAP)) {
             int from = s.claim(512);
             byte[] junk = new byte[512];
             Arrays.fill(junk, (byte) 0x5A);
@@ -181,7 +182,7 @@ class LogSegmentTest {
             f.getChannel().write(header, 0);
         }
         assertThat(allocatedBytes(path)).isLessThan(1024 * 1024);
-        try (LogSegment s = LogSegment.open(path)) {
+        try (LogSegment s = LogSegment.open(path, IndexMemory.HEAP)) {
             s.recoveredTo(SegmentHeaderDescriptor.HEADER_LENGTH);
             s.prepareForWrites();
         }
@@ -194,7 +195,7 @@ class LogSegmentTest {
         TestEntries entries = new TestEntries(new Random(2));
         long end;
         long cut;
-        try (LogSegment s = LogSegment.create(path, 1, BYTES)) {
+        try (LogSegment s = LogSegment.create(path, 1, BYTES, IndexMemory.HEAP)) {
             long[] offsets = entries.stage(s, 0, 3, 50, 60, 70);
             entries.flush();
             for (long off : offsets) {

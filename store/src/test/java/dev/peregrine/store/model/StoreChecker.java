@@ -19,6 +19,7 @@ import dev.peregrine.store.QueryPage;
 import dev.peregrine.store.Snapshot;
 import dev.peregrine.store.StoreStats;
 import dev.peregrine.store.StoredEvent;
+import dev.peregrine.store.VisitedPages;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -269,10 +270,15 @@ public final class StoreChecker {
             if (q.from() > 0) {
                 b.fromPosition(q.from());
             }
+            if (q.fromVersion() > 0) {
+                b.fromVersion(q.fromVersion());
+            }
             if (limit > 0) {
                 b.limit(limit);
             }
-            QueryPage page = store.query(b.build());
+            Query query = b.build();
+            QueryPage page = store.query(query);
+            VisitedPages.assertSameAsPage(store, query, page, "page " + pages + " of " + q + " limit " + limit);
             if (!page.events().isEmpty() && !actual.isEmpty()) {
                 assertThat(page.events().getFirst().position()).as("page %d of %s continues after the last", pages, q)
                         .isGreaterThan(actual.getLast().position());
@@ -443,7 +449,7 @@ public final class StoreChecker {
      * @param entity the entity
      */
     public void entity(String entity) {
-        find(new StoreModel.QuerySpec(entity, null, null, null, null, null, 0), 100 + random.nextInt(900), Integer.MAX_VALUE);
+        find(new StoreModel.QuerySpec(entity, null, null, null, null, null, 0, 0), 100 + random.nextInt(900), Integer.MAX_VALUE);
         assertThat(store.streamVersion(entity)).as("version of %s", entity).isEqualTo(model.version(entity));
         reconstruct(entity, null);
     }
@@ -454,7 +460,7 @@ public final class StoreChecker {
      * @param type the type
      */
     public void type(String type) {
-        find(new StoreModel.QuerySpec(null, type, null, null, null, null, 0), 1000, Integer.MAX_VALUE);
+        find(new StoreModel.QuerySpec(null, type, null, null, null, null, 0, 0), 1000, Integer.MAX_VALUE);
     }
 
     /**

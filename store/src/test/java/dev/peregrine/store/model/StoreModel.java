@@ -144,7 +144,8 @@ public final class StoreModel {
      * A query's filters; {@code null} (or 0 for {@code from}) means not set. Time bounds are inclusive
      * nanoseconds since the epoch.
      */
-    public record QuerySpec(String entity, String type, String tenant, Long since, Long until, Long asOf, long from) {
+    public record QuerySpec(String entity, String type, String tenant, Long since, Long until, Long asOf, long from,
+                            long fromVersion) {
     }
 
     /**
@@ -322,7 +323,7 @@ public final class StoreModel {
             if (out.size() == max) {
                 break;
             }
-            if (e.tombstone() || hidden(e) || e.position() < q.from()
+            if (e.tombstone() || hidden(e) || e.position() < q.from() || e.version() < q.fromVersion()
                     || (q.entity() != null && !q.entity().equals(e.entity()))
                     || (q.type() != null && !q.type().equals(e.event().type()))
                     || (q.tenant() != null && !q.tenant().equals(e.event().tenant()))

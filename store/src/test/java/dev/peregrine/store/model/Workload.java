@@ -479,9 +479,11 @@ public final class Workload {
         Long asOf = r.nextInt(10) == 0 ? someTime(entity == null ? entities.getFirst() : entity) : null;
         long last = model.lastPosition();
         long from = r.nextInt(10) < 3 && last > 0 ? 1 + (long) r.nextInt((int) last + 1) : 0;
+        // A version bound: inside the live stream, at its ends, or past them.
+        long fromVersion = entity != null && r.nextInt(3) == 0 ? 1 + r.nextInt(model.live(entity).size() + 3) : 0;
         int k = r.nextInt(20);
         int limit = k == 0 ? 0 : k < 3 ? 200 + r.nextInt(800) : 1 + r.nextInt(50);
-        return new Op.Find(new StoreModel.QuerySpec(entity, type, tenant, since, until, asOf, from), limit,
+        return new Op.Find(new StoreModel.QuerySpec(entity, type, tenant, since, until, asOf, from, fromVersion), limit,
                 1 + r.nextInt(6));
     }
 }

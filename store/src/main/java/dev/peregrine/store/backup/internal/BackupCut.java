@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * <p>Why it is consistent. Everything in it is either immutable once written or read whole at once:
  * <ul>
  *   <li>The small state files (view definitions, durable subscriptions and consumer groups, retention
- *       rules, the schema registry) are read
+ *       rules, the schema registry, credentials and tenants) are read
  *       into memory <em>first</em>; each is replaced by a rename, so a read sees one whole version.
  *       Reading them before the position is taken means no acknowledged position they hold can be
  *       after the cut.</li>
@@ -87,11 +87,16 @@ public record BackupCut(long position, List<Source> sources) {
             new String[] {"subscriptions", ".group"},
             new String[] {"retention", ".rules"});
     /**
-     * The state files at the top of the store directory that a backup keeps whole: the schema
-     * registry's ({@code dev.peregrine.schema.SchemaRegistry.FILE_NAME}), which that module writes
-     * beside the store's files and which is not derived from the log.
+     * The state files, by name, that other modules write into the store directory and a backup keeps
+     * whole, none derived from the log: the schema registry
+     * ({@code dev.peregrine.schema.SchemaRegistry.FILE_NAME}), and the server's API keys and users
+     * ({@code security/credentials}) and tenants ({@code security/tenants}); without these a
+     * restored server would open to no one or forget its tenants' quotas. Each is replaced by a
+     * rename. The development certificate ({@code security/dev-tls.p12}) is left out: it is made
+     * again when missing.
      */
-    private static final List<String> TOP_STATE_FILES = List.of("schemas.registry");
+    private static final List<String> NAMED_STATE_FILES =
+            List.of("schemas.registry", "security/credentials", "security/tenants");
 
     /**
      * Takes the cut.
@@ -109,7 +114,7 @@ public record BackupCut(long position, List<Source> sources) {
         for (String[] kind : STATE_FILES) {
             readStateFiles(directory, kind[0], kind[1], sources);
         }
-        for (String name : TOP_STATE_FILES) {
+        for (String name : NAMED_STATE_FILES) {
             readWhole(directory, directory.resolve(name), sources);
         }
         long position = visiblePosition.getAsLong();

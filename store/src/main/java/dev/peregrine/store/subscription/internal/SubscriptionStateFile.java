@@ -3,6 +3,7 @@ package dev.peregrine.store.subscription.internal;
 import static dev.peregrine.store.subscription.internal.SubscriptionStateLayout.*;
 
 import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.UnsupportedFormatException;
 import dev.peregrine.store.framing.AtomicFile;
 import dev.peregrine.store.framing.FileBody;
@@ -27,11 +28,12 @@ import java.util.zip.CRC32C;
 final class SubscriptionStateFile {
 
     /**
-     * Version 3 adds a group's options; version 2 (this framing without them) and version 1 (the
-     * previous release's layout) are read and replaced at the next write.
+     * Version 4 adds the prefixes and regular expressions of a group's filter; version 3 (a group's
+     * options without them), version 2 (this framing without options) and version 1 (the previous
+     * release's layout) are read and replaced at the next write.
      */
     static final FileFormat FORMAT = new FileFormat("subscription-state", FileFormat.LEGACY_VERSION,
-            OPTIONS_VERSION, LEGACY_MAGIC);
+            MATCH_VERSION, LEGACY_MAGIC);
 
     /**
      * A subscription's persisted state.
@@ -87,9 +89,17 @@ final class SubscriptionStateFile {
         SubscriptionFilter f = o.filter();
         putOptional(out, f.entityId());
         putOptional(out, f.tenantId());
-        out.putInt(f.eventTypes().size());
-        for (String type : f.eventTypes()) {
-            out.putString(type);
+        putStrings(out, f.eventTypes());
+        putStrings(out, f.eventTypePrefixes());
+        putOptional(out, f.eventTypePattern());
+        putStrings(out, f.entityIdPrefixes());
+        putOptional(out, f.entityIdPattern());
+    }
+
+    private static void putStrings(AtomicFile.Output out, java.util.Set<String> strings) throws IOException {
+        out.putInt(strings.size());
+        for (String s : strings) {
+            out.putString(s);
         }
     }
 
@@ -156,14 +166,29 @@ final class SubscriptionStateFile {
         SubscriptionFilter.Builder filter = SubscriptionFilter.builder();
         getOptional(in).ifPresent(filter::entityId);
         getOptional(in).ifPresent(filter::tenantId);
-        int types = in.getCount(Integer.BYTES);
-        String[] eventTypes = new String[types];
-        for (int i = 0; i < types; i++) {
-            eventTypes[i] = in.getString();
+        filter.eventTypes(getStrings(in));
+        if (in.version() >= MATCH_VERSION) {
+            filter.eventTypePrefixes(getStrings(in));
+            getOptional(in).ifPresent(filter::eventTypePattern);
+            filter.entityIdPrefixes(getStrings(in));
+            getOptional(in).ifPresent(filter::entityIdPattern);
         }
-        filter.eventTypes(eventTypes);
-        return new GroupOptions(filter.build(), start == START_NOW ? StartPosition.now() : StartPosition.at(start),
+        SubscriptionFilter built;
+        try {
+            built = filter.build();
+        } catch (InvalidEventException e) {
+            throw in.corrupt("a filter the store accepts", e.getMessage());
+        }
+        return new GroupOptions(built, start == START_NOW ? StartPosition.now() : StartPosition.at(start),
                 maxAttempts, Duration.ofNanos(timeoutNanos), maxInFlight, strategy, maxMembers);
+    }
+
+    private static String[] getStrings(FileBody in) {
+        String[] strings = new String[in.getCount(Integer.BYTES)];
+        for (int i = 0; i < strings.length; i++) {
+            strings[i] = in.getString();
+        }
+        return strings;
     }
 
     private static int positive(FileBody in, String what, int value) {

@@ -62,6 +62,9 @@ final class SubscriptionStateLayout {
     /** The first version whose group files carry the options block. */
     static final int OPTIONS_VERSION = 3;
 
+    /** The first version whose options block ends with the filter's prefixes and regular expressions. */
+    static final int MATCH_VERSION = 4;
+
     /** {@code start} of a group created to start after the end of the log. */
     static final long START_NOW = 0;
 

@@ -32,7 +32,9 @@ class SubscriptionStateFileTest {
         List<ParkedEvent> parked = List.of(new ParkedEvent(7, "order-é", "order.placed", 5, "timeout ⏱"),
                 new ParkedEvent(12, "e", "t", 1, ""));
         GroupOptions options = new GroupOptions(SubscriptionFilter.builder().entityId("order-é").tenantId("acme")
-                .eventTypes("order.placed", "order.paid").build(), StartPosition.now(), 7, Duration.ofNanos(1_500_001),
+                .eventTypes("order.placed", "order.paid").eventTypePrefixes("Order", "$").eventTypePattern("^Pay.*ed$")
+                .entityIdPrefixes("cart-", "commande-é").entityIdPattern("[0-9]{3}$").build(), StartPosition.now(), 7,
+                Duration.ofNanos(1_500_001),
                 33, ConsumerStrategy.PINNED, 4);
         SubscriptionStateFile.write(file, SubscriptionStateLayout.KIND_GROUP, 42, parked, options);
         SubscriptionStateFile.State state = SubscriptionStateFile.read(file).orElseThrow();
@@ -81,6 +83,32 @@ class SubscriptionStateFileTest {
         assertThat(state.position()).isEqualTo(11);
         assertThat(state.parked()).containsExactly(new ParkedEvent(5, "e1", "t", 3, "boom"));
         assertThat(state.options()).isEmpty();
+    }
+
+    @Test
+    void aVersionThreeGroupFileHasAFilterOfTypesAndOneEntity() throws Exception {
+        Path file = dir.resolve("v3.group");
+        // Version 3: the options block ends with the event types (no prefixes, no regular expressions).
+        AtomicFile.write(file, FileFormat.of(SubscriptionStateFile.FORMAT.name(), 3, null), out -> {
+            out.putShort(SubscriptionStateLayout.KIND_GROUP);
+            out.putLong(4);
+            out.putInt(0);
+            out.putLong(9);
+            out.putInt(3);
+            out.putLong(Duration.ofSeconds(30).toNanos());
+            out.putInt(10);
+            out.putByte((byte) 0);
+            out.putInt(0);
+            out.putByte((byte) 1);
+            out.putString("order-1");
+            out.putByte((byte) 0);
+            out.putInt(1);
+            out.putString("order.placed");
+        });
+        GroupOptions options = SubscriptionStateFile.read(file).orElseThrow().options().orElseThrow();
+        assertThat(options.filter()).isEqualTo(SubscriptionFilter.builder().entityId("order-1")
+                .eventTypes("order.placed").build());
+        assertThat(options.start()).isEqualTo(StartPosition.at(9));
     }
 
     @Test
