@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +36,8 @@ import tools.jackson.databind.JsonNode;
  * <p><b>Where it sits.</b> The registry is its own module, beside the store rather than inside it: the
  * validator and its Jackson 3 tree model stay out of an embedded store that validates nothing, and
  * the store's sequencer never spends time on validation. The server calls {@link #check} on every
- * ingest path (single event, JSON batch, NDJSON chunk) before it hands the batch to the store; an
+ * ingest path (single event, JSON batch, NDJSON chunk, and the gRPC face's {@code Append} and
+ * {@code BatchAppend}) before it hands the batch to the store; an
  * application embedding the store calls it the same way.
  *
  * <p><b>Durability.</b> The registry lives in {@code schemas.registry} in the store's directory
@@ -263,6 +265,22 @@ public final class SchemaRegistry {
      *         the first violation; the caller appends nothing of the batch
      */
     public void check(List<NewEvent> events) {
+        check(events, event -> true);
+    }
+
+    /**
+     * Checks a batch some of whose payloads may not be JSON documents at all (bytes kept as they
+     * came, as the gRPC face stores a KurrentDB event whose content type is not JSON): an event of an
+     * enforced type must carry a JSON payload, since a type with an enforced schema promises every
+     * reader that each of its events conforms, and opaque bytes cannot be shown to. Others are
+     * checked as {@link #check(List)} does.
+     *
+     * @param events the batch, in order
+     * @param isJson whether an event's payload is a JSON document (asked only of enforced types)
+     * @throws SchemaViolationException for the first refused event; an opaque payload is refused at
+     *         {@code $} by the rule {@code type}
+     */
+    public void check(List<NewEvent> events, Predicate<NewEvent> isJson) {
         Map<String, Compiled> rules = enforced;
         if (rules.isEmpty()) {
             return;
@@ -272,6 +290,10 @@ public final class SchemaRegistry {
             Compiled rule = rules.get(event.eventType());
             if (rule == null) {
                 continue;
+            }
+            if (!isJson.test(event)) {
+                throw new SchemaViolationException(i, event.eventType(), rule.version().version(), new Violation("$",
+                        "type", "the payload is not a JSON object, and an enforced schema accepts only JSON objects"));
             }
             List<Violation> violations = JsonSchemas.violations(rule.schema(), RecordTrees.of(event.payload()));
             if (!violations.isEmpty()) {

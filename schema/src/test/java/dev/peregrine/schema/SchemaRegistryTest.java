@@ -81,6 +81,23 @@ class SchemaRegistryTest {
     }
 
     @Test
+    void anOpaquePayloadOfAnEnforcedTypeIsRefusedEvenWhenItsFieldsWouldPass() {
+        SchemaRegistry registry = SchemaRegistry.open(dir);
+        registry.register("order.placed", ORDER_V1, Optional.empty(), List.of());
+        registry.setEnforced("order.placed", true);
+        NewEvent opaque = event("order.placed", "{\"amount\":1}");
+        NewEvent other = event("blob.stored", "{\"anything\":true}");
+        // Asked only of enforced types: opaque bytes of other types pass as they did.
+        registry.check(List.of(other, event("order.placed", "{\"amount\":2}")), e -> e != opaque && e != other);
+        assertThatThrownBy(() -> registry.check(List.of(other, opaque), e -> e != opaque))
+                .isInstanceOfSatisfying(SchemaViolationException.class, e -> {
+                    assertThat(e.eventIndex()).isEqualTo(1);
+                    assertThat(e.violation().path()).isEqualTo("$");
+                    assertThat(e.violation().rule()).isEqualTo("type");
+                });
+    }
+
+    @Test
     void validateReportsEveryViolationWithPathAndRule() {
         SchemaRegistry registry = SchemaRegistry.open(dir);
         registry.register("order.placed", ORDER_V1, Optional.empty(), List.of());
