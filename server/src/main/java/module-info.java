@@ -6,7 +6,7 @@
  */
 module dev.peregrine.server {
     requires transitive dev.peregrine.store;
-    requires dev.peregrine.schema;
+    requires transitive dev.peregrine.schema; // PeregrineServer#schemas
     requires com.fasterxml.jackson.core;
     requires io.vertx.core;
     requires io.netty.codec;

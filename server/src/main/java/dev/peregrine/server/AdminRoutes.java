@@ -45,8 +45,10 @@ final class AdminRoutes {
                 g.writeNumberField("total_events", held.events());
                 g.writeNumberField("total_entities", held.entities());
                 g.writeNumberField("bytes_stored", held.bytes());
+                g.writeNumberField("field_names", held.fieldNames());
                 g.writeNumberField("max_bytes", quotas.maxBytes());
                 g.writeNumberField("max_entities", quotas.maxEntities());
+                g.writeNumberField("max_field_names", quotas.maxFieldNames());
                 g.writeEndObject();
             });
             return;

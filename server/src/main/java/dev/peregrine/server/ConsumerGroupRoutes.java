@@ -206,6 +206,16 @@ final class ConsumerGroupRoutes {
      * "parked", "replaying", "checkpoint", "head_position", "lag", "delivered", "acked", "nacked",
      * "timed_out"}}.
      */
+    private static void writeStrings(JsonGenerator g, String field, java.util.Set<String> strings) throws IOException {
+        if (!strings.isEmpty()) {
+            g.writeArrayFieldStart(field);
+            for (String s : strings) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
+        }
+    }
+
     private static void describe(GroupInfo info, TenantScope scope, JsonGenerator g) throws IOException {
         GroupOptions o = info.options();
         g.writeStartObject();
@@ -219,6 +229,15 @@ final class ConsumerGroupRoutes {
         }
         g.writeEndArray();
         g.writeStringField("tenant_id", f.tenantId().orElse(null));
+        // Only groups made by KurrentDB's gRPC protocol (default tenant) have these: shown when set.
+        writeStrings(g, "event_type_prefixes", f.eventTypePrefixes());
+        if (f.eventTypePattern().isPresent()) {
+            g.writeStringField("event_type_regex", f.eventTypePattern().get());
+        }
+        writeStrings(g, "entity_id_prefixes", f.entityIdPrefixes());
+        if (f.entityIdPattern().isPresent()) {
+            g.writeStringField("entity_id_regex", f.entityIdPattern().get());
+        }
         g.writeEndObject();
         g.writeObjectFieldStart("settings");
         g.writeFieldName("start");

@@ -190,8 +190,9 @@ final class EventRequestParser {
         if (text.isEmpty()) {
             throw ApiException.badRequest(where + "'" + name + "' must not be empty");
         }
-        if (text.length() > limits.maxIdLength()) {
-            throw ApiException.badRequest(where + "'" + name + "' is " + text.length() + " characters long; the limit is "
+        int chars = text.codePointCount(0, text.length()); // characters as the store counts them
+        if (chars > limits.maxIdLength()) {
+            throw ApiException.badRequest(where + "'" + name + "' is " + chars + " characters long; the limit is "
                     + limits.maxIdLength() + " (--max-id-length)");
         }
         for (int i = 0; i < text.length(); i++) {

@@ -56,13 +56,15 @@ public final class PeregrineServer implements AutoCloseable {
     private final KeyRing keys;
     private final TlsFiles tls;
     private final String access;
+    private final SchemaRegistry schemas;
     private final Object closeLock = new Object();
     private boolean closed;
 
     private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend,
                             StreamRegistry streams, FileWatch fileWatch, TenantDeletion deletions, KeyRing keys,
-                            TlsFiles tls, String access) {
+                            TlsFiles tls, String access, SchemaRegistry schemas) {
         this.streams = streams;
+        this.schemas = schemas;
         this.deletions = deletions;
         this.keys = keys;
         this.tls = tls;
@@ -92,8 +94,7 @@ public final class PeregrineServer implements AutoCloseable {
         EventStore store = openStore(config);
         TenantUsage usage = new TenantUsage(store.dictionary());
         store.registerProjection(usage);
-        Tenants tenants = new Tenants(tenantRegistry, usage,
-                new Tenants.Quotas(config.tenantMaxBytes(), config.tenantMaxEntities()));
+        Tenants tenants = new Tenants(tenantRegistry, usage, config.tenantQuotas());
         TenantDeletion deletions = new TenantDeletion(store, tenantRegistry, keys);
         store.views(); // persisted views resume now and catch up in the background, not on the first request
         store.replays(); // replays a crash interrupted are reported failed from the start
@@ -150,7 +151,7 @@ public final class PeregrineServer implements AutoCloseable {
         }
         deletions.resume();
         return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, deletions, keys, tls,
-                access);
+                access, services.schemas());
     }
 
     /** How clients are admitted, for the start-up line. */
@@ -198,6 +199,16 @@ public final class PeregrineServer implements AutoCloseable {
     /** The store the server serves, for embedding applications that also use it directly. */
     public EventStore store() {
         return store;
+    }
+
+    /**
+     * The schema registry whose enforced schemas every append of the process must pass: another face
+     * of the same process (the gRPC endpoint) checks its appends against it before they reach the
+     * store, as the HTTP API does, so that what a payload of an event type must be is decided in one
+     * place.
+     */
+    public SchemaRegistry schemas() {
+        return schemas;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.peregrine.server;
 
 import dev.peregrine.record.FieldDictionary;
+import dev.peregrine.server.tenant.Tenants;
 import dev.peregrine.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,8 +70,7 @@ public final class ServerConfig {
     private final boolean insecure;
     private final double tenantAppendsPerSecond;
     private final long tenantAppendBurst;
-    private final long tenantMaxBytes;
-    private final long tenantMaxEntities;
+    private final Tenants.Quotas tenantQuotas;
     private final Path jwtKey;
     private final String jwtIssuer;
     private final String jwtAudience;
@@ -97,8 +97,7 @@ public final class ServerConfig {
         this.insecure = builder.insecure;
         this.tenantAppendsPerSecond = builder.tenantAppendsPerSecond;
         this.tenantAppendBurst = builder.tenantAppendBurst;
-        this.tenantMaxBytes = builder.tenantMaxBytes;
-        this.tenantMaxEntities = builder.tenantMaxEntities;
+        this.tenantQuotas = builder.tenantQuotas;
         this.jwtKey = builder.jwtKey;
         this.jwtIssuer = builder.jwtIssuer;
         this.jwtAudience = builder.jwtAudience;
@@ -237,16 +236,12 @@ public final class ServerConfig {
     }
 
     /**
-     * Bytes of events (payload and metadata records) a tenant may hold unless an admin set its own
-     * quota (see docs/security.md); 0 (the default) for no limit.
+     * What a tenant may hold unless an admin set its own quotas (see docs/security.md): bytes of
+     * events (payload and metadata records), entities and field names it brought into the store;
+     * by default {@link Tenants.Quotas#NONE} (no limit).
      */
-    public long tenantMaxBytes() {
-        return tenantMaxBytes;
-    }
-
-    /** Entities a tenant may hold unless an admin set its own quota; 0 (the default) for no limit. */
-    public long tenantMaxEntities() {
-        return tenantMaxEntities;
+    Tenants.Quotas tenantQuotas() {
+        return tenantQuotas;
     }
 
     /** The public key (PEM) or key set (JWKS) JWTs are verified with; empty when JWTs are not accepted. */
@@ -294,8 +289,7 @@ public final class ServerConfig {
         private boolean insecure;
         private double tenantAppendsPerSecond;
         private long tenantAppendBurst;
-        private long tenantMaxBytes;
-        private long tenantMaxEntities;
+        private Tenants.Quotas tenantQuotas = Tenants.Quotas.NONE;
         private Path jwtKey;
         private String jwtIssuer;
         private String jwtAudience;
@@ -449,16 +443,14 @@ public final class ServerConfig {
         }
 
         /**
-         * The quotas of tenants an admin gave none of their own: bytes of events and entities held,
-         * each 0 for no limit (the default). Over one, appends are answered 403 naming it.
+         * The quotas of tenants an admin gave none of their own: bytes of events, entities and field
+         * names it brought into the store first, each 0 for no limit (the default). Over one, appends
+         * are answered 403 naming it.
+         *
+         * @throws IllegalArgumentException for a negative quota
          */
-        public Builder tenantStorageQuota(long maxBytes, long maxEntities) {
-            if (maxBytes < 0 || maxEntities < 0) {
-                throw new IllegalArgumentException("tenant quotas are 0 (no limit) or positive; got "
-                        + maxBytes + " bytes, " + maxEntities + " entities");
-            }
-            this.tenantMaxBytes = maxBytes;
-            this.tenantMaxEntities = maxEntities;
+        public Builder tenantStorageQuota(long maxBytes, long maxEntities, long maxFieldNames) {
+            this.tenantQuotas = new Tenants.Quotas(maxBytes, maxEntities, maxFieldNames);
             return this;
         }
 

@@ -37,7 +37,13 @@ final class TenantRoutes {
     }
 
     /** The fields of a create or quota request; {@code null} where absent. */
-    private record Fields(String name, Long maxBytes, Long maxEntities) {
+    private record Fields(String name, Long maxBytes, Long maxEntities, Long maxFieldNames) {
+        /** These quotas, {@code fallback}'s where absent. */
+        Tenants.Quotas over(Tenants.Quotas fallback) {
+            return new Tenants.Quotas(maxBytes != null ? maxBytes : fallback.maxBytes(),
+                    maxEntities != null ? maxEntities : fallback.maxEntities(),
+                    maxFieldNames != null ? maxFieldNames : fallback.maxFieldNames());
+        }
     }
 
     private static void create(Exchange exchange) {
@@ -49,7 +55,7 @@ final class TenantRoutes {
                 throw ApiException.badRequest("missing field 'name'");
             }
             change(exchange, 201, () -> tenants(services).registry().create(fields.name(),
-                    orZero(fields.maxBytes()), orZero(fields.maxEntities())));
+                    fields.over(Tenants.Quotas.NONE)));
         });
     }
 
@@ -59,12 +65,8 @@ final class TenantRoutes {
         String name = exchange.pathParameter("name");
         BodyReader.readThen(exchange, body -> {
             Fields fields = parse(services, body, false);
-            change(exchange, 200, () -> {
-                Tenants.Quotas now = tenants(services).quotas(name);
-                return tenants(services).registry().setQuotas(name,
-                        fields.maxBytes() != null ? fields.maxBytes() : now.maxBytes(),
-                        fields.maxEntities() != null ? fields.maxEntities() : now.maxEntities());
-            });
+            change(exchange, 200, () -> tenants(services).registry().setQuotas(name,
+                    fields.over(tenants(services).quotas(name))));
         });
     }
 
@@ -143,8 +145,8 @@ final class TenantRoutes {
     }
 
     /**
-     * {@code name, state, created_at (null when implicit), max_bytes, max_entities (0 = none), events,
-     * bytes, entities}, and {@code deletion} while one runs.
+     * {@code name, state, created_at (null when implicit), max_bytes, max_entities, max_field_names
+     * (0 = none), events, bytes, entities, field_names}, and {@code deletion} while one runs.
      */
     private static void write(Services services, String name, JsonGenerator g) throws IOException {
         Tenants tenants = tenants(services);
@@ -162,9 +164,11 @@ final class TenantRoutes {
         }
         g.writeNumberField("max_bytes", quotas.maxBytes());
         g.writeNumberField("max_entities", quotas.maxEntities());
+        g.writeNumberField("max_field_names", quotas.maxFieldNames());
         g.writeNumberField("events", held.events());
         g.writeNumberField("bytes", held.bytes());
         g.writeNumberField("entities", held.entities());
+        g.writeNumberField("field_names", held.fieldNames());
         Optional<TenantDeletion.Progress> deletion = services.deletions().progress(name);
         if (deletion.isPresent()) {
             TenantDeletion.Progress progress = deletion.get();
@@ -192,11 +196,10 @@ final class TenantRoutes {
         return services.security().tenants();
     }
 
-    private static long orZero(Long value) {
-        return value == null ? 0 : value;
-    }
-
-    /** {@code {"name": "acme", "max_bytes": 1000000, "max_entities": 1000}}; {@code name} only on create. */
+    /**
+     * {@code {"name": "acme", "max_bytes": 1000000, "max_entities": 1000, "max_field_names": 500}};
+     * {@code name} only on create.
+     */
     private static Fields parse(Services services, byte[] body, boolean withName) throws IOException {
         String example = withName ? "{\"name\":\"acme\",\"max_bytes\":1000000000,\"max_entities\":100000}"
                 : "{\"max_bytes\":1000000000,\"max_entities\":100000}";
@@ -207,6 +210,7 @@ final class TenantRoutes {
             String name = null;
             Long maxBytes = null;
             Long maxEntities = null;
+            Long maxFieldNames = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -219,11 +223,12 @@ final class TenantRoutes {
                     }
                     case "max_bytes" -> maxBytes = quota(parser, value, field);
                     case "max_entities" -> maxEntities = quota(parser, value, field);
+                    case "max_field_names" -> maxFieldNames = quota(parser, value, field);
                     default -> throw ApiException.badRequest("unknown field '" + field + "': expected "
-                            + (withName ? "name, " : "") + "max_bytes, max_entities");
+                            + (withName ? "name, " : "") + "max_bytes, max_entities, max_field_names");
                 }
             }
-            return new Fields(name, maxBytes, maxEntities);
+            return new Fields(name, maxBytes, maxEntities, maxFieldNames);
         }
     }
 

@@ -40,9 +40,12 @@ class AuthApiTest {
     @AfterAll
     static void stop() throws java.io.IOException {
         server.close();
-        Path backups = ServerConfig.defaultBackupDirectory(data); // beside the temporary directory: not removed with it
-        if (java.nio.file.Files.exists(backups)) {
-            try (var all = java.nio.file.Files.walk(backups)) {
+        deleteTree(ServerConfig.defaultBackupDirectory(data)); // beside the temporary directory: not removed with it
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (java.nio.file.Files.exists(root)) {
+            try (var all = java.nio.file.Files.walk(root)) {
                 for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     java.nio.file.Files.delete(p);
                 }
@@ -64,7 +67,7 @@ class AuthApiTest {
     }
 
     @Test
-    void operationsReadsNeedAKeyOfNoTenantAndBackupsAndTheServerLogNeedAdmin() {
+    void operationsReadsNeedAKeyOfNoTenantAndBackupsAndTheServerLogNeedAdmin() throws java.io.IOException {
         for (String path : List.of("/api/v1/ops/wal/status", "/api/v1/ops/storage/stats", "/api/v1/ops/health/deep",
                 "/api/v1/server", "/api/v1/metrics/history", "/api/v1/entities?contains=user")) {
             assertThat(get(path, null, null).status()).as(path).isEqualTo(401);
@@ -81,6 +84,17 @@ class AuthApiTest {
             job = get("/api/v1/ops/backup", "X-API-Key", admin.key());
         }
         assertThat(job.json().get("state").asText()).isEqualTo("done");
+        // The backup holds the keys: a server restored from it lets the same admin in, and no one else.
+        Path restored = data.resolveSibling(data.getFileName() + "-restored");
+        dev.peregrine.store.EventStore.restore(ServerConfig.defaultBackupDirectory(data).resolve("auth"), restored,
+                dev.peregrine.store.backup.BackupProgress.NONE);
+        try {
+            KeyRing keys = KeyRing.open(restored);
+            assertThat(keys.verify(admin.key()).role()).isEqualTo(Role.ADMIN);
+            assertThat(keys.list()).extracting(k -> k.name()).contains("admin", "writer", "reader", "acme reader");
+        } finally {
+            deleteTree(restored);
+        }
         // The console's page loads without a key, so that it can ask for one.
         assertThat(get("/", null, null).status()).isEqualTo(200);
     }

@@ -79,7 +79,10 @@ class BadInputTest extends SharedServer {
                 400, "expected_version"));
         cases.add(post("expected_version fraction", "{\"event_type\":\"bad.t\",\"entity_id\":\"bad-1\",\"payload\":{},\"expected_version\":1.5}",
                 400, "expected_version"));
-        cases.add(post("event_type with spaces", "{\"event_type\":\"Bad Type\",\"entity_id\":\"bad-1\",\"payload\":{}}", 400, "event_type"));
+        cases.add(post("event_type over 128 characters", "{\"event_type\":\"" + "t".repeat(129) + "\",\"entity_id\":\"bad-1\",\"payload\":{}}",
+                400, "'event_type' is 129 characters long"));
+        cases.add(post("event_type empty", "{\"event_type\":\"\",\"entity_id\":\"bad-1\",\"payload\":{}}", 400, "'event_type' must not be empty"));
+        cases.add(post("event_type reserved", "{\"event_type\":\"$tombstone\",\"entity_id\":\"bad-1\",\"payload\":{}}", 400, "event_type: '$tombstone' is reserved"));
         // Huge numbers.
         cases.add(post("expected_version beyond i64", "{\"event_type\":\"bad.t\",\"entity_id\":\"bad-1\",\"payload\":{},"
                 + "\"expected_version\":99999999999999999999999}", 400, "expected_version"));

@@ -44,7 +44,8 @@ class ErrorLocationTest extends SharedServer {
                 new BadEvent("duplicate field", "{\"event_type\":\"loc.t\",\"event_type\":\"loc.u\",\"entity_id\":\"x\",\"payload\":{}}",
                         "Duplicate field"),
                 // Found by the store's validation, after parsing:
-                new BadEvent("event_type with a space", EventApiTest.event("Bad Type", "loc-bad", "{}"), "event_type: character"),
+                new BadEvent("reserved event_type", EventApiTest.event("$tombstone", "loc-bad", "{}"),
+                        "event_type: '$tombstone' is reserved"),
                 new BadEvent("unpaired surrogate", EventApiTest.event("loc.t", "a\\ud800b", "{}"), "unpaired surrogate"),
                 new BadEvent("payload over the record limit", EventApiTest.event("loc.t", "loc-bad",
                         "{\"s\":\"" + "p".repeat(1_500_000) + "\"}"), "exceeds the limit"),
@@ -100,7 +101,7 @@ class ErrorLocationTest extends SharedServer {
 
     @Test
     void aSingleEventIsNotGivenALocation() {
-        TestServer.Response response = server.postJson("/api/v1/events", EventApiTest.event("Bad Type", "loc-single", "{}"));
+        TestServer.Response response = server.postJson("/api/v1/events", EventApiTest.event("$tombstone", "loc-single", "{}"));
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.json().get("error").asText()).startsWith("event_type: ");
         assertThat(response.json().has("index")).isFalse();

@@ -85,7 +85,7 @@ class FieldNamesApiTest {
                     new String[] {"/api/v1/events", "{\"event_type\":\"t\",\"entity_id\":\"a\",\"payload\":{\"malformed\":1},"},
                     new String[] {"/api/v1/events/batch", "{\"events\":[" + event("a", "{\"batch0\":1}")
                             + ",{\"event_type\":\"t\",\"payload\":{\"batch1\":1}}]}"},
-                    new String[] {"/api/v1/events", "{\"event_type\":\"Bad Type\",\"entity_id\":\"a\",\"payload\":{\"badtype\":1}}"},
+                    new String[] {"/api/v1/events", "{\"event_type\":\"$tombstone\",\"entity_id\":\"a\",\"payload\":{\"badtype\":1}}"},
                     new String[] {"/api/v1/events", "{\"event_type\":\"t\",\"entity_id\":\"a\",\"expected_version\":9,"
                             + "\"payload\":{\"conflict\":1}}"},
                     new String[] {"/api/v1/events", "{\"event_type\":\"t\",\"entity_id\":\"b\",\"event_id\":\"" + id

@@ -250,7 +250,8 @@ class TenantApiTest {
                 + send(server, "GET", "/api/v1/tenants/" + tenant, admin, null).body());
     }
 
-    private static void awaitProjections(TestServer server) {
+    /** Waits until the projections (the tenant usage among them) have counted every stored event. */
+    static void awaitProjections(TestServer server) {
         try {
             server.server().store().awaitProjections(Duration.ofSeconds(30));
         } catch (Exception e) {
@@ -266,7 +267,8 @@ class TenantApiTest {
         return send(server, "POST", "/api/v1/events", key, event(entity, padding));
     }
 
-    private static TestServer.Response send(TestServer server, String method, String path, String key, String json) {
+    /** A request with {@code key} as {@code X-API-Key}, and {@code json} as its body unless null. */
+    static TestServer.Response send(TestServer server, String method, String path, String key, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).header("X-API-Key", key);
         if (json != null) {
             request.header("Content-Type", "application/json");

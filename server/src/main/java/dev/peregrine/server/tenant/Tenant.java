@@ -12,10 +12,10 @@ import java.util.Objects;
  * @param name 1 to 64 characters of {@code [a-z0-9._-]} (see {@link ApiKey#checkTenant})
  * @param created when it was created
  * @param state whether its credentials act, or its data is being deleted
- * @param maxBytes most bytes of events it may hold (payload and metadata records), 0 for no limit
- * @param maxEntities most entities (streams) it may hold, 0 for no limit
+ * @param quotas what it may hold: bytes of events (payload and metadata records), entities (streams)
+ *        and field names it brought into the store, each 0 for no limit
  */
-public record Tenant(String name, Instant created, State state, long maxBytes, long maxEntities) {
+public record Tenant(String name, Instant created, State state, Tenants.Quotas quotas) {
 
     /** What a tenant's credentials may do. */
     public enum State {
@@ -39,19 +39,16 @@ public record Tenant(String name, Instant created, State state, long maxBytes, l
         ApiKey.checkTenant(name);
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(state, "state");
-        if (maxBytes < 0 || maxEntities < 0) {
-            throw new IllegalArgumentException("quotas are 0 (no limit) or positive, got max_bytes " + maxBytes
-                    + " and max_entities " + maxEntities);
-        }
+        Objects.requireNonNull(quotas, "quotas");
     }
 
     /** @return this tenant in {@code state} */
     public Tenant in(State next) {
-        return new Tenant(name, created, next, maxBytes, maxEntities);
+        return new Tenant(name, created, next, quotas);
     }
 
     /** @return this tenant with other quotas */
-    public Tenant withQuotas(long bytes, long entities) {
-        return new Tenant(name, created, state, bytes, entities);
+    public Tenant withQuotas(Tenants.Quotas next) {
+        return new Tenant(name, created, state, next);
     }
 }

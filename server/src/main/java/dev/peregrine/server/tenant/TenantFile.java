@@ -14,18 +14,22 @@ import java.util.Optional;
  * store's {@link AtomicFile} (header, CRC-32C footer, atomic replacement). Stateless.
  *
  * <pre>
- *  header (format "tenants", version 2; see docs/storage-format.md)
+ *  header (format "tenants", version 3; see docs/storage-format.md)
  *  count u32
  *  per tenant: name (u32 length + UTF-8) | created (i64, epoch ms) | state (u8: 0 active,
  *              1 deactivated, 2 deleting) | max bytes (i64, 0 = none) | max entities (i64, 0 = none)
+ *              | max field names (i64, 0 = none)
  *  footer
  * </pre>
  * Numbers little-endian, as in every file of the framing.
- * Version 2 is the first (the framing's versions start there). Not derived from the log: a damaged
- * file is refused, never rebuilt, so that a quota or a deactivation is never silently lost.
+ * Version 2 is the first (the framing's versions start there); it has no max field names, read as
+ * none. Not derived from the log: a damaged file is refused, never rebuilt, so that a quota or a
+ * deactivation is never silently lost.
  */
 final class TenantFile {
-    static final FileFormat FORMAT = FileFormat.of("tenants", 2, null);
+    /** The version before the field name quota: its tenants have none. */
+    private static final int WITHOUT_FIELD_NAMES = 2;
+    static final FileFormat FORMAT = new FileFormat("tenants", WITHOUT_FIELD_NAMES, 3, null);
     static final String DIRECTORY = "security";
     static final String FILE_NAME = "tenants";
     /** Each tenant takes at least this many bytes, which bounds the count a damaged file may claim. */
@@ -59,8 +63,10 @@ final class TenantFile {
             }
             long maxBytes = body.getLong();
             long maxEntities = body.getLong();
+            long maxFieldNames = body.version() == WITHOUT_FIELD_NAMES ? 0 : body.getLong();
             try {
-                tenants.add(new Tenant(name, created, Tenant.State.values()[state], maxBytes, maxEntities));
+                tenants.add(new Tenant(name, created, Tenant.State.values()[state],
+                        new Tenants.Quotas(maxBytes, maxEntities, maxFieldNames)));
             } catch (IllegalArgumentException e) {
                 throw body.corrupt("a valid tenant", e.getMessage());
             }
@@ -77,8 +83,9 @@ final class TenantFile {
                 out.putString(tenant.name());
                 out.putLong(tenant.created().toEpochMilli());
                 out.putByte((byte) tenant.state().ordinal());
-                out.putLong(tenant.maxBytes());
-                out.putLong(tenant.maxEntities());
+                out.putLong(tenant.quotas().maxBytes());
+                out.putLong(tenant.quotas().maxEntities());
+                out.putLong(tenant.quotas().maxFieldNames());
             }
         });
     }

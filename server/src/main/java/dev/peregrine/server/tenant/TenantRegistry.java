@@ -74,11 +74,11 @@ public final class TenantRegistry {
     /**
      * Creates a tenant, active.
      *
-     * @throws IllegalArgumentException for a malformed name or a negative quota
+     * @throws IllegalArgumentException for a malformed name
      * @throws IllegalStateException when it exists
      */
-    public synchronized Tenant create(String name, long maxBytes, long maxEntities) {
-        Tenant tenant = new Tenant(name, clock.instant(), Tenant.State.ACTIVE, maxBytes, maxEntities);
+    public synchronized Tenant create(String name, Tenants.Quotas quotas) {
+        Tenant tenant = new Tenant(name, clock.instant(), Tenant.State.ACTIVE, quotas);
         if (tenants.containsKey(name)) {
             throw new IllegalStateException("tenant '" + name + "' exists");
         }
@@ -88,11 +88,10 @@ public final class TenantRegistry {
     /**
      * Sets a tenant's quotas.
      *
-     * @throws IllegalArgumentException for a negative quota
      * @throws java.util.NoSuchElementException when it was not created
      */
-    public synchronized Tenant setQuotas(String name, long maxBytes, long maxEntities) {
-        return put(existing(name).withQuotas(maxBytes, maxEntities));
+    public synchronized Tenant setQuotas(String name, Tenants.Quotas quotas) {
+        return put(existing(name).withQuotas(quotas));
     }
 
     /**
@@ -116,7 +115,7 @@ public final class TenantRegistry {
     public synchronized Tenant markDeleting(String name) {
         Tenant tenant = tenants.get(name);
         if (tenant == null) {
-            tenant = new Tenant(name, clock.instant(), Tenant.State.DELETING, 0, 0);
+            tenant = new Tenant(name, clock.instant(), Tenant.State.DELETING, Tenants.Quotas.NONE);
         }
         return put(tenant.in(Tenant.State.DELETING));
     }

@@ -3,6 +3,7 @@ package dev.peregrine.server.tenant;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordBuilder;
+import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.StoredEvent;
 import java.io.ByteArrayInputStream;
@@ -12,10 +13,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,17 +27,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * add: the one place that the byte and entity quotas and the per-tenant statistics read.
  *
  * <p><b>What is counted.</b> Per {@link StoredEvent#tenantId()}: events, bytes (the sizes of the
- * payload and metadata records, as the log stores them) and entities (an event of version 1 starts
- * one; a tombstone of an entity id scoped {@code tenant:id} ends one). The counts are persisted with
- * the projection's checkpoint, so a restart replays only the log after it.
+ * payload and metadata records, as the log stores them), entities (an event of version 1 starts
+ * one; a tombstone of an entity id scoped {@code tenant:id} ends one) and field names (a name of the
+ * store's dictionary is charged to the tenant of the first event in the log that uses it, at any
+ * depth of its payload or metadata; later users of the name are not charged). The counts, and the
+ * set of names some event used, are persisted with the projection's checkpoint, so a restart
+ * replays only the log after it. Names are never removed from the dictionary, so a tenant's count
+ * never goes down, not even when its events are tombstoned.
  *
  * <p><b>Why reservations.</b> The projection runs behind the appends (by microseconds, or longer
  * under load). Checking a quota against it alone would let concurrent appends of one tenant all pass
  * while none is counted yet. So an admitted append {@linkplain #admit reserves} what it adds, under
  * the tenant's lock, and the reservation is released once the projection has counted the append's
  * last event (or at once when the append fails). Held plus reserved never undercounts, so a quota is
- * never passed; it may overcount briefly (two appends both creating the same new entity each reserve
- * one), which can only refuse early, never admit late.
+ * never passed; it may overcount briefly (two appends both creating the same new entity, or both
+ * using the same new field name, each reserve one), which can only refuse early, never admit late.
+ * For field names that holds because {@link #newFieldNames} counts every name no counted event
+ * used yet, whoever's request is bringing it: a name charged to a tenant was among those its
+ * request reserved.
  *
  * <p>Thread safety: {@link #apply} and {@link #tombstoned} on the projection thread; everything else
  * from any thread. Each tenant's counts are guarded by their own monitor.
@@ -42,8 +53,18 @@ public final class TenantUsage implements Projection {
     /** The projection's name, under which its checkpoint is stored. */
     public static final String NAME = "peregrine.tenant-usage";
 
+    /** First int of the saved state: its version, negative so that the previous release's state (a count) is told apart. */
+    private static final int STATE_VERSION = -2;
+
     private final FieldDictionary dictionary;
     private final ConcurrentHashMap<String, Counts> tenants = new ConcurrentHashMap<>();
+    /**
+     * The store's field ids that some counted event uses: set on the projection thread, read by
+     * admissions; guarded by its own monitor. One bit per name of the dictionary.
+     */
+    private final BitSet usedFieldIds = new BitSet();
+    /** The field ids of the event being applied; projection thread only, empty between events. */
+    private final BitSet eventFieldIds = new BitSet();
 
     /** @param dictionary the store's, for {@link #state} records */
     public TenantUsage(FieldDictionary dictionary) {
@@ -56,9 +77,20 @@ public final class TenantUsage implements Projection {
      * @param events events stored
      * @param bytes bytes of their payload and metadata records
      * @param entities entities holding them, not tombstoned
+     * @param fieldNames field names of the store's dictionary that its events used first
      */
-    public record Held(long events, long bytes, long entities) {
-        static final Held NONE = new Held(0, 0, 0);
+    public record Held(long events, long bytes, long entities, long fieldNames) {
+        static final Held NONE = new Held(0, 0, 0, 0);
+    }
+
+    /**
+     * What an append adds to its tenant.
+     *
+     * @param bytes bytes of its payload and metadata records
+     * @param entities entities it starts
+     * @param fieldNames field names it uses that no counted event used yet ({@link #newFieldNames})
+     */
+    public record Adding(long bytes, long entities, long fieldNames) {
     }
 
     /** What {@link #admit} decided. */
@@ -80,15 +112,13 @@ public final class TenantUsage implements Projection {
      */
     public static final class Reservation implements Admission {
         private final Counts counts;
-        private final long bytes;
-        private final long entities;
+        private final Adding adding;
         /** The append's last position once known; {@link Long#MAX_VALUE} until then. */
         private long lastPosition = Long.MAX_VALUE;
 
-        private Reservation(Counts counts, long bytes, long entities) {
+        private Reservation(Counts counts, Adding adding) {
             this.counts = counts;
-            this.bytes = bytes;
-            this.entities = entities;
+            this.adding = adding;
         }
     }
 
@@ -107,29 +137,66 @@ public final class TenantUsage implements Projection {
     }
 
     /**
-     * Admits an append of {@code bytes} and {@code newEntities} to {@code tenant} when they fit its
-     * quotas together with what it holds and what is in flight, and reserves them.
+     * Admits an append to {@code tenant} when what it adds fits the tenant's quotas together with
+     * what the tenant holds and what is in flight, and reserves it.
      *
-     * @param maxBytes the tenant's byte quota, 0 for none
-     * @param maxEntities its entity quota, 0 for none
-     * @return the reservation, or the refusal
+     * @param quotas the tenant's quotas
+     * @return the reservation, or the refusal naming the first quota it would pass
      */
-    public Admission admit(String tenant, long bytes, long newEntities, long maxBytes, long maxEntities) {
+    public Admission admit(String tenant, Adding adding, Tenants.Quotas quotas) {
         Counts counts = tenants.computeIfAbsent(tenant, t -> new Counts());
         synchronized (counts) {
-            long bytesAfter = counts.bytes + counts.reservedBytes;
-            if (maxBytes > 0 && bytesAfter + bytes > maxBytes) {
-                return new Refusal("bytes", maxBytes, bytesAfter, bytes);
+            long bytesAfter = counts.bytes + counts.reserved.bytes();
+            if (quotas.maxBytes() > 0 && bytesAfter + adding.bytes() > quotas.maxBytes()) {
+                return new Refusal("bytes", quotas.maxBytes(), bytesAfter, adding.bytes());
             }
-            long entitiesAfter = counts.entities + counts.reservedEntities;
-            if (maxEntities > 0 && entitiesAfter + newEntities > maxEntities) {
-                return new Refusal("entities", maxEntities, entitiesAfter, newEntities);
+            long entitiesAfter = counts.entities + counts.reserved.entities();
+            if (quotas.maxEntities() > 0 && entitiesAfter + adding.entities() > quotas.maxEntities()) {
+                return new Refusal("entities", quotas.maxEntities(), entitiesAfter, adding.entities());
             }
-            Reservation reservation = new Reservation(counts, bytes, newEntities);
-            counts.reservedBytes += bytes;
-            counts.reservedEntities += newEntities;
-            counts.reservations.add(reservation);
+            long namesAfter = counts.fieldNames + counts.reserved.fieldNames();
+            if (quotas.maxFieldNames() > 0 && namesAfter + adding.fieldNames() > quotas.maxFieldNames()) {
+                return new Refusal("field names", quotas.maxFieldNames(), namesAfter, adding.fieldNames());
+            }
+            Reservation reservation = new Reservation(counts, adding);
+            counts.reserve(reservation);
             return reservation;
+        }
+    }
+
+    /**
+     * The distinct field names the records of {@code events} use that no counted event used yet:
+     * names the store's dictionary does not hold (a draft's own), and names it holds that only
+     * uncounted events, or none, use. What an append could be charged at most once it is counted.
+     */
+    public long newFieldNames(List<NewEvent> events) {
+        BitSet ids = new BitSet();
+        Set<String> fresh = new HashSet<>();
+        for (NewEvent event : events) {
+            collectNew(event.payload(), ids, fresh);
+            if (event.metadata().isPresent()) {
+                collectNew(event.metadata().get(), ids, fresh);
+            }
+        }
+        return fresh.size();
+    }
+
+    private void collectNew(Record record, BitSet ids, Set<String> fresh) {
+        ids.clear();
+        record.collectFieldIds(ids);
+        FieldDictionary own = record.dictionary();
+        for (int id = ids.nextSetBit(0); id >= 0; id = ids.nextSetBit(id + 1)) {
+            String name = own.nameOf(id);
+            int stored = own == dictionary ? id : dictionary.idOf(name);
+            if (stored < 0 || !used(stored)) {
+                fresh.add(name);
+            }
+        }
+    }
+
+    private boolean used(int fieldId) {
+        synchronized (usedFieldIds) {
+            return usedFieldIds.get(fieldId);
         }
     }
 
@@ -161,24 +228,47 @@ public final class TenantUsage implements Projection {
     public void apply(StoredEvent event) {
         Counts counts = tenants.computeIfAbsent(event.tenantId(), t -> new Counts());
         long bytes = event.payload().sizeInBytes() + event.metadata().map(Record::sizeInBytes).orElse(0);
+        long firstUses = firstUses(event);
         synchronized (counts) {
             counts.events++;
             counts.bytes += bytes;
             if (event.version() == 1) {
                 counts.entities++;
             }
+            counts.fieldNames += firstUses;
             counts.countedThrough = event.position();
             if (!counts.reservations.isEmpty()) {
                 counts.reservations.removeIf(r -> {
                     if (r.lastPosition > event.position()) {
                         return false;
                     }
-                    counts.reservedBytes -= r.bytes;
-                    counts.reservedEntities -= r.entities;
+                    counts.unreserve(r);
                     return true;
                 });
             }
         }
+    }
+
+    /**
+     * Marks the field ids the event uses as used and returns how many were not yet. Visits only the
+     * event's own ids, and leaves {@link #eventFieldIds} empty again, so an event costs its number of
+     * fields, not the size of the dictionary.
+     */
+    private long firstUses(StoredEvent event) {
+        BitSet ids = eventFieldIds;
+        event.payload().collectFieldIds(ids);
+        event.metadata().ifPresent(m -> m.collectFieldIds(ids));
+        long first = 0;
+        synchronized (usedFieldIds) {
+            for (int id = ids.nextSetBit(0); id >= 0; id = ids.nextSetBit(id + 1)) {
+                if (!usedFieldIds.get(id)) {
+                    usedFieldIds.set(id);
+                    first++;
+                }
+                ids.clear(id);
+            }
+        }
+        return first;
     }
 
     @Override
@@ -201,19 +291,35 @@ public final class TenantUsage implements Projection {
         Held held = counts.held();
         // A draft dictionary: answering a read must not add names to the store.
         return Optional.of(RecordBuilder.create(dictionary.draft()).put("tenant", tenant)
-                .put("events", held.events()).put("bytes", held.bytes()).put("entities", held.entities()).build());
+                .put("events", held.events()).put("bytes", held.bytes()).put("entities", held.entities())
+                .put("field_names", held.fieldNames()).build());
     }
 
     @Override
     public void reset() {
         tenants.clear();
+        synchronized (usedFieldIds) {
+            usedFieldIds.clear();
+        }
     }
 
-    /** {@code count u32, then per tenant: name (UTF), events, bytes, entities, counted-through (i64)}. */
+    /**
+     * {@code version i32 (-2) | used field ids (i32 length + the bytes of BitSet.toByteArray) | count
+     * u32, then per tenant: name (UTF), events, bytes, entities, field names, counted-through (i64)}.
+     * The previous release's state started with the count and had no field names: it is refused by
+     * {@link #restoreState}, and the store rebuilds this projection from the log.
+     */
     @Override
     public Optional<byte[]> saveState() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATE_VERSION);
+            byte[] used;
+            synchronized (usedFieldIds) {
+                used = usedFieldIds.toByteArray();
+            }
+            out.writeInt(used.length);
+            out.write(used);
             List<Map.Entry<String, Counts>> entries = new ArrayList<>(tenants.entrySet());
             out.writeInt(entries.size());
             for (Map.Entry<String, Counts> entry : entries) {
@@ -223,6 +329,7 @@ public final class TenantUsage implements Projection {
                     out.writeLong(counts.events);
                     out.writeLong(counts.bytes);
                     out.writeLong(counts.entities);
+                    out.writeLong(counts.fieldNames);
                     out.writeLong(counts.countedThrough);
                 }
             }
@@ -234,8 +341,17 @@ public final class TenantUsage implements Projection {
 
     @Override
     public void restoreState(byte[] bytes) {
-        tenants.clear();
+        reset();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int version = in.readInt();
+            if (version != STATE_VERSION) {
+                throw new IllegalStateException("tenant usage state of another release (first int " + version
+                        + "); rebuilt from the log");
+            }
+            BitSet used = BitSet.valueOf(in.readNBytes(in.readInt()));
+            synchronized (usedFieldIds) {
+                usedFieldIds.or(used);
+            }
             int count = in.readInt();
             for (int i = 0; i < count; i++) {
                 Counts counts = new Counts();
@@ -243,6 +359,7 @@ public final class TenantUsage implements Projection {
                 counts.events = in.readLong();
                 counts.bytes = in.readLong();
                 counts.entities = in.readLong();
+                counts.fieldNames = in.readLong();
                 counts.countedThrough = in.readLong();
                 tenants.put(name, counts);
             }
@@ -257,21 +374,36 @@ public final class TenantUsage implements Projection {
         long events;
         long bytes;
         long entities;
+        long fieldNames;
         /** Position of the last event of this tenant counted. */
         long countedThrough;
-        long reservedBytes;
-        long reservedEntities;
+        /** The sum of what {@link #reservations} add. */
+        Adding reserved = new Adding(0, 0, 0);
         final List<Reservation> reservations = new ArrayList<>();
 
         synchronized Held held() {
-            return new Held(events, bytes, entities);
+            return new Held(events, bytes, entities, fieldNames);
+        }
+
+        void reserve(Reservation reservation) {
+            reservations.add(reservation);
+            reserved = plus(reserved, reservation.adding, 1);
         }
 
         void release(Reservation reservation) {
             if (reservations.remove(reservation)) {
-                reservedBytes -= reservation.bytes;
-                reservedEntities -= reservation.entities;
+                unreserve(reservation);
             }
+        }
+
+        /** Subtracts a reservation already taken out of {@link #reservations}. */
+        void unreserve(Reservation reservation) {
+            reserved = plus(reserved, reservation.adding, -1);
+        }
+
+        private static Adding plus(Adding a, Adding b, int sign) {
+            return new Adding(a.bytes() + sign * b.bytes(), a.entities() + sign * b.entities(),
+                    a.fieldNames() + sign * b.fieldNames());
         }
     }
 }

@@ -22,20 +22,23 @@ public final class Tenants {
      *
      * @param maxBytes bytes of events, 0 for no limit
      * @param maxEntities entities, 0 for no limit
+     * @param maxFieldNames field names its events brought into the store's dictionary first (see
+     *        {@link TenantUsage}), 0 for no limit
      */
-    public record Quotas(long maxBytes, long maxEntities) {
+    public record Quotas(long maxBytes, long maxEntities, long maxFieldNames) {
         /** No limits. */
-        public static final Quotas NONE = new Quotas(0, 0);
+        public static final Quotas NONE = new Quotas(0, 0, 0);
 
         public Quotas {
-            if (maxBytes < 0 || maxEntities < 0) {
-                throw new IllegalArgumentException("quotas are 0 (no limit) or positive");
+            if (maxBytes < 0 || maxEntities < 0 || maxFieldNames < 0) {
+                throw new IllegalArgumentException("quotas are 0 (no limit) or positive, got max_bytes " + maxBytes
+                        + ", max_entities " + maxEntities + " and max_field_names " + maxFieldNames);
             }
         }
 
         /** Whether any limit is set. */
         public boolean limited() {
-            return maxBytes > 0 || maxEntities > 0;
+            return maxBytes > 0 || maxEntities > 0 || maxFieldNames > 0;
         }
     }
 
@@ -60,7 +63,7 @@ public final class Tenants {
 
     /** @return the quotas of {@code tenant}: its own when it was created, else the defaults */
     public Quotas quotas(String tenant) {
-        return registry.find(tenant).map(t -> new Quotas(t.maxBytes(), t.maxEntities())).orElse(defaults);
+        return registry.find(tenant).map(Tenant::quotas).orElse(defaults);
     }
 
     /** @return the quotas of tenants that were not created */
@@ -71,7 +74,8 @@ public final class Tenants {
     /**
      * Admits {@code events} for {@code tenant} against its quotas and reserves what they add.
      *
-     * @param store where they go, asked which of their entities are new (only under an entity quota)
+     * @param store where they go, asked which of their entities are new (only under an entity quota); the
+     *        names they would bring into its dictionary are counted only under a field name quota
      * @return {@code null} when the tenant has no quota (nothing to reserve), else the reservation or
      *         the refusal
      */
@@ -93,7 +97,8 @@ public final class Tenants {
                 }
             }
         }
-        return usage.admit(tenant, bytes, newEntities, quotas.maxBytes(), quotas.maxEntities());
+        long newFieldNames = quotas.maxFieldNames() > 0 ? usage.newFieldNames(events) : 0;
+        return usage.admit(tenant, new TenantUsage.Adding(bytes, newEntities, newFieldNames), quotas);
     }
 
     /** The bytes an event adds to its tenant, as {@link TenantUsage} counts them once stored. */
