@@ -10,12 +10,15 @@
  */
 module dev.peregrine.grpc {
     requires transitive dev.peregrine.server;
+    requires dev.peregrine.schema;
     requires kurrentdb.client;
     requires io.grpc;
     requires io.grpc.stub;
+    requires io.grpc.protobuf;
     requires io.grpc.netty.shaded;
     requires com.google.protobuf;
     requires org.slf4j;
+    requires re2j; // read filters' regular expressions, in linear time, as the store's own filters
 
     exports dev.peregrine.grpc;
 }

@@ -2,6 +2,7 @@ package dev.peregrine.grpc;
 
 import dev.peregrine.grpc.internal.Authentication;
 import dev.peregrine.grpc.internal.GossipService;
+import dev.peregrine.grpc.internal.OperationsService;
 import dev.peregrine.grpc.internal.PersistentSubscriptionsService;
 import dev.peregrine.grpc.internal.ServerFeaturesService;
 import dev.peregrine.grpc.internal.StreamsService;
@@ -9,7 +10,10 @@ import dev.peregrine.server.PeregrineServer;
 import dev.peregrine.server.auth.Role;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
@@ -22,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The endpoint listens on the HTTP server's host, with its TLS certificate when it has one
- * (plaintext HTTP/2 otherwise), and admits the HTTP server's users. Close it before the HTTP server,
+ * (plaintext HTTP/2 otherwise), admits the HTTP server's users, and holds appends to the HTTP
+ * server's enforced schemas ({@link PeregrineServer#schemas}). Close it before the HTTP server,
  * which closes the store. Thread-safe.
  */
 public final class GrpcServer implements AutoCloseable {
@@ -76,12 +82,14 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(PeregrineServer http, int port) {
         String host = http.config().host();
-        StreamsService streams = new StreamsService(http.store());
+        StreamsService streams = new StreamsService(http.store(), http.schemas());
         PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(http.store());
         GossipService gossip = new GossipService(host);
-        List<BindableService> services = List.of(streams, persistent, gossip);
+        OperationsService operations = new OperationsService(http.store());
+        List<BindableService> services = List.of(streams, persistent, gossip, operations);
         Set<String> implemented = Set.of(
                 StreamsGrpc.getAppendMethod().getFullMethodName(),
+                StreamsGrpc.getBatchAppendMethod().getFullMethodName(),
                 StreamsGrpc.getReadMethod().getFullMethodName(),
                 StreamsGrpc.getDeleteMethod().getFullMethodName(),
                 StreamsGrpc.getTombstoneMethod().getFullMethodName(),
@@ -93,6 +101,8 @@ public final class GrpcServer implements AutoCloseable {
                 PersistentSubscriptionsGrpc.getListMethod().getFullMethodName(),
                 PersistentSubscriptionsGrpc.getReplayParkedMethod().getFullMethodName(),
                 PersistentSubscriptionsGrpc.getRestartSubsystemMethod().getFullMethodName(),
+                OperationsService.START_SCAVENGE.getFullMethodName(),
+                OperationsService.STOP_SCAVENGE.getFullMethodName(),
                 io.kurrent.dbclient.proto.gossip.GossipGrpc.getReadMethod().getFullMethodName());
         ServerFeaturesService features = new ServerFeaturesService(services, implemented, Map.of(
                 PersistentSubscriptionsGrpc.getCreateMethod().getFullMethodName(), List.of("stream", "all")));
@@ -110,18 +120,24 @@ public final class GrpcServer implements AutoCloseable {
                 Map.entry(PersistentSubscriptionsGrpc.getUpdateMethod().getFullMethodName(), Role.WRITER),
                 Map.entry(PersistentSubscriptionsGrpc.getDeleteMethod().getFullMethodName(), Role.WRITER),
                 Map.entry(PersistentSubscriptionsGrpc.getReplayParkedMethod().getFullMethodName(), Role.WRITER),
-                Map.entry(PersistentSubscriptionsGrpc.getRestartSubsystemMethod().getFullMethodName(), Role.WRITER)));
-        // Calls block (on appends' fsync, on password hashes): one virtual thread each.
+                Map.entry(PersistentSubscriptionsGrpc.getRestartSubsystemMethod().getFullMethodName(), Role.WRITER),
+                // A scavenge rewrites the whole log: an administrator's call, as over HTTP.
+                Map.entry(OperationsService.START_SCAVENGE.getFullMethodName(), Role.ADMIN),
+                Map.entry(OperationsService.STOP_SCAVENGE.getFullMethodName(), Role.ADMIN)));
+        // Some calls block (deletes, reads, password hashes): one virtual thread each. Appends do not:
+        // the store's completion answers them.
         ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(http))
                 .executor(calls)
+                .callExecutor(new AppendsOnTransport(authentication))
                 .permitKeepAliveTime(KEEP_ALIVE_PERMIT_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 // One message carries one event (or one read event): room for the largest the store takes.
                 .maxInboundMessageSize(Math.max(4 << 20, http.store().options().maxPayloadBytes() + (64 << 10)))
                 .addService(ServerInterceptors.intercept(streams, authentication))
                 .addService(ServerInterceptors.intercept(persistent, authentication))
-                .addService(gossip)
+                .addService(ServerInterceptors.intercept(operations, authentication))
+                .addService(gossip.withAuthority())
                 .addService(features);
         Server server = builder.build();
         try {
@@ -134,6 +150,23 @@ public final class GrpcServer implements AutoCloseable {
         LOG.info("KurrentDB gRPC endpoint listening on {}:{} ({})", host, server.getPort(),
                 http.config().tlsCertificate().isPresent() ? "TLS" : "plaintext HTTP/2");
         return new GrpcServer(server, streams, persistent, calls);
+    }
+
+    /**
+     * Runs an {@code Append}'s callbacks on the transport thread that read its messages, instead of
+     * handing each to a virtual thread: an append only collects its messages and then hands them to
+     * the store without waiting (the store's completion answers it), so nothing of it blocks, and
+     * the hop to another thread was a scheduling delay on every append (long on a busy machine).
+     * Not when admitting the call would hash a password; every other call keeps the virtual threads.
+     */
+    private record AppendsOnTransport(Authentication authentication) implements ServerCallExecutorSupplier {
+        private static final String APPEND = StreamsGrpc.getAppendMethod().getFullMethodName();
+
+        @Override
+        public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+            return APPEND.equals(call.getMethodDescriptor().getFullMethodName()) && authentication.admitsWithoutHashing(headers)
+                    ? Runnable::run : null; // null: the server's executor
+        }
     }
 
     /** TLS with the HTTP server's certificate and key when it has them, else plaintext HTTP/2. */

@@ -97,6 +97,7 @@ class InteropApiTest extends SharedServerTest {
             assertThat(methods.getMethodsList()).extracting(m -> m.getServiceName() + "/" + m.getMethodName())
                     .containsExactlyInAnyOrder("event_store.client.streams.streams/read",
                             "event_store.client.streams.streams/append",
+                            "event_store.client.streams.streams/batchappend",
                             "event_store.client.streams.streams/delete",
                             "event_store.client.streams.streams/tombstone",
                             "event_store.client.persistent_subscriptions.persistentsubscriptions/create",
@@ -108,6 +109,8 @@ class InteropApiTest extends SharedServerTest {
                             "event_store.client.persistent_subscriptions.persistentsubscriptions/replayparked",
                             "event_store.client.persistent_subscriptions.persistentsubscriptions/restartsubsystem",
                             "event_store.client.gossip.gossip/read",
+                            "event_store.client.operations.operations/startscavenge",
+                            "event_store.client.operations.operations/stopscavenge",
                             "event_store.client.server_features.serverfeatures/getsupportedmethods");
             // Clients subscribe to $all persistently only when Create reports the feature "all".
             assertThat(methods.getMethodsList()).filteredOn(m -> m.getMethodName().equals("create"))

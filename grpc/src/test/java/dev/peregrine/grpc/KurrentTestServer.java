@@ -69,6 +69,15 @@ final class KurrentTestServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Registers a JSON Schema for an event type over the HTTP API, with enforcement on. */
+    void enforceSchema(String eventType, String schema) {
+        String[] answer = postJson("/api/v1/schemas", "{\"subject\":\"" + eventType + "\",\"enforce\":true,\"schema\":"
+                + schema + "}");
+        if (!answer[0].startsWith("2")) {
+            throw new IllegalStateException("registering a schema answered " + answer[0] + ": " + answer[1]);
+        }
+    }
+
     /** A GET from the HTTP API: the status and body. */
     String[] get(String pathAndQuery) {
         return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());

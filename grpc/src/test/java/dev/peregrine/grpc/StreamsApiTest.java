@@ -140,6 +140,51 @@ class StreamsApiTest extends SharedServerTest {
                 .isInstanceOf(StreamNotFoundException.class);
     }
 
+    /**
+     * A stream longer than the server's read pages, interleaved with another stream so that positions
+     * are not revisions: random reads forwards and backwards from random revisions, with counts that
+     * cross pages, return exactly the revisions they should (seed printed on failure).
+     */
+    @Test
+    void readsALongStreamFromAnyRevisionAcrossPages() throws Exception {
+        String s = stream("long");
+        String other = stream("interleaved");
+        int events = 2_600;
+        for (int i = 0; i < events; i += 100) {
+            EventData[] batch = new EventData[100];
+            for (int k = 0; k < batch.length; k++) {
+                batch[k] = json("line.added", "{\"i\":" + (i + k) + "}");
+            }
+            append(s, StreamState.any(), batch);
+            append(other, StreamState.any(), json("noise", "{}"));
+        }
+        long seed = System.nanoTime() % 100_000;
+        Random random = new Random(seed);
+        for (int round = 0; round < 40; round++) {
+            long from = random.nextInt(events + 20);
+            int count = 1 + random.nextInt(random.nextBoolean() ? 8 : 1_500);
+            boolean forwards = random.nextBoolean();
+            ReadStreamOptions options = ReadStreamOptions.get().fromRevision(from).maxCount(count);
+            List<Long> expected = new ArrayList<>();
+            for (long r = from; forwards ? r < events : r >= 0; r += forwards ? 1 : -1) {
+                if (r < events && expected.size() < count) {
+                    expected.add(r);
+                }
+            }
+            List<RecordedEvent> got = read(s, forwards ? options.forwards() : options.backwards());
+            assertThat(got).as("seed %d: %s from revision %d, count %d", seed, forwards ? "forwards" : "backwards",
+                    from, count).extracting(RecordedEvent::getRevision).containsExactlyElementsOf(expected);
+            if (!got.isEmpty()) {
+                long first = got.getFirst().getRevision();
+                assertThat(new String(got.getFirst().getEventData(), StandardCharsets.UTF_8))
+                        .isEqualTo("{\"i\":" + first + "}");
+            }
+        }
+        assertThat(read(s, ReadStreamOptions.get().backwards().fromEnd().maxCount(3)))
+                .extracting(RecordedEvent::getRevision).containsExactly(2_599L, 2_598L, 2_597L);
+        assertThat(read(s, ReadStreamOptions.get().forwards().fromEnd())).isEmpty();
+    }
+
     @Test
     void readsAllForwardsAndBackwards() throws Exception {
         String s = stream("ledger");
@@ -201,6 +246,37 @@ class StreamsApiTest extends SharedServerTest {
                 .containsExactly("blob.stored", "blob.noted", "blob.empty", "blob.array");
     }
 
+    /**
+     * Metadata whose field names are all new to the store, some of them shared with the payload: the
+     * payload's names are numbered first when the event is stored, which reorders the metadata's
+     * fields if it were kept as a record. It must come back as it was sent, whatever the numbering.
+     */
+    @Test
+    void metadataOfNewFieldNamesComesBackByteForByte() throws Exception {
+        String tag = UUID.randomUUID().toString().replace("-", "");
+        List<String> payloads = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String a = "a" + i + tag;
+            String b = "b" + i + tag;
+            String c = "c" + i + tag;
+            payloads.add("{\"" + a + "\":0,\"" + c + "\":0}");
+            sent.add("{\"" + b + "\":1,\"" + a + "\":{\"" + c + "\":2}}");
+        }
+        // The second time the names are known, so the same metadata is kept as JSON; both come back as sent.
+        for (String s : List.of(stream("fresh-names"), stream("known-names"))) {
+            List<EventData> events = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                events.add(EventData.builderAsJson("names.fresh", payloads.get(i).getBytes(StandardCharsets.UTF_8))
+                        .metadataAsBytes(sent.get(i).getBytes(StandardCharsets.UTF_8)).build());
+            }
+            append(s, StreamState.noStream(), events.toArray(EventData[]::new));
+            assertThat(read(s, ReadStreamOptions.get()))
+                    .extracting(e -> new String(e.getUserMetadata(), StandardCharsets.UTF_8))
+                    .as(s).containsExactlyElementsOf(sent);
+        }
+    }
+
     @Test
     void anEventNearTheOneMebibyteLimitIsStoredWholeAndOneOverItIsRefused() throws Exception {
         String s = stream("large");
@@ -215,6 +291,21 @@ class StreamsApiTest extends SharedServerTest {
         assertThat(tooLarge).isInstanceOf(StatusRuntimeException.class);
         assertThat(((StatusRuntimeException) tooLarge).getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(tooLarge.getMessage()).contains("limit of 1048576");
+        assertThat(read(s, ReadStreamOptions.get())).hasSize(1);
+    }
+
+    @Test
+    void refusedAppendsAddNoFieldName() throws Exception {
+        String s = stream("names");
+        append(s, StreamState.noStream(), json("name.kept", "{\"grpc_kept\":1}"));
+        List<String> before = server.http().store().dictionary().names();
+        assertThat(cause(() -> append(s, StreamState.noStream(), json("name.conflict", "{\"grpc_conflict\":1}"))))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(cause(() -> append(s, StreamState.any(), json("name.batch", "{\"grpc_batch\":{\"deep\":1}}"),
+                EventData.builderAsBinary("large.blob", new byte[1 << 20]).build())))
+                .isInstanceOf(StatusRuntimeException.class);
+        assertThat(server.http().store().dictionary().names()).isEqualTo(before).contains("grpc_kept")
+                .doesNotContain("grpc_conflict", "grpc_batch", "deep");
         assertThat(read(s, ReadStreamOptions.get())).hasSize(1);
     }
 
@@ -267,5 +358,41 @@ class StreamsApiTest extends SharedServerTest {
             assertThat(cause(() -> c.appendToStream(s, AppendToStreamOptions.get().streamState(StreamState.noStream()),
                     json("survivor.again", "{}")).get())).isInstanceOf(StreamDeletedException.class);
         }
+    }
+
+    @Test
+    void anAppendAnEnforcedSchemaRefusesStoresNothingAndNamesThePathAsHttpDoes() throws Exception {
+        String type = "order.placed.grpc";
+        server.enforceSchema(type, "{\"type\":\"object\",\"required\":[\"amount\"],"
+                + "\"properties\":{\"amount\":{\"type\":\"number\"}}}");
+        String s = stream("enforced");
+        // The second event breaks the schema: the whole append is refused, the valid first one too.
+        Throwable refused = cause(() -> append(s, StreamState.any(), json(type, "{\"amount\":12}"),
+                json(type, "{\"amount\":\"12\"}")));
+        assertThat(refused).isInstanceOf(StatusRuntimeException.class);
+        Status status = ((StatusRuntimeException) refused).getStatus();
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).startsWith("event 1 of the append: ").contains("$.amount", "type");
+        assertThat(cause(() -> read(s, ReadStreamOptions.get()))).as("nothing stored")
+                .isInstanceOf(StreamNotFoundException.class);
+        // The HTTP API refuses the same payload with the same words: one check serves both faces.
+        String[] http = server.postJson("/api/v1/events", "{\"event_type\":\"" + type + "\",\"entity_id\":\"" + s
+                + "\",\"payload\":{\"amount\":\"12\"}}");
+        assertThat(http[0]).isEqualTo("400");
+        assertThat(http[1]).contains(status.getDescription().substring("event 1 of the append: ".length()));
+
+        // Opaque bytes cannot be shown to conform: an enforced type takes JSON objects only.
+        Throwable binary = cause(() -> append(s, StreamState.any(),
+                EventData.builderAsBinary(type, "{\"amount\":12}".getBytes(StandardCharsets.UTF_8)).build()));
+        assertThat(((StatusRuntimeException) binary).getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(((StatusRuntimeException) binary).getStatus().getDescription())
+                .contains("at $: type: the payload is not a JSON object");
+        assertThat(cause(() -> read(s, ReadStreamOptions.get()))).isInstanceOf(StreamNotFoundException.class);
+
+        WriteResult written = append(s, StreamState.noStream(), json(type, "{\"amount\":12}"),
+                EventData.builderAsBinary("order.attachment", new byte[] {1, 2, 3}).build());
+        assertThat(written.getNextExpectedRevision()).isEqualTo(StreamState.streamRevision(1));
+        assertThat(read(s, ReadStreamOptions.get())).extracting(RecordedEvent::getEventType)
+                .containsExactly(type, "order.attachment");
     }
 }

@@ -119,6 +119,47 @@ class SubscriptionsApiTest extends SharedServerTest {
         assertThat(collector.events).isEmpty();
     }
 
+    /**
+     * A catch-up over many events whose JSON the server renders one after another in the same buffer:
+     * every event's data and custom metadata arrive whole, byte for byte and in order, whatever the
+     * sizes of its neighbours (sizes drawn from a seeded random, so a shorter event after a longer one
+     * would show the longer one's leftovers if a buffer were shared between two messages).
+     */
+    @Test
+    void aLongCatchUpDeliversEveryEventsBytesInOrder() throws Exception {
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        String s = "long-" + STREAMS.incrementAndGet();
+        int total = 20_000;
+        List<String> data = new ArrayList<>(total);
+        List<String> metadata = new ArrayList<>(total);
+        for (int n = 0; n < total; ) {
+            List<EventData> batch = new ArrayList<>();
+            for (int i = 0; i < 500; i++, n++) {
+                String d = "{\"n\":" + n + ",\"pad\":\"" + "x".repeat(random.nextInt(600)) + "\"}";
+                String m = "{\"m\":" + n + ",\"pad\":\"" + "y".repeat(random.nextInt(200)) + "\"}";
+                data.add(d);
+                metadata.add(m);
+                batch.add(EventData.builderAsJson("long.counted", d.getBytes(StandardCharsets.UTF_8))
+                        .metadataAsBytes(m.getBytes(StandardCharsets.UTF_8)).build());
+            }
+            client.appendToStream(s, batch.iterator()).get();
+        }
+        Collector collector = new Collector();
+        Subscription subscription = client.subscribeToStream(s, collector, SubscribeToStreamOptions.get().fromStart()).get();
+        for (int n = 0; n < total; n++) {
+            ResolvedEvent event = collector.events.poll(30, TimeUnit.SECONDS);
+            assertThat(event).as("event %d (seed %d, cancelled: %s)", n, seed, collector.cancelled).isNotNull();
+            assertThat(new String(event.getEvent().getEventData(), StandardCharsets.UTF_8)).as("data of %d (seed %d)", n, seed)
+                    .isEqualTo(data.get(n));
+            assertThat(new String(event.getEvent().getUserMetadata(), StandardCharsets.UTF_8))
+                    .as("metadata of %d (seed %d)", n, seed).isEqualTo(metadata.get(n));
+        }
+        assertThat(collector.caughtUp.await(30, TimeUnit.SECONDS)).isTrue();
+        subscription.stop();
+        assertThat(collector.events).isEmpty();
+    }
+
     @Test
     void aStreamSubscriptionFromARevisionStartsAfterIt() throws Exception {
         String s = "ticks-" + STREAMS.incrementAndGet();
@@ -193,6 +234,26 @@ class SubscriptionsApiTest extends SharedServerTest {
         assertThat(fromStart.take(2)).containsExactly("{\"n\":0}", "{\"n\":1}");
         end.stop();
         start.stop();
+    }
+
+    /**
+     * A stream-name pattern that takes a backtracking matcher exponential time against a name of
+     * {@code a}s that ends in something else (2^100 steps here) is matched in linear time: the
+     * subscription skips that stream and delivers the next event.
+     */
+    @Test
+    void aCatastrophicFilterPatternDoesNotHoldTheSubscription() throws Exception {
+        String tail = "-x" + STREAMS.incrementAndGet(); // this test's streams only
+        SubscriptionFilter filter = SubscriptionFilter.newBuilder().withStreamNameRegularExpression("^(a+)+" + tail + "$")
+                .build();
+        Collector collector = new Collector();
+        Subscription subscription = client.subscribeToAll(collector, SubscribeToAllOptions.get().fromEnd().filter(filter))
+                .get();
+        assertThat(collector.caughtUp.await(30, TimeUnit.SECONDS)).isTrue();
+        client.appendToStream("a".repeat(100) + "!" + tail, numbered("tick.counted", 0)).get();
+        client.appendToStream("a".repeat(100) + tail, numbered("tick.counted", 1)).get();
+        assertThat(collector.take(1)).containsExactly("{\"n\":1}");
+        subscription.stop();
     }
 
     @Test

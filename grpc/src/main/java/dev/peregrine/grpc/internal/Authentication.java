@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * call it before they send credentials. A user bound to a tenant is refused: the KurrentDB protocol
  * has no tenants, and this endpoint serves the default tenant's streams only to users who see all.
  *
- * <p>Interceptors run on the call's executor (virtual threads), so the password hash, slow by
- * design, never holds a transport thread.
+ * <p>Interceptors run on the call's executor: a virtual thread, so that the password hash, slow by
+ * design, never holds a transport thread; or the transport thread itself for calls that
+ * {@link #admitsWithoutHashing} (see {@code GrpcServer}).
  */
 public final class Authentication implements ServerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
@@ -58,6 +59,20 @@ public final class Authentication implements ServerInterceptor {
             return new ServerCall.Listener<>() { };
         }
         return next.startCall(call, headers);
+    }
+
+    /**
+     * Whether admitting a call with these headers is quick, so that it may run on a transport thread:
+     * the server is open, or the call's credentials are in the key ring's cache of verified
+     * passwords (or are malformed, refused at once). Only a first call with a password costs a hash.
+     */
+    public boolean admitsWithoutHashing(Metadata headers) {
+        if (!keys.enabled()) {
+            return true;
+        }
+        String authorization = headers.get(AUTHORIZATION);
+        Optional<BasicCredential> basic = authorization == null ? Optional.empty() : BasicCredential.parse(authorization);
+        return basic.isEmpty() || keys.verifiedPassword(basic.get().user(), basic.get().password()).isPresent();
     }
 
     /** Why a credential may not make a call needing {@code role}; {@code null} when it may. */

@@ -1,6 +1,7 @@
 package dev.peregrine.grpc.internal;
 
 import com.google.protobuf.Timestamp;
+import dev.peregrine.record.JsonOutput;
 import dev.peregrine.store.StoredEvent;
 import dev.peregrine.store.subscription.Subscription;
 import dev.peregrine.store.subscription.SubscriptionListener;
@@ -27,6 +28,8 @@ final class CatchUpSubscription implements SubscriptionListener {
     private final String stream;
     /** Events of the stream at or below this revision are passed over (a start after a revision not written yet). */
     private final long skipThroughRevision;
+    /** Where events' JSON is rendered; only the subscription's thread uses it. */
+    private final JsonOutput json = new JsonOutput(1024);
     private volatile Subscription subscription;
     private boolean live;
     private long examined;
@@ -58,8 +61,7 @@ final class CatchUpSubscription implements SubscriptionListener {
         examined++;
         if (!event.isTombstone() && (stream == null || event.version() - 1 > skipThroughRevision) && filter.test(event)) {
             lastRevision = event.version() - 1;
-            out.send(ReadResp.newBuilder().setEvent(ReadResp.ReadEvent.newBuilder()
-                    .setEvent(wire.toRecorded(event, stringIds)).setCommitPosition(event.position())).build());
+            out.send(wire.readResp(event, stringIds, json));
         }
         if (filter.isFiltering() && examined % filter.checkpointInterval() == 0) {
             out.send(ReadResp.newBuilder().setCheckpoint(ReadResp.Checkpoint.newBuilder()

@@ -1,6 +1,7 @@
 package dev.peregrine.grpc.internal;
 
 import dev.peregrine.record.RecordException;
+import dev.peregrine.schema.SchemaViolationException;
 import dev.peregrine.store.DuplicateEventIdException;
 import dev.peregrine.store.EventStoreException;
 import dev.peregrine.store.ExpectedVersion;
@@ -62,7 +63,8 @@ final class Errors {
 
     /**
      * The status for a failure of a store call (unwrapping a future's completion exception). Errors
-     * of the request are {@code INVALID_ARGUMENT}; a full disk or dictionary is
+     * of the request are {@code INVALID_ARGUMENT} (a payload an enforced schema refuses too, named by
+     * its index in the append, with the schema, the path and the rule); a full disk or dictionary is
      * {@code RESOURCE_EXHAUSTED}; anything else is logged and answered {@code INTERNAL} without
      * details, which might name files.
      */
@@ -71,6 +73,8 @@ final class Errors {
         return switch (cause) {
             case StatusRuntimeException status -> status;
             case InvalidEventException invalid -> invalid(invalid.getMessage());
+            case SchemaViolationException refused -> invalid("event " + refused.eventIndex() + " of the append: "
+                    + refused.getMessage());
             case RecordException invalid -> invalid(invalid.getMessage());
             case DuplicateEventIdException duplicate -> Status.ALREADY_EXISTS.withDescription("event id "
                     + duplicate.eventId() + " is stored already with other content").asRuntimeException();

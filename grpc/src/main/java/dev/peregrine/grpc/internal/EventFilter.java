@@ -1,17 +1,18 @@
 package dev.peregrine.grpc.internal;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.peregrine.store.StoredEvent;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadReq.Options.FilterOptions;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A server-side filter of a {@code $all} read: on the stream name or on the event type, by any of
  * a list of prefixes or by a regular expression (found anywhere in the name, as KurrentDB's
- * {@code Regex.IsMatch} does). With a filter, a subscription also sends a checkpoint every
- * {@link #checkpointInterval()} events it examines, so that a client filtering out almost everything
- * still learns how far the server has looked.
+ * {@code Regex.IsMatch} does; an RE2 expression, matched in linear time, so that no pattern can hold
+ * the reading thread; backreferences and lookaround are refused as malformed). With a filter, a
+ * subscription also sends a checkpoint every {@link #checkpointInterval()} events it examines, so that
+ * a client filtering out almost everything still learns how far the server has looked.
  */
 final class EventFilter {
     /** Every event passes; no checkpoints. */

@@ -4,7 +4,6 @@ import dev.peregrine.store.EventStore;
 import dev.peregrine.store.Query;
 import dev.peregrine.store.QueryPage;
 import dev.peregrine.store.StoredEvent;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,11 +11,10 @@ import java.util.Optional;
  * Reads of a stream or of {@code $all}, forwards or backwards, in pages of the store's queries
  * (which leave out tombstones and the events they hide), handing each event to a {@link Sink}.
  *
- * <p>Costs: {@code $all} forwards and backwards and a stream forwards from its start read only what
- * they return. The store indexes a stream by position, not by version, so a stream read from a
- * revision first passes over the events before it, and a backwards stream read walks the stream
- * forwards keeping the last {@code count} events: O(stream length), which KurrentDB's own indexes
- * avoid.
+ * <p>Costs: every read examines only what it returns (plus the events that retention hides
+ * among them): a stream read starts at its revision through the entity index
+ * ({@link Query.Builder#fromVersion}), and a backwards stream read takes windows of versions below
+ * its start, newest first.
  */
 final class LogReads {
     /** Events per store query. */
@@ -41,19 +39,21 @@ final class LogReads {
      * @return how many events were handed over
      */
     long streamForwards(String stream, long fromRevision, long count, long upTo, Sink sink) throws InterruptedException {
+        if (fromRevision == Long.MAX_VALUE) {
+            return 0; // the stream's end: a version no event has
+        }
         long sent = 0;
         Optional<String> cursor = Optional.empty();
         do {
-            QueryPage page = store.query(Query.builder().entityId(stream).limit(PAGE).cursor(cursor.orElse(null)).build());
+            QueryPage page = store.query(Query.builder().entityId(stream).fromVersion(Math.max(1, fromRevision + 1))
+                    .limit(PAGE).cursor(cursor.orElse(null)).build());
             for (StoredEvent event : page.events()) {
                 if (event.position() > upTo || sent == count) {
                     return sent;
                 }
-                if (event.version() - 1 >= fromRevision) {
-                    sent++;
-                    if (!sink.accept(event)) {
-                        return sent;
-                    }
+                sent++;
+                if (!sink.accept(event)) {
+                    return sent;
                 }
             }
             cursor = page.nextCursor();
@@ -61,29 +61,29 @@ final class LogReads {
         return sent;
     }
 
-    /** A stream backwards from {@code fromRevision} (inclusive; {@code Long.MAX_VALUE} for its end). */
+    /**
+     * A stream backwards from {@code fromRevision} (inclusive; {@code Long.MAX_VALUE} for its end), at
+     * most {@code count} events: windows of versions, each the size still wanted, from the newest
+     * down, so that events retention hides are made up for by older ones.
+     */
     void streamBackwards(String stream, long fromRevision, long count, Sink sink) throws InterruptedException {
-        int keep = (int) Math.min(count, Integer.MAX_VALUE);
-        ArrayDeque<StoredEvent> last = new ArrayDeque<>(Math.min(keep, PAGE));
-        Optional<String> cursor = Optional.empty();
-        collect:
-        do {
-            QueryPage page = store.query(Query.builder().entityId(stream).limit(PAGE).cursor(cursor.orElse(null)).build());
-            for (StoredEvent event : page.events()) {
-                if (event.version() - 1 > fromRevision) {
-                    break collect;
+        long sent = 0;
+        long high = Math.min(fromRevision, store.streamVersion(stream) - 1) + 1; // a version, inclusive
+        while (high >= 1 && sent < count) {
+            long low = Math.max(1, high - Math.min(count - sent, PAGE) + 1);
+            List<StoredEvent> window = store.query(Query.builder().entityId(stream).fromVersion(low)
+                    .limit((int) (high - low + 1)).build()).events();
+            for (int i = window.size() - 1; i >= 0 && sent < count; i--) {
+                StoredEvent event = window.get(i);
+                if (event.version() > high) {
+                    continue;
                 }
-                if (last.size() == keep) {
-                    last.removeFirst();
+                sent++;
+                if (!sink.accept(event)) {
+                    return;
                 }
-                last.addLast(event);
             }
-            cursor = page.nextCursor();
-        } while (cursor.isPresent() && keep > 0);
-        while (!last.isEmpty()) {
-            if (!sink.accept(last.removeLast())) {
-                return;
-            }
+            high = low - 1;
         }
     }
 

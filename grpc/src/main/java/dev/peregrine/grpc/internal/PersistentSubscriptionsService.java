@@ -49,8 +49,8 @@ import java.util.function.Supplier;
  * {@link #NO_TIMEOUT}); {@code max_subscriber_count} is the member limit; the consumer strategy maps
  * by name ({@code PinnedByCorrelation} is not served). The buffer, batch and checkpoint settings
  * have no counterpart: the group reads, buffers and checkpoints by its own rules, and
- * {@code GetInfo} reports them as KurrentDB's defaults. Filtered subscriptions to {@code $all} are
- * not served.
+ * {@code GetInfo} reports them as KurrentDB's defaults. A filtered subscription to {@code $all} is a
+ * group whose filter holds the stream-name or event-type prefixes and regular expression.
  */
 public final class PersistentSubscriptionsService extends PersistentSubscriptionsGrpc.PersistentSubscriptionsImplBase {
     /** The ack timeout a message timeout of 0 (never time out) stands for. */
@@ -88,6 +88,7 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
             CreateReq.Settings settings = options.getSettings();
             String stream;
             StartPosition start;
+            SubscriptionFilter allFilter = SubscriptionFilter.ALL;
             switch (options.getStreamOptionCase()) {
                 case STREAM -> {
                     CreateReq.StreamOptions streamOptions = options.getStream();
@@ -98,8 +99,7 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
                 case ALL -> {
                     CreateReq.AllOptions all = options.getAll();
                     if (all.hasFilter()) {
-                        throw Status.UNIMPLEMENTED.withDescription("filtered persistent subscriptions to $all are not"
-                                + " served").asRuntimeException();
+                        allFilter = allFilter(all.getFilter());
                     }
                     stream = GroupNames.ALL;
                     start = allStart(all.hasPosition(), all.getPosition().getCommitPosition(), all.hasEnd());
@@ -112,7 +112,8 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
                 default -> throw new IllegalStateException();
             }
             String name = GroupNames.encode(stream, options.getGroupName());
-            GroupOptions group = GroupOptions.DEFAULTS.withFilter(filter(stream)).withStart(start);
+            GroupOptions group = GroupOptions.DEFAULTS.withFilter(GroupNames.ALL.equals(stream) ? allFilter
+                    : SubscriptionFilter.builder().entityId(stream).build()).withStart(start);
             group = settings(group, settings.getMaxRetryCount(), settings.hasMessageTimeoutMs()
                     ? settings.getMessageTimeoutMs() : settings.getMessageTimeoutTicks() / 10_000,
                     settings.getMaxSubscriberCount(), strategy(settings.getConsumerStrategy(),
@@ -204,8 +205,36 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
         };
     }
 
-    private static SubscriptionFilter filter(String stream) {
-        return GroupNames.ALL.equals(stream) ? SubscriptionFilter.ALL : SubscriptionFilter.builder().entityId(stream).build();
+    /**
+     * A filtered {@code $all} subscription's filter, on the group: the stream name's or the event
+     * type's prefixes and regular expression (either matching, as for catch-up subscriptions). The
+     * window and checkpoint multiplier have no counterpart: the group checkpoints by its own rules.
+     */
+    private static SubscriptionFilter allFilter(CreateReq.AllOptions.FilterOptions filter) {
+        SubscriptionFilter.Builder group = SubscriptionFilter.builder();
+        CreateReq.AllOptions.FilterOptions.Expression expression;
+        switch (filter.getFilterCase()) {
+            case STREAM_IDENTIFIER -> {
+                expression = filter.getStreamIdentifier();
+                group.entityIdPrefixes(expression.getPrefixList().toArray(String[]::new));
+                if (!expression.getRegex().isEmpty()) {
+                    group.entityIdPattern(expression.getRegex());
+                }
+            }
+            case EVENT_TYPE -> {
+                expression = filter.getEventType();
+                group.eventTypePrefixes(expression.getPrefixList().toArray(String[]::new));
+                if (!expression.getRegex().isEmpty()) {
+                    group.eventTypePattern(expression.getRegex());
+                }
+            }
+            default -> throw Errors.invalid("a filter of a persistent subscription to $all is on the stream name"
+                    + " or on the event type");
+        }
+        if (expression.getPrefixCount() == 0 && expression.getRegex().isEmpty()) {
+            throw Errors.invalid("a filter of a persistent subscription to $all needs a regex or prefixes");
+        }
+        return group.build();
     }
 
     /** A stream's start: a revision, its end, or (neither) its start. */

@@ -1,5 +1,7 @@
 package dev.peregrine.grpc.internal;
 
+import dev.peregrine.record.JsonOutput;
+import dev.peregrine.schema.SchemaRegistry;
 import dev.peregrine.store.AppendResult;
 import dev.peregrine.store.ConcurrencyConflictException;
 import dev.peregrine.store.EntityDeletedException;
@@ -16,6 +18,8 @@ import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsGrpc;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.AppendReq;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.AppendResp;
+import io.kurrent.dbclient.proto.streams.StreamsOuterClass.BatchAppendReq;
+import io.kurrent.dbclient.proto.streams.StreamsOuterClass.BatchAppendResp;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.DeleteReq;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.DeleteResp;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadReq;
@@ -26,14 +30,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
  * KurrentDB's {@code Streams} service over the store: {@code Append}, {@code Read} (reads and
- * catch-up subscriptions), {@code Delete} (soft) and {@code Tombstone} (hard). {@code BatchAppend}
- * answers {@code UNIMPLEMENTED} (the base class's default).
+ * catch-up subscriptions), {@code Delete} (soft) and {@code Tombstone} (hard); {@code BatchAppend}
+ * ({@link BatchAppendCall}) appends each of its requests as an {@code Append}.
  *
  * <p>Deletes: a soft delete is Peregrine's tombstone: the stream reads as not found, and an append
  * expecting {@code any} or {@code no_stream} re-creates it (its revisions start again at 0, where
@@ -52,13 +58,15 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     private final EventStore store;
     private final WireEvents wire;
+    private final SchemaRegistry schemas;
     private final LogReads reads;
     private final HardDeletes hardDeletes;
     private final Set<CatchUpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicLong readThreads = new AtomicLong();
 
-    public StreamsService(EventStore store) {
+    public StreamsService(EventStore store, SchemaRegistry schemas) {
         this.store = store;
+        this.schemas = schemas;
         this.wire = new WireEvents(store.dictionary());
         this.reads = new LogReads(store);
         this.hardDeletes = HardDeletes.load(store);
@@ -137,46 +145,75 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
                 responses.onError(Errors.invalid("an append sends its options first"));
                 return;
             }
-            try {
-                responses.onNext(messages.isEmpty() ? emptyAppend(stream, expected) : appendAll(stream, expected, messages));
-                responses.onCompleted();
-            } catch (RuntimeException e) {
-                responses.onError(Errors.of(e));
+            if (messages.isEmpty()) {
+                try {
+                    responses.onNext(emptyAppend(stream, expected));
+                    responses.onCompleted();
+                } catch (RuntimeException e) {
+                    responses.onError(Errors.of(e));
+                }
+                return;
             }
+            appendAll(stream, expected, expected, messages, 0, responses);
         }
     }
 
     /**
-     * Appends the messages to the stream: the first expects {@code expected}, the others follow it
-     * (the store checks each event of a batch against the stream including the earlier ones).
-     * Blocks until the events are durable; calls run on virtual threads.
+     * Appends the messages to the stream, the first expecting {@code attempt} and the others following
+     * it (the store checks each event of a batch against the stream including the earlier ones), and
+     * answers once the events are durable. Nothing waits: the answer is sent by the thread that
+     * completes the store's append, as the HTTP API does, so no call thread is parked on an fsync and
+     * no hop to another thread lies between the fsync and the answer.
+     *
+     * <p>A soft-deleted stream is tombstoned in the store, which re-creates it only for no_stream; for
+     * KurrentDB {@code any} re-creates it too. Another client may re-create it in between, so {@code any}
+     * retries as itself once more; rounds 0 to 2 settle it.
      */
-    private AppendResp appendAll(String stream, ExpectedVersion expected, List<AppendReq.ProposedMessage> messages) {
-        ExpectedVersion attempt = expected;
-        // A soft-deleted stream is tombstoned in the store, which re-creates it only for no_stream;
-        // for KurrentDB `any` re-creates it too. Another client may re-create it in between, so
-        // `any` retries as itself once more; two rounds settle it.
-        for (int round = 0; ; round++) {
-            try {
-                List<AppendResult> results = store.append(batch(stream, attempt, messages));
-                AppendResult last = results.getLast();
-                return AppendResp.newBuilder().setSuccess(AppendResp.Success.newBuilder()
-                        .setCurrentRevision(last.version() - 1)
-                        .setPosition(AppendResp.Position.newBuilder().setCommitPosition(last.position())
-                                .setPreparePosition(last.position()))).build();
-            } catch (EntityDeletedException deleted) {
-                if (expected.kind() != ExpectedVersion.Kind.ANY || round >= 2) {
-                    return Streams.wrongExpectedVersion(expected, 0);
-                }
-                attempt = ExpectedVersion.noStream();
-            } catch (ConcurrencyConflictException conflict) {
-                if (attempt != expected && round < 2) {
-                    attempt = expected; // re-created by someone else since: `any` holds again
-                    continue;
-                }
-                return Streams.wrongExpectedVersion(expected, conflict.actualVersion());
-            }
+    private void appendAll(String stream, ExpectedVersion expected, ExpectedVersion attempt,
+                           List<AppendReq.ProposedMessage> messages, int round, StreamObserver<AppendResp> responses) {
+        List<NewEvent> batch;
+        try {
+            batch = batch(stream, attempt, messages);
+            // The registry the HTTP API checks against: a payload an enforced schema refuses is refused
+            // here too, before the store sees any of the batch, whichever face sent it.
+            schemas.check(batch, WireEvents::isJson);
+        } catch (RuntimeException e) {
+            responses.onError(Errors.of(e));
+            return;
         }
+        store.appendAsync(batch).whenComplete((results, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            try {
+                AppendResp answer;
+                if (cause == null) {
+                    AppendResult last = results.getLast();
+                    answer = AppendResp.newBuilder().setSuccess(AppendResp.Success.newBuilder()
+                            .setCurrentRevision(last.version() - 1)
+                            .setPosition(AppendResp.Position.newBuilder().setCommitPosition(last.position())
+                                    .setPreparePosition(last.position()))).build();
+                } else if (cause instanceof EntityDeletedException) {
+                    if (expected.kind() == ExpectedVersion.Kind.ANY && round < 2) {
+                        appendAll(stream, expected, ExpectedVersion.noStream(), messages, round + 1, responses);
+                        return;
+                    }
+                    answer = Streams.wrongExpectedVersion(expected, 0);
+                } else if (cause instanceof ConcurrencyConflictException conflict) {
+                    if (attempt != expected && round < 2) {
+                        // re-created by someone else since: `any` holds again
+                        appendAll(stream, expected, expected, messages, round + 1, responses);
+                        return;
+                    }
+                    answer = Streams.wrongExpectedVersion(expected, conflict.actualVersion());
+                } else {
+                    responses.onError(Errors.of(cause));
+                    return;
+                }
+                responses.onNext(answer);
+                responses.onCompleted();
+            } catch (RuntimeException e) {
+                responses.onError(Errors.of(e));
+            }
+        });
     }
 
     private List<NewEvent> batch(String stream, ExpectedVersion expected,
@@ -219,6 +256,46 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
             throw Errors.streamDeleted(stream);
         }
         return stream;
+    }
+
+    // ---------------------------------------------------------------- BatchAppend
+
+    @Override
+    public StreamObserver<BatchAppendReq> batchAppend(StreamObserver<BatchAppendResp> responses) {
+        return new BatchAppendCall(responses, this::appendRequest, store.options().maxBatchEvents(), MAX_APPEND_BYTES);
+    }
+
+    /**
+     * One complete request of a {@code BatchAppend}, by the rules of an {@code Append}. It waits for
+     * the append to be durable: a batch append call runs on a virtual thread (only {@code Append} runs
+     * on the transport), and its requests are answered in the order their final chunks arrive.
+     */
+    private AppendResp appendRequest(String stream, ExpectedVersion expected, List<AppendReq.ProposedMessage> messages) {
+        String writable = writableStream(stream);
+        if (messages.isEmpty()) {
+            return emptyAppend(writable, expected);
+        }
+        CompletableFuture<AppendResp> answer = new CompletableFuture<>();
+        appendAll(writable, expected, expected, messages, 0, new StreamObserver<>() {
+            @Override
+            public void onNext(AppendResp response) {
+                answer.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                answer.completeExceptionally(failure);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
     }
 
     // ---------------------------------------------------------------- Delete, Tombstone
@@ -317,8 +394,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
     }
 
     private LogReads.Sink sink(Outbox<ReadResp> out, boolean stringIds) {
-        return event -> out.send(ReadResp.newBuilder().setEvent(ReadResp.ReadEvent.newBuilder()
-                .setEvent(wire.toRecorded(event, stringIds)).setCommitPosition(event.position())).build());
+        JsonOutput json = new JsonOutput(1024); // the read's own thread renders every event in it
+        return event -> out.send(wire.readResp(event, stringIds, json));
     }
 
     private void readOnce(ReadReq.Options options, Outbox<ReadResp> out) throws InterruptedException {

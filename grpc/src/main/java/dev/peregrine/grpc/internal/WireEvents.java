@@ -15,8 +15,10 @@ import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.StoredEvent;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.AppendReq.ProposedMessage;
+import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp.ReadEvent;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.UUID;
 
 /**
@@ -31,8 +33,9 @@ import java.util.UUID;
  * content type.
  *
  * <p><b>Custom metadata</b> is kept byte for byte: as the event's metadata record when it is a JSON
- * object the store renders to exactly the same bytes (so the HTTP API shows it as JSON), else as a
- * metadata record holding only {@value #BYTES}. Empty custom metadata is no metadata.
+ * object the store renders to exactly the same bytes however its new field names are numbered (so
+ * the HTTP API shows it as JSON), else as a metadata record holding only {@value #BYTES}. Empty
+ * custom metadata is no metadata.
  *
  * <p><b>Numbers.</b> Stream revision = version − 1; commit and prepare positions are both the
  * global position; {@code created} is the timestamp in 100 ns ticks since the Unix epoch.
@@ -91,11 +94,27 @@ final class WireEvents {
     }
 
     private Record metadata(byte[] custom) {
+        int known = dictionary.size(); // before the parse: names it adds get ids from here on
         Record json = jsonObject(custom);
-        if (json != null && Arrays.equals(json(json), custom)) {
+        if (json != null && orderIsFixed(json, known) && Arrays.equals(json(json), custom)) {
             return json;
         }
         return RecordBuilder.create(dictionary.draft()).put(BYTES, custom).build();
+    }
+
+    /**
+     * Whether a record renders its fields in the same order once stored as it does now. A record
+     * renders its fields in field-id order: a name the store knew keeps its id, and a name new to it
+     * gets, when the event is stored, an id above every known one, in an order other appends and this
+     * event's payload may decide (names its payload adds first get lower ids). With at most one new
+     * name the order is fixed (the new one last, as now); with more it is not, and the metadata is
+     * then kept as bytes so that it still comes back byte for byte.
+     */
+    private static boolean orderIsFixed(Record json, int known) {
+        BitSet ids = new BitSet();
+        json.collectFieldIds(ids);
+        int firstNew = ids.nextSetBit(known);
+        return firstNew < 0 || ids.nextSetBit(firstNew + 1) < 0;
     }
 
     /** The JSON object {@code bytes} hold, as a record; {@code null} when they are not one. */
@@ -116,6 +135,20 @@ final class WireEvents {
 
     /** The wire form of a stored event, its id spelt as the client asked. */
     ReadEvent.RecordedEvent toRecorded(StoredEvent event, boolean stringIds) {
+        return toRecorded(event, stringIds, new JsonOutput(256));
+    }
+
+    /**
+     * The {@code ReadResp} that carries a stored event, rendering its JSON in {@code scratch}: a reader
+     * that sends many events keeps one, so that the output's array and its cache of encoded field
+     * names are made once per read rather than once per event.
+     */
+    ReadResp readResp(StoredEvent event, boolean stringIds, JsonOutput scratch) {
+        return ReadResp.newBuilder().setEvent(ReadEvent.newBuilder()
+                .setEvent(toRecorded(event, stringIds, scratch)).setCommitPosition(event.position())).build();
+    }
+
+    private ReadEvent.RecordedEvent toRecorded(StoredEvent event, boolean stringIds, JsonOutput scratch) {
         Record payload = event.payload();
         ByteString data;
         String contentType;
@@ -123,12 +156,14 @@ final class WireEvents {
             data = UnsafeByteOperations.unsafeWrap(payload.getBytes(BYTES));
             contentType = payload.has(CONTENT_TYPE) ? payload.getString(CONTENT_TYPE) : OCTET_STREAM;
         } else {
-            data = UnsafeByteOperations.unsafeWrap(json(payload));
+            data = json(payload, scratch);
             contentType = JSON;
         }
-        ByteString custom = event.metadata()
-                .map(m -> UnsafeByteOperations.unsafeWrap(isBytes(m) ? m.getBytes(BYTES) : json(m)))
-                .orElse(ByteString.EMPTY);
+        ByteString custom = ByteString.EMPTY;
+        if (event.metadata().isPresent()) {
+            Record metadata = event.metadata().get();
+            custom = isBytes(metadata) ? UnsafeByteOperations.unsafeWrap(metadata.getBytes(BYTES)) : json(metadata, scratch);
+        }
         return ReadEvent.RecordedEvent.newBuilder()
                 .setId(wire(event.id(), stringIds))
                 .setStreamIdentifier(Streams.identifier(event.entityId()))
@@ -143,6 +178,12 @@ final class WireEvents {
                 .build();
     }
 
+    /** A record's JSON (see {@link #json(Record)}), rendered in {@code scratch} and copied out of it. */
+    private static ByteString json(Record record, JsonOutput scratch) {
+        scratch.clear().record(record);
+        return ByteString.copyFrom(scratch.buffer(), 0, scratch.length());
+    }
+
     /**
      * A record as the store renders JSON: {@link JsonOutput} writes the bytes of
      * {@link JsonCodec#toJsonBytes} (tested byte for byte) straight from the record's encoding, which
@@ -150,6 +191,11 @@ final class WireEvents {
      */
     private static byte[] json(Record record) {
         return new JsonOutput(record.sizeInBytes() + 64).record(record).toByteArray();
+    }
+
+    /** Whether an event's payload is a JSON object, not bytes kept as they came (see the class comment). */
+    static boolean isJson(NewEvent event) {
+        return !isBytes(event.payload());
     }
 
     /** Whether a record is the bytes-as-they-came shape (see the class comment). */
