@@ -162,6 +162,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " 403 (env PEREGRINE_TENANT_MAX_ENTITIES, default ${DEFAULT-VALUE}).")
     long tenantMaxEntities;
 
+    @Option(names = "--tenant-max-field-names", defaultValue = "${env:PEREGRINE_TENANT_MAX_FIELD_NAMES:-0}",
+            description = "Field names a tenant's events may bring into the store's dictionary (counted for the tenant"
+                    + " whose event used a name first) unless an admin set its own quota, 0 for no limit; over it: 403"
+                    + " (env PEREGRINE_TENANT_MAX_FIELD_NAMES, default ${DEFAULT-VALUE}).")
+    long tenantMaxFieldNames;
+
     @Option(names = "--jwt-key", defaultValue = "${env:PEREGRINE_JWT_KEY}",
             description = "Accept JWTs (Authorization: Bearer) of an identity provider, verified with this PEM public"
                     + " key or JWKS file (env PEREGRINE_JWT_KEY). Needs --jwt-issuer and --jwt-audience.")
@@ -210,7 +216,7 @@ final class ServeCommand implements Callable<Integer> {
                 .insecure(insecure)
                 .tenantAppendQuota(tenantAppendsPerSecond, tenantAppendBurst > 0 ? tenantAppendBurst
                         : Math.max(1, (long) Math.ceil(tenantAppendsPerSecond)))
-                .tenantStorageQuota(tenantMaxBytes, tenantMaxEntities);
+                .tenantStorageQuota(tenantMaxBytes, tenantMaxEntities, tenantMaxFieldNames);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
         }

@@ -21,11 +21,11 @@ import java.nio.charset.StandardCharsets;
  * <p>Responses are framed by {@code Content-Length} or chunked transfer coding; a connection the
  * server closed is reopened once before the request is sent again. Not thread-safe: one per thread.
  */
-final class LoopbackHttpClient implements AutoCloseable {
+public final class LoopbackHttpClient implements AutoCloseable {
 
   /** A response: the status code and the whole body. */
-  record Response(int status, byte[] body) {
-    String text() {
+  public record Response(int status, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -36,16 +36,16 @@ final class LoopbackHttpClient implements AutoCloseable {
   private OutputStream out;
   private InputStream in;
 
-  LoopbackHttpClient(String host, int port) {
+  public LoopbackHttpClient(String host, int port) {
     this.host = host;
     this.port = port;
   }
 
-  Response get(String pathAndQuery) throws IOException {
+  public Response get(String pathAndQuery) throws IOException {
     return exchange(head("GET", pathAndQuery, null, 0));
   }
 
-  Response post(String path, String contentType, byte[] body) throws IOException {
+  public Response post(String path, String contentType, byte[] body) throws IOException {
     byte[] head = head("POST", path, contentType, body.length);
     byte[] request = new byte[head.length + body.length];
     System.arraycopy(head, 0, request, 0, head.length);

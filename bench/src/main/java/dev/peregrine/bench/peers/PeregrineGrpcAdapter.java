@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Peregrine over KurrentDB's gRPC protocol: the same {@code bin/peregrine serve} as
  * {@link PeregrineHttpAdapter} (which starts and resets it here), driven through the official
  * KurrentDB Java client, one client (one HTTP/2 connection) per session, as an application would.
+ * A client connects when it is made (one read of a missing stream), not on its first measured call:
+ * an application pays the connection, and the client's first-call set-up (about a second on a cold
+ * JVM), once at start, where the HTTP peer's first request only opens a socket. Catch-ups share one
+ * client, connected after each server start, for the same reason.
  *
  * <ul>
  *   <li>append: {@code appendToStream} with the expected revision (version − 1, or no stream);
@@ -42,8 +46,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class PeregrineGrpcAdapter implements PeerAdapter {
 
+  /** A stream no workload writes: reading it connects a client. */
+  private static final String CONNECT_PROBE = "peregrine-bench-connect";
+
   private final PeregrineHttpAdapter server;
   private final int grpcPort;
+  /** The client catch-ups read through; made after each server start. */
+  private KurrentDBClient catchUpClient;
 
   PeregrineGrpcAdapter(Path root, String serveCommand, int port, int grpcPort) {
     this.server = new PeregrineHttpAdapter(root, serveCommand, port, grpcPort);
@@ -68,7 +77,16 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
   /** Restarts the server on an empty store; open sessions' clients reconnect by themselves. */
   @Override
   public void reset() throws Exception {
+    closeCatchUpClient();
     server.reset();
+    catchUpClient = newClient();
+  }
+
+  private void closeCatchUpClient() {
+    if (catchUpClient != null) {
+      catchUpClient.shutdown().join();
+      catchUpClient = null;
+    }
   }
 
   @Override
@@ -76,12 +94,23 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
     return server.serverPids();
   }
 
-  private KurrentDBClient newClient() {
-    return KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow("kurrentdb://127.0.0.1:" + grpcPort + "?tls=false"));
+  /** A client with its connection open (the library connects lazily, on the first call). */
+  private KurrentDBClient newClient() throws Exception {
+    KurrentDBClient client = KurrentDBClient.create(
+        KurrentDBConnectionString.parseOrThrow("kurrentdb://127.0.0.1:" + grpcPort + "?tls=false"));
+    try {
+      client.readStream(CONNECT_PROBE, ReadStreamOptions.get().maxCount(1)).get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof StreamNotFoundException)) {
+        client.shutdown().join();
+        throw e;
+      }
+    }
+    return client;
   }
 
   @Override
-  public Session openSession() {
+  public Session openSession() throws Exception {
     return new GrpcSession(newClient());
   }
 
@@ -91,12 +120,10 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
 
   @Override
   public long catchUp(String type, EventSink sink) throws Exception {
-    KurrentDBClient client = newClient();
-    try {
-      return catchUp(client, type, sink);
-    } finally {
-      client.shutdown().join();
+    if (catchUpClient == null) {
+      throw new IllegalStateException("catch-up before the server was started (reset)");
     }
+    return catchUp(catchUpClient, type, sink);
   }
 
   private static long catchUp(KurrentDBClient client, String type, EventSink sink) throws Exception {
@@ -142,6 +169,7 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
 
   @Override
   public void close() throws Exception {
+    closeCatchUpClient();
     server.close();
   }
 
