@@ -34,8 +34,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * A durable event store on one directory: an append-only log of events with entity, type, id and
  * time indexes, state reconstruction, snapshots and projections. Any number of threads may append and
- * query at once; appends are ordered by one sequencer thread and acknowledged according to the
- * {@link Durability} policy.
+ * query at once; appends are ordered by one writer at a time (a sequencer thread, or a blocking caller
+ * that finds it idle) and acknowledged according to the {@link Durability} policy.
  *
  * <p>Synchronous use:
  * <pre>{@code
@@ -52,8 +52,8 @@ import java.util.concurrent.TimeoutException;
  * store.appendAsync(List.of(e1, e2))            // atomic: both or neither
  *      .thenAcceptAsync(results -> reply(results));
  * }</pre>
- * Futures complete on the sequencer thread; attach further work with the {@code *Async} methods so
- * that it does not delay other appends.
+ * Futures of {@code appendAsync} complete on the sequencer thread; attach further work with the
+ * {@code *Async} methods so that it does not delay other appends.
  *
  * <p><b>Records and the dictionary.</b> Payloads and metadata are records whose field ids come from
  * {@link #dictionary()}, which the store persists. Parse incoming JSON with a
@@ -153,7 +153,9 @@ public final class EventStore implements AutoCloseable {
      * @throws EventStoreException as listed for {@link #appendAsync(List)}
      */
     public List<AppendResult> append(List<NewEvent> events) {
-        return join(appendAsync(events));
+        StoreEngine e = engine();
+        // The caller blocks anyway, so it may do the writer's work itself (see Sequencer).
+        return join(e.sequencer().submitInline(e.validator().prepareBatch(events)));
     }
 
     /**

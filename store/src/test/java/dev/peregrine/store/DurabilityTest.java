@@ -134,4 +134,53 @@ class DurabilityTest {
             assertThat(reopened.lastPosition()).as("every acknowledged append was stored").isEqualTo(ok);
         }
     }
+
+    @Test
+    void closingWhileOthersAppendBlockingLosesNoAcknowledgedAppend() throws Exception {
+        // Blocking appends may run on their callers' threads; a close must still wait for them and
+        // refuse the ones after it.
+        EventStore store = EventStore.open(dir, StoreOptions.builder().durability(Durability.none()).build());
+        java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> unexpected = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<Thread> writers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            writers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    while (true) {
+                        store.append(event(store, "t", "e", "{}").build());
+                        acknowledged.incrementAndGet();
+                    }
+                } catch (StorageFailureException closed) {
+                    // the store closed under this writer: expected
+                } catch (Throwable e) {
+                    unexpected.add(e);
+                }
+            }));
+        }
+        Thread.sleep(100);
+        store.close();
+        for (Thread w : writers) {
+            w.join(10_000);
+            assertThat(w.isAlive()).as("a writer still blocked after close").isFalse();
+        }
+        assertThat(unexpected).isEmpty();
+        assertThat(acknowledged.get()).isPositive();
+        try (EventStore reopened = EventStore.open(dir, StoreOptions.defaults())) {
+            assertThat(reopened.lastPosition()).as("every acknowledged append was stored").isEqualTo(acknowledged.get());
+        }
+    }
+
+    @Test
+    void intervalPolicyForcesALoneAppendWithoutWaitingForTheNext() throws Exception {
+        // A lone blocking append on an idle store runs on its caller's thread; the sequencer thread,
+        // waiting with no deadline, must still be woken to force it when the interval is up.
+        try (EventStore store = EventStore.open(dir, StoreOptions.builder()
+                .durability(Durability.parse("interval:20")).build())) {
+            store.append(event(store, "a.b", "x", "{\"n\":1}").build());
+            for (int i = 0; i < 1_000 && store.stats().forces() == 0; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(store.stats().forces()).as("forces within 10 s of an interval:20 append").isPositive();
+        }
+    }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 
@@ -37,37 +38,22 @@ class SingleAppendBurstTest {
         StoreOptions options = StoreOptions.builder().durability(Durability.parse(durability))
                 .segmentBytes(StoreOptions.MIN_SEGMENT_BYTES).builtInProjections(false).build();
         ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
-        CyclicBarrier start = new CyclicBarrier(threads);
         try (EventStore store = EventStore.open(dir, options)) {
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                workers.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        start.await();
-                        String entity = "burst-" + thread;
-                        for (int i = 0; i < perThread; i++) {
-                            long forcesBefore = fsync ? store.stats().forces() : 0;
-                            AppendResult r = store.append(Events.event(store, "burst.step", entity,
-                                    "{\"i\":" + i + "}").expectedVersion(ExpectedVersion.exact(i)).build());
-                            if (fsync) {
-                                assertThat(store.stats().forces()).as("%s #%d acknowledged only after a force", entity, i)
-                                        .isGreaterThan(forcesBefore);
-                            }
-                            assertThat(store.get(r.eventId())).as("%s #%d visible once acknowledged", entity, i)
-                                    .isPresent();
-                            acks.add(new Ack(thread, i, r));
-                        }
-                    } catch (Throwable e) {
-                        errors.add(e);
+            runTogether(threads, thread -> {
+                String entity = "burst-" + thread;
+                for (int i = 0; i < perThread; i++) {
+                    long forcesBefore = fsync ? store.stats().forces() : 0;
+                    AppendResult r = store.append(Events.event(store, "burst.step", entity,
+                            "{\"i\":" + i + "}").expectedVersion(ExpectedVersion.exact(i)).build());
+                    if (fsync) {
+                        assertThat(store.stats().forces()).as("%s #%d acknowledged only after a force", entity, i)
+                                .isGreaterThan(forcesBefore);
                     }
-                }));
-            }
-            for (Thread w : workers) {
-                w.join();
-            }
-            assertThat(errors).as("errors in the workers").isEmpty();
+                    assertThat(store.get(r.eventId())).as("%s #%d visible once acknowledged", entity, i)
+                            .isPresent();
+                    acks.add(new Ack(thread, i, r));
+                }
+            });
             assertThat(acks).hasSize(threads * perThread);
             assertThat(store.stats().segments()).as("the burst crossed segment rolls").isGreaterThan(1);
         }
@@ -89,5 +75,78 @@ class SingleAppendBurstTest {
                 assertThat(e.payload().getLong("i")).isEqualTo(a.seq());
             }
         }
+    }
+
+    /**
+     * A blocking append may run on its caller's thread when the writer is idle; it must never
+     * overtake an asynchronous append the same thread submitted before it. Each thread alternates
+     * runs of un-awaited {@code appendAsync} calls with a blocking append, every one with the exact
+     * expected version that holds only if they are stored in submission order.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "fsync", "interval:5"})
+    void aBlockingAppendNeverOvertakesTheSameThreadsEarlierAsyncAppends(String durability) throws Exception {
+        int threads = 4;
+        int rounds = 200;
+        StoreOptions options = StoreOptions.builder().durability(Durability.parse(durability))
+                .segmentBytes(StoreOptions.MIN_SEGMENT_BYTES).builtInProjections(false).build();
+        long[] versions = new long[threads];
+        try (EventStore store = EventStore.open(dir, options)) {
+            runTogether(threads, thread -> {
+                String entity = "mixed-" + thread;
+                long version = 0;
+                List<CompletableFuture<List<AppendResult>>> async = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    for (int a = 0; a < r % 4; a++) {
+                        async.add(store.appendAsync(List.of(Events.event(store, "mixed.async", entity,
+                                "{\"v\":" + version + "}").expectedVersion(ExpectedVersion.exact(version)).build())));
+                        version++;
+                    }
+                    AppendResult blocking = store.append(Events.event(store, "mixed.blocking", entity,
+                            "{\"v\":" + version + "}").expectedVersion(ExpectedVersion.exact(version)).build());
+                    version++;
+                    assertThat(blocking.version()).isEqualTo(version);
+                }
+                for (var f : async) {
+                    f.join();
+                }
+                versions[thread] = version;
+            });
+            for (int t = 0; t < threads; t++) {
+                assertThat(store.streamVersion("mixed-" + t)).isEqualTo(versions[t]).isGreaterThan(rounds);
+                List<StoredEvent> events = store.query(Query.builder().entityId("mixed-" + t).limit(10_000).build())
+                        .events();
+                for (int i = 0; i < events.size(); i++) {
+                    assertThat(events.get(i).payload().getLong("v")).as("mixed-%d event %d", t, i).isEqualTo(i);
+                }
+            }
+        }
+    }
+
+    /** A worker's body; may throw, and its assertions fail the test. */
+    private interface Worker {
+        void run(int thread) throws Exception;
+    }
+
+    /** Starts {@code threads} platform threads at once on {@code body}, waits for all, fails on any error. */
+    private static void runTogether(int threads, Worker body) throws InterruptedException {
+        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            workers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    body.run(thread);
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertThat(errors).as("errors in the workers").isEmpty();
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * AllSource's "concurrent writes (8 threads)" figure: one operation is 8 threads each appending 250
  * single events, and ends when all 2,000 are acknowledged. The threads are pooled (created once), as
- * a server's would be.
+ * a server's would be. {@link #oneThreadTimes2000} is the same appends from one thread, as a baseline.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -73,5 +73,18 @@ public class ConcurrentBurstBenchmark {
             max = Math.max(max, f.join());
         }
         return max;
+    }
+
+    /**
+     * The same 2,000 single appends from one thread: the cost of an append's round trip when no
+     * other append can share its group.
+     */
+    @Benchmark
+    public long oneThreadTimes2000() {
+        long last = 0;
+        for (int i = 0; i < 2000; i++) {
+            last = store.append(BenchStores.event(payloads.get(i % 250), i)).position();
+        }
+        return last;
     }
 }

@@ -46,6 +46,14 @@ sealed interface ForcePolicy permits ForcePolicy.EveryGroup, ForcePolicy.Interva
      */
     long maxWaitNanos(long sinceLastForceNanos);
 
+    /**
+     * @return whether each group is forced before it is acknowledged: then appends gain from joining
+     *         a group, since the group's one force covers them all
+     */
+    default boolean forcesEveryGroup() {
+        return false;
+    }
+
     /** {@code fsync}: every group that wrote is forced before it is acknowledged (group commit). */
     record EveryGroup() implements ForcePolicy {
         @Override
@@ -56,6 +64,11 @@ sealed interface ForcePolicy permits ForcePolicy.EveryGroup, ForcePolicy.Interva
         @Override
         public long maxWaitNanos(long sinceLastForceNanos) {
             return FOREVER; // never reached with writes pending: each group was forced already
+        }
+
+        @Override
+        public boolean forcesEveryGroup() {
+            return true;
         }
     }
 

@@ -15,15 +15,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * The single writer. Requests from any thread are queued; this one thread takes them off in groups
- * and, for each request of a group, runs its checks ({@link RequestChecks}) and writes and indexes
- * its entries ({@link RequestWriter}); then it forces the log as the durability policy says
+ * The single writer. Requests from any thread are queued; the sequencer thread takes them off in
+ * groups and, for each request of a group, runs its checks ({@link RequestChecks}) and writes and
+ * indexes its entries ({@link RequestWriter}); then it forces the log as the durability policy says
  * ({@link ForcePolicy}), publishes the new visible position, completes the callers' futures and tells
  * its listeners.
+ *
+ * <p><b>One writer at a time.</b> A group is processed only under the {@code writing} lock, so the
+ * writer's state has one owner at a time. The owner is the sequencer thread, or a caller that is going
+ * to block for its result anyway ({@link #submitInline}): once it holds the lock and no request is
+ * queued or being processed, that caller runs its own group of one. This saves the round trip's two
+ * thread hand-offs (queue to sequencer, future to caller), which dominate a single append under
+ * {@code none} and {@code interval}: 2,000 appends from one thread took 82 ms through the queue and
+ * 9 ms inline. Under {@code fsync} a caller that finds the lock busy queues instead (see
+ * {@link #acquireForInline}), so that concurrent appends still share one force. The "nothing pending" condition keeps requests in submission order: a request runs inline
+ * only when every request submitted before it has been processed. Asynchronous submits never run
+ * inline, so an event loop never writes or forces.
  *
  * <p><b>Group commit.</b> While one force runs, new requests pile up in the queue; the next loop
  * iteration drains all of them at once, writes them, and covers them with a single force. Under load
@@ -39,13 +52,14 @@ import java.util.function.LongConsumer;
  * full) is refused alone, and the next request tries again. Any other failure may have left the
  * indexes ahead of the file: it fails the store, which from then on refuses every request.
  *
- * <p><b>Callbacks.</b> Futures are completed on this thread: dependent stages attached with the
- * non-async {@code CompletableFuture} methods run here and delay every other append; attach heavy work
- * with {@code *Async}. Listeners run here too and must return quickly.
+ * <p><b>Callbacks.</b> Futures are completed by the writer (the sequencer thread, or an inline
+ * caller), under the writing lock: dependent stages attached with the non-async
+ * {@code CompletableFuture} methods run there and delay every other append; attach heavy work with
+ * {@code *Async}. Listeners run there too and must return quickly.
  *
- * <p>Thread safety: {@link #submit}, {@link #tombstone}, {@link #stop}, {@link #addListener} and the
- * getters from any thread; everything else on the sequencer thread, which {@link #checkThread()}
- * asserts.
+ * <p>Thread safety: {@link #submit}, {@link #submitInline}, {@link #tombstone}, {@link #stop},
+ * {@link #addListener} and the getters from any thread; everything else under the writing lock, which
+ * {@link #checkWriter()} asserts.
  */
 public final class Sequencer implements Runnable {
 
@@ -53,18 +67,26 @@ public final class Sequencer implements Runnable {
     private static final int MAX_GROUP = 4096;
 
     /** Something for the sequencer to do. */
-    private sealed interface Request permits WriteRequest, StopRequest {
+    private sealed interface Request permits WriteRequest, StopRequest, WakeRequest {
     }
 
     /**
-     * A request that writes: its checks (run on the sequencer thread, against the log as it stands
-     * then) say what it writes; its future completes with what the entries' kind returns.
+     * A request that writes: its checks (run by the writer, against the log as it stands then) say
+     * what it writes; its future completes with what the entries' kind returns.
      */
     private record WriteRequest<R>(Function<RequestChecks, PendingEntries<R>> check, CompletableFuture<R> future)
             implements Request {
     }
 
     private record StopRequest(CompletableFuture<Void> future) implements Request {
+    }
+
+    /**
+     * Does nothing but wake the sequencer thread: queued after an inline group left unforced writes
+     * under a timed policy, so that the thread, which may be waiting for a request with no deadline,
+     * comes back and waits only as long as the policy allows.
+     */
+    private record WakeRequest() implements Request {
     }
 
     /** A future to complete once the group is durable and visible. */
@@ -81,8 +103,13 @@ public final class Sequencer implements Runnable {
     private final ForcePolicy forcePolicy;
     private final CopyOnWriteArrayList<LongConsumer> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    /** Held by whoever processes a group: the sequencer thread or an inline caller. */
+    private final ReentrantLock writing = new ReentrantLock();
+    /** Requests submitted and not yet processed (queued, or taken but not yet done). */
+    private final AtomicLong pending = new AtomicLong();
 
-    // Sequencer-thread state.
+    // Writer state: touched only under the writing lock.
+    private boolean ended; // a stop was processed: nothing more is written
     private long lastPosition;
     private long notified;
     private final List<Request> group = new ArrayList<>();
@@ -148,24 +175,79 @@ public final class Sequencer implements Runnable {
      * @return completes with one result per event when the batch is durable per the policy
      */
     public CompletableFuture<List<AppendResult>> submit(List<PreparedEvent> events) {
-        return enqueue(c -> c.append(events));
+        return enqueue(new WriteRequest<>(c -> c.append(events), new CompletableFuture<>()));
     }
 
     /**
-     * Queues a tombstone.
+     * Submits a batch for a caller that blocks until it completes: runs it on the calling thread when
+     * the writer is free and nothing submitted earlier is pending, else queues it like
+     * {@link #submit}.
+     *
+     * @param events validated events
+     * @return completes (already, when it ran inline) as {@link #submit}'s future does
+     */
+    public CompletableFuture<List<AppendResult>> submitInline(List<PreparedEvent> events) {
+        return runInlineOrEnqueue(new WriteRequest<>(c -> c.append(events), new CompletableFuture<>()));
+    }
+
+    /**
+     * Submits a tombstone for a caller that blocks until it completes, as {@link #submitInline}.
      *
      * @param entityId the entity to delete
      * @return completes with the tombstone's position
      */
     public CompletableFuture<Long> tombstone(String entityId) {
         byte[] entity = entityId.getBytes(StandardCharsets.UTF_8);
-        return enqueue(c -> c.tombstone(entityId, entity));
+        return runInlineOrEnqueue(new WriteRequest<>(c -> c.tombstone(entityId, entity), new CompletableFuture<>()));
     }
 
-    private <R> CompletableFuture<R> enqueue(Function<RequestChecks, PendingEntries<R>> check) {
-        CompletableFuture<R> future = new CompletableFuture<>();
-        enqueue(new WriteRequest<>(check, future), future);
-        return future;
+    private <R> CompletableFuture<R> runInlineOrEnqueue(WriteRequest<R> request) {
+        // Not from a listener or future callback of a group this thread is processing: it would nest.
+        if (!stopped && !writing.isHeldByCurrentThread() && acquireForInline()) {
+            try {
+                if (pending.get() == 0 && !ended) {
+                    runInline(request);
+                    return request.future();
+                }
+            } finally {
+                writing.unlock();
+            }
+        }
+        return enqueue(request);
+    }
+
+    /**
+     * Takes the writing lock for an inline group. When the lock is busy, a policy that forces every
+     * group sends the caller to the queue, so that it shares the next group's force; under the
+     * others the caller waits for the lock, which hands the writer over between callers directly
+     * instead of through the sequencer thread (in the 8 × 250 burst, 2.2× faster than queueing).
+     *
+     * @return whether the lock is held
+     */
+    private boolean acquireForInline() {
+        if (writing.tryLock()) {
+            return true;
+        }
+        if (forcePolicy.forcesEveryGroup()) {
+            return false;
+        }
+        writing.lock();
+        return true;
+    }
+
+    /** Under the writing lock, with nothing pending: processes a group of one on the caller's thread. */
+    private void runInline(WriteRequest<?> request) {
+        boolean wasDirty = log.hasDirty();
+        group.add(request);
+        processGroupGuarded();
+        if (!wasDirty && log.hasDirty() && forcePolicy.maxWaitNanos(0) != ForcePolicy.FOREVER) {
+            enqueue(new WakeRequest(), new CompletableFuture<Void>());
+        }
+    }
+
+    private <R> CompletableFuture<R> enqueue(WriteRequest<R> request) {
+        enqueue(request, request.future());
+        return request.future();
     }
 
     private void enqueue(Request request, CompletableFuture<?> future) {
@@ -173,9 +255,11 @@ public final class Sequencer implements Runnable {
             future.completeExceptionally(closed());
             return;
         }
+        pending.incrementAndGet(); // before the put: an inline caller must see it from now on
         try {
             queue.put(request); // blocks only when 65,536 requests are already waiting: back-pressure
         } catch (InterruptedException e) {
+            pending.decrementAndGet();
             Thread.currentThread().interrupt();
             future.completeExceptionally(new StorageFailureException("interrupted while queueing an append", null, e));
             return;
@@ -212,41 +296,66 @@ public final class Sequencer implements Runnable {
         failLeftovers();
     }
 
-    /** @throws IllegalStateException unless called on the sequencer thread (the single-writer rule) */
-    private void checkThread() {
-        if (Thread.currentThread() != thread) {
+    /** @throws IllegalStateException unless the caller holds the writing lock (the single-writer rule) */
+    private void checkWriter() {
+        if (!writing.isHeldByCurrentThread()) {
             throw new IllegalStateException("sequencer state touched from " + Thread.currentThread().getName());
         }
     }
 
     @Override
     public void run() {
-        checkThread();
         boolean running = true;
         while (running) {
+            Request first;
             try {
-                Request first = nextRequest();
+                first = nextRequest();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            writing.lock();
+            try {
                 if (first == null) {
                     forceIfDue(); // the wait ended without a request: the policy's time is up
                     continue;
                 }
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
-                running = processGroup();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            } catch (RuntimeException | Error e) {
-                LOG.error("sequencer failed; the store accepts no more appends", e);
-                fail(e);
+                int taken = group.size();
+                running = processGroupGuarded();
+                pending.addAndGet(-taken); // under the lock: an inline caller sees 0 only once all are done
             } finally {
-                group.clear();
-                completions.clear();
+                writing.unlock();
             }
         }
     }
 
-    /** @return the next request, or {@code null} if the force policy's wait ran out first */
+    /**
+     * Processes the gathered group; an unexpected failure fails the store.
+     *
+     * @return false once a stop was processed
+     */
+    private boolean processGroupGuarded() {
+        checkWriter();
+        try {
+            return processGroup();
+        } catch (RuntimeException | Error e) {
+            LOG.error("sequencer failed; the store accepts no more appends", e);
+            fail(e);
+            return true;
+        } finally {
+            group.clear();
+            completions.clear();
+        }
+    }
+
+    /**
+     * Waits without the writing lock; the dirty state it reads may change under an inline group,
+     * which then queues a {@link WakeRequest} so that this wait is computed again.
+     *
+     * @return the next request, or {@code null} if the force policy's wait ran out first
+     */
     private Request nextRequest() throws InterruptedException {
         if (log.hasDirty()) {
             long wait = forcePolicy.maxWaitNanos(log.nanosSinceForce());
@@ -264,7 +373,6 @@ public final class Sequencer implements Runnable {
     }
 
     private boolean processGroup() {
-        checkThread();
         if (failure != null) {
             boolean stop = false;
             for (Request r : group) {
@@ -282,6 +390,7 @@ public final class Sequencer implements Runnable {
             switch (r) {
                 case WriteRequest<?> w -> write(w);
                 case StopRequest s -> stop = s;
+                case WakeRequest k -> { }
             }
         }
         if (stop != null) {
@@ -291,6 +400,7 @@ public final class Sequencer implements Runnable {
         }
         publish();
         if (stop != null) {
+            ended = true;
             stop.future().complete(null);
             return false;
         }
@@ -319,9 +429,11 @@ public final class Sequencer implements Runnable {
                 case WriteRequest<?> w -> refuseOrFail(w.future(), e);
                 case StopRequest s -> {
                     log.forceDirty();
+                    ended = true;
                     s.future().complete(null);
                     stop = true;
                 }
+                case WakeRequest k -> { }
             }
         }
         return !stop;
@@ -381,6 +493,7 @@ public final class Sequencer implements Runnable {
                 s.future().complete(null);
                 return true;
             }
+            case WakeRequest k -> { }
         }
         return false;
     }
