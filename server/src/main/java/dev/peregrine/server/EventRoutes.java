@@ -151,9 +151,9 @@ final class EventRoutes {
         TenantScope scope = exchange.scope();
         QueryRequest request = QueryRequest.parse(QueryParameters.of(exchange.request()), services.limits(), scope);
         if (request.examined() <= INLINE_QUERY_LIMIT) {
-            exchange.json(200, EventJsonWriter.page(services.store().query(request.query()), scope));
+            exchange.json(200, EventJsonWriter.page(services.store(), request.query(), scope));
         } else {
-            exchange.answerWhenDone(services.offloop(() -> EventJsonWriter.page(services.store().query(request.query()),
+            exchange.answerWhenDone(services.offloop(() -> EventJsonWriter.page(services.store(), request.query(),
                     scope)), buffer -> buffer);
         }
     }

@@ -14,8 +14,11 @@ import java.util.UUID;
  * <p>A tombstone ({@link #isTombstone()}) appears only where the raw log is read in order: in
  * subscriptions, and in the projections the store feeds. It has event type {@value #TOMBSTONE_TYPE},
  * version 0 and an empty payload. Queries never return tombstones.
+ *
+ * <p>A stored event is also an {@link EventView} that stays valid: code written for the visitor path
+ * ({@link EventStore#query(Query, EventVisitor)}) takes either.
  */
-public final class StoredEvent {
+public final class StoredEvent implements EventView {
 
     /** Event type of tombstone entries (not a valid user event type, so it cannot collide). */
     public static final String TOMBSTONE_TYPE = "$tombstone";
@@ -57,53 +60,84 @@ public final class StoredEvent {
     }
 
     /** @return the event id */
+    @Override
     public UUID id() {
         return id;
     }
 
     /** @return the event type */
+    @Override
     public String eventType() {
         return eventType;
     }
 
     /** @return the entity (stream) id */
+    @Override
     public String entityId() {
         return entityId;
     }
 
     /** @return the tenant id */
+    @Override
     public String tenantId() {
         return tenantId;
     }
 
     /** @return the payload view */
+    @Override
     public Record payload() {
         return payload;
     }
 
     /** @return the metadata view, if the event had metadata */
+    @Override
     public Optional<Record> metadata() {
         return Optional.ofNullable(metadata);
     }
 
     /** @return the server-assigned timestamp */
+    @Override
     public Instant timestamp() {
         return Instant.ofEpochSecond(0, timestampNanos);
     }
 
     /** @return the timestamp in nanoseconds since the epoch (no allocation) */
+    @Override
     public long timestampNanos() {
         return timestampNanos;
     }
 
     /** @return the version within the entity's stream, from 1 (0 for a tombstone) */
+    @Override
     public long version() {
         return version;
     }
 
     /** @return the global log position, from 1, gapless */
+    @Override
     public long position() {
         return position;
+    }
+
+    @Override
+    public long idMostSignificantBits() {
+        return id.getMostSignificantBits();
+    }
+
+    @Override
+    public long idLeastSignificantBits() {
+        return id.getLeastSignificantBits();
+    }
+
+    @Override
+    public int payloadSize() {
+        return isTombstone() ? 0 : payload.sizeInBytes();
+    }
+
+    /** @return this event: it is already one to keep */
+    @Override
+    public StoredEvent toStoredEvent() {
+        return this;
     }
 
     /** @return whether this entry is a tombstone marker rather than an event */
