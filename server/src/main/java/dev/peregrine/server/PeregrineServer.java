@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,15 @@ public final class PeregrineServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound
      */
     public static PeregrineServer start(ServerConfig config) {
+        return start(config, router -> { });
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with {@code extraRoutes} registered after the product's. Only
+     * the benchmark build uses it, for its ceiling handlers (bench's {@code CeilingRoutes}), which
+     * must run in this very server to be a fair ceiling; the product registers none.
+     */
+    static PeregrineServer start(ServerConfig config, Consumer<Router> extraRoutes) {
         long started = System.nanoTime();
         KeyRing keys = KeyRing.open(config.dataDirectory());
         JwtVerifier jwt = config.jwtKey().map(key -> JwtVerifier.load(key, config.jwtIssuer(), config.jwtAudience()))
@@ -134,6 +144,7 @@ public final class PeregrineServer implements AutoCloseable {
             LogRoutes.register(router, config.serverLog());
             KeyRoutes.register(router);
             TenantRoutes.register(router);
+            extraRoutes.accept(router);
             frontend = HttpFrontend.start(vertx, config, tls, new RequestDispatcher(router, services));
             fileWatch = new FileWatch(keys, tls, frontend);
         } catch (RuntimeException e) {
