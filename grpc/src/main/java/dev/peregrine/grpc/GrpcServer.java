@@ -169,10 +169,13 @@ public final class GrpcServer implements AutoCloseable {
         }
     }
 
-    /** TLS with the HTTP server's certificate and key when it has them, else plaintext HTTP/2. */
+    /**
+     * TLS with the HTTP server's certificate and key when it has them (renewals included: the key
+     * manager follows the files the HTTP server reloads), else plaintext HTTP/2.
+     */
     private static ServerCredentials credentials(PeregrineServer http) {
-        return http.tlsKeyManagers()
-                .map(keys -> TlsServerCredentials.newBuilder().keyManager(keys.getKeyManagers()).build())
+        return http.tlsKeyManager()
+                .map(keys -> TlsServerCredentials.newBuilder().keyManager(keys).build())
                 .orElseGet(InsecureServerCredentials::create);
     }
 

@@ -1,9 +1,11 @@
 package dev.peregrine.server;
 
 import dev.peregrine.server.auth.KeyRing;
+import io.vertx.core.net.KeyCertOptions;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,12 @@ final class FileWatch implements AutoCloseable {
         return thread;
     });
 
-    FileWatch(KeyRing keys, TlsFiles tls, HttpFrontend frontend) {
+    /**
+     * @param keys the credential file
+     * @param tls the TLS files, or {@code null} for plain HTTP
+     * @param tlsReload takes the TLS files as just reloaded; throws to keep the ones in use
+     */
+    FileWatch(KeyRing keys, TlsFiles tls, Consumer<KeyCertOptions> tlsReload) {
         timer.scheduleWithFixedDelay(() -> {
             try {
                 if (keys.reloadIfChanged()) {
@@ -38,7 +45,7 @@ final class FileWatch implements AutoCloseable {
             }
             if (tls != null && tls.changed()) {
                 try {
-                    frontend.updateTls(tls.sslOptions(tls.load()));
+                    tlsReload.accept(tls.load());
                     LOG.info("TLS certificate reloaded");
                 } catch (RuntimeException e) {
                     LOG.error("TLS certificate not reloaded, the one in use is kept: {}", e.getMessage());

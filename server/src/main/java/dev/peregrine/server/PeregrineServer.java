@@ -15,6 +15,7 @@ import dev.peregrine.store.EventStore;
 import dev.peregrine.store.StoreOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.net.KeyCertOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -55,7 +57,7 @@ public final class PeregrineServer implements AutoCloseable {
     private final FileWatch fileWatch;
     private final TenantDeletion deletions;
     private final KeyRing keys;
-    private final TlsFiles tls;
+    private final TlsKeyManager tlsKeys;
     private final String access;
     private final SchemaRegistry schemas;
     private final Object closeLock = new Object();
@@ -63,12 +65,12 @@ public final class PeregrineServer implements AutoCloseable {
 
     private PeregrineServer(ServerConfig config, EventStore store, Vertx vertx, HttpFrontend frontend,
                             StreamRegistry streams, FileWatch fileWatch, TenantDeletion deletions, KeyRing keys,
-                            TlsFiles tls, String access, SchemaRegistry schemas) {
+                            TlsKeyManager tlsKeys, String access, SchemaRegistry schemas) {
         this.streams = streams;
         this.schemas = schemas;
         this.deletions = deletions;
         this.keys = keys;
-        this.tls = tls;
+        this.tlsKeys = tlsKeys;
         this.fileWatch = fileWatch;
         this.access = access;
         this.config = config;
@@ -110,6 +112,7 @@ public final class PeregrineServer implements AutoCloseable {
         store.replays(); // replays a crash interrupted are reported failed from the start
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(HttpFrontend.eventLoops()));
         HttpFrontend frontend;
+        TlsKeyManager tlsKeys;
         Services services;
         FileWatch fileWatch;
         try {
@@ -146,7 +149,14 @@ public final class PeregrineServer implements AutoCloseable {
             TenantRoutes.register(router);
             extraRoutes.accept(router);
             frontend = HttpFrontend.start(vertx, config, tls, new RequestDispatcher(router, services));
-            fileWatch = new FileWatch(keys, tls, frontend);
+            tlsKeys = tls == null ? null : new TlsKeyManager(keyManagers(tls.current(), vertx));
+            HttpFrontend served = frontend;
+            TlsKeyManager followed = tlsKeys;
+            fileWatch = new FileWatch(keys, tls, keyCert -> {
+                KeyManagerFactory renewed = keyManagers(keyCert, vertx); // first: a bad file changes nothing
+                served.updateTls(tls.sslOptions(keyCert));
+                followed.update(renewed);
+            });
         } catch (RuntimeException e) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
             deletions.close();
@@ -161,8 +171,8 @@ public final class PeregrineServer implements AutoCloseable {
             LOG.warn("{}", warning);
         }
         deletions.resume();
-        return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, deletions, keys, tls,
-                access, services.schemas());
+        return new PeregrineServer(config, store, vertx, frontend, services.streams(), fileWatch, deletions, keys,
+                tlsKeys, access, services.schemas());
     }
 
     /** How clients are admitted, for the start-up line. */
@@ -232,19 +242,20 @@ public final class PeregrineServer implements AutoCloseable {
     }
 
     /**
-     * Key managers over the certificate and key the HTTP server serves, as they are on disk now, for
-     * another listener of the process that shares the server's TLS settings; empty when the server
-     * speaks plain HTTP. Built by Vert.x from the same PEM files, so every key format the HTTP
-     * server accepts is accepted here too.
-     *
-     * @throws IllegalStateException when the files cannot be read or parsed
+     * The key manager of the certificate and key the HTTP server serves, for another listener of the
+     * process that shares the server's TLS settings; empty when the server speaks plain HTTP. It
+     * follows every renewal the HTTP server reloads (each handshake gets the files as last loaded),
+     * and it is built by Vert.x from the same files, so every key format the HTTP server accepts is
+     * accepted here too.
      */
-    public Optional<KeyManagerFactory> tlsKeyManagers() {
-        if (tls == null) {
-            return Optional.empty();
-        }
+    public Optional<X509ExtendedKeyManager> tlsKeyManager() {
+        return Optional.ofNullable(tlsKeys);
+    }
+
+    /** @throws IllegalStateException when the files cannot be parsed */
+    private static KeyManagerFactory keyManagers(KeyCertOptions keyCert, Vertx vertx) {
         try {
-            return Optional.of(tls.current().getKeyManagerFactory(vertx));
+            return keyCert.getKeyManagerFactory(vertx);
         } catch (Exception e) {
             throw new IllegalStateException("cannot load the TLS certificate and key: " + e.getMessage(), e);
         }
