@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.grpc.GrpcMetrics;
 import dev.peregrine.grpc.GrpcServer;
 import dev.peregrine.server.InsecureListenException;
 import dev.peregrine.server.PeregrineServer;
@@ -183,6 +184,8 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The certificate {@code --dev} made or found, to say how to trust it; {@code null} without it. */
     private DevCertificate devCertificate;
+    /** The gRPC endpoint's counters, shown by the HTTP server's {@code /metrics}. */
+    private final GrpcMetrics grpcMetrics = new GrpcMetrics();
 
     /** The keystore password: from {@code --tls-keystore-password-file}, else the environment. */
     private char[] keystorePassword() {
@@ -244,6 +247,7 @@ final class ServeCommand implements Callable<Integer> {
             builder.backupDirectory(backupDirectory);
         }
         ServerFlightRecorder.metrics().forEach(builder::metric);
+        grpcMetrics.metrics().forEach(builder::metric);
         return builder.serverLog(ServerFlightRecorder.serverLog()).build();
     }
 
@@ -264,7 +268,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         GrpcServer grpc;
         try {
-            grpc = grpcPort == 0 ? null : GrpcServer.start(server, grpcPort);
+            grpc = grpcPort == 0 ? null : GrpcServer.start(server, grpcPort, grpcMetrics);
         } catch (IllegalStateException refused) {
             server.close();
             System.err.println("peregrine serve: " + refused.getMessage());

@@ -81,6 +81,14 @@ public final class GrpcServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound or the TLS files cannot be read
      */
     public static GrpcServer start(PeregrineServer http, int port) {
+        return start(http, port, new GrpcMetrics());
+    }
+
+    /**
+     * As {@link #start(PeregrineServer, int)}, counting calls into {@code metrics}, whose
+     * {@link GrpcMetrics#metrics()} the HTTP server's configuration was given.
+     */
+    public static GrpcServer start(PeregrineServer http, int port, GrpcMetrics metrics) {
         String host = http.config().host();
         StreamsService streams = new StreamsService(http.store(), http.schemas());
         PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(http.store());
@@ -138,7 +146,8 @@ public final class GrpcServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(persistent, authentication))
                 .addService(ServerInterceptors.intercept(operations, authentication))
                 .addService(gossip.withAuthority())
-                .addService(features);
+                .addService(features)
+                .intercept(metrics.interceptor()); // the last added runs first: refused calls count too
         Server server = builder.build();
         try {
             server.start();

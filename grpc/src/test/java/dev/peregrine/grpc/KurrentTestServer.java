@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
 final class KurrentTestServer implements AutoCloseable {
     private final PeregrineServer http;
     private final GrpcServer grpc;
+    private final GrpcMetrics metrics = new GrpcMetrics();
     private final List<KurrentDBClient> clients = new ArrayList<>();
     private final HttpClient httpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -33,9 +34,11 @@ final class KurrentTestServer implements AutoCloseable {
 
     KurrentTestServer(Path data, UnaryOperator<ServerConfig.Builder> customizer) {
         // No free-space watermark: the tests' data is small and a CI disk may have little room.
-        http = PeregrineServer.start(customizer.apply(ServerConfig.builder().port(0).dataDirectory(data)
-                .durability("none").minFreeBytes(0)).build());
-        grpc = GrpcServer.start(http, 0);
+        ServerConfig.Builder config = customizer.apply(ServerConfig.builder().port(0).dataDirectory(data)
+                .durability("none").minFreeBytes(0));
+        metrics.metrics().forEach(config::metric); // as peregrine serve does
+        http = PeregrineServer.start(config.build());
+        grpc = GrpcServer.start(http, 0, metrics);
     }
 
     int grpcPort() {
