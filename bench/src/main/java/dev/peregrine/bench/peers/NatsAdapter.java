@@ -36,8 +36,10 @@ import java.util.regex.Pattern;
  *
  * <p>Durability is the server's, and 2.9.10 has no setting for it: a stored message is written to
  * its block file (into the page cache) before the acknowledgement is sent, and the blocks are
- * fsynced by a timer every 2 minutes. An acknowledged event survives a crash of nats-server, not
- * one of the OS. Peregrine's peers acknowledge after an fsync; this peer is not like for like.
+ * fsynced by a timer every 2 minutes (the server config's {@code sync_interval} came in 2.10; 2.9.10
+ * refuses it). An acknowledged event survives a crash of nats-server, not one of the OS or the
+ * machine. {@code peregrine-fsync} and {@code peregrine-http} acknowledge after an fsync: this
+ * peer is not like for like, and is the one peer here that cannot be made so.
  *
  * <p>Conditional appends use JetStream's only per-subject check,
  * {@code Nats-Expected-Last-Subject-Sequence}: the server stores the message only if the last
@@ -49,14 +51,18 @@ import java.util.regex.Pattern;
  * needs no read: sequence 0 means "no message on the subject". A rejection with API error 10071
  * (wrong last sequence) is a conflict. The stream allows direct gets, so that reading the last
  * message of a subject is served by the stream itself rather than by the JetStream API queue.
+ * Before 2.9.21 (nats-server issue 4320) two concurrent publishes expecting the same sequence
+ * could both be stored, but only on a clustered stream, whose leader skipped the check; a single
+ * server, as here, checks under the stream's lock (streams read back after a run had gap-free,
+ * duplicate-free versions).
  *
  * <p>One connection shared by all sessions, as NATS recommends (a connection multiplexes requests
  * and is thread safe): on 2 cores it gave about 1.5 times the command appends of one connection
  * per client thread at 8 and 32 clients, whose client-side reader and writer threads crowd the
- * cores. Batches are published asynchronously and every acknowledgement is awaited; JetStream 2.9 has no
- * atomic batch, so a batch is only as atomic as its single messages. Reads go through ordered
- * consumers (the client's recommended way to read a stream in order, pulling in batches): a
- * catch-up reads the whole stream up to the last sequence it had when it began, and filters by
+ * cores. Batches are published asynchronously and every acknowledgement is awaited; JetStream 2.9
+ * has no atomic batch, so a batch is only as atomic as its single messages. Reads go through
+ * ordered consumers (the client's recommended way to read a stream in order, pulling in batches):
+ * a catch-up reads the whole stream up to the last sequence it had when it began, and filters by
  * type on the client (the type is a header, and subjects are per stream); a stream load is a
  * consumer filtered on the stream's subject, done when the server reports nothing pending.
  */
