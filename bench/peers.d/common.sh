@@ -27,6 +27,13 @@ peers_wait_port() {
   done
 }
 
+# Stops a server this shell started in the background (pid $1; nothing if empty) and reaps it.
+peers_stop_process() {
+  [ -n "${1:-}" ] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
 # The cache for downloaded peers (Kafka jars, the Message DB package), kept between runs.
 peers_cache_dir() {
   local dir=${PEREGRINE_PEERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/peregrine-peers}

@@ -83,8 +83,6 @@ CONF
 }
 
 kafka_stop() {
-  [ -n "${KAFKA_PID:-}" ] || return 0
-  kill "$KAFKA_PID" 2>/dev/null || true
-  wait "$KAFKA_PID" 2>/dev/null || true
+  peers_stop_process "${KAFKA_PID:-}"
   KAFKA_PID=""
 }

@@ -28,6 +28,7 @@ public final class PeerRun {
           usage: PeerRun --peer NAME --scale quick|full --out FILE [--workloads 1,2,3] [peer options]
             peers: postgres-table, message-db (--jdbc URL --server-pid PID),
                    kafka-durable, kafka-pagecache (--bootstrap HOST:PORT --server-pid PID --log-dir DIR),
+                   nats-jetstream (--url nats://HOST:PORT --server-pid PID --store-dir DIR),
                    chronicle-sync, chronicle-nosync (--dir DIR),
                    peregrine-fsync, peregrine-none (--dir DIR),
                    peregrine-http (--serve 'COMMAND' --port N --dir DIR),

@@ -16,6 +16,8 @@ final class Peers {
       case "message-db" -> new MessageDbAdapter(PeerRun.required(options, "jdbc"), pid(options));
       case "kafka-durable", "kafka-pagecache" -> new KafkaAdapter(name, PeerRun.required(options, "bootstrap"),
           pid(options), Path.of(PeerRun.required(options, "log-dir")));
+      case "nats-jetstream" -> new NatsAdapter(PeerRun.required(options, "url"), pid(options),
+          Path.of(PeerRun.required(options, "store-dir")));
       case "peregrine-fsync" -> new PeregrineEmbeddedAdapter(dir(options), Durability.fsync());
       case "peregrine-none" -> new PeregrineEmbeddedAdapter(dir(options), Durability.none());
       case "peregrine-http" -> new PeregrineHttpAdapter(dir(options), PeerRun.required(options, "serve"),

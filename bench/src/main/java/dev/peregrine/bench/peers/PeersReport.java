@@ -26,7 +26,8 @@ public final class PeersReport {
 
   /** The peers in table order; Peregrine's four modes first. */
   static final List<String> PEER_ORDER = List.of("peregrine-fsync", "peregrine-none", "peregrine-http", "peregrine-grpc",
-      "postgres-table", "message-db", "kafka-durable", "kafka-pagecache", "chronicle-sync", "chronicle-nosync");
+      "postgres-table", "message-db", "kafka-durable", "kafka-pagecache", "nats-jetstream", "chronicle-sync",
+      "chronicle-nosync");
   private static final List<String> BASELINES = List.of("peregrine-fsync", "peregrine-http");
 
   private record Column(String metric, String header) {
