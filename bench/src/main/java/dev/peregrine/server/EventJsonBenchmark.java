@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * payload {@code {"index":i,"data":"payload"}}, no metadata), rendered two ways in one JVM: by the
  * server's {@link EventJsonWriter} (from record bytes into a {@code JsonOutput}), and by the
  * jackson-core generator path it replaced (kept here as the baseline, as it was). Both produce the
- * same bytes ({@code EventJsonWriterTest}). In the package of the server because the writer is
+ * same bytes ({@code EventJsonWriterTest}). {@link #queryAndRenderViews} and
+ * {@link #queryAndRenderStoredEvents} add the query: the route's work through the store's views, and
+ * through a {@code StoredEvent} per event. In the package of the server because the writer is
  * package-private; the bench jar puts both on one class path.
  */
 @State(Scope.Benchmark)
@@ -44,6 +46,7 @@ public class EventJsonBenchmark {
 
     private Path dir;
     private EventStore store;
+    private Query query;
     private QueryPage page;
     private Json json;
 
@@ -58,9 +61,11 @@ public class EventJsonBenchmark {
                     .build());
         }
         store.append(events);
-        page = store.query(Query.builder().entityId("query-entity").limit(100).build());
+        query = Query.builder().entityId("query-entity").limit(100).build();
+        page = store.query(query);
         json = new Json(ServerLimits.defaults());
-        if (!bytes().toString().equals(jackson().toString())) {
+        if (!bytes().toString().equals(jackson().toString())
+                || !queryAndRenderViews().toString().equals(bytes().toString())) {
             throw new IllegalStateException("the two renderings differ");
         }
     }
@@ -75,7 +80,19 @@ public class EventJsonBenchmark {
         }
     }
 
-    /** The page rendered from record bytes (the server's path). */
+    /** The query endpoint's whole work: the query through the store's views, rendered as it visits (the server's path). */
+    @Benchmark
+    public Buffer queryAndRenderViews() {
+        return EventJsonWriter.page(store, query, TenantScope.EVERY_TENANT);
+    }
+
+    /** The same, through a {@code StoredEvent} per event, then rendered (the server's path before). */
+    @Benchmark
+    public Buffer queryAndRenderStoredEvents() {
+        return EventJsonWriter.page(store.query(query), TenantScope.EVERY_TENANT);
+    }
+
+    /** The page rendered from record bytes. */
     @Benchmark
     public Buffer bytes() {
         return EventJsonWriter.page(page, TenantScope.EVERY_TENANT);

@@ -44,7 +44,7 @@ public final class InterleavedAppendProbe {
     Path root = Files.createTempDirectory("peregrine-append-probe");
     Payloads payloads = new Payloads(256, 150, 42);
     AtomicLongArray versions = new AtomicLongArray(STREAMS);
-    try (PeregrineHttpAdapter server = new PeregrineHttpAdapter(root, args[0], httpPort, grpcPort);
+    try (PeregrineHttpAdapter server = new PeregrineHttpAdapter(root, args[0], httpPort, grpcPort, "fsync");
          PeregrineGrpcAdapter grpc = new PeregrineGrpcAdapter(root, args[0], httpPort, grpcPort)) {
       server.reset(); // the one server both drive; the gRPC adapter's own is never started
       List<PeerAdapter.Session> http = new ArrayList<>();

@@ -31,7 +31,7 @@ public final class PeerRun {
                    nats-jetstream (--url nats://HOST:PORT --server-pid PID --store-dir DIR),
                    chronicle-sync, chronicle-nosync (--dir DIR),
                    peregrine-fsync, peregrine-none (--dir DIR),
-                   peregrine-http (--serve 'COMMAND' --port N --dir DIR),
+                   peregrine-http, peregrine-http-none (--serve 'COMMAND' --port N --dir DIR),
                    peregrine-grpc (--serve 'COMMAND' --port N --grpc-port N --dir DIR)
           Normally started by bench/peers, which sets all of these.""");
       return;

@@ -21,7 +21,9 @@ final class Peers {
       case "peregrine-fsync" -> new PeregrineEmbeddedAdapter(dir(options), Durability.fsync());
       case "peregrine-none" -> new PeregrineEmbeddedAdapter(dir(options), Durability.none());
       case "peregrine-http" -> new PeregrineHttpAdapter(dir(options), PeerRun.required(options, "serve"),
-          Integer.parseInt(PeerRun.required(options, "port")), 0);
+          Integer.parseInt(PeerRun.required(options, "port")), 0, "fsync");
+      case "peregrine-http-none" -> new PeregrineHttpAdapter(dir(options), PeerRun.required(options, "serve"),
+          Integer.parseInt(PeerRun.required(options, "port")), 0, "none");
       case "peregrine-grpc" -> new PeregrineGrpcAdapter(dir(options), PeerRun.required(options, "serve"),
           Integer.parseInt(PeerRun.required(options, "port")), Integer.parseInt(PeerRun.required(options, "grpc-port")));
       case "chronicle-sync" -> new ChronicleAdapter(dir(options), true);

@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  */
 public final class PeersReport {
 
-  /** The peers in table order; Peregrine's four modes first. */
-  static final List<String> PEER_ORDER = List.of("peregrine-fsync", "peregrine-none", "peregrine-http", "peregrine-grpc",
+  /** The peers in table order; Peregrine's five modes first. */
+  static final List<String> PEER_ORDER = List.of("peregrine-fsync", "peregrine-none", "peregrine-http", "peregrine-http-none",
+      "peregrine-grpc",
       "postgres-table", "message-db", "kafka-durable", "kafka-pagecache", "nats-jetstream", "chronicle-sync",
       "chronicle-nosync");
   private static final List<String> BASELINES = List.of("peregrine-fsync", "peregrine-http");

@@ -55,7 +55,7 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
   private KurrentDBClient catchUpClient;
 
   PeregrineGrpcAdapter(Path root, String serveCommand, int port, int grpcPort) {
-    this.server = new PeregrineHttpAdapter(root, serveCommand, port, grpcPort);
+    this.server = new PeregrineHttpAdapter(root, serveCommand, port, grpcPort, "fsync");
     this.grpcPort = grpcPort;
   }
 

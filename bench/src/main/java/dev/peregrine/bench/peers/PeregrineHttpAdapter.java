@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Peregrine over HTTP: {@code bin/peregrine serve} in its own JVM on loopback (durability
- * {@code fsync}, the server's default), driven through the AllSource-compatible API with a
+ * {@code fsync}, the server's default, as {@code peregrine-http}; or {@code none}, acknowledged from the
+ * page cache, as {@code peregrine-http-none}, to compare with peers that do not fsync), driven through the AllSource-compatible API with a
  * {@link LoopbackHttpClient} per client thread (HTTP/1.1, one keep-alive connection, one request in
  * flight). The adapter starts the server itself so that {@link #reset()} can give every bulk
  * run an empty data directory. Request bodies splice the pre-serialised JSON payload and metadata
@@ -39,21 +40,26 @@ final class PeregrineHttpAdapter implements PeerAdapter {
   private final String serveCommand;
   private final int port;
   private final int grpcPort;
+  private final String durability;
   private Process server;
   private Path dir;
   private int generation;
 
-  /** @param grpcPort the port of the server's KurrentDB gRPC endpoint, 0 to turn it off */
-  PeregrineHttpAdapter(Path root, String serveCommand, int port, int grpcPort) {
+  /**
+   * @param grpcPort the port of the server's KurrentDB gRPC endpoint, 0 to turn it off
+   * @param durability the server's {@code --durability}: {@code fsync} or {@code none}
+   */
+  PeregrineHttpAdapter(Path root, String serveCommand, int port, int grpcPort, String durability) {
     this.root = root;
     this.serveCommand = serveCommand;
     this.port = port;
     this.grpcPort = grpcPort;
+    this.durability = durability;
   }
 
   @Override
   public String name() {
-    return "peregrine-http";
+    return durability.equals("fsync") ? "peregrine-http" : "peregrine-http-" + durability;
   }
 
   @Override
@@ -74,7 +80,7 @@ final class PeregrineHttpAdapter implements PeerAdapter {
     dir = root.resolve("data-" + (++generation));
     Path log = root.resolve("server-" + generation + ".log");
     server = new ProcessBuilder(serveCommand, "serve", "--port", String.valueOf(port), "--data", dir.toString(),
-        "--durability", "fsync", "--grpc-port", String.valueOf(grpcPort))
+        "--durability", durability, "--grpc-port", String.valueOf(grpcPort))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
