@@ -98,7 +98,7 @@ class EventJsonWriterTest {
                     case 0 -> query.entityId(entities[random.nextInt(entities.length)]);
                     case 1 -> query.eventType(types[random.nextInt(types.length)]);
                     case 2 -> query.tenantId(tenants[random.nextInt(tenants.length)]);
-                    default -> query.fromPosition(random.nextInt((int) store.lastPosition() + 1));
+                    default -> query.fromPosition(1 + random.nextInt((int) store.lastPosition()));
                 }
                 QueryPage first = store.query(query.build());
                 if (first.nextCursor().isPresent() && random.nextBoolean()) {
