@@ -15,7 +15,6 @@ import dev.peregrine.store.QueryPage;
 import dev.peregrine.store.StoredEvent;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -65,15 +64,12 @@ final class EventJsonWriter {
     /** A query page as the document {@code {"events":[…],"count":n,"next_cursor":…}}, entity ids as {@code scope} shows them. */
     static Buffer page(QueryPage page, TenantScope scope) {
         JsonOutput out = OUTPUT.get().clear(); // cleared first: a failed render may have left bytes
-        List<StoredEvent> events = page.events();
         out.raw(PAGE_START);
-        for (int i = 0, n = events.size(); i < n; i++) {
-            if (i > 0) {
-                out.raw(',');
-            }
-            event(events.get(i), scope, out);
+        PageVisitor visitor = new PageVisitor(out, scope);
+        for (StoredEvent event : page.events()) {
+            visitor.visit(event); // a stored event is a view that stays valid
         }
-        return endPage(out, events.size(), page.nextCursor());
+        return endPage(out, visitor.count, page.nextCursor());
     }
 
     /**

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,8 +33,12 @@ final class HttpFrontend {
         this.port = port;
     }
 
-    /** Starts listening; returns once every event loop accepts connections. */
-    static HttpFrontend start(Vertx vertx, ServerConfig config, TlsFiles tls, RequestDispatcher dispatcher) {
+    /**
+     * Starts listening; returns once every event loop accepts connections.
+     *
+     * @param keyCert the TLS key and certificates as loaded, or {@code null} for plain HTTP
+     */
+    static HttpFrontend start(Vertx vertx, ServerConfig config, KeyCertOptions keyCert, RequestDispatcher dispatcher) {
         String host = config.host();
         int port = config.port();
         List<HttpServer> started = new CopyOnWriteArrayList<>();
@@ -50,10 +55,10 @@ final class HttpFrontend {
                 // HTTP/1.1 only: AllSource's clients, curl and wrk speak it, and the streamed NDJSON
                 // ingest relies on TCP flow control while paused, which h2c upgrade would change.
                 .setHttp2ClearTextEnabled(false);
-        if (tls != null) {
+        if (keyCert != null) {
             // The JDK's TLS engine (no native library); TlsFiles.PROTOCOLS keeps to 1.2 and 1.3.
             options.setSsl(true)
-                    .setKeyCertOptions(tls.load())
+                    .setKeyCertOptions(keyCert)
                     .setEnabledSecureTransportProtocols(TlsFiles.PROTOCOLS);
         }
         long sweepMillis = ConnectionGuard.sweepMillis(config.headerTimeout(), config.bodyTimeout());

@@ -148,13 +148,15 @@ public final class PeregrineServer implements AutoCloseable {
             KeyRoutes.register(router);
             TenantRoutes.register(router);
             extraRoutes.accept(router);
-            frontend = HttpFrontend.start(vertx, config, tls, new RequestDispatcher(router, services));
-            tlsKeys = tls == null ? null : new TlsKeyManager(keyManagers(tls.current(), vertx));
+            // Read once: the HTTP listener and the other listeners' key manager serve the same files.
+            KeyCertOptions keyCert = tls == null ? null : tls.load();
+            frontend = HttpFrontend.start(vertx, config, keyCert, new RequestDispatcher(router, services));
+            tlsKeys = keyCert == null ? null : new TlsKeyManager(keyManagers(keyCert, vertx));
             HttpFrontend served = frontend;
             TlsKeyManager followed = tlsKeys;
-            fileWatch = new FileWatch(keys, tls, keyCert -> {
-                KeyManagerFactory renewed = keyManagers(keyCert, vertx); // first: a bad file changes nothing
-                served.updateTls(tls.sslOptions(keyCert));
+            fileWatch = new FileWatch(keys, tls, reloaded -> {
+                KeyManagerFactory renewed = keyManagers(reloaded, vertx); // first: a bad file changes nothing
+                served.updateTls(tls.sslOptions(reloaded));
                 followed.update(renewed);
             });
         } catch (RuntimeException e) {

@@ -61,11 +61,8 @@ final class TlsFiles {
         return current();
     }
 
-    /**
-     * The key and certificates as they are now on disk, without remembering them as read: for
-     * another listener sharing these files (any thread; the files are only read).
-     */
-    KeyCertOptions current() {
+    /** The key and certificates as they are now on disk. */
+    private KeyCertOptions current() {
         if (keystore != null) {
             byte[] bytes = bytes(keystore, "--tls-keystore");
             checkKeystore(bytes);

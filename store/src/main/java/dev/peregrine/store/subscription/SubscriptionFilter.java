@@ -4,7 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.StoredEvent;
-import java.util.List;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -175,14 +175,19 @@ public final class SubscriptionFilter {
 
         private Builder() {}
 
+        /** Adds every value, refusing a {@code null} one by naming {@code what} it is. */
+        private static void addAll(Collection<String> to, String[] values, String what) {
+            for (String value : values) {
+                to.add(Objects.requireNonNull(value, what));
+            }
+        }
+
         /**
          * @param types accepted event types (adds to any given before)
          * @return this builder
          */
         public Builder eventTypes(String... types) {
-            for (String t : List.of(types)) {
-                eventTypes.add(Objects.requireNonNull(t, "event type"));
-            }
+            addAll(eventTypes, types, "event type");
             return this;
         }
 
@@ -191,9 +196,7 @@ public final class SubscriptionFilter {
          * @return this builder
          */
         public Builder eventTypePrefixes(String... prefixes) {
-            for (String p : List.of(prefixes)) {
-                eventTypePrefixes.add(Objects.requireNonNull(p, "event type prefix"));
-            }
+            addAll(eventTypePrefixes, prefixes, "event type prefix");
             return this;
         }
 
@@ -212,9 +215,7 @@ public final class SubscriptionFilter {
          * @return this builder
          */
         public Builder entityIdPrefixes(String... prefixes) {
-            for (String p : List.of(prefixes)) {
-                entityIdPrefixes.add(Objects.requireNonNull(p, "entity id prefix"));
-            }
+            addAll(entityIdPrefixes, prefixes, "entity id prefix");
             return this;
         }
 
