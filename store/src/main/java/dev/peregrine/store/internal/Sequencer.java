@@ -34,8 +34,9 @@ import java.util.function.LongConsumer;
  * thread hand-offs (queue to sequencer, future to caller), which dominate a single append under
  * {@code none} and {@code interval}: 2,000 appends from one thread took 82 ms through the queue and
  * 9 ms inline. Under {@code fsync} a caller that finds the lock busy queues instead (see
- * {@link #acquireForInline}), so that concurrent appends still share one force. The "nothing pending" condition keeps requests in submission order: a request runs inline
- * only when every request submitted before it has been processed. Asynchronous submits never run
+ * {@link #acquireForInline}), so that concurrent appends still share one force. The "nothing
+ * pending" condition keeps requests in submission order: a request runs inline only when every
+ * request submitted before it has been processed. Asynchronous submits never run
  * inline, so an event loop never writes or forces.
  *
  * <p><b>Group commit.</b> While one force runs, new requests pile up in the queue; the next loop
@@ -175,19 +176,23 @@ public final class Sequencer implements Runnable {
      * @return completes with one result per event when the batch is durable per the policy
      */
     public CompletableFuture<List<AppendResult>> submit(List<PreparedEvent> events) {
-        return enqueue(new WriteRequest<>(c -> c.append(events), new CompletableFuture<>()));
+        return enqueue(appendRequest(events));
     }
 
     /**
-     * Submits a batch for a caller that blocks until it completes: runs it on the calling thread when
-     * the writer is free and nothing submitted earlier is pending, else queues it like
-     * {@link #submit}.
+     * Submits a batch for a caller that blocks until it completes: runs it on the calling thread once
+     * it holds the writer (see {@link #acquireForInline}) and nothing submitted earlier is pending,
+     * else queues it like {@link #submit}.
      *
      * @param events validated events
      * @return completes (already, when it ran inline) as {@link #submit}'s future does
      */
     public CompletableFuture<List<AppendResult>> submitInline(List<PreparedEvent> events) {
-        return runInlineOrEnqueue(new WriteRequest<>(c -> c.append(events), new CompletableFuture<>()));
+        return runInlineOrEnqueue(appendRequest(events));
+    }
+
+    private static WriteRequest<List<AppendResult>> appendRequest(List<PreparedEvent> events) {
+        return new WriteRequest<>(c -> c.append(events), new CompletableFuture<>());
     }
 
     /**
@@ -220,7 +225,8 @@ public final class Sequencer implements Runnable {
      * Takes the writing lock for an inline group. When the lock is busy, a policy that forces every
      * group sends the caller to the queue, so that it shares the next group's force; under the
      * others the caller waits for the lock, which hands the writer over between callers directly
-     * instead of through the sequencer thread (in the 8 × 250 burst, 2.2× faster than queueing).
+     * instead of through the sequencer thread (in the 8 × 250 burst about twice as fast as queueing;
+     * docs/benchmarks.md).
      *
      * @return whether the lock is held
      */
