@@ -7,16 +7,30 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 /**
- * Event id → position, as an open-addressing hash table that stores only positions: the id itself is
- * read back from the log entry when a slot is probed ({@link IdSource}). That keeps the table at
- * 8 bytes per slot, about 11–16 bytes per event at the 0.5–0.7 load it runs at, instead of the 24+
- * bytes that storing the 128-bit id beside the position would cost.
+ * Event id → position, as an open-addressing hash table of 8-byte slots that hold a position and a
+ * tag, not the id: the id itself is read back from the log entry when a probed slot's tag matches
+ * ({@link IdSource}). That keeps the table at 8 bytes per slot, about 11–16 bytes per event at the
+ * 0.35–0.7 load it runs at, instead of the 24+ bytes that storing the 128-bit id beside the position
+ * would cost.
  *
- * <p>Linear probing; a zero slot is empty (positions start at 1). The table doubles at 70% load; the
- * new table is filled completely before it is published. Tables live in the {@link IndexMemory}
- * given (a store's is mapped, off the heap).
+ * <p>A slot, as a {@code long}: bits 0–39 the position (positions start at 1, so a zero slot is
+ * empty), bits 40–63 the tag, which is the low 24 bits of the id's {@link #hash}. The home slot of an
+ * id is its hash's low bits, so the tag does two jobs:
+ * <ul>
+ *   <li>a probe reads the log only for a slot whose tag equals the id's (a mismatch costs nothing but
+ *       the slot), and
+ *   <li>the table doubles without reading a single id back while it has at most 2<sup>24</sup>
+ *       slots (about 11.7M ids), since the tag holds every bit of the hash the new table's mask
+ *       keeps; above that, a doubling reads each id's hash from the log once. (Before the tag, every
+ *       doubling re-read every id: a third of the samples of a profile of 1.2M appends.)
+ * </ul>
+ * Positions must be below 2<sup>40</sup> (about 1.1 × 10<sup>12</sup> events); {@link #put} refuses
+ * a larger one rather than store a slot it would misread.
  *
- * <p>Thread safety: one writer ({@link #put}, {@link #clear}); any number of readers
+ * <p>Linear probing. The table doubles at 70% load; the new table is filled completely before it is
+ * published. Tables live in the {@link IndexMemory} given (a store's is mapped, off the heap).
+ *
+ * <p>Thread safety: one writer ({@link #put}, {@link #load}); any number of readers
  * ({@link #find}). Slots are written with release and read with acquire; the table reference too.
  * A reader passes the highest position it may see, so an entry the writer has added but not yet
  * made visible is never returned.
@@ -33,8 +47,8 @@ public final class EventIdIndex {
 
         /**
          * @param position an indexed position
-         * @return {@link EventIdIndex#hash} of its id, with one lookup of the entry (used when the
-         *         table grows, which re-reads every id)
+         * @return {@link EventIdIndex#hash} of its id, with one lookup of the entry (used when a
+         *         table of more slots than the tag covers grows)
          */
         int idHash(long position);
     }
@@ -43,6 +57,11 @@ public final class EventIdIndex {
     /** A slot: coordinates (table, byte offset). */
     private static final VarHandle SLOT = ValueLayout.JAVA_LONG.varHandle();
     private static final int INITIAL_CAPACITY = 1 << 10;
+    /** Bits of a slot that hold the position; the rest hold the tag. */
+    static final int POSITION_BITS = 40;
+    private static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
+    /** Hash bits a tag keeps: a table of up to 2^TAG_BITS slots grows from its tags alone. */
+    static final int TAG_BITS = Long.SIZE - POSITION_BITS;
 
     static {
         try {
@@ -54,6 +73,7 @@ public final class EventIdIndex {
 
     private final IdSource source;
     private final IndexMemory memory;
+    private final long tagMask;
     @SuppressWarnings("unused") // accessed through TABLE
     private MemorySegment table;
     private long count;
@@ -63,8 +83,20 @@ public final class EventIdIndex {
      * @param memory where tables are allocated
      */
     public EventIdIndex(IdSource source, IndexMemory memory) {
+        this(source, memory, TAG_BITS);
+    }
+
+    /**
+     * With fewer tag bits than a slot has room for, so that a test reaches the doublings that read
+     * ids back from the log with a small table.
+     */
+    EventIdIndex(IdSource source, IndexMemory memory, int tagBits) {
+        if (tagBits < 1 || tagBits > TAG_BITS) {
+            throw new IllegalArgumentException("tag bits " + tagBits);
+        }
         this.source = source;
         this.memory = memory;
+        this.tagMask = (1L << tagBits) - 1;
         this.table = memory.allocate((long) INITIAL_CAPACITY * Long.BYTES);
     }
 
@@ -89,33 +121,51 @@ public final class EventIdIndex {
      * @param position where the event is stored
      */
     public void put(long msb, long lsb, long position) {
+        if (position < 1 || position > POSITION_MASK) {
+            throw new IllegalArgumentException("the event id index holds positions 1 to 2^40 - 1, not " + position);
+        }
         MemorySegment t = (MemorySegment) TABLE.get(this); // plain: only the writer replaces the table
         if ((count + 1) * 10L > slots(t) * 7L) {
             t = grow(t);
         }
-        insert(t, hash(msb, lsb), position);
+        int hash = hash(msb, lsb);
+        insert(t, hash, slot(hash, position));
         count++;
+    }
+
+    private long slot(int hash, long position) {
+        return (hash & tagMask) << POSITION_BITS | position;
+    }
+
+    private static long positionOf(long slot) {
+        return slot & POSITION_MASK;
+    }
+
+    private static long tagOf(long slot) {
+        return slot >>> POSITION_BITS;
     }
 
     private static long slots(MemorySegment t) {
         return t.byteSize() / Long.BYTES;
     }
 
-    private static void insert(MemorySegment t, int hash, long position) {
+    private static void insert(MemorySegment t, int hash, long slot) {
         long mask = slots(t) - 1;
         long i = hash & mask;
         while ((long) SLOT.get(t, i * Long.BYTES) != 0) {
             i = (i + 1) & mask;
         }
-        SLOT.setRelease(t, i * Long.BYTES, position);
+        SLOT.setRelease(t, i * Long.BYTES, slot);
     }
 
     private MemorySegment grow(MemorySegment old) {
         MemorySegment bigger = memory.allocate(old.byteSize() * 2);
+        boolean tagsSuffice = slots(bigger) - 1 <= tagMask;
         for (long i = 0, n = slots(old); i < n; i++) {
-            long position = old.getAtIndex(ValueLayout.JAVA_LONG, i);
-            if (position != 0) {
-                insert(bigger, source.idHash(position), position);
+            long slot = old.getAtIndex(ValueLayout.JAVA_LONG, i);
+            if (slot != 0) {
+                int hash = tagsSuffice ? (int) tagOf(slot) : source.idHash(positionOf(slot));
+                insert(bigger, hash, slot);
             }
         }
         TABLE.setRelease(this, bigger);
@@ -131,13 +181,17 @@ public final class EventIdIndex {
     public long find(long msb, long lsb, long maxPosition) {
         MemorySegment t = (MemorySegment) TABLE.getAcquire(this);
         long mask = slots(t) - 1;
-        long i = hash(msb, lsb) & mask;
+        int hash = hash(msb, lsb);
+        long tag = hash & tagMask;
+        long i = hash & mask;
         while (true) {
-            long position = (long) SLOT.getAcquire(t, i * Long.BYTES);
-            if (position == 0) {
+            long slot = (long) SLOT.getAcquire(t, i * Long.BYTES);
+            if (slot == 0) {
                 return 0;
             }
-            if (position <= maxPosition && source.lsb(position) == lsb && source.msb(position) == msb) {
+            long position = positionOf(slot);
+            if (tagOf(slot) == tag && position <= maxPosition && source.lsb(position) == lsb
+                    && source.msb(position) == msb) {
                 return position;
             }
             i = (i + 1) & mask;

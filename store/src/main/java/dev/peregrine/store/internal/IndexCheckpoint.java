@@ -33,19 +33,23 @@ import java.util.Optional;
  * position (so a checkpoint that no longer matches the log is detected), {@code u64 event count};
  * {@code u32 entity count}, per entity {@code string id, u64 writer version, u32 n, n × u64 positions,
  * u32 t, t × u64 tombstone positions}; {@code u32 type count}, per type {@code string, u32 n, n × u64};
- * {@code u32 id table length, u32 ids, table × u64}. Strings are {@code u32 length + UTF-8}.
+ * {@code u32 id table length, u32 ids, table × u64} (the slots of {@link dev.peregrine.store.index.EventIdIndex}:
+ * position and tag). Strings are {@code u32 length + UTF-8}.
  *
  * <p>No checksum of its own is needed beyond the file footer: a damaged or stale checkpoint is simply
  * ignored and the indexes are rebuilt from the log, which is the source of truth. So is a checkpoint
- * of a version this build does not read, the previous release's (version 1) among them.
+ * of a version this build does not read, the earlier versions 1 and 2 among them.
  *
  * <p>Thread safety: called while the store is quiescent (open, close).
  */
 public final class IndexCheckpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(IndexCheckpoint.class);
-    /** {@code index.ckpt}: version 2 is this framing; the previous release's (version 1) is ignored. */
-    public static final FileFormat FORMAT = FileFormat.of("index-checkpoint", 2, "PRGNIDX\0");
+    /**
+     * {@code index.ckpt}: version 3 is this framing with tagged id-table slots; earlier versions
+     * (1, and 2 whose id table held bare positions) are ignored.
+     */
+    public static final FileFormat FORMAT = FileFormat.of("index-checkpoint", 3, "PRGNIDX\0");
 
     /** The fewest bytes an entity takes: an empty id, its version, two empty lists. */
     private static final int ENTITY_MIN_BYTES = Integer.BYTES + Long.BYTES + 2 * Integer.BYTES;

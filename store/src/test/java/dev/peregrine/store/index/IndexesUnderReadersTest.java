@@ -3,6 +3,8 @@ package dev.peregrine.store.index;
 import dev.peregrine.store.UnderReaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 
@@ -90,19 +92,23 @@ class IndexesUnderReadersTest {
     }
 
     /**
-     * {@link EventIdIndex}: 200,000 ids (eight doublings of the table, each re-reading every id
-     * through the id source) put in batches, each published after its ids like the sequencer does.
-     * The id source reads ids from arrays the writer fills before it indexes a position, as the log
-     * holds an entry's bytes before any index sees its position. Readers find every id at or below
-     * the visible position, and none above it.
+     * {@link EventIdIndex}: 200,000 ids (eight doublings of the table) put in batches, each published
+     * after its ids like the sequencer does. The id source reads ids from arrays the writer fills
+     * before it indexes a position, as the log holds an entry's bytes before any index sees its
+     * position. Readers find every id at or below the visible position, and none above it. With the
+     * full tag every doubling is done from the slots' tags, and no id is read back for it; with a
+     * 12-bit tag the doublings past 4,096 slots read every id's hash back, as a store's do past
+     * 2^24 slots.
      */
-    @Test
-    void idTableFindsEveryVisibleIdWhileItGrows() throws InterruptedException {
+    @ParameterizedTest(name = "tag bits {0}")
+    @ValueSource(ints = {EventIdIndex.TAG_BITS, 12})
+    void idTableFindsEveryVisibleIdWhileItGrows(int tagBits) throws InterruptedException {
         long seed = seed();
         Random random = new Random(seed ^ 2);
         int n = 200_000;
         long[] msb = new long[n + 1];
         long[] lsb = new long[n + 1];
+        AtomicLong hashesReadBack = new AtomicLong();
         EventIdIndex index = new EventIdIndex(new EventIdIndex.IdSource() {
             @Override
             public long msb(long position) {
@@ -116,9 +122,10 @@ class IndexesUnderReadersTest {
 
             @Override
             public int idHash(long position) {
+                hashesReadBack.incrementAndGet();
                 return EventIdIndex.hash(msb[(int) position], lsb[(int) position]);
             }
-        }, new MappedIndexMemory(dir));
+        }, new MappedIndexMemory(dir), tagBits);
         AtomicLong visible = new AtomicLong();
         UnderReaders.run("EventIdIndex", seed, READERS, 1, 8, pace -> {
             int p = 0;
@@ -150,6 +157,12 @@ class IndexesUnderReadersTest {
             }
         });
         assertThat(index.size()).isEqualTo(n);
+        if (tagBits == EventIdIndex.TAG_BITS) {
+            assertThat(hashesReadBack).as("ids read back while the table grew").hasValue(0);
+        } else {
+            // Each doubling to 8,192 slots and more reads back the ids present then (2,867 .. 183,500; 364,131 in all).
+            assertThat(hashesReadBack.get()).as("ids read back while the table grew").isGreaterThan(300_000);
+        }
     }
 
     /**
