@@ -78,10 +78,25 @@ public final class MergePatchFold {
      * The fold can go on after this ({@link #apply} more, then {@code result()} again).
      */
     public Record result() {
+        return root == null ? target : result(RecordBuilder.create(dictionary));
+    }
+
+    /**
+     * {@link #result()}, encoded with {@code builder} (reset first, empty after): a caller that folds
+     * over and over (a projection keeping every entity's state) reuses one builder's buffers instead
+     * of a new builder's per result.
+     *
+     * @param builder a builder of this fold's dictionary, not in use
+     * @throws IllegalArgumentException when the builder has another dictionary
+     */
+    public Record result(RecordBuilder builder) {
+        if (builder.dictionary() != dictionary) {
+            throw new IllegalArgumentException("the builder uses another field dictionary than the fold");
+        }
         if (root == null) {
             return target;
         }
-        RecordBuilder builder = RecordBuilder.create(dictionary);
+        builder.reset();
         emit(builder, root);
         return builder.build();
     }

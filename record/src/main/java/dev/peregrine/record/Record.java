@@ -95,9 +95,13 @@ public final class Record {
         return new Record(dictionary, segment);
     }
 
-    /** A record with no fields. */
+    /** A record with no fields (8 header bytes: no builder is made for it). */
     public static Record empty(FieldDictionary dictionary) {
-        return RecordBuilder.create(dictionary).build();
+        byte[] header = new byte[RecordLayout.HEADER_LENGTH];
+        header[RecordLayout.VERSION_OFFSET] = (byte) RecordLayout.FORMAT_VERSION;
+        header[RecordLayout.KIND_OFFSET] = (byte) RecordLayout.KIND_OBJECT;
+        LittleEndian.I32.set(header, RecordLayout.LENGTH_OFFSET, RecordLayout.HEADER_LENGTH);
+        return new Record(dictionary, MemorySegment.ofArray(header));
     }
 
     /** The dictionary this record's field ids refer to. */

@@ -26,6 +26,7 @@ class MergePatchFoldTest {
 
     @Test
     void foldEqualsRfc7396AppliedPatchByPatchAndResumesFromAnyIntermediateState() {
+        RecordBuilder shared = RecordBuilder.create(dict); // reused by every history, as a projection does
         for (int h = 0; h < HISTORIES; h++) {
             long seed = SEED + h;
             Random random = new Random(seed);
@@ -45,6 +46,7 @@ class MergePatchFoldTest {
             String context = "seed " + seed + ": target " + JsonModel.write(target) + ", patches "
                     + patches.stream().map(JsonModel::write).toList();
             assertThat(fold.result()).as(context).isEqualTo(record(expected));
+            assertThat(fold.result(shared)).as("%s, with a reused builder", context).isEqualTo(record(expected));
 
             // A snapshot: the state after a prefix, then the rest folded on top of it, as the store does.
             int split = random.nextInt(records.size() + 1);
@@ -64,6 +66,13 @@ class MergePatchFoldTest {
         Map<String, Object> delete = new LinkedHashMap<>();
         delete.put("a", null);
         assertThat(fold.apply(record(delete)).result().toJson()).isEqualTo("{}");
+    }
+
+    @Test
+    void aBuilderOfAnotherDictionaryIsRejected() {
+        MergePatchFold fold = MergePatch.fold(record(Map.of("a", 1L))).apply(record(Map.of("b", 2L)));
+        assertThatThrownBy(() -> fold.result(RecordBuilder.create(FieldDictionary.create())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dictionary");
     }
 
     @Test

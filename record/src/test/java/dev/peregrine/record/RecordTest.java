@@ -112,6 +112,15 @@ class RecordTest {
     }
 
     @Test
+    void anEmptyRecordIsWhatABuilderWithNoFieldsEncodesAndValidates() {
+        Record empty = Record.empty(dict);
+        assertThat(empty.toByteArray()).isEqualTo(RecordBuilder.create(dict).build().toByteArray());
+        assertThat(Record.wrap(dict, empty.toByteArray())).isEqualTo(empty);
+        assertThat(empty.fieldCount()).isZero();
+        assertThat(JsonCodec.defaults().toJson(empty)).isEqualTo("{}");
+    }
+
+    @Test
     void projectKeepsOnlyTheNamedFields() {
         Record p = record.project("name", "user", "missing");
         assertThat(p.toJson()).isEqualTo("{\"name\":\"ada\",\"user\":{\"address\":{\"city\":\"Paris\",\"zip\":75001}}}");

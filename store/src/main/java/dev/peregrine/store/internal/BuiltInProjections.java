@@ -4,11 +4,9 @@ import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.MergePatch;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordBuilder;
-import dev.peregrine.record.internal.TrustedRecords;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.StoredEvent;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +77,8 @@ public final class BuiltInProjections {
     private static final class EntitySnapshots implements Projection {
         private final FieldDictionary dictionary;
         private final ConcurrentHashMap<String, Record> states = new ConcurrentHashMap<>();
+        // One builder for every fold: apply runs on the projection's one thread.
+        private final RecordBuilder builder;
 
         @Override
         public Optional<Projection> emptyCopy() {
@@ -87,6 +87,7 @@ public final class BuiltInProjections {
 
         EntitySnapshots(FieldDictionary dictionary) {
             this.dictionary = dictionary;
+            this.builder = RecordBuilder.create(dictionary);
         }
 
         @Override
@@ -96,11 +97,13 @@ public final class BuiltInProjections {
 
         @Override
         public void apply(StoredEvent event) {
-            Record current = states.getOrDefault(event.entityId(), Record.empty(dictionary));
-            // Copied to the heap: the projection outlives the mapped payload views it was fed. The
-            // merge built these bytes itself, so they need no second validation.
-            Record merged = MergePatch.apply(current, event.payload());
-            states.put(event.entityId(), TrustedRecords.wrap(dictionary, MemorySegment.ofArray(merged.toByteArray())));
+            Record current = states.get(event.entityId());
+            // The merge's result is on the heap, never a view of the mapped payload it was fed (which
+            // the projection outlives): a record it encoded, or the state it started from when the
+            // payload names no field. So it is kept as it is, with no copy and no second validation.
+            Record merged = MergePatch.fold(current != null ? current : Record.empty(dictionary))
+                    .apply(event.payload()).result(builder);
+            states.put(event.entityId(), merged);
         }
 
         @Override
