@@ -28,11 +28,6 @@ record EventLocation(String label, String field, long value) {
         return new EventLocation("line " + line, "line", line);
     }
 
-    /** What messages about this event start with. */
-    String prefix() {
-        return label + ": ";
-    }
-
     /**
      * The failure as an error naming this event. A failure that is the server's, not the event's
      * (a storage failure), is returned unchanged: it is not about the event.
@@ -46,13 +41,12 @@ record EventLocation(String label, String field, long value) {
         if (mapped.details().containsKey(field)) {
             return new ApiException(mapped.status(), mapped.message(), mapped.details()); // located already
         }
-        // Messages raised while reading this event may carry its prefix already; it is written once.
-        String problem = mapped.message().startsWith(prefix()) ? mapped.message().substring(prefix().length())
-                : mapped.message();
+        // Callers make a location only once an event has failed, and reading an event carries none,
+        // so a request of many good events builds no label per event.
         Map<String, Object> details = new LinkedHashMap<>();
         details.put(field, value);
-        details.put("problem", problem);
+        details.put("problem", mapped.message());
         details.putAll(mapped.details());
-        return new ApiException(mapped.status(), prefix() + problem, details);
+        return new ApiException(mapped.status(), label + ": " + mapped.message(), details);
     }
 }

@@ -53,7 +53,7 @@ final class EventRequestParser {
     NewEvent single(byte[] body, int offset, int length) throws IOException {
         try (JsonParser parser = json.parser(body, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "the request body must be a JSON object (an event)");
-            NewEvent event = event(parser, "", draft());
+            NewEvent event = event(parser, draft());
             Json.requireEnd(parser);
             return event;
         }
@@ -97,14 +97,13 @@ final class EventRequestParser {
      * error names the line (see {@link EventLocation}).
      */
     NewEvent line(FieldDictionary draft, byte[] bytes, int offset, int length, long lineNumber) {
-        EventLocation at = EventLocation.line(lineNumber);
         try (JsonParser parser = json.parser(bytes, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "the line must be a JSON object (an event)");
-            NewEvent event = event(parser, at.prefix(), draft);
+            NewEvent event = event(parser, draft);
             Json.requireEnd(parser);
             return event;
         } catch (Exception e) {
-            throw at.locate(e);
+            throw EventLocation.line(lineNumber).locate(e);
         }
     }
 
@@ -117,19 +116,18 @@ final class EventRequestParser {
                 throw ApiException.tooLarge("the batch has more than " + limits.maxBatchEvents()
                         + " events (--max-batch-events); send NDJSON for larger loads");
             }
-            EventLocation at = EventLocation.batchIndex(index);
             try {
                 expect(token, JsonToken.START_OBJECT, "the event must be a JSON object");
-                events.add(event(parser, at.prefix(), draft));
+                events.add(event(parser, draft));
             } catch (Exception e) {
-                throw at.locate(e);
+                throw EventLocation.batchIndex(index).locate(e);
             }
         }
         return events;
     }
 
     /** Reads the event object whose START_OBJECT the parser is on, up to its END_OBJECT. */
-    private NewEvent event(JsonParser parser, String where, FieldDictionary draft) throws IOException {
+    private NewEvent event(JsonParser parser, FieldDictionary draft) throws IOException {
         NewEvent.Builder builder = NewEvent.builder();
         boolean hasType = false;
         boolean hasEntity = false;
@@ -139,96 +137,96 @@ final class EventRequestParser {
             JsonToken value = parser.nextToken();
             switch (name) {
                 case "event_type" -> {
-                    builder.eventType(id(parser, value, where, name));
+                    builder.eventType(id(parser, value, name));
                     hasType = true;
                 }
                 case "entity_id" -> {
-                    builder.entityId(id(parser, value, where, name));
+                    builder.entityId(id(parser, value, name));
                     hasEntity = true;
                 }
                 case "tenant_id" -> {
                     if (value != JsonToken.VALUE_NULL) {
-                        builder.tenantId(id(parser, value, where, name));
+                        builder.tenantId(id(parser, value, name));
                     }
                 }
                 case "event_id" -> {
                     if (value != JsonToken.VALUE_NULL) {
-                        builder.eventId(uuid(parser, value, where));
+                        builder.eventId(uuid(parser, value));
                     }
                 }
                 case "payload" -> {
-                    builder.payload(object(parser, value, where, name, draft));
+                    builder.payload(object(parser, value, name, draft));
                     hasPayload = true;
                 }
                 case "metadata" -> {
                     if (value != JsonToken.VALUE_NULL) {
-                        builder.metadata(object(parser, value, where, name, draft));
+                        builder.metadata(object(parser, value, name, draft));
                     }
                 }
-                case "expected_version" -> builder.expectedVersion(expectedVersion(parser, value, where));
+                case "expected_version" -> builder.expectedVersion(expectedVersion(parser, value));
                 default -> parser.skipChildren();
             }
         }
         if (!hasType) {
-            throw ApiException.badRequest(where + "missing field 'event_type'");
+            throw ApiException.badRequest("missing field 'event_type'");
         }
         if (!hasEntity) {
-            throw ApiException.badRequest(where + "missing field 'entity_id'");
+            throw ApiException.badRequest("missing field 'entity_id'");
         }
         if (!hasPayload) {
-            throw ApiException.badRequest(where + "missing field 'payload' (a JSON object)");
+            throw ApiException.badRequest("missing field 'payload' (a JSON object)");
         }
         return builder.build();
     }
 
     /** An id-like string field (an entity id, a tenant, an event type): non-empty, within the id limit, no control characters. */
-    String id(JsonParser parser, JsonToken value, String where, String name) throws IOException {
+    String id(JsonParser parser, JsonToken value, String name) throws IOException {
         if (value != JsonToken.VALUE_STRING) {
-            throw ApiException.badRequest(where + "'" + name + "' must be a string, got " + describe(value));
+            throw ApiException.badRequest("'" + name + "' must be a string, got " + describe(value));
         }
         String text = parser.getText();
         if (text.isEmpty()) {
-            throw ApiException.badRequest(where + "'" + name + "' must not be empty");
+            throw ApiException.badRequest("'" + name + "' must not be empty");
         }
         int chars = text.codePointCount(0, text.length()); // characters as the store counts them
         if (chars > limits.maxIdLength()) {
-            throw ApiException.badRequest(where + "'" + name + "' is " + chars + " characters long; the limit is "
+            throw ApiException.badRequest("'" + name + "' is " + chars + " characters long; the limit is "
                     + limits.maxIdLength() + " (--max-id-length)");
         }
         for (int i = 0; i < text.length(); i++) {
             if (Character.isISOControl(text.charAt(i))) {
-                throw ApiException.badRequest(where + "'" + name + "' contains the control character U+"
+                throw ApiException.badRequest("'" + name + "' contains the control character U+"
                         + String.format("%04X", (int) text.charAt(i)) + " at index " + i);
             }
         }
         return text;
     }
 
-    private static UUID uuid(JsonParser parser, JsonToken value, String where) throws IOException {
+    private static UUID uuid(JsonParser parser, JsonToken value) throws IOException {
         if (value != JsonToken.VALUE_STRING) {
-            throw ApiException.badRequest(where + "'event_id' must be a UUID string, got " + describe(value));
+            throw ApiException.badRequest("'event_id' must be a UUID string, got " + describe(value));
         }
-        return Uuids.parse("event_id", parser.getText(), where);
+        return Uuids.parse("event_id", parser.getText());
     }
 
-    private Record object(JsonParser parser, JsonToken value, String where, String name, FieldDictionary draft)
+    private Record object(JsonParser parser, JsonToken value, String name, FieldDictionary draft)
             throws IOException {
         if (value != JsonToken.START_OBJECT) {
-            throw ApiException.badRequest(where + "'" + name + "' must be a JSON object, got " + describe(value));
+            throw ApiException.badRequest("'" + name + "' must be a JSON object, got " + describe(value));
         }
         return JsonStreams.parse(codec, draft, parser);
     }
 
-    private static ExpectedVersion expectedVersion(JsonParser parser, JsonToken value, String where) throws IOException {
+    private static ExpectedVersion expectedVersion(JsonParser parser, JsonToken value) throws IOException {
         return switch (value) {
             case VALUE_NULL -> ExpectedVersion.any();
             case VALUE_NUMBER_INT -> {
                 if (parser.getNumberType() != JsonParser.NumberType.INT && parser.getNumberType() != JsonParser.NumberType.LONG) {
-                    throw ApiException.badRequest(where + "'expected_version' is too large: " + parser.getText());
+                    throw ApiException.badRequest("'expected_version' is too large: " + parser.getText());
                 }
                 long version = parser.getLongValue();
                 if (version < 0) {
-                    throw ApiException.badRequest(where + "'expected_version' must not be negative, got " + version);
+                    throw ApiException.badRequest("'expected_version' must not be negative, got " + version);
                 }
                 yield ExpectedVersion.exact(version);
             }
@@ -236,10 +234,10 @@ final class EventRequestParser {
                 case "any" -> ExpectedVersion.any();
                 case "no_stream" -> ExpectedVersion.noStream();
                 case "exists" -> ExpectedVersion.exists();
-                default -> throw ApiException.badRequest(where + "'expected_version' must be a number, \"any\","
+                default -> throw ApiException.badRequest("'expected_version' must be a number, \"any\","
                         + " \"no_stream\" or \"exists\", got \"" + parser.getText() + "\"");
             };
-            default -> throw ApiException.badRequest(where + "'expected_version' must be a number or one of"
+            default -> throw ApiException.badRequest("'expected_version' must be a number or one of"
                     + " \"any\", \"no_stream\", \"exists\", got " + describe(value));
         };
     }

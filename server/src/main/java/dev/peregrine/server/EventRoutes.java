@@ -133,7 +133,7 @@ final class EventRoutes {
     }
 
     private static void get(Exchange exchange) {
-        UUID id = Uuids.parse("id", exchange.pathParameter("id"), "");
+        UUID id = Uuids.parse("id", exchange.pathParameter("id"));
         TenantScope scope = exchange.scope();
         // Another tenant's event is not found, the same answer as no event: its id tells nothing.
         StoredEvent event = exchange.services().store().get(id).filter(scope::sees)

@@ -82,9 +82,9 @@ final class GroupRequest {
         }
         EventRequestParser ids = services.parser();
         switch (field) {
-            case "name" -> name = ids.id(parser, value, "", "name");
-            case "entity_id" -> entityId = filter(field, ids.id(parser, value, "", "entity_id"));
-            case "tenant_id" -> tenantId = filter(field, ids.id(parser, value, "", "tenant_id"));
+            case "name" -> name = ids.id(parser, value, "name");
+            case "entity_id" -> entityId = filter(field, ids.id(parser, value, "entity_id"));
+            case "tenant_id" -> tenantId = filter(field, ids.id(parser, value, "tenant_id"));
             case "event_types" -> {
                 if (value != JsonToken.START_ARRAY) {
                     throw ApiException.badRequest("'event_types' must be an array of strings, got "
@@ -92,7 +92,7 @@ final class GroupRequest {
                 }
                 List<String> types = new ArrayList<>();
                 for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
-                    types.add(ids.id(parser, item, "", "event_types[" + types.size() + "]"));
+                    types.add(ids.id(parser, item, "event_types[" + types.size() + "]"));
                 }
                 eventTypes = filter(field, List.copyOf(types));
             }

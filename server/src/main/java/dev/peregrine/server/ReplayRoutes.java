@@ -151,7 +151,7 @@ final class ReplayRoutes {
     }
 
     private static UUID id(Exchange exchange) {
-        return Uuids.parse("replay_id", exchange.pathParameter("replay_id"), "");
+        return Uuids.parse("replay_id", exchange.pathParameter("replay_id"));
     }
 
     private static ApiException notFound(UUID id) {

@@ -12,9 +12,9 @@ final class Uuids {
     }
 
     /** Parses the canonical 36-character form, or fails with a 400 naming {@code what}. */
-    static UUID parse(String what, String text, String where) {
+    static UUID parse(String what, String text) {
         if (!CANONICAL.matcher(text).matches()) {
-            throw ApiException.badRequest(where + "'" + what + "' is not a UUID (8-4-4-4-12 hex digits): '"
+            throw ApiException.badRequest("'" + what + "' is not a UUID (8-4-4-4-12 hex digits): '"
                     + abbreviate(text) + "'");
         }
         return UUID.fromString(text);
