@@ -2,6 +2,7 @@ package dev.peregrine.store;
 
 import dev.peregrine.record.FieldDictionary;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -42,11 +43,15 @@ import java.util.Objects;
  * @param minFreeBytes the free disk space appends leave: a write that would leave less is refused with
  *        {@link InsufficientSpaceException} (nothing stored; retried writes succeed once space is
  *        freed); default 0, off. Give it at least one segment's size so a segment roll always fits.
+ * @param releaseResidentEvery how often the store drops the pages of its mapped files (log segments,
+ *        index memory) from the process's resident set, so that its RSS stays near what was touched
+ *        in one interval rather than growing with the log; the pages stay in the page cache and the
+ *        next access maps them again (a minor fault). Default 30 s; {@link Duration#ZERO} never.
  */
 public record StoreOptions(Durability durability, int segmentBytes, int snapshotEvery, int maxPayloadBytes,
                            int maxBatchEvents, int maxQueryLimit, boolean repairCorruption,
                            boolean builtInProjections, int followerCheckpointEvery, int maxFieldNames,
-                           long minFreeBytes) {
+                           long minFreeBytes, Duration releaseResidentEvery) {
 
     /** Smallest allowed segment. */
     public static final int MIN_SEGMENT_BYTES = 64 * 1024;
@@ -82,6 +87,10 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         if (followerCheckpointEvery < 1) {
             throw new IllegalArgumentException("followerCheckpointEvery must be >= 1, got " + followerCheckpointEvery);
         }
+        Objects.requireNonNull(releaseResidentEvery, "releaseResidentEvery");
+        if (releaseResidentEvery.isNegative()) {
+            throw new IllegalArgumentException("releaseResidentEvery must not be negative, got " + releaseResidentEvery);
+        }
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("minFreeBytes must be >= 0, got " + minFreeBytes);
         }
@@ -115,6 +124,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         b.followerCheckpointEvery = followerCheckpointEvery;
         b.maxFieldNames = maxFieldNames;
         b.minFreeBytes = minFreeBytes;
+        b.releaseResidentEvery = releaseResidentEvery;
         return b;
     }
 
@@ -131,6 +141,7 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
         private int followerCheckpointEvery = 100_000;
         private int maxFieldNames = DEFAULT_MAX_FIELD_NAMES;
         private long minFreeBytes;
+        private Duration releaseResidentEvery = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -207,12 +218,22 @@ public record StoreOptions(Durability durability, int segmentBytes, int snapshot
             return this;
         }
 
+        /**
+         * @param value time between two releases of the mapped files' pages from the resident set;
+         *        {@link Duration#ZERO} for none
+         * @return this builder
+         */
+        public Builder releaseResidentEvery(Duration value) {
+            this.releaseResidentEvery = value;
+            return this;
+        }
+
         /** @return the validated options */
         public StoreOptions build() {
             int payload = maxPayloadBytes > 0 ? maxPayloadBytes : Math.min(1 << 20, segmentBytes / 4);
             return new StoreOptions(durability, segmentBytes, snapshotEvery, payload, maxBatchEvents,
                     maxQueryLimit, repairCorruption, builtInProjections, followerCheckpointEvery, maxFieldNames,
-                    minFreeBytes);
+                    minFreeBytes, releaseResidentEvery);
         }
     }
 }

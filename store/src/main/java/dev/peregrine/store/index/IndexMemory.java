@@ -36,6 +36,14 @@ public interface IndexMemory {
     MemorySegment allocate(long bytes);
 
     /**
+     * Drops this memory's pages from the process's resident set where that loses nothing (pages
+     * backed by a file, which the next access maps again); does nothing for the heap. Any thread,
+     * concurrently with readers and writers of the blocks.
+     */
+    default void releaseResident() {
+    }
+
+    /**
      * @param bytes how many bytes (rounded up to a multiple of 8)
      * @return a zeroed {@code long[]} of that size, as a segment
      */

@@ -3,12 +3,15 @@ package dev.peregrine.store.index;
 import dev.peregrine.store.log.SpaceAllocator;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.ref.WeakReference;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +34,19 @@ import org.slf4j.LoggerFactory;
  * A small block a list outgrew stays in its chunk until the store closes: that waste is at most the
  * size of the blocks that replaced it.
  *
+ * <p><b>Resident pages.</b> {@link #releaseResident()} drops every mapping's pages from the
+ * process's resident set: a page written through a shared mapping is in the page cache of its file,
+ * so dropping it from the page tables loses nothing, and the next access maps it again. For that the
+ * memory keeps a reference to each chunk (so a chunk stays mapped until the store closes, as its
+ * outgrown blocks do) and a weak one to each own mapping (a replaced id table must still be unmapped
+ * by the garbage collector).
+ *
  * <p><b>When the disk is full</b> a chunk cannot be allocated, and the block comes from the heap
  * instead (logged once): the index works the same, only on the heap.
  *
  * <p>Thread safety: {@link #allocate} is synchronized (the sequencer, the loader and a scavenge's
- * install call it, rarely: once per page of 8,192 positions).
+ * install call it, rarely: once per page of 8,192 positions); {@link #releaseResident()} may run on
+ * any thread.
  */
 public final class MappedIndexMemory implements IndexMemory {
 
@@ -47,6 +58,8 @@ public final class MappedIndexMemory implements IndexMemory {
     private static final String SUFFIX = ".scratch";
 
     private final Path directory;
+    private final List<MemorySegment> chunks = new ArrayList<>();
+    private final List<WeakReference<MemorySegment>> ownMappings = new ArrayList<>();
     private MemorySegment chunk = MemorySegment.NULL;
     private long chunkUsed;
     private long nextChunkBytes = FIRST_CHUNK_BYTES;
@@ -78,7 +91,12 @@ public final class MappedIndexMemory implements IndexMemory {
         long size = (bytes + Long.BYTES - 1) & -Long.BYTES;
         if (size >= OWN_MAPPING_BYTES) {
             MemorySegment own = map(size);
-            return own != null ? own : heap(size);
+            if (own == null) {
+                return heap(size);
+            }
+            ownMappings.removeIf(mapping -> mapping.get() == null);
+            ownMappings.add(new WeakReference<>(own));
+            return own;
         }
         if (chunkUsed + size > chunk.byteSize()) {
             MemorySegment next = map(Math.max(nextChunkBytes, size));
@@ -86,6 +104,7 @@ public final class MappedIndexMemory implements IndexMemory {
                 return heap(size);
             }
             nextChunkBytes = Math.min(MAX_CHUNK_BYTES, nextChunkBytes * 2);
+            chunks.add(next);
             chunk = next;
             chunkUsed = 0;
         }
@@ -122,6 +141,23 @@ public final class MappedIndexMemory implements IndexMemory {
                     LOG.warn("cannot delete index scratch file {} (deleted at the next open): {}", file, e.toString());
                 }
             }
+        }
+    }
+
+    @Override
+    public void releaseResident() {
+        List<MemorySegment> mapped = new ArrayList<>();
+        synchronized (this) { // the unloads themselves run outside: allocate() need not wait for them
+            mapped.addAll(chunks);
+            for (WeakReference<MemorySegment> own : ownMappings) {
+                MemorySegment segment = own.get();
+                if (segment != null) {
+                    mapped.add(segment);
+                }
+            }
+        }
+        for (MemorySegment segment : mapped) {
+            segment.unload();
         }
     }
 

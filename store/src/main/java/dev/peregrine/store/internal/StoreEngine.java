@@ -79,6 +79,7 @@ public final class StoreEngine implements AutoCloseable {
     private final ProjectionRunner projections;
     private final AutoSnapshots autoSnapshots;
     private final RetentionManager retention;
+    private final ResidentSetTrimmer residentSet;
     /**
      * Held for reading by a backup while it copies segment files by path, for writing by a scavenge
      * while it renames a rewritten segment over one: a backup never copies half of each.
@@ -150,6 +151,8 @@ public final class StoreEngine implements AutoCloseable {
             opened.add(retention);
             projections = new ProjectionRunner(directory.resolve("projections"), reader, committedLog,
                     options.followerCheckpointEvery());
+            residentSet = new ResidentSetTrimmer(log, indexMemory, options.releaseResidentEvery());
+            opened.add(residentSet);
             sequencer.addListener(autoSnapshots);
             sequencer.start();
             if (options.builtInProjections()) {
@@ -349,6 +352,7 @@ public final class StoreEngine implements AutoCloseable {
         }
         closed = true; // new calls fail from here on; queued appends still complete below
         retention.close(); // a running scavenge discards the copy in hand; the log keeps the original
+        residentSet.close();
         sequencer.stop();
         projections.close();
         autoSnapshots.close();

@@ -501,6 +501,16 @@ public final class LogSegment implements AutoCloseable {
         return crcAt(off) == Crc.ofEntry(map, off, lengthAt(off));
     }
 
+    /**
+     * Drops the mapping's pages from this process's resident set ({@link MemorySegment#unload()}:
+     * {@code madvise(MADV_DONTNEED)} on Linux). Nothing is lost and readers may go on at any moment:
+     * a read-only mapping of a file holds no data of its own, and the next read of a page maps it
+     * again from the page cache (or the file). Any thread.
+     */
+    public void releaseResident() {
+        map.unload();
+    }
+
     /** Closes the file; the mapping stays readable until nothing refers to it ({@link #mappingArena()}). */
     @Override
     public void close() {

@@ -291,6 +291,13 @@ public final class SegmentedLog implements AutoCloseable {
         }
     }
 
+    /** Drops every segment's pages from the process's resident set ({@link LogSegment#releaseResident()}). Any thread. */
+    public void releaseResident() {
+        for (LogSegment s : segments()) {
+            s.releaseResident();
+        }
+    }
+
     @Override
     public void close() {
         for (LogSegment s : segments()) {
