@@ -35,9 +35,10 @@ import org.HdrHistogram.Recorder;
  * event.
  *
  * <p><b>Samples.</b> Each minute: the server's heap after a full collection ({@code jcmd GC.run},
- * then {@code GC.heap_info}), its resident set ({@code VmRSS} of {@code /proc/<pid>/status}), the
- * append and query latency percentiles of that minute, the events stored ({@code /api/v1/stats}),
- * the events the subscription received, and the load average.
+ * then {@code GC.heap_info}), its resident set ({@code VmRSS} of {@code /proc/<pid>/status}) and
+ * what it is made of ({@link ResidentSet}: anonymous memory, the mapped log segments, the index
+ * scratch mappings), the append and query latency percentiles of that minute, the events stored
+ * ({@code /api/v1/stats}), the events the subscription received, and the load average.
  */
 public final class SoakRun {
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total[^,]*,\\s*committed\\s+(\\d+)K,\\s*used\\s+(\\d+)K");
@@ -113,9 +114,10 @@ public final class SoakRun {
     rows.add(String.format(Locale.ROOT, "Soak at %.0f events/s (%d writers, single-event POST, open loop), "
         + "%d entity/type queries/s, one SSE subscription of every event.", rate, writers, QUERIES_PER_SECOND));
     rows.add("");
-    rows.add("| minute | heap after GC (MiB) | heap committed (MiB) | RSS (MiB) | appends/s | append p50 (ms) "
-        + "| append p99 (ms) | append max (ms) | query p99 (ms) | events stored | SSE received | failures | load avg |");
-    rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    rows.add("| minute | heap after GC (MiB) | heap committed (MiB) | RSS (MiB) | of it anonymous | log segments "
+        + "| index mappings | appends/s | append p50 (ms) | append p99 (ms) | append max (ms) | query p99 (ms) "
+        + "| events stored | SSE received | failures | load avg |");
+    rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     rows.add(sample(0, 0, null, null));
     log("%s", rows.getLast());
 
@@ -263,6 +265,7 @@ public final class SoakRun {
         rss = mib(Long.parseLong(line.replaceAll("\\D", "")) * 1024);
       }
     }
+    ResidentSet resident = ResidentSet.of(pid);
     String stored = "?";
     try (LoopbackHttpClient client = new LoopbackHttpClient(host, port)) {
       Matcher total = TOTAL_EVENTS.matcher(client.get("/api/v1/stats").text());
@@ -271,8 +274,9 @@ public final class SoakRun {
       }
     }
     String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-    return String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s |", minute, used,
-        committed, rss, appendMinute == null ? "-" : Long.toString(appends / 60), millis(appendMinute, 50),
+    return String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s |",
+        minute, used, committed, rss, mib(resident.anonymous()), mib(resident.logSegments()),
+        mib(resident.indexMappings()), appendMinute == null ? "-" : Long.toString(appends / 60), millis(appendMinute, 50),
         millis(appendMinute, 99), appendMinute == null ? "-" : ms(appendMinute.getMaxValue()), millis(queryMinute, 99),
         stored, received.get(), failures.get(), load);
   }
