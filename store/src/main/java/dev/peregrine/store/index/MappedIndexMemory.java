@@ -3,7 +3,6 @@ package dev.peregrine.store.index;
 import dev.peregrine.store.log.SpaceAllocator;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.ref.WeakReference;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -34,12 +33,15 @@ import org.slf4j.LoggerFactory;
  * A small block a list outgrew stays in its chunk until the store closes: that waste is at most the
  * size of the blocks that replaced it.
  *
- * <p><b>Resident pages.</b> {@link #releaseResident()} drops every mapping's pages from the
- * process's resident set: a page written through a shared mapping is in the page cache of its file,
- * so dropping it from the page tables loses nothing, and the next access maps it again. For that the
+ * <p><b>Resident pages.</b> {@link #releaseResident()} drops the chunks' pages from the process's
+ * resident set: a page written through a shared mapping is in the page cache of its file, so
+ * dropping it from the page tables loses nothing, and the next access maps it again. For that the
  * memory keeps a reference to each chunk (so a chunk stays mapped until the store closes, as its
- * outgrown blocks do) and a weak one to each own mapping (a replaced id table must still be unmapped
- * by the garbage collector).
+ * outgrown blocks do). The own mappings are left resident: the large one is the event-id table,
+ * which every append writes at a random slot, so releasing it would only fault it back whole
+ * within seconds, a page fault per 4 KiB on the sequencer (in a soak at 6,900 appends/s the
+ * sequencer's time in the id table already grows with the table, from those faults and from the
+ * kernel's write-back, which write-protects the pages it cleans).
  *
  * <p><b>When the disk is full</b> a chunk cannot be allocated, and the block comes from the heap
  * instead (logged once): the index works the same, only on the heap.
@@ -59,7 +61,6 @@ public final class MappedIndexMemory implements IndexMemory {
 
     private final Path directory;
     private final List<MemorySegment> chunks = new ArrayList<>();
-    private final List<WeakReference<MemorySegment>> ownMappings = new ArrayList<>();
     private MemorySegment chunk = MemorySegment.NULL;
     private long chunkUsed;
     private long nextChunkBytes = FIRST_CHUNK_BYTES;
@@ -91,12 +92,7 @@ public final class MappedIndexMemory implements IndexMemory {
         long size = (bytes + Long.BYTES - 1) & -Long.BYTES;
         if (size >= OWN_MAPPING_BYTES) {
             MemorySegment own = map(size);
-            if (own == null) {
-                return heap(size);
-            }
-            ownMappings.removeIf(mapping -> mapping.get() == null);
-            ownMappings.add(new WeakReference<>(own));
-            return own;
+            return own != null ? own : heap(size);
         }
         if (chunkUsed + size > chunk.byteSize()) {
             MemorySegment next = map(Math.max(nextChunkBytes, size));
@@ -146,15 +142,9 @@ public final class MappedIndexMemory implements IndexMemory {
 
     @Override
     public void releaseResident() {
-        List<MemorySegment> mapped = new ArrayList<>();
+        List<MemorySegment> mapped;
         synchronized (this) { // the unloads themselves run outside: allocate() need not wait for them
-            mapped.addAll(chunks);
-            for (WeakReference<MemorySegment> own : ownMappings) {
-                MemorySegment segment = own.get();
-                if (segment != null) {
-                    mapped.add(segment);
-                }
-            }
+            mapped = List.copyOf(chunks);
         }
         for (MemorySegment segment : mapped) {
             segment.unload();

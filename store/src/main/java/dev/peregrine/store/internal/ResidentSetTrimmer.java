@@ -1,6 +1,7 @@
 package dev.peregrine.store.internal;
 
 import dev.peregrine.store.index.IndexMemory;
+import dev.peregrine.store.index.MappedIndexMemory;
 import dev.peregrine.store.log.SegmentedLog;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the store's mapped files from filling the process's resident set: every interval it drops
- * the pages of every log segment mapping and every index mapping from this process's page tables.
+ * the pages of every log segment mapping and of the index memory's chunks from this process's page
+ * tables (not the event-id table, which appends keep hot: {@link MappedIndexMemory} says why).
  *
  * <p>Why. A mapped page counts in the process's RSS for as long as it stays mapped, and the store
  * reads what it appends (projections, views, subscriptions, queries), so without this the RSS of a
@@ -23,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is lost by a release: the pages stay in the kernel's page cache (written ones too; the
  * kernel writes them back as before), and the next access maps a page again with a minor fault, on
- * the order of a microsecond. Readers and writers go on during a release. Its cost is those faults:
- * for a hot index table, one per 4 KiB page per interval.
+ * the order of a microsecond. Readers and writers go on during a release. Its cost is those faults,
+ * one per 4 KiB page touched again after a release.
  *
  * <p>One daemon thread per store, {@code peregrine-resident-trim}, started by the constructor and
  * stopped by {@link #close()}; none when the interval is zero.
