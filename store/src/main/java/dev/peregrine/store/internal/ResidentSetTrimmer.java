@@ -83,7 +83,7 @@ final class ResidentSetTrimmer implements AutoCloseable {
      * Drops the pages now. A failure (an {@code madvise} the kernel refuses) is logged once and
      * otherwise ignored: the pages simply stay resident.
      */
-    void releaseNow() {
+    private void releaseNow() {
         try {
             log.releaseResident();
             indexMemory.releaseResident();
