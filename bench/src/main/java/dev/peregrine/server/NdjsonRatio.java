@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.bench.BenchFiles;
 import dev.peregrine.record.RecordBuilder;
 import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
@@ -11,10 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * NDJSON bulk ingest over HTTP against the embedded batch ingest of the same events into the same
@@ -119,11 +118,16 @@ public final class NdjsonRatio {
         }
     }
 
-    private PeregrineServer start() throws IOException {
+    /** The data directory every measurement starts from, emptied. */
+    private Path freshData() throws IOException {
         Path data = work.resolve("data");
-        deleteTree(data);
+        BenchFiles.deleteTree(data);
+        return data;
+    }
+
+    private PeregrineServer start() throws IOException {
         ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(port)
-                .dataDirectory(data).durability(durability).build();
+                .dataDirectory(freshData()).durability(durability).build();
         return PeregrineServer.start(config);
     }
 
@@ -156,11 +160,9 @@ public final class NdjsonRatio {
 
     /** Into a store of its own as {@code IngestBenchmark} opens one: no built-in projections. */
     private double bare() throws Exception {
-        Path data = work.resolve("data");
-        deleteTree(data);
         StoreOptions options = StoreOptions.builder().durability(Durability.parse(durability))
                 .maxBatchEvents(CHUNK).builtInProjections(false).build();
-        try (EventStore store = EventStore.open(data, options)) {
+        try (EventStore store = EventStore.open(freshData(), options)) {
             return timedLoad(store);
         }
     }
@@ -193,17 +195,6 @@ public final class NdjsonRatio {
     private static void append(EventStore store, List<List<NewEvent>> chunks) {
         for (List<NewEvent> chunk : chunks) {
             store.append(chunk);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -60,8 +60,8 @@ public final class MappedIndexMemory implements IndexMemory {
     private static final String SUFFIX = ".scratch";
 
     private final Path directory;
+    /** Every chunk mapped, oldest first: blocks are cut from the last. */
     private final List<MemorySegment> chunks = new ArrayList<>();
-    private MemorySegment chunk = MemorySegment.NULL;
     private long chunkUsed;
     private long nextChunkBytes = FIRST_CHUNK_BYTES;
     private long mappedBytes;
@@ -94,17 +94,16 @@ public final class MappedIndexMemory implements IndexMemory {
             MemorySegment own = map(size);
             return own != null ? own : heap(size);
         }
-        if (chunkUsed + size > chunk.byteSize()) {
+        if (chunks.isEmpty() || chunkUsed + size > chunks.getLast().byteSize()) {
             MemorySegment next = map(Math.max(nextChunkBytes, size));
             if (next == null) {
                 return heap(size);
             }
             nextChunkBytes = Math.min(MAX_CHUNK_BYTES, nextChunkBytes * 2);
             chunks.add(next);
-            chunk = next;
             chunkUsed = 0;
         }
-        MemorySegment block = chunk.asSlice(chunkUsed, size);
+        MemorySegment block = chunks.getLast().asSlice(chunkUsed, size);
         chunkUsed += size;
         return block;
     }

@@ -4,9 +4,9 @@ import dev.peregrine.store.index.IndexMemory;
 import dev.peregrine.store.index.MappedIndexMemory;
 import dev.peregrine.store.log.SegmentedLog;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * the order of a microsecond. Readers and writers go on during a release. Its cost is those faults,
  * one per 4 KiB page touched again after a release.
  *
- * <p>One daemon thread per store, {@code peregrine-resident-trim}, started by the constructor and
- * stopped by {@link #close()}; none when the interval is zero.
+ * <p>One daemon thread per store, {@code peregrine-resident-trim} (a scheduled executor's), started
+ * by the constructor and stopped by {@link #close()}; none when the interval is zero.
  */
 final class ResidentSetTrimmer implements AutoCloseable {
 
@@ -37,12 +37,8 @@ final class ResidentSetTrimmer implements AutoCloseable {
 
     private final SegmentedLog log;
     private final IndexMemory indexMemory;
-    private final long intervalNanos;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition stopping = lock.newCondition();
-    private final Thread thread;
-    private boolean stopped;
-    private boolean warned;
+    private final ScheduledExecutorService scheduler;
+    private boolean warned; // the scheduler's one thread only
 
     /**
      * @param log the log whose segment mappings are released
@@ -52,30 +48,13 @@ final class ResidentSetTrimmer implements AutoCloseable {
     ResidentSetTrimmer(SegmentedLog log, IndexMemory indexMemory, Duration interval) {
         this.log = log;
         this.indexMemory = indexMemory;
-        this.intervalNanos = interval.toNanos();
-        this.thread = interval.isZero() ? null
-                : Thread.ofPlatform().name("peregrine-resident-trim").daemon().start(this::run);
-    }
-
-    private void run() {
-        while (awaitInterval()) {
-            releaseNow();
-        }
-    }
-
-    /** @return false once the trimmer is closed */
-    private boolean awaitInterval() {
-        lock.lock();
-        try {
-            long left = intervalNanos;
-            while (!stopped && left > 0) {
-                left = stopping.awaitNanos(left);
-            }
-            return !stopped;
-        } catch (InterruptedException e) {
-            return false;
-        } finally {
-            lock.unlock();
+        if (interval.isZero()) {
+            this.scheduler = null;
+        } else {
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                    task -> Thread.ofPlatform().name("peregrine-resident-trim").daemon().unstarted(task));
+            long nanos = interval.toNanos();
+            scheduler.scheduleWithFixedDelay(this::releaseNow, nanos, nanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -98,18 +77,12 @@ final class ResidentSetTrimmer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (thread == null) {
+        if (scheduler == null) {
             return;
         }
-        lock.lock();
+        scheduler.shutdownNow();
         try {
-            stopped = true;
-            stopping.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
