@@ -52,8 +52,10 @@ import java.util.concurrent.TimeoutException;
  * store.appendAsync(List.of(e1, e2))            // atomic: both or neither
  *      .thenAcceptAsync(results -> reply(results));
  * }</pre>
- * Futures of {@code appendAsync} complete on the sequencer thread; attach further work with the
- * {@code *Async} methods so that it does not delay other appends.
+ * Futures of {@code appendAsync} complete on the sequencer thread, or, under {@link Durability#none()}
+ * when the writer is idle, on the caller's thread before {@code appendAsync} returns (it never waits
+ * for the writer or the disk there); attach further work with the {@code *Async} methods so that it
+ * does not delay other appends.
  *
  * <p><b>Records and the dictionary.</b> Payloads and metadata are records whose field ids come from
  * {@link #dictionary()}, which the store persists. Parse incoming JSON with a

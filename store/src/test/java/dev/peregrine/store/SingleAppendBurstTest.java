@@ -1,5 +1,6 @@
 package dev.peregrine.store;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -118,6 +120,56 @@ class SingleAppendBurstTest {
                         .events();
                 for (int i = 0; i < events.size(); i++) {
                     assertThat(events.get(i).payload().getLong("v")).as("mixed-%d event %d", t, i).isEqualTo(i);
+                }
+            }
+        }
+    }
+
+    /**
+     * Under {@code none} a small asynchronous append that finds the writer idle is written on the
+     * caller's thread: its future is complete when {@code appendAsync} returns, already visible. Many
+     * threads doing so at once (some then find the writer busy and queue) still store every event once,
+     * in each thread's order, with gapless versions; and a batch larger than the inline limit still
+     * goes through the sequencer thread with the same results.
+     */
+    @Test
+    void smallAsyncAppendsUnderNoneRunOnTheCallersThreadWhenTheWriterIsIdle() throws Exception {
+        StoreOptions options = StoreOptions.builder().durability(Durability.none())
+                .segmentBytes(StoreOptions.MIN_SEGMENT_BYTES).builtInProjections(false).build();
+        int threads = 4;
+        int perThread = 2_000;
+        try (EventStore store = EventStore.open(dir, options)) {
+            for (int i = 0; i < 100; i++) {
+                CompletableFuture<List<AppendResult>> f = store.appendAsync(List.of(Events.event(store, "idle.step",
+                        "idle", "{\"i\":" + i + "}").expectedVersion(ExpectedVersion.exact(i)).build()));
+                assertThat(f).as("append %d on an idle store is written before appendAsync returns", i).isDone();
+                AppendResult r = f.join().getFirst();
+                assertThat(r.version()).isEqualTo(i + 1);
+                assertThat(store.get(r.eventId())).as("visible once its future is done").isPresent();
+            }
+            List<NewEvent> large = new ArrayList<>();
+            for (int i = 0; i < 17; i++) {
+                large.add(Events.event(store, "idle.large", "idle", "{\"i\":" + (100 + i) + "}").build());
+            }
+            assertThat(store.appendAsync(large).join()).extracting(AppendResult::version)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(101, 117).boxed().toList());
+            runTogether(threads, thread -> {
+                String entity = "async-" + thread;
+                List<CompletableFuture<List<AppendResult>>> futures = new ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                    futures.add(store.appendAsync(List.of(Events.event(store, "async.step", entity,
+                            "{\"i\":" + i + "}").expectedVersion(ExpectedVersion.exact(i)).build())));
+                }
+                for (int i = 0; i < perThread; i++) {
+                    assertThat(futures.get(i).join().getFirst().version()).as("%s #%d", entity, i).isEqualTo(i + 1);
+                }
+            });
+            for (int t = 0; t < threads; t++) {
+                List<StoredEvent> events = store.query(Query.builder().entityId("async-" + t).limit(10_000).build())
+                        .events();
+                assertThat(events).hasSize(perThread);
+                for (int i = 0; i < perThread; i++) {
+                    assertThat(events.get(i).payload().getLong("i")).as("async-%d event %d", t, i).isEqualTo(i);
                 }
             }
         }

@@ -20,8 +20,8 @@ public interface CommittedLog {
 
     /**
      * Registers a callback run after each group of entries becomes visible ({@link #visiblePosition()}
-     * already covers them). It runs on the sequencer thread, so it must not block: it only wakes a
-     * thread.
+     * already covers them). It runs on the thread that wrote the group (the sequencer thread, or an
+     * appending caller's, an event loop's among them), so it must not block: it only wakes a thread.
      *
      * @param wake the callback
      * @return closing it unregisters the callback

@@ -54,6 +54,14 @@ sealed interface ForcePolicy permits ForcePolicy.EveryGroup, ForcePolicy.Interva
         return false;
     }
 
+    /**
+     * @return whether no group is ever forced (only a stop forces): then a group costs only its write,
+     *         and any thread may process one without ever waiting for the disk
+     */
+    default boolean forcesOnlyOnClose() {
+        return false;
+    }
+
     /** {@code fsync}: every group that wrote is forced before it is acknowledged (group commit). */
     record EveryGroup() implements ForcePolicy {
         @Override
@@ -101,6 +109,11 @@ sealed interface ForcePolicy permits ForcePolicy.EveryGroup, ForcePolicy.Interva
         @Override
         public long maxWaitNanos(long sinceLastForceNanos) {
             return FOREVER;
+        }
+
+        @Override
+        public boolean forcesOnlyOnClose() {
+            return true;
         }
     }
 }

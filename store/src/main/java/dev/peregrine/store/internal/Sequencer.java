@@ -36,8 +36,17 @@ import java.util.function.LongConsumer;
  * 9 ms inline. Under {@code fsync} a caller that finds the lock busy queues instead (see
  * {@link #acquireForInline}), so that concurrent appends still share one force. The "nothing
  * pending" condition keeps requests in submission order: a request runs inline only when every
- * request submitted before it has been processed. Asynchronous submits never run
- * inline, so an event loop never writes or forces.
+ * request submitted before it has been processed.
+ *
+ * <p><b>Small asynchronous submits inline.</b> Under a policy that never forces a group ({@code none})
+ * an asynchronous {@link #submit} of at most {@link #INLINE_SUBMIT_EVENTS} events runs inline too, but
+ * only when the lock is free at once and nothing is pending: it never waits for the writer and never
+ * forces, so it costs the caller (an event loop) the write itself, a few microseconds, instead of the
+ * two hand-offs to the sequencer thread and back, which cost more than such a write
+ * (docs/benchmarks.md). Its future is then complete when {@code submit} returns. Larger batches queue,
+ * so that a caller that streams them (NDJSON ingest) parses the next while the sequencer writes this
+ * one; under {@code fsync} and {@code interval} every asynchronous submit queues, so an event loop
+ * never forces.
  *
  * <p><b>Group commit.</b> While one force runs, new requests pile up in the queue; the next loop
  * iteration drains all of them at once, writes them, and covers them with a single force. Under load
@@ -66,6 +75,11 @@ public final class Sequencer implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
     private static final int MAX_GROUP = 4096;
+    /**
+     * The largest asynchronous batch that may run inline: its write (about 1 µs an event) stays below
+     * the two thread hand-offs it saves.
+     */
+    static final int INLINE_SUBMIT_EVENTS = 16;
 
     /** Something for the sequencer to do. */
     private sealed interface Request permits WriteRequest, StopRequest, WakeRequest {
@@ -176,19 +190,21 @@ public final class Sequencer implements Runnable {
      * @return completes with one result per event when the batch is durable per the policy
      */
     public CompletableFuture<List<AppendResult>> submit(List<PreparedEvent> events) {
-        return enqueue(appendRequest(events));
+        WriteRequest<List<AppendResult>> request = appendRequest(events);
+        return events.size() <= INLINE_SUBMIT_EVENTS && forcePolicy.forcesOnlyOnClose()
+                ? runInlineOrEnqueue(request, false) : enqueue(request);
     }
 
     /**
      * Submits a batch for a caller that blocks until it completes: runs it on the calling thread once
      * it holds the writer (see {@link #acquireForInline}) and nothing submitted earlier is pending,
-     * else queues it like {@link #submit}.
+     * else queues it.
      *
      * @param events validated events
      * @return completes (already, when it ran inline) as {@link #submit}'s future does
      */
     public CompletableFuture<List<AppendResult>> submitInline(List<PreparedEvent> events) {
-        return runInlineOrEnqueue(appendRequest(events));
+        return runInlineOrEnqueue(appendRequest(events), true);
     }
 
     private static WriteRequest<List<AppendResult>> appendRequest(List<PreparedEvent> events) {
@@ -203,12 +219,17 @@ public final class Sequencer implements Runnable {
      */
     public CompletableFuture<Long> tombstone(String entityId) {
         byte[] entity = entityId.getBytes(StandardCharsets.UTF_8);
-        return runInlineOrEnqueue(new WriteRequest<>(c -> c.tombstone(entityId, entity), new CompletableFuture<>()));
+        return runInlineOrEnqueue(new WriteRequest<>(c -> c.tombstone(entityId, entity), new CompletableFuture<>()),
+                true);
     }
 
-    private <R> CompletableFuture<R> runInlineOrEnqueue(WriteRequest<R> request) {
+    /**
+     * @param mayWait whether the caller may wait for a busy writer (a blocking caller may; an
+     *                asynchronous one only takes a free writer)
+     */
+    private <R> CompletableFuture<R> runInlineOrEnqueue(WriteRequest<R> request, boolean mayWait) {
         // Not from a listener or future callback of a group this thread is processing: it would nest.
-        if (!stopped && !writing.isHeldByCurrentThread() && acquireForInline()) {
+        if (!stopped && !writing.isHeldByCurrentThread() && (mayWait ? acquireForInline() : writing.tryLock())) {
             try {
                 if (pending.get() == 0 && !ended) {
                     runInline(request);
