@@ -11,6 +11,7 @@ import dev.peregrine.store.Durability;
 import dev.peregrine.store.EventStore;
 import dev.peregrine.store.StoreInternals;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +106,10 @@ class LogFollowerConcurrencyTest {
                 }
             };
             Checked rewound = new Checked(log, List.of(), null);
+            Checked gathering = new Checked(log, List.of(), null);
             List<LogFollower> followers = new ArrayList<>(List.of(
                     LogFollower.builder("c-plain", log, plain).start(),
+                    LogFollower.builder("c-gathering", log, gathering).gather(Duration.ofMillis(1)).start(),
                     LogFollower.builder("c-slow", log, slow).checkpointEvery(200).start(),
                     LogFollower.builder("c-rewound", log, rewound).start()));
 
@@ -131,7 +134,7 @@ class LogFollowerConcurrencyTest {
                         .from(restarting.durable.size()).checkpointEvery(1 + rnd.nextInt(150)).start();
                 Thread.sleep(rnd.nextInt(40));
                 if (restart == 6) {
-                    followers.get(2).rewind(0);
+                    followers.get(3).rewind(0);
                 }
                 restarting.crashed = rnd.nextBoolean();
                 f.close();
@@ -145,12 +148,21 @@ class LogFollowerConcurrencyTest {
             }
             long last = store.lastPosition();
             assertThat(last).isEqualTo((long) appended.size());
+            // Polled, not awaited: a waiter wakes a follower itself, which would hide a lost commit wake-up.
+            long deadline = System.nanoTime() + HANG.toNanos();
+            for (LogFollower f : followers) {
+                while (f.position() < last && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertThat(f.position()).as("seed %d: %s reached the end woken by commits alone", seed, f)
+                        .isEqualTo(last);
+            }
             for (LogFollower f : followers) {
                 assertThat(f.awaitPosition(last, HANG)).as("seed %d: %s", seed, f).isTrue();
                 assertThat(f.lag()).isZero();
                 f.close();
             }
-            for (Checked c : List.of(plain, slow, rewound, restarting)) {
+            for (Checked c : List.of(plain, gathering, slow, rewound, restarting)) {
                 assertThat(c.violations.get()).as("seed %d: out of order or past the visible position", seed)
                         .isZero();
                 assertThat(c.consumed).as("seed %d: no gap, no duplicate", seed).isEqualTo(positions(1, last));

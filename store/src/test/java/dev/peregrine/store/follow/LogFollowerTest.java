@@ -173,6 +173,58 @@ class LogFollowerTest {
         }
     }
 
+    /**
+     * A gathering follower woken by a commit soon after it caught up waits out its gathering time
+     * before reading, so commits in between are read in one run; a waiter cuts that wait short; and
+     * after a quiet spell longer than the gathering time a commit is read at once.
+     */
+    @Test
+    void aGatheringFollowerReadsCommitsInRunsAndAWaiterCutsTheWaitShort() throws Exception {
+        Duration gather = Duration.ofSeconds(3);
+        try (EventStore store = EventStore.open(dir, options(Durability.none()))) {
+            Recorder consumer = new Recorder();
+            LogFollower f = LogFollower.builder("gathering", StoreInternals.committedLog(store), consumer)
+                    .gather(gather).start();
+            awaitState(thread("gathering"), Thread.State.WAITING); // caught up (empty log), idle from now
+            for (int i = 0; i < 5; i++) {
+                append(store, "g", 1);
+            }
+            Thread.sleep(100); // well inside the gathering time, which began when it went idle
+            assertThat(consumer.positions).as("commits soon after going idle wait for the gathering time")
+                    .isEmpty();
+            long asked = System.nanoTime();
+            assertThat(f.awaitPosition(5, HANG)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("a waiter cut the gathering short")
+                    .isLessThan(gather.dividedBy(2));
+            assertThat(consumer.positions).isEqualTo(positions(1, 5));
+
+            // Idle again first: commits that come while it still runs are read in that run, ungathered.
+            awaitState(thread("gathering"), Thread.State.WAITING);
+            for (int i = 0; i < 5; i++) {
+                append(store, "g", 1);
+            }
+            awaitState(thread("gathering"), Thread.State.TIMED_WAITING); // gathering, no waiter
+            assertThat(consumer.positions).as("nothing read while gathering").hasSize(5);
+            long gathered = System.nanoTime();
+            while (consumer.positions.size() < 10 && System.nanoTime() - gathered < HANG.toNanos()) {
+                Thread.sleep(1);
+            }
+            assertThat(consumer.positions).as("read once the gathering time is out").isEqualTo(positions(1, 10));
+
+            awaitState(thread("gathering"), Thread.State.WAITING);
+            Thread.sleep(gather.toMillis() + 100); // a quiet spell longer than the gathering time
+            long quiet = System.nanoTime();
+            append(store, "g", 1);
+            while (consumer.positions.size() < 11 && System.nanoTime() - quiet < HANG.toNanos()) {
+                Thread.sleep(1);
+            }
+            assertThat(consumer.positions).isEqualTo(positions(1, 11));
+            assertThat(Duration.ofNanos(System.nanoTime() - quiet)).as("read at once after a quiet spell")
+                    .isLessThan(gather.dividedBy(2));
+            f.close();
+        }
+    }
+
     @Test
     void checkpointsEveryNEntriesAndAtClose() throws Exception {
         Random rnd = new Random(7);
