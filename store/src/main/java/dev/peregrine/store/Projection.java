@@ -30,6 +30,18 @@ public interface Projection {
     void apply(StoredEvent event);
 
     /**
+     * What the store calls for each event: the event as a view over the log, valid only during the
+     * call ({@link EventView}'s lifetime rules). The default copies it out ({@link EventView#toStoredEvent()})
+     * for {@link #apply(StoredEvent)}. A projection that reads only some fields overrides this one and
+     * saves that copy (the id, the records and the event object, per event): the built-in ones do.
+     *
+     * @param event the next event in log order (never a tombstone)
+     */
+    default void apply(EventView event) {
+        apply(event.toStoredEvent());
+    }
+
+    /**
      * Called in log order when an entity is tombstoned. The default does nothing.
      *
      * @param entityId the deleted entity

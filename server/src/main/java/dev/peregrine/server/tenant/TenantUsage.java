@@ -3,6 +3,7 @@ package dev.peregrine.server.tenant;
 import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordBuilder;
+import dev.peregrine.store.EventView;
 import dev.peregrine.store.NewEvent;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.StoredEvent;
@@ -226,9 +227,16 @@ public final class TenantUsage implements Projection {
 
     @Override
     public void apply(StoredEvent event) {
+        apply((EventView) event);
+    }
+
+    @Override
+    public void apply(EventView event) {
         Counts counts = tenants.computeIfAbsent(event.tenantId(), t -> new Counts());
-        long bytes = event.payload().sizeInBytes() + event.metadata().map(Record::sizeInBytes).orElse(0);
-        long firstUses = firstUses(event);
+        Record payload = event.payload();
+        Optional<Record> metadata = event.metadata();
+        long bytes = payload.sizeInBytes() + metadata.map(Record::sizeInBytes).orElse(0);
+        long firstUses = firstUses(payload, metadata);
         synchronized (counts) {
             counts.events++;
             counts.bytes += bytes;
@@ -254,10 +262,10 @@ public final class TenantUsage implements Projection {
      * event's own ids, and leaves {@link #eventFieldIds} empty again, so an event costs its number of
      * fields, not the size of the dictionary.
      */
-    private long firstUses(StoredEvent event) {
+    private long firstUses(Record payload, Optional<Record> metadata) {
         BitSet ids = eventFieldIds;
-        event.payload().collectFieldIds(ids);
-        event.metadata().ifPresent(m -> m.collectFieldIds(ids));
+        payload.collectFieldIds(ids);
+        metadata.ifPresent(m -> m.collectFieldIds(ids));
         long first = 0;
         synchronized (usedFieldIds) {
             for (int id = ids.nextSetBit(0); id >= 0; id = ids.nextSetBit(id + 1)) {

@@ -1,6 +1,7 @@
 package dev.peregrine.store.follow;
 
 import dev.peregrine.record.Record;
+import dev.peregrine.store.EventView;
 import dev.peregrine.store.StoredEvent;
 
 /**
@@ -14,9 +15,13 @@ import dev.peregrine.store.StoredEvent;
  * entry and keep the result if it is needed twice); both stay valid after the entry is re-pointed
  * (they are views of the mapped log, readable until the store closes).
  *
+ * <p>It is an {@link EventView} (the same flyweight the visitor queries show), with what only a
+ * follower of the whole log needs on top: tombstones, removed and expired entries. The accessors it
+ * declares again say what they return for a tombstone.
+ *
  * <p>Thread safety: none; an entry belongs to the thread that reads it.
  */
-public interface LogEntry {
+public interface LogEntry extends EventView {
 
     /** @return the global position, from 1 */
     long position();

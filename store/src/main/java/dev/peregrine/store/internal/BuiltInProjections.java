@@ -4,6 +4,7 @@ import dev.peregrine.record.FieldDictionary;
 import dev.peregrine.record.MergePatch;
 import dev.peregrine.record.Record;
 import dev.peregrine.record.RecordBuilder;
+import dev.peregrine.store.EventView;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.StoredEvent;
 
@@ -97,6 +98,11 @@ public final class BuiltInProjections {
 
         @Override
         public void apply(StoredEvent event) {
+            apply((EventView) event);
+        }
+
+        @Override
+        public void apply(EventView event) {
             Record current = states.get(event.entityId());
             // The merge's result is on the heap, never a view of the mapped payload it was fed (which
             // the projection outlives): a record it encoded, or the state it started from when the
@@ -156,6 +162,11 @@ public final class BuiltInProjections {
 
         @Override
         public void apply(StoredEvent event) {
+            apply((EventView) event);
+        }
+
+        @Override
+        public void apply(EventView event) {
             counts.computeIfAbsent(event.eventType(), t -> new AtomicLong()).incrementAndGet();
         }
 

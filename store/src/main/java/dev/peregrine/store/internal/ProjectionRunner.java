@@ -1,6 +1,7 @@
 package dev.peregrine.store.internal;
 
 import dev.peregrine.store.CorruptFileException;
+import dev.peregrine.store.EventView;
 import dev.peregrine.store.InvalidEventException;
 import dev.peregrine.store.Projection;
 import dev.peregrine.store.StateConflictException;
@@ -206,7 +207,7 @@ public final class ProjectionRunner implements AutoCloseable {
         if (entry.isTombstone()) {
             projection.tombstoned(entry.entityId());
         } else {
-            projection.apply(entry.toStoredEvent());
+            projection.apply((EventView) entry);
         }
     }
 
