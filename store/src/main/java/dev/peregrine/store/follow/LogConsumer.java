@@ -31,7 +31,7 @@ public interface LogConsumer {
      * Lets the consumer pass over entries it has no use for without reading them (for example while
      * nothing is attached to it). Called before each run of entries; returning {@code true} counts every
      * entry up to {@code through} as consumed. After a skipped run the follower gathers commits for
-     * {@link LogFollower#SKIPPING_GATHER} before the next (see {@link LogFollower.Builder#gather}), so a
+     * {@link LogFollower#GATHER_UNDER_LOAD} before the next (see {@link LogFollower.Builder#gather}), so a
      * consumer that skips must accept seeing entries up to that much later once it reads again. The
      * default reads everything.
      *

@@ -84,11 +84,13 @@ public final class LogFollower implements AutoCloseable {
     private static final long PROGRESS_LOG_LAG = 100_000;
     private static final VarHandle CONSUMED;
     /**
-     * The gathering time of a follower whose consumer skipped its last run ({@link LogConsumer#skip}):
-     * it has no use for entries now (the live subscriptions with none attached), so it need not be
-     * woken for each commit either.
+     * The gathering time ({@link Builder#gather}) of the followers whose readers accept that much delay
+     * under load (the projections, the views), and of any follower whose consumer skipped its last
+     * run ({@link LogConsumer#skip}): that one has no use for entries now (the live subscriptions with
+     * none attached), so it need not be woken for each commit either.
      */
-    public static final Duration SKIPPING_GATHER = Duration.ofMillis(1);
+    public static final Duration GATHER_UNDER_LOAD = Duration.ofMillis(1);
+    private static final long GATHER_UNDER_LOAD_NANOS = GATHER_UNDER_LOAD.toNanos();
 
     static {
         try {
@@ -263,7 +265,7 @@ public final class LogFollower implements AutoCloseable {
     /**
      * Parks until a commit after {@code at} (or a rewind, a close, a waiter), then, if the follower had
      * been idle for less than its gathering time ({@link Builder#gather}, at least
-     * {@link #SKIPPING_GATHER} after a skipped run), waits out the rest of it so that the commits made
+     * {@link #GATHER_UNDER_LOAD} after a skipped run), waits out the rest of it so that the commits made
      * meanwhile are consumed in one run.
      *
      * <p>Setting {@link #idle} and then reading the visible position again cannot miss a commit: the
@@ -277,7 +279,7 @@ public final class LogFollower implements AutoCloseable {
             LockSupport.park(this);
         }
         idle = false;
-        long gather = skippedLastRun ? Math.max(gatherNanos, SKIPPING_GATHER.toNanos()) : gatherNanos;
+        long gather = skippedLastRun ? Math.max(gatherNanos, GATHER_UNDER_LOAD_NANOS) : gatherNanos;
         if (gather > 0) {
             long rest = gather - (System.nanoTime() - idleSince);
             if (rest > 0 && waiters.get() == 0 && !closed && rewind.get() == NO_REWIND) {

@@ -50,9 +50,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProjectionRunner implements AutoCloseable {
 
-    /** How long the follower gathers commits under load ({@link LogFollower.Builder#gather}). */
-    static final Duration GATHER = Duration.ofMillis(1);
-
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
     /** {@code projections/<name>.ckpt}: version 2 is this framing; the previous release's (version 1) is discarded. */
     public static final FileFormat FORMAT = FileFormat.of("projection-checkpoint", 2, "PRGNPROJ");
@@ -158,7 +155,7 @@ public final class ProjectionRunner implements AutoCloseable {
         long restored = restore(projection);
         Slot slot = new Slot(projection, restored);
         slot.follower = LogFollower.builder("projection-" + name, log, slot).from(restored)
-                .checkpointEvery(checkpointEvery).gather(GATHER).start();
+                .checkpointEvery(checkpointEvery).gather(LogFollower.GATHER_UNDER_LOAD).start();
         slots.put(name, slot); // publishes the slot with its follower
     }
 

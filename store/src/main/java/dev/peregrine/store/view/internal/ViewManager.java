@@ -55,9 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ViewManager implements Views, AutoCloseable {
 
-    /** How long the follower gathers commits under load ({@link LogFollower.Builder#gather}). */
-    static final Duration GATHER = Duration.ofMillis(1);
-
     /** Entries a backfill reads per call. */
     private static final long BATCH = 4_096;
 
@@ -108,7 +105,7 @@ public final class ViewManager implements Views, AutoCloseable {
         }
         this.applied = start;
         this.follower = LogFollower.builder("views", log, new Feed()).from(start).checkpointEvery(checkpointEvery)
-                .gather(GATHER).start();
+                .gather(LogFollower.GATHER_UNDER_LOAD).start();
     }
 
     /** @return the last position offered to every attached view */
