@@ -50,6 +50,23 @@ final class EntryCursor implements LogCursor, EventView {
         return this;
     }
 
+    /**
+     * Takes the strings of the entry pointed at that the caller already holds (a filter matched them
+     * byte for byte), so that reading them decodes nothing; a null leaves that string to be read.
+     * Valid until the next {@link #moveTo}.
+     */
+    void knownStrings(String eventType, String entityId, String tenantId) {
+        if (eventType != null) {
+            this.eventType = eventType;
+        }
+        if (entityId != null) {
+            this.entityId = entityId;
+        }
+        if (tenantId != null) {
+            this.tenantId = tenantId;
+        }
+    }
+
     @Override
     public long position() {
         return position;

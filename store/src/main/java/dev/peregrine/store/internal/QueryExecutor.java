@@ -63,6 +63,9 @@ public final class QueryExecutor {
      * are passed over, then up to {@code remaining} shown.
      */
     private static final class Scan {
+        final String typeName;
+        final String entityName;
+        final String tenantName;
         final MemorySegment type;
         final MemorySegment entity;
         final MemorySegment tenant;
@@ -78,9 +81,12 @@ public final class QueryExecutor {
 
         Scan(Query q, long since, long upTo, boolean checkHidden, long max, EntryCursor view, EventVisitor visitor,
              int limit) {
-            this.type = q.eventType().map(QueryExecutor::utf8).orElse(null);
-            this.entity = q.entityId().map(QueryExecutor::utf8).orElse(null);
-            this.tenant = q.tenantId().map(QueryExecutor::utf8).orElse(null);
+            this.typeName = q.eventType().orElse(null);
+            this.entityName = q.entityId().orElse(null);
+            this.tenantName = q.tenantId().orElse(null);
+            this.type = typeName == null ? null : utf8(typeName);
+            this.entity = entityName == null ? null : utf8(entityName);
+            this.tenant = tenantName == null ? null : utf8(tenantName);
             this.since = since;
             this.upTo = upTo;
             this.checkHidden = checkHidden;
@@ -237,7 +243,9 @@ public final class QueryExecutor {
 
     /**
      * Points the view at {@code position}, checks every filter against the entry's bytes, and shows it
-     * to the visitor if it passes and is not skipped.
+     * to the visitor if it passes and is not skipped. A string a filter matched byte for byte is the
+     * query's own, so the view is handed it instead of looking it up again: reading the entity id of
+     * each result of an entity query went from about 20 ns an event to nothing (ReadBenchmark).
      */
     private void visit(long position, Scan scan) {
         EntryCursor view = scan.view;
@@ -265,6 +273,7 @@ public final class QueryExecutor {
             scan.skip--;
             return;
         }
+        view.knownStrings(scan.typeName, scan.entityName, scan.tenantName);
         scan.stopped = !scan.visitor.visit(view) || --scan.remaining == 0;
     }
 
