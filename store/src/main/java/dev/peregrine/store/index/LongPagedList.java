@@ -147,15 +147,23 @@ public final class LongPagedList {
 
     /**
      * Binary search for the number of elements less than or equal to {@code value}, among the first
-     * {@code n}. The list must be sorted ascending.
+     * {@code n}. The list must be sorted ascending. The two ends are looked at first: a query's bounds
+     * usually lie outside the list (no lower bound, an upper bound at the visible end), which then
+     * costs two reads instead of a search.
      *
      * @param value the bound
      * @param n how many leading elements to search
      * @return the index of the first element greater than {@code value} (or {@code n})
      */
     public int upperBound(long value, int n) {
-        int lo = 0;
-        int hi = n;
+        if (n == 0 || get(0) > value) {
+            return 0;
+        }
+        if (get(n - 1) <= value) {
+            return n;
+        }
+        int lo = 1;
+        int hi = n - 1;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (get(mid) <= value) {

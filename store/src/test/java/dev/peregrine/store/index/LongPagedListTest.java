@@ -37,6 +37,33 @@ class LongPagedListTest {
         assertThat(list.upperBound(Long.MAX_VALUE, n)).isEqualTo(n);
     }
 
+    /**
+     * Every prefix of a list with repeated and gapped elements, against every bound from below the first
+     * element to above the last: {@code upperBound} is the count of the prefix's elements at most the
+     * bound, the ends (where it answers without searching) and the middle alike.
+     */
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {false, true})
+    void upperBoundCountsThePrefixsElementsAtMostTheBound(boolean mapped) {
+        LongPagedList list = new LongPagedList(memory(mapped));
+        long[] elements = new long[70];
+        long next = 5;
+        for (int i = 0; i < elements.length; i++) {
+            next += i % 3 == 0 ? 0 : i % 7; // repeats (+0) and gaps of up to 6
+            elements[i] = next;
+            list.add(next);
+        }
+        for (int n = 0; n <= elements.length; n++) {
+            for (long bound = 3; bound <= next + 2; bound++) {
+                int atMost = 0;
+                while (atMost < n && elements[atMost] <= bound) {
+                    atMost++;
+                }
+                assertThat(list.upperBound(bound, n)).as("bound %d in the first %d", bound, n).isEqualTo(atMost);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "mapped {0}")
     @ValueSource(booleans = {false, true})
     void bulkLoadMatchesElementByElement(boolean mapped) {
