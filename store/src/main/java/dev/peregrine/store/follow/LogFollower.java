@@ -281,8 +281,11 @@ public final class LogFollower implements AutoCloseable {
         idle = false;
         long gather = skippedLastRun ? Math.max(gatherNanos, GATHER_UNDER_LOAD_NANOS) : gatherNanos;
         if (gather > 0) {
-            long rest = gather - (System.nanoTime() - idleSince);
-            if (rest > 0 && waiters.get() == 0 && !closed && rewind.get() == NO_REWIND) {
+            // In a loop: a commit's callback that read idle just before it was cleared leaves a permit
+            // that would end a single parkNanos at once (seen in CI), and parks may return spuriously.
+            long end = idleSince + gather;
+            for (long rest; (rest = end - System.nanoTime()) > 0 && waiters.get() == 0 && !closed
+                    && rewind.get() == NO_REWIND; ) {
                 LockSupport.parkNanos(this, rest); // commits do not unpark it now; waiters, rewinds, close do
             }
         }
