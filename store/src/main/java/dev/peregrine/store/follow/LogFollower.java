@@ -281,13 +281,19 @@ public final class LogFollower implements AutoCloseable {
         idle = false;
         long gather = skippedLastRun ? Math.max(gatherNanos, GATHER_UNDER_LOAD_NANOS) : gatherNanos;
         if (gather > 0) {
-            // In a loop: a commit's callback that read idle just before it was cleared leaves a permit
-            // that would end a single parkNanos at once (seen in CI), and parks may return spuriously.
-            long end = idleSince + gather;
-            for (long rest; (rest = end - System.nanoTime()) > 0 && waiters.get() == 0 && !closed
-                    && rewind.get() == NO_REWIND; ) {
-                LockSupport.parkNanos(this, rest); // commits do not unpark it now; waiters, rewinds, close do
-            }
+            parkUntil(idleSince + gather, true); // commits do not unpark it now; waiters, rewinds, close do
+        }
+    }
+
+    /**
+     * Parks until {@code deadline}, or a rewind or a close, or (if {@code untilAWaiter}) a waiter. In a
+     * loop: an unpark that is not one of those (a commit's callback that read {@link #idle} just before
+     * it was cleared leaves a permit, seen in CI) or a spurious return would otherwise end the wait early.
+     */
+    private void parkUntil(long deadline, boolean untilAWaiter) {
+        for (long left; (left = deadline - System.nanoTime()) > 0 && !closed && rewind.get() == NO_REWIND
+                && !(untilAWaiter && waiters.get() > 0); ) {
+            LockSupport.parkNanos(this, left);
         }
     }
 
@@ -336,11 +342,7 @@ public final class LogFollower implements AutoCloseable {
         }
         LOG.error("{}: position {} failed; retrying in {} ms", name, position,
                 TimeUnit.NANOSECONDS.toMillis(retryDelayNanos), e);
-        long deadline = System.nanoTime() + retryDelayNanos;
-        for (long left = retryDelayNanos; left > 0 && !closed && rewind.get() == NO_REWIND;
-                left = deadline - System.nanoTime()) {
-            LockSupport.parkNanos(this, left); // a waiter's unpark ends it early: wait out the rest
-        }
+        parkUntil(System.nanoTime() + retryDelayNanos, false); // a waiter does not cut a retry's delay short
     }
 
     /**

@@ -18,8 +18,11 @@ final class StringCache {
     private static final int SLOTS = 1 << SLOT_BITS;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    /** A decoded string, its UTF-8 bytes, and their first and last words as {@link #get} reads them. */
-    private record Entry(byte[] bytes, String value, long first, long last) {
+    /**
+     * A decoded string, its UTF-8 bytes (a segment, so that comparing a long string allocates
+     * nothing), and their first and last words as {@link #get} reads them.
+     */
+    private record Entry(MemorySegment bytes, String value, long first, long last) {
     }
 
     private final Entry[] slots = new Entry[SLOTS];
@@ -31,8 +34,8 @@ final class StringCache {
      * first, or one word of the bytes for a string shorter than a word); with the length, the two words
      * are the string, so they serve as both the hash and the comparison. Longer strings hash every word
      * and are compared in full. Reading the bytes once instead of hashing in a loop and comparing with
-     * {@code MemorySegment.mismatch} took a hit from about 13.5 ns to 3.5 ns (100 ids of 8–9 bytes in a
-     * loop, JMH), and an entity query's visitor reading each result's entity id from 20 ns an event
+     * {@code MemorySegment.mismatch} took a hit from about 13.5 ns to 3.5 ns (a throwaway JMH loop over
+     * 100 ids of 8–9 bytes; docs/benchmarks.md), and an entity query's visitor reading each result's entity id from 20 ns an event
      * to a few.
      *
      * <p>The hash takes the top bits as the slot, after folding the high bits down: ids of one
@@ -59,14 +62,13 @@ final class StringCache {
         h ^= h >>> 29; // fold the high bits, where the last multiply put the last word's top byte, down
         int slot = (int) ((h * 0xC2B2AE3D27D4EB4FL) >>> (64 - SLOT_BITS));
         Entry e = slots[slot];
-        if (e != null && e.first == first && e.last == last && e.bytes.length == length
-                && (length <= 16 || MemorySegment.mismatch(memory, offset, offset + length,
-                        MemorySegment.ofArray(e.bytes), 0, length) < 0)) {
+        if (e != null && e.first == first && e.last == last && e.bytes.byteSize() == length
+                && (length <= 16 || MemorySegment.mismatch(memory, offset, offset + length, e.bytes, 0, length) < 0)) {
             return e.value;
         }
         byte[] bytes = memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
         String value = new String(bytes, StandardCharsets.UTF_8);
-        slots[slot] = new Entry(bytes, value, first, last);
+        slots[slot] = new Entry(MemorySegment.ofArray(bytes), value, first, last);
         return value;
     }
 
