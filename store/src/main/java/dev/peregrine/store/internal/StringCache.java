@@ -35,8 +35,8 @@ final class StringCache {
      * are the string, so they serve as both the hash and the comparison. Longer strings hash every word
      * and are compared in full. Reading the bytes once instead of hashing in a loop and comparing with
      * {@code MemorySegment.mismatch} took a hit from about 13.5 ns to 3.5 ns (a throwaway JMH loop over
-     * 100 ids of 8–9 bytes; docs/benchmarks.md), and an entity query's visitor reading each result's entity id from 20 ns an event
-     * to a few.
+     * 100 ids of 8–9 bytes; docs/benchmarks.md), and an entity query's visitor reading each result's
+     * entity id from 20 ns an event to a few.
      *
      * <p>The hash takes the top bits as the slot, after folding the high bits down: ids of one
      * workload often differ in a single byte anywhere ({@code entity-41}, {@code tenant-7-account-42}),
