@@ -5,6 +5,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBConnectionString;
 import io.kurrent.dbclient.proto.shared.Shared;
 import io.kurrent.dbclient.proto.streams.StreamsGrpc;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadReq;
@@ -20,10 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code kurrentdb-client} artifact), counting events until {@code caught_up}, several rounds in one
  * JVM. The official Java client 1.1.0 builds a Jackson {@code ObjectMapper} for every event it
  * receives (to look for a tracing context in the custom metadata), which bounds what
- * {@code bench/peers} can show of the server; this probe shows the server's side alone.
+ * {@code bench/peers} can show of the server; this probe shows the server's side alone. With
+ * {@code official} it reads through that client instead (one client, connected once), as
+ * {@code bench/peers} does. Against {@link GrpcCeilingServer} either shows the protocol's ceiling.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar dev.peregrine.bench.peers.GrpcCatchUpProbe PORT ROUNDS
+ * java -cp bench/target/benchmarks.jar dev.peregrine.bench.peers.GrpcCatchUpProbe PORT ROUNDS [official]
  * </pre>
  */
 public final class GrpcCatchUpProbe {
@@ -32,18 +36,24 @@ public final class GrpcCatchUpProbe {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: GrpcCatchUpProbe PORT ROUNDS (a server on 127.0.0.1 with events in $all)");
+    boolean official = args.length == 3 && args[2].equals("official");
+    if (args.length != 2 && !official) {
+      System.err.println("usage: GrpcCatchUpProbe PORT ROUNDS [official] (a server on 127.0.0.1 with events in $all)");
       System.exit(2);
     }
     int port = Integer.parseInt(args[0]);
     int rounds = Integer.parseInt(args[1]);
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    KurrentDBClient client = official ? KurrentDBClient.create(
+        KurrentDBConnectionString.parseOrThrow("kurrentdb://127.0.0.1:" + port + "?tls=false")) : null;
+    long[] touched = new long[1];
     try {
       double[] rates = new double[rounds];
       for (int round = 0; round < rounds; round++) {
         long start = System.nanoTime();
-        long events = catchUp(channel);
+        long events = official
+            ? PeregrineGrpcAdapter.catchUp(client, null, (type, data) -> touched[0] += data[0])
+            : catchUp(channel);
         long elapsed = System.nanoTime() - start;
         rates[round] = events * 1e9 / elapsed;
         System.out.printf("round %d: %,d events in %,.0f ms, %,.0f events/s%n", round + 1, events, elapsed / 1e6,
@@ -53,6 +63,9 @@ public final class GrpcCatchUpProbe {
       System.out.printf("median of %d rounds: %,.0f events/s%n", rounds, rates[rounds / 2]);
     } finally {
       channel.shutdownNow();
+      if (client != null) {
+        client.shutdown().join();
+      }
     }
   }
 

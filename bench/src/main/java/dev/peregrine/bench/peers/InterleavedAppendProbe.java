@@ -20,9 +20,14 @@ import org.HdrHistogram.Histogram;
  * The sessions are the harness's ({@link PeregrineHttpAdapter}, {@link PeregrineGrpcAdapter}): the
  * same requests as workload 1, to fresh streams with exact expected versions.
  *
+ * <p>With a seventh argument, the port of a running {@link GrpcCeilingServer}, a third side drives
+ * that ceiling through the same official client: what the protocol and the client cost with no store
+ * behind them, against the same load. The server runs with {@code --durability fsync} unless the
+ * system property {@code probe.durability} names another.
+ *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.peregrine.bench.peers.InterleavedAppendProbe \
- *     bin/peregrine HTTP_PORT GRPC_PORT CLIENTS ROUNDS SECONDS
+ *     bin/peregrine HTTP_PORT GRPC_PORT CLIENTS ROUNDS SECONDS [CEILING_GRPC_PORT]
  * </pre>
  */
 public final class InterleavedAppendProbe {
@@ -32,8 +37,9 @@ public final class InterleavedAppendProbe {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
-      System.err.println("usage: InterleavedAppendProbe SERVE_COMMAND HTTP_PORT GRPC_PORT CLIENTS ROUNDS SECONDS");
+    if (args.length != 6 && args.length != 7) {
+      System.err.println("usage: InterleavedAppendProbe SERVE_COMMAND HTTP_PORT GRPC_PORT CLIENTS ROUNDS SECONDS"
+          + " [CEILING_GRPC_PORT]");
       System.exit(2);
     }
     int httpPort = Integer.parseInt(args[1]);
@@ -43,23 +49,36 @@ public final class InterleavedAppendProbe {
     long blockNanos = Long.parseLong(args[5]) * 1_000_000_000L;
     Path root = Files.createTempDirectory("peregrine-append-probe");
     Payloads payloads = new Payloads(256, 150, 42);
-    AtomicLongArray versions = new AtomicLongArray(STREAMS);
-    try (PeregrineHttpAdapter server = new PeregrineHttpAdapter(root, args[0], httpPort, grpcPort, "fsync");
-         PeregrineGrpcAdapter grpc = new PeregrineGrpcAdapter(root, args[0], httpPort, grpcPort)) {
-      server.reset(); // the one server both drive; the gRPC adapter's own is never started
-      List<PeerAdapter.Session> http = new ArrayList<>();
-      List<PeerAdapter.Session> kurrent = new ArrayList<>();
-      for (int i = 0; i < clients; i++) {
-        http.add(server.openSession());
-        kurrent.add(grpc.openSession());
+    AtomicLongArray stored = new AtomicLongArray(STREAMS); // the server's streams, which http and grpc share
+    AtomicLongArray echoed = new AtomicLongArray(STREAMS); // the ceiling's, which it only echoes
+    List<String> names = new ArrayList<>(List.of("http", "grpc"));
+    if (args.length == 7) {
+      names.add("grpc-ceiling");
+    }
+    int sides = names.size();
+    try (PeregrineHttpAdapter server = new PeregrineHttpAdapter(root, args[0], httpPort, grpcPort,
+             System.getProperty("probe.durability", "fsync"));
+         PeregrineGrpcAdapter grpc = new PeregrineGrpcAdapter(root, args[0], httpPort, grpcPort);
+         PeregrineGrpcAdapter ceiling = new PeregrineGrpcAdapter(root, args[0], httpPort,
+             sides == 3 ? Integer.parseInt(args[6]) : grpcPort)) {
+      server.reset(); // the one server the first two sides drive; the gRPC adapters' own are never started
+      List<List<PeerAdapter.Session>> sessionsBySide = new ArrayList<>();
+      for (int side = 0; side < sides; side++) {
+        PeerAdapter adapter = side == 0 ? server : side == 1 ? grpc : ceiling;
+        List<PeerAdapter.Session> sessions = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+          sessions.add(adapter.openSession());
+        }
+        sessionsBySide.add(sessions);
       }
       ExecutorService threads = Executors.newFixedThreadPool(clients);
-      double[][] rates = new double[2][rounds];
-      double[][] p50 = new double[2][rounds];
+      double[][] rates = new double[sides][rounds];
+      double[][] p50 = new double[sides][rounds];
       long[] next = {0};
-      for (int round = -1; round < rounds; round++) { // round -1 warms both up
-        for (int side = 0; side < 2; side++) {
-          List<PeerAdapter.Session> sessions = side == 0 ? http : kurrent;
+      for (int round = -1; round < rounds; round++) { // round -1 warms every side up
+        for (int side = 0; side < sides; side++) {
+          List<PeerAdapter.Session> sessions = sessionsBySide.get(side);
+          AtomicLongArray versions = side < 2 ? stored : echoed;
           Histogram latency = new Histogram(3);
           long start = System.nanoTime();
           long deadline = start + blockNanos;
@@ -99,19 +118,26 @@ public final class InterleavedAppendProbe {
             p50[side][round] = latency.getValueAtPercentile(50) / 1e3;
           }
           System.out.printf("%s %s: %,.0f appends/s, p50 %,.0f µs%n", round < 0 ? "warm-up" : "round " + (round + 1),
-              side == 0 ? "http" : "grpc", rate, latency.getValueAtPercentile(50) / 1e3);
+              names.get(side), rate, latency.getValueAtPercentile(50) / 1e3);
         }
       }
       threads.shutdown();
-      for (PeerAdapter.Session session : http) {
-        session.close();
+      for (List<PeerAdapter.Session> sessions : sessionsBySide) {
+        for (PeerAdapter.Session session : sessions) {
+          session.close();
+        }
       }
-      for (PeerAdapter.Session session : kurrent) {
-        session.close();
+      StringBuilder summary = new StringBuilder(String.format("%d clients, medians of %d rounds:", clients, rounds));
+      for (int side = 0; side < sides; side++) {
+        summary.append(String.format(" %s %,.0f appends/s (p50 %,.0f µs),", names.get(side), median(rates[side]),
+            median(p50[side])));
       }
-      System.out.printf("%d clients, medians of %d rounds: http %,.0f appends/s (p50 %,.0f µs), grpc %,.0f appends/s"
-              + " (p50 %,.0f µs), grpc/http %.2f%n", clients, rounds, median(rates[0]), median(p50[0]), median(rates[1]),
-          median(p50[1]), median(rates[1]) / median(rates[0]));
+      summary.append(String.format(" grpc/http %.2f", median(rates[1]) / median(rates[0])));
+      if (sides == 3) {
+        summary.append(String.format(", grpc-ceiling/http %.2f, grpc/grpc-ceiling %.2f", median(rates[2]) / median(rates[0]),
+            median(rates[1]) / median(rates[2])));
+      }
+      System.out.println(summary);
     }
   }
 

@@ -126,7 +126,8 @@ final class PeregrineGrpcAdapter implements PeerAdapter {
     return catchUp(catchUpClient, type, sink);
   }
 
-  private static long catchUp(KurrentDBClient client, String type, EventSink sink) throws Exception {
+  /** A catch-up of {@code $all} from the start through {@code client} (also {@link GrpcCatchUpProbe}'s). */
+  static long catchUp(KurrentDBClient client, String type, EventSink sink) throws Exception {
     AtomicLong count = new AtomicLong();
     CountDownLatch caughtUp = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
