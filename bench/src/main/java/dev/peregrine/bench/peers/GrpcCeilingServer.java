@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * for the official client and the stub probes, and stores nothing. An {@code Append} is read to its
  * end and answered with success (the revision the expectation implies, a counter as position); a
  * catch-up subscription to {@code $all} is a confirmation, then {@code EVENTS} copies of one
- * pre-built event shaped as {@link GrpcCatchUpProbe}'s load, sent from the transport thread while it
- * is ready, then {@code caught_up}; a read of a stream is {@code stream_not_found} (the harness's
+ * pre-built event (about 250 B of JSON data and 140 B of JSON metadata, the catch-up load of
+ * docs/benchmarks.md), sent from a thread of its own while the transport is ready, then
+ * {@code caught_up}; a read of a stream is {@code stream_not_found} (the harness's
  * connect probe). What a client measures against it is what the protocol, grpc-java and the client
  * cost with no store behind them, the figure Peregrine's gRPC endpoint is compared with.
  * Benchmark build only, never part of the product.
