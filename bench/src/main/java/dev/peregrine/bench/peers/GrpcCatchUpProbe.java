@@ -43,7 +43,7 @@ public final class GrpcCatchUpProbe {
     }
     int port = Integer.parseInt(args[0]);
     int rounds = Integer.parseInt(args[1]);
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    ManagedChannel channel = official ? null : NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     KurrentDBClient client = official ? KurrentDBClient.create(
         KurrentDBConnectionString.parseOrThrow("kurrentdb://127.0.0.1:" + port + "?tls=false")) : null;
     long[] touched = new long[1];
@@ -62,7 +62,9 @@ public final class GrpcCatchUpProbe {
       Arrays.sort(rates);
       System.out.printf("median of %d rounds: %,.0f events/s%n", rounds, rates[rounds / 2]);
     } finally {
-      channel.shutdownNow();
+      if (channel != null) {
+        channel.shutdownNow();
+      }
       if (client != null) {
         client.shutdown().join();
       }

@@ -17,6 +17,8 @@ import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp;
 import io.kurrent.dbclient.proto.streams.StreamsOuterClass.ReadResp.ReadEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,10 +63,12 @@ public final class GrpcCeilingServer {
   private static final class Features extends ServerFeaturesGrpc.ServerFeaturesImplBase {
     @Override
     public void getSupportedMethods(Shared.Empty request, StreamObserver<SupportedMethods> responses) {
-      responses.onNext(SupportedMethods.newBuilder().setEventStoreServerVersion("24.10.0")
-          .addMethods(SupportedMethod.newBuilder().setServiceName("event_store.client.streams.streams").setMethodName("append"))
-          .addMethods(SupportedMethod.newBuilder().setServiceName("event_store.client.streams.streams").setMethodName("read"))
-          .build());
+      SupportedMethods.Builder methods = SupportedMethods.newBuilder().setEventStoreServerVersion("24.10.0");
+      for (var method : List.of(StreamsGrpc.getAppendMethod(), StreamsGrpc.getReadMethod())) {
+        methods.addMethods(SupportedMethod.newBuilder().setServiceName(method.getServiceName().toLowerCase(Locale.ROOT))
+            .setMethodName(method.getBareMethodName().toLowerCase(Locale.ROOT)));
+      }
+      responses.onNext(methods.build());
       responses.onCompleted();
     }
   }

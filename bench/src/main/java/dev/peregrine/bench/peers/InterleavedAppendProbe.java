@@ -50,35 +50,24 @@ public final class InterleavedAppendProbe {
     Path root = Files.createTempDirectory("peregrine-append-probe");
     Payloads payloads = new Payloads(256, 150, 42);
     AtomicLongArray stored = new AtomicLongArray(STREAMS); // the server's streams, which http and grpc share
-    AtomicLongArray echoed = new AtomicLongArray(STREAMS); // the ceiling's, which it only echoes
-    List<String> names = new ArrayList<>(List.of("http", "grpc"));
-    if (args.length == 7) {
-      names.add("grpc-ceiling");
-    }
-    int sides = names.size();
     try (PeregrineHttpAdapter server = new PeregrineHttpAdapter(root, args[0], httpPort, grpcPort,
              System.getProperty("probe.durability", "fsync"));
-         PeregrineGrpcAdapter grpc = new PeregrineGrpcAdapter(root, args[0], httpPort, grpcPort);
-         PeregrineGrpcAdapter ceiling = new PeregrineGrpcAdapter(root, args[0], httpPort,
-             sides == 3 ? Integer.parseInt(args[6]) : grpcPort)) {
-      server.reset(); // the one server the first two sides drive; the gRPC adapters' own are never started
-      List<List<PeerAdapter.Session>> sessionsBySide = new ArrayList<>();
-      for (int side = 0; side < sides; side++) {
-        PeerAdapter adapter = side == 0 ? server : side == 1 ? grpc : ceiling;
-        List<PeerAdapter.Session> sessions = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-          sessions.add(adapter.openSession());
-        }
-        sessionsBySide.add(sessions);
+         PeregrineGrpcAdapter grpc = new PeregrineGrpcAdapter(root, args[0], httpPort, grpcPort)) {
+      server.reset(); // the one server the first two sides drive; the gRPC adapters' own servers are never started
+      List<Side> sides = new ArrayList<>(List.of(new Side("http", server, clients, stored),
+          new Side("grpc", grpc, clients, stored)));
+      if (args.length == 7) { // the ceiling only echoes, so its streams have versions of their own
+        sides.add(new Side("grpc-ceiling", new PeregrineGrpcAdapter(root, args[0], httpPort, Integer.parseInt(args[6])),
+            clients, new AtomicLongArray(STREAMS)));
       }
       ExecutorService threads = Executors.newFixedThreadPool(clients);
-      double[][] rates = new double[sides][rounds];
-      double[][] p50 = new double[sides][rounds];
+      double[][] rates = new double[sides.size()][rounds];
+      double[][] p50 = new double[sides.size()][rounds];
       long[] next = {0};
       for (int round = -1; round < rounds; round++) { // round -1 warms every side up
-        for (int side = 0; side < sides; side++) {
-          List<PeerAdapter.Session> sessions = sessionsBySide.get(side);
-          AtomicLongArray versions = side < 2 ? stored : echoed;
+        for (int side = 0; side < sides.size(); side++) {
+          List<PeerAdapter.Session> sessions = sides.get(side).sessions();
+          AtomicLongArray versions = sides.get(side).versions();
           Histogram latency = new Histogram(3);
           long start = System.nanoTime();
           long deadline = start + blockNanos;
@@ -118,26 +107,39 @@ public final class InterleavedAppendProbe {
             p50[side][round] = latency.getValueAtPercentile(50) / 1e3;
           }
           System.out.printf("%s %s: %,.0f appends/s, p50 %,.0f µs%n", round < 0 ? "warm-up" : "round " + (round + 1),
-              names.get(side), rate, latency.getValueAtPercentile(50) / 1e3);
+              sides.get(side).name(), rate, latency.getValueAtPercentile(50) / 1e3);
         }
       }
       threads.shutdown();
-      for (List<PeerAdapter.Session> sessions : sessionsBySide) {
-        for (PeerAdapter.Session session : sessions) {
+      for (Side side : sides) {
+        for (PeerAdapter.Session session : side.sessions()) {
           session.close();
         }
       }
       StringBuilder summary = new StringBuilder(String.format("%d clients, medians of %d rounds:", clients, rounds));
-      for (int side = 0; side < sides; side++) {
-        summary.append(String.format(" %s %,.0f appends/s (p50 %,.0f µs),", names.get(side), median(rates[side]),
+      for (int side = 0; side < sides.size(); side++) {
+        summary.append(String.format(" %s %,.0f appends/s (p50 %,.0f µs),", sides.get(side).name(), median(rates[side]),
             median(p50[side])));
       }
       summary.append(String.format(" grpc/http %.2f", median(rates[1]) / median(rates[0])));
-      if (sides == 3) {
+      if (sides.size() == 3) {
         summary.append(String.format(", grpc-ceiling/http %.2f, grpc/grpc-ceiling %.2f", median(rates[2]) / median(rates[0]),
             median(rates[1]) / median(rates[2])));
       }
       System.out.println(summary);
+    }
+  }
+
+  /**
+   * One protocol the probe drives: its sessions, one per client, opened when it is made, and the
+   * stream versions its appends expect (shared by the sides that write the same server).
+   */
+  private record Side(String name, List<PeerAdapter.Session> sessions, AtomicLongArray versions) {
+    Side(String name, PeerAdapter adapter, int clients, AtomicLongArray versions) throws Exception {
+      this(name, new ArrayList<>(), versions);
+      for (int i = 0; i < clients; i++) {
+        sessions.add(adapter.openSession());
+      }
     }
   }
 
